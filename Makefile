@@ -1,0 +1,91 @@
+# collm — see README.md. `make run` and `make test` install what is missing
+# (Debian packages, via .ci/deps.sh) and build first.
+
+CC      ?= cc
+VERSION := 0.1.0
+BUILD   ?= build
+SAN     ?=
+PKGS    := libcjson
+TESTPKGS := cmocka
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell pkg-config --cflags $(TESTPKGS) 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+OPT     ?= -O2
+# Error texts live in fixed buffers and are cut on purpose when too long:
+# gcc's format-truncation guesses would only make us pad every snprintf.
+CFLAGS  := -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -g -D_XOPEN_SOURCE=700 \
+           -DCOLLM_VERSION='"$(VERSION)"' -DCOLLM_DATADIR='"$(abspath data)"' $(PKG_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lm
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ENGINE_SRC := $(wildcard engine/*/*.c)
+APP_SRC    := $(wildcard tui/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+BENCH_SRC  := $(wildcard tests/bench/*.c)
+
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
+APP_OBJ    := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+
+LIB := $(BUILD)/libcollm.a
+BIN := $(BUILD)/collm
+
+.PHONY: all run test bench clean deps check-layers tests-build
+.SUFFIXES:
+
+all: check-layers $(BIN)
+
+deps:
+	@sh .ci/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN)
+
+# The suite twice: a normal build and an ASan+UBSan build, one summary line.
+test: deps
+	@$(MAKE) --no-print-directory BUILD=build tests-build
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 tests-build
+	@sh tests/run.sh build build/asan
+
+tests-build: check-layers $(BIN) $(UNIT_BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do ./$$b || exit 1; done
+
+clean:
+	rm -rf build
+
+# engine/ is a library with no terminal code (DESIGN §2).
+check-layers:
+	@if grep -rnE '#include *[<"]([^">]*/)?(n?curses(w)?|ncursesw?/[^">]*|term)\.h[">]|#include *"([^"]*/)?(tui|widgets|sessions)/' engine; then \
+	    echo "layer check: engine/ must not include curses, tui/, widgets/ or sessions/" >&2; exit 1; fi
+
+$(LIB): $(ENGINE_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BIN): $(APP_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(TEST_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+-include $(ENGINE_OBJ:.o=.d) $(APP_OBJ:.o=.d)

@@ -1,0 +1,14 @@
+/* Where the program's data files (benchmark tables, weights) live. */
+#ifndef COLLM_DATADIR_H
+#define COLLM_DATADIR_H
+
+#include <stddef.h>
+
+/* The data directory, first match of: $COLLM_DATA_DIR; `data/` beside the
+ * executable or one level up (a build tree); the directory the build was
+ * configured with. Never NULL. */
+const char *datadir_default(void);
+/* dir/name into buf (dir NULL: the default). */
+const char *datadir_path(const char *dir, const char *name, char *buf, size_t n);
+
+#endif

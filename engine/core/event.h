@@ -1,0 +1,138 @@
+/* Everything that happens in a search is an event (DESIGN §3). Events are
+ * plain structs; event_to_json/event_from_json are their one codec. The
+ * reducer (state.h) is a pure function of the event sequence. */
+#ifndef COLLM_EVENT_H
+#define COLLM_EVENT_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "metric.h"
+
+/* The list of event types, once: the enum and the JSON names come from it.
+ * New types are appended; codecs skip what they do not know. */
+#define EVENT_TYPES(X)                                                        \
+    X(SESSION_STARTED, "session_started")                                     \
+    X(ITERATION_STARTED, "iteration_started")                                 \
+    X(CANDIDATES_PROPOSED, "candidates_proposed")                             \
+    X(CANDIDATE_REJECTED, "candidate_rejected")                               \
+    X(EVAL_STARTED, "eval_started")                                           \
+    X(EVAL_FINISHED, "eval_finished")                                         \
+    X(EVAL_FAILED, "eval_failed")                                             \
+    X(BEST_IMPROVED, "best_improved")                                         \
+    X(BUDGET_REACHED, "budget_reached")                                       \
+    X(TARGET_REACHED, "target_reached")                                       \
+    X(SESSION_ENDED, "session_ended")
+
+enum event_type {
+#define X(id, name) EV_##id,
+    EVENT_TYPES(X)
+#undef X
+    EV__COUNT
+};
+
+/* Who proposed a candidate. */
+#define SOURCES(X) X(ALGORITHM, "algorithm") X(AGENT, "agent") X(USER, "user")
+enum source {
+#define X(id, name) SRC_##id,
+    SOURCES(X)
+#undef X
+    SRC__COUNT
+};
+
+/* Why a candidate was not evaluated. */
+#define REJECT_REASONS(X)                                                     \
+    X(INVALID, "invalid")                                                     \
+    X(DUPLICATE, "duplicate")                                                 \
+    X(CONSTRAINT, "constraint")                                               \
+    X(VETOED, "vetoed")
+enum reject_reason {
+#define X(id, name) REJ_##id,
+    REJECT_REASONS(X)
+#undef X
+    REJ__COUNT
+};
+
+/* Why a session ended. */
+#define END_REASONS(X)                                                        \
+    X(BUDGET, "budget")                                                       \
+    X(TARGET, "target")                                                       \
+    X(EXHAUSTED, "exhausted")                                                 \
+    X(USER, "user")                                                           \
+    X(ERROR, "error")
+enum end_reason {
+#define X(id, name) END_##id,
+    END_REASONS(X)
+#undef X
+    END__COUNT
+};
+
+/* What a session is: the header of the stream. Owned strings. */
+struct session_info {
+    int version;          /* event format version */
+    char *program;        /* "collm 0.1.0" */
+    char *space;          /* "nb201:cifar10" */
+    char *algo;           /* "rea" */
+    uint64_t seed;
+    int budget;
+    char *constraint;     /* canonical text, "" for none */
+    int has_target;
+    double target;
+    int nmetrics;
+    struct metric_def metrics[METRIC_MAX]; /* names owned (strdup) */
+    int objective, report; /* metric indices; report may be -1 */
+};
+
+struct ev_cand {
+    int id;
+    char *arch;
+};
+
+/* One flat struct for all types: each type uses the fields its comment
+ * names; the rest stay zero. Simpler to codec and free than a union. */
+struct event {
+    enum event_type type;
+    uint64_t seq;  /* 1, 2, 3 ... assigned by the emitter */
+    double t;      /* seconds since the session started */
+    int iter;      /* iteration the event belongs to (0 before the first) */
+
+    struct session_info *info;   /* SESSION_STARTED */
+    enum source source;          /* CANDIDATES_PROPOSED */
+    char *by;                    /* CANDIDATES_PROPOSED: proposer name */
+    int ncand;                   /* CANDIDATES_PROPOSED */
+    struct ev_cand *cand;
+    int id;                      /* candidate id: REJECTED, EVAL_*, BEST_IMPROVED */
+    char *arch;                  /* REJECTED, EVAL_*, BEST_IMPROVED: canonical text */
+    enum reject_reason reason;   /* REJECTED */
+    char *detail;                /* REJECTED, EVAL_FAILED, SESSION_ENDED: words */
+    double metrics[METRIC_MAX];  /* EVAL_FINISHED: all metrics; BEST_IMPROVED too */
+    int used, budget;            /* BUDGET_REACHED, SESSION_ENDED */
+    enum end_reason end;         /* SESSION_ENDED */
+};
+
+const char *event_type_name(enum event_type t);
+int event_type_from_name(const char *name); /* -1 if unknown */
+const char *source_name(enum source s);
+const char *reject_reason_name(enum reject_reason r);
+const char *end_reason_name(enum end_reason r);
+
+/* Deep copy (for listeners that keep events) and release. */
+int event_copy(struct event *dst, const struct event *src);
+void event_free(struct event *ev);
+
+/* The JSON codec. `info` names the metrics (it may be NULL for
+ * SESSION_STARTED, which carries its own). `with_time` adds "t"; headless
+ * output leaves it out so the same seed prints the same bytes. Returns a
+ * malloc'd single line without newline, or NULL on allocation failure. */
+char *event_to_json(const struct event *ev, const struct session_info *info, int with_time);
+/* Parses one line. Returns 0, or 1 for a type this version does not know
+ * (ev untouched, a newer writer's event), or -1 with `e` saying what is
+ * wrong. */
+int event_from_json(const char *line, struct event *ev, const struct session_info *info,
+                    struct err *e);
+
+struct session_info *session_info_new(void);
+int session_info_copy(struct session_info *dst, const struct session_info *src);
+void session_info_free(struct session_info *info);
+
+#endif

@@ -1,0 +1,303 @@
+#include "state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void state_init(struct state *s, arch_decode_fn decode, const void *ctx, int front_cost)
+{
+    memset(s, 0, sizeof *s);
+    s->decode = decode;
+    s->decode_ctx = ctx;
+    s->best = -1;
+    s->info.report = -1;
+    s->front_cost = front_cost;
+    archset_init(&s->visited);
+    archset_init(&s->seen);
+    pareto_init(&s->front, 2);
+}
+
+static void free_info(struct session_info *in)
+{
+    for (int i = 0; i < in->nmetrics; i++) {
+        free((char *)in->metrics[i].name);
+        free((char *)in->metrics[i].unit);
+        free((char *)in->metrics[i].help);
+    }
+    free(in->program);
+    free(in->space);
+    free(in->algo);
+    free(in->constraint);
+}
+
+void state_free(struct state *s)
+{
+    for (size_t i = 0; i < s->nrec; i++) {
+        free(s->rec[i].text);
+        free(s->rec[i].by);
+    }
+    free(s->rec);
+    for (int i = 0; i < s->ncands; i++) {
+        free(s->cands[i].text);
+        free(s->cands[i].by);
+    }
+    free(s->cands);
+    archset_free(&s->visited);
+    archset_free(&s->seen);
+    pareto_free(&s->front);
+    free_info(&s->info);
+    memset(s, 0, sizeof *s);
+}
+
+const struct record *state_best(const struct state *s)
+{
+    return s->best >= 0 ? &s->rec[s->best] : NULL;
+}
+
+int state_budget_left(const struct state *s)
+{
+    int left = s->info.budget - s->started;
+    return left > 0 ? left : 0;
+}
+
+int state_has_visited(const struct state *s, const struct arch *a)
+{
+    return archset_has(&s->visited, a);
+}
+
+int state_has_seen(const struct state *s, const struct arch *a)
+{
+    return archset_has(&s->seen, a);
+}
+
+const struct record *state_find_record(const struct state *s, const struct arch *a)
+{
+    if (!archset_has(&s->visited, a))
+        return NULL;
+    for (size_t i = 0; i < s->nrec; i++)
+        if (arch_eq(&s->rec[i].arch, a))
+            return &s->rec[i];
+    return NULL;
+}
+
+const struct cand *state_cand(const struct state *s, int id)
+{
+    return id >= 1 && id <= s->ncands ? &s->cands[id - 1] : NULL;
+}
+
+static struct cand *find_cand(struct state *s, int id)
+{
+    return id >= 1 && id <= s->ncands ? &s->cands[id - 1] : NULL;
+}
+
+static void set_cand(struct state *s, int id, enum cand_status st)
+{
+    struct cand *c = find_cand(s, id);
+    if (c)
+        c->status = st;
+}
+
+static int decode(struct state *s, const char *text, struct arch *a, struct err *e)
+{
+    if (!text)
+        return err_set(e, "arch", "missing");
+    if (!s->decode) {
+        memset(a, 0, sizeof *a);
+        return 0;
+    }
+    if (s->decode(s->decode_ctx, text, a, e) < 0) {
+        err_wrap(e, "arch");
+        return -1;
+    }
+    return 0;
+}
+
+static int on_started(struct state *s, const struct event *ev, struct err *e)
+{
+    if (s->info.nmetrics)
+        return err_set(e, "session_started", "a second session_started event");
+    if (!ev->info)
+        return err_set(e, "session_started", "carries no session description");
+    const struct session_info *in = ev->info;
+    if (in->objective < 0 || in->objective >= in->nmetrics)
+        return err_set(e, "session_started", "objective metric out of range");
+    if (session_info_copy(&s->info, in) < 0) {
+        free_info(&s->info);
+        memset(&s->info, 0, sizeof s->info);
+        return err_set(e, "session_started", "out of memory");
+    }
+    if (s->front_cost < 0 || s->front_cost >= in->nmetrics ||
+        in->metrics[s->front_cost].role != METRIC_COST) {
+        s->front_cost = -1;
+        for (int i = 0; i < in->nmetrics && s->front_cost < 0; i++)
+            if (in->metrics[i].role == METRIC_COST)
+                s->front_cost = i;
+    }
+    return 0;
+}
+
+static int on_proposed(struct state *s, const struct event *ev, struct err *e)
+{
+    for (int i = 0; i < ev->ncand; i++)
+        if (ev->cand[i].id != s->ncands + 1 + i || !ev->cand[i].arch)
+            return err_set(e, "candidates_proposed", "candidate %d: expected id %d", i + 1,
+                           s->ncands + 1 + i);
+    if (s->ncands + ev->ncand > s->capcands) {
+        int ncap = s->capcands ? s->capcands * 2 : 64;
+        while (ncap < s->ncands + ev->ncand)
+            ncap *= 2;
+        struct cand *nc = realloc(s->cands, (size_t)ncap * sizeof *nc);
+        if (!nc)
+            return err_set(e, "candidates_proposed", "out of memory");
+        s->cands = nc;
+        s->capcands = ncap;
+    }
+    int first = s->ncands;
+    for (int i = 0; i < ev->ncand; i++) {
+        struct cand c = {.id = ev->cand[i].id, .iter = ev->iter, .source = ev->source,
+                         .status = CAND_QUEUED, .rec = -1};
+        c.text = strdup(ev->cand[i].arch);
+        c.by = strdup(ev->by ? ev->by : "");
+        if (!c.text || !c.by) {
+            free(c.text);
+            free(c.by);
+            for (int j = first; j < s->ncands; j++) {
+                free(s->cands[j].text);
+                free(s->cands[j].by);
+            }
+            s->ncands = first;
+            return err_set(e, "candidates_proposed", "out of memory");
+        }
+        s->cands[s->ncands++] = c;
+    }
+    s->batch_first = first;
+    s->nbatch = ev->ncand;
+    s->proposed += ev->ncand;
+    s->proposer_batches++;
+    return 0;
+}
+
+static int on_rejected(struct state *s, const struct event *ev, struct err *e)
+{
+    if (ev->reason >= REJ__COUNT)
+        return err_set(e, "candidate_rejected", "unknown reason");
+    if (ev->reason == REJ_CONSTRAINT) {
+        struct arch a;
+        if (decode(s, ev->arch, &a, e) < 0)
+            return -1;
+        if (archset_add(&s->seen, &a) < 0)
+            return err_set(e, "candidate_rejected", "out of memory");
+    }
+    s->rejected[ev->reason]++;
+    struct cand *c = find_cand(s, ev->id);
+    if (c) {
+        c->status = CAND_REJECTED;
+        c->reason = ev->reason;
+    }
+    return 0;
+}
+
+static int on_eval_started(struct state *s, const struct event *ev, struct err *e)
+{
+    struct arch a;
+    if (decode(s, ev->arch, &a, e) < 0)
+        return -1;
+    if (archset_has(&s->visited, &a))
+        return err_set(e, "eval_started", "candidate %d was already evaluated", ev->id);
+    if (archset_add(&s->visited, &a) < 0 || archset_add(&s->seen, &a) < 0)
+        return err_set(e, "eval_started", "out of memory");
+    s->started++;
+    s->in_flight++;
+    set_cand(s, ev->id, CAND_EVALUATING);
+    return 0;
+}
+
+static int improves(const struct state *s, const double *m)
+{
+    const struct record *b = state_best(s);
+    return !b || m[s->info.objective] > b->m[s->info.objective];
+}
+
+static int on_eval_finished(struct state *s, const struct event *ev, struct err *e)
+{
+    if (!s->info.nmetrics)
+        return err_set(e, "eval_finished", "no session_started event came before it");
+    struct arch a;
+    if (decode(s, ev->arch, &a, e) < 0)
+        return -1;
+    if (s->nrec == s->caprec) {
+        size_t ncap = s->caprec ? s->caprec * 2 : 128;
+        struct record *nr = realloc(s->rec, ncap * sizeof *nr);
+        if (!nr)
+            return err_set(e, "eval_finished", "out of memory");
+        s->rec = nr;
+        s->caprec = ncap;
+    }
+    struct record r = {.id = ev->id, .iter = ev->iter, .order = (int)s->nrec + 1, .arch = a};
+    memcpy(r.m, ev->metrics, sizeof r.m);
+    /* source and proposer come from the proposal that named this id */
+    const struct cand *c = find_cand(s, ev->id);
+    r.source = c ? c->source : SRC_ALGORITHM;
+    r.text = strdup(ev->arch);
+    r.by = strdup(c && c->by ? c->by : "");
+    if (!r.text || !r.by) {
+        free(r.text);
+        free(r.by);
+        return err_set(e, "eval_finished", "out of memory");
+    }
+    if (s->front_cost >= 0) {
+        double pt[2] = {-r.m[s->info.objective], r.m[s->front_cost]};
+        if (pareto_insert(&s->front, pt, (int)s->nrec) < 0) {
+            free(r.text);
+            free(r.by);
+            return err_set(e, "eval_finished", "out of memory");
+        }
+    }
+    if (improves(s, r.m)) {
+        s->best = (int)s->nrec;
+        s->best_changed_at = r.order;
+    }
+    if (c)
+        s->cands[ev->id - 1].rec = (int)s->nrec;
+    s->rec[s->nrec++] = r;
+    s->finished++;
+    if (s->in_flight > 0)
+        s->in_flight--;
+    set_cand(s, ev->id, CAND_DONE);
+    return 0;
+}
+
+int state_apply(struct state *s, const struct event *ev, struct err *e)
+{
+    if (ev->seq && s->last_seq && ev->seq != s->last_seq + 1)
+        return err_set(e, "seq", "expected event %llu, got %llu",
+                       (unsigned long long)s->last_seq + 1, (unsigned long long)ev->seq);
+    int rc = 0;
+    switch (ev->type) {
+    case EV_SESSION_STARTED: rc = on_started(s, ev, e); break;
+    case EV_ITERATION_STARTED: s->iter = ev->iter; break;
+    case EV_CANDIDATES_PROPOSED: rc = on_proposed(s, ev, e); break;
+    case EV_CANDIDATE_REJECTED: rc = on_rejected(s, ev, e); break;
+    case EV_EVAL_STARTED: rc = on_eval_started(s, ev, e); break;
+    case EV_EVAL_FINISHED: rc = on_eval_finished(s, ev, e); break;
+    case EV_EVAL_FAILED:
+        s->failed++;
+        if (s->in_flight > 0)
+            s->in_flight--;
+        set_cand(s, ev->id, CAND_FAILED);
+        break;
+    case EV_SESSION_ENDED:
+        s->ended = 1;
+        s->end = ev->end;
+        snprintf(s->end_detail, sizeof s->end_detail, "%s", ev->detail ? ev->detail : "");
+        break;
+    case EV_BEST_IMPROVED: /* derived from eval_finished; kept for the log */
+    case EV_BUDGET_REACHED:
+    case EV_TARGET_REACHED:
+    case EV__COUNT:
+        break;
+    }
+    if (rc == 0 && ev->seq)
+        s->last_seq = ev->seq;
+    return rc;
+}

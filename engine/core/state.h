@@ -1,0 +1,94 @@
+/* Search state and its reducer: state_apply() is the only code that changes
+ * it, and it is a pure function of the event sequence (DESIGN §3). Live
+ * search, headless output, resume and replay all go through it. */
+#ifndef COLLM_STATE_H
+#define COLLM_STATE_H
+
+#include <stddef.h>
+
+#include "arch.h"
+#include "err.h"
+#include "event.h"
+#include "pareto.h"
+
+/* Decodes canonical architecture text; supplied by whoever owns the space
+ * so the reducer stays independent of engine/spaces. */
+typedef int (*arch_decode_fn)(const void *ctx, const char *text, struct arch *out,
+                              struct err *e);
+
+/* One evaluated architecture, in order of completion. */
+struct record {
+    int id;          /* candidate id */
+    int iter;        /* iteration that proposed it */
+    int order;       /* 1-based position among evaluations */
+    struct arch arch;
+    char *text;      /* canonical text */
+    enum source source;
+    char *by;        /* proposer that proposed it */
+    double m[METRIC_MAX];
+};
+
+/* Every candidate ever proposed, with its fate; ids run 1, 2, 3 ... */
+enum cand_status { CAND_QUEUED, CAND_REJECTED, CAND_EVALUATING, CAND_DONE, CAND_FAILED };
+
+struct cand {
+    int id;
+    int iter;
+    char *text;
+    enum source source;
+    char *by;
+    enum cand_status status;
+    enum reject_reason reason;
+    int rec; /* index into state.rec once evaluated, else -1 */
+};
+
+struct state {
+    arch_decode_fn decode;
+    const void *decode_ctx;
+
+    struct session_info info; /* from SESSION_STARTED; info.nmetrics == 0 before */
+    uint64_t last_seq;
+    int iter;
+
+    struct record *rec; /* evaluated, in order */
+    size_t nrec, caprec;
+    struct archset visited; /* started or finished: what the budget paid for */
+    struct archset seen;    /* visited plus rejected by the constraint */
+
+    struct cand *cands; /* cands[id - 1] */
+    int ncands, capcands;
+    int batch_first, nbatch; /* the latest proposal: cands[batch_first ...] */
+    int proposer_batches;    /* CANDIDATES_PROPOSED events so far */
+    int proposed;
+
+    int rejected[REJ__COUNT];
+    int started, finished, failed, in_flight;
+    int best;          /* index into rec of the best by objective, -1 */
+    int best_changed_at; /* order of the evaluation that last improved it */
+    struct pareto front; /* (-objective, cost): cost = front_cost metric */
+    int front_cost;
+
+    int ended;
+    enum end_reason end;
+    char end_detail[256];
+};
+
+/* `front_cost` is the cost metric the Pareto front trades against; -1
+ * picks the first COST metric once the session starts. */
+void state_init(struct state *s, arch_decode_fn decode, const void *ctx, int front_cost);
+void state_free(struct state *s);
+/* Applies one event. Returns -1 with `e` set when the event does not fit the
+ * state (a journal out of order, an undecodable architecture); the state is
+ * left as it was before the event. */
+int state_apply(struct state *s, const struct event *ev, struct err *e);
+
+const struct record *state_best(const struct state *s);
+const struct cand *state_cand(const struct state *s, int id); /* NULL if unknown */
+int state_budget_left(const struct state *s);
+int state_has_visited(const struct state *s, const struct arch *a);
+int state_has_seen(const struct state *s, const struct arch *a);
+/* The record of an evaluated architecture, or NULL (linear: for proposers
+ * that ask about a few neighbours, not for hot loops over the history). */
+const struct record *state_find_record(const struct state *s, const struct arch *a);
+
+#endif

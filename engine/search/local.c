@@ -1,0 +1,81 @@
+/* Local search (White et al. 2021, "Local search is state of the art for
+ * NAS benchmarks"): from a random start, evaluate every unseen one-change
+ * neighbour, move to the best neighbour if it beats the current point, and
+ * restart from a fresh random point at a local optimum. Neighbours already
+ * evaluated are known for free. */
+#include <stdlib.h>
+
+#include "proposer.h"
+
+#define SAMPLE_TRIES 100000
+#define MAX_NEIGHBOURS 1024
+
+struct impl {
+    int have_cur;   /* cur is a point with a known value */
+    int starting;   /* cur was proposed as a start and awaits its value */
+    struct arch cur;
+    double cur_val;
+    struct arch nb[MAX_NEIGHBOURS];
+};
+
+static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_list *out,
+                   struct err *e)
+{
+    struct impl *im = p->impl;
+    const struct state *st = c->st;
+    if (c->want <= 0)
+        return 0;
+    for (;;) {
+        if (im->starting) {
+            const struct record *r = state_find_record(st, &im->cur);
+            im->starting = 0;
+            if (r) {
+                im->have_cur = 1;
+                im->cur_val = r->m[st->info.objective];
+            }
+        }
+        if (!im->have_cur) {
+            if (!propose_sample_fresh(c, &p->rng, SAMPLE_TRIES, NULL, &im->cur))
+                return 0;
+            im->starting = 1;
+            return cand_list_add_arch(out, &im->cur) < 0 ? err_set(e, "local", "out of memory")
+                                                         : 0;
+        }
+        int n = space_neighbours(c->space, &im->cur, im->nb, MAX_NEIGHBOURS);
+        const struct record *best = NULL;
+        for (int i = 0; i < n; i++) {
+            if (propose_is_fresh(c, &im->nb[i])) {
+                if (out->n < c->want && cand_list_add_arch(out, &im->nb[i]) < 0)
+                    return err_set(e, "local", "out of memory");
+                continue;
+            }
+            const struct record *r = state_find_record(st, &im->nb[i]);
+            if (r && (!best || r->m[st->info.objective] > best->m[st->info.objective]))
+                best = r;
+        }
+        if (out->n > 0)
+            return 0; /* evaluate the unseen neighbours; decide next time */
+        if (best && best->m[st->info.objective] > im->cur_val) {
+            im->cur = best->arch;
+            im->cur_val = best->m[st->info.objective];
+        } else {
+            im->have_cur = 0; /* local optimum: restart */
+        }
+    }
+}
+
+static void destroy(struct proposer *p)
+{
+    free(p->impl);
+}
+
+static const struct proposer_ops ops = {.propose = propose, .destroy = destroy};
+
+struct proposer *local_open(struct proposer *p, struct err *e)
+{
+    p->impl = calloc(1, sizeof(struct impl));
+    if (!p->impl)
+        return err_set(e, "local", "out of memory"), NULL;
+    p->ops = &ops;
+    return p;
+}

@@ -1,0 +1,98 @@
+/* Proposers: whatever suggests the next architectures to the Coordinator.
+ * The baselines (random, REA, local search) propose at once; LLM agents
+ * (issue 3) answer later through search_deliver(). */
+#ifndef COLLM_PROPOSER_H
+#define COLLM_PROPOSER_H
+
+#include <stdint.h>
+
+#include "../core/arch.h"
+#include "../core/constraint.h"
+#include "../core/err.h"
+#include "../core/event.h"
+#include "../core/rng.h"
+#include "../core/state.h"
+#include "../spaces/space.h"
+
+/* One proposed candidate: an arch value (algorithms) or raw text that the
+ * Coordinator still has to decode and may reject as invalid (agents). */
+struct cand_item {
+    int has_arch;
+    struct arch arch;
+    char *text;
+};
+
+struct cand_list {
+    struct cand_item *items;
+    int n, cap;
+};
+
+void cand_list_init(struct cand_list *l);
+void cand_list_free(struct cand_list *l);
+void cand_list_clear(struct cand_list *l);
+int cand_list_add_arch(struct cand_list *l, const struct arch *a);
+int cand_list_add_text(struct cand_list *l, const char *text);
+
+/* What a proposer may look at. It sees the objective of each record, never
+ * the REPORT metric (test accuracy): the protocol of DESIGN §10. */
+struct propose_ctx {
+    const struct state *st;
+    const struct space *space;
+    const struct constraint *cons;
+    int want; /* at most this many: the budget left */
+};
+
+/* 1 if `a` satisfies the constraint (costs are known before evaluation). */
+int propose_fits(const struct propose_ctx *c, const struct arch *a);
+/* 1 if `a` is neither evaluated nor known to break the constraint, and fits. */
+int propose_is_fresh(const struct propose_ctx *c, const struct arch *a);
+/* A random fresh architecture by rejection sampling; 0 if none was found
+ * in `tries` draws (the space is nearly exhausted under the constraint). */
+int propose_sample_fresh(const struct propose_ctx *c, struct rng *r, int tries,
+                         const struct cand_list *pending, struct arch *out);
+int cand_list_has(const struct cand_list *l, const struct arch *a);
+
+struct proposer;
+
+struct proposer_ops {
+    /* Fills `out` and returns 0, or returns 1 when the batch will come
+     * later through search_deliver(), or -1 with `e` set. An empty batch
+     * returned at once means the proposer has nothing new to offer. */
+    int (*propose)(struct proposer *p, const struct propose_ctx *ctx, struct cand_list *out,
+                   struct err *e);
+    void (*destroy)(struct proposer *p);
+};
+
+struct algo_opts {
+    int batch;       /* candidates per iteration (random; REA) */
+    int population;  /* REA */
+    int tournament;  /* REA sample size */
+};
+
+struct proposer {
+    const struct proposer_ops *ops;
+    const char *name;     /* "rea" */
+    enum source source;
+    const struct space *space;
+    struct rng rng;
+    struct algo_opts opts;
+    void *impl;
+};
+
+struct algo_info {
+    const char *name;
+    const char *summary;
+};
+const struct algo_info *proposer_catalogue(int *n);
+void algo_opts_default(struct algo_opts *o);
+
+struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t seed,
+                               const struct algo_opts *o, struct err *e);
+void proposer_close(struct proposer *p);
+
+/* The baselines, for the catalogue. */
+struct proposer *random_open(struct proposer *p, struct err *e);
+struct proposer *rea_open(struct proposer *p, struct err *e);
+struct proposer *local_open(struct proposer *p, struct err *e);
+
+#endif

@@ -1,0 +1,76 @@
+/* Regularized evolution (Real et al. 2019), as the NAS-Bench-201 paper runs
+ * it: an aging population of the last P evaluated architectures, a parent
+ * chosen as the best of S sampled without replacement, and a child that
+ * differs from it in one decision. Duplicates cost nothing in our budget, so
+ * a child already seen is redrawn instead of evaluated again. */
+#include <stdlib.h>
+
+#include "proposer.h"
+
+#define MUTATION_TRIES 100
+#define SAMPLE_TRIES 100000
+
+static double objective(const struct state *st, const struct record *r)
+{
+    return r->m[st->info.objective];
+}
+
+/* Best of `tournament` members drawn without replacement from the last
+ * `pop` records (a partial Fisher-Yates over their indices). */
+static const struct record *tournament(struct proposer *p, const struct state *st, int pop)
+{
+    int idx[256];
+    int base = (int)st->nrec - pop;
+    for (int i = 0; i < pop; i++)
+        idx[i] = base + i;
+    int k = p->opts.tournament < pop ? p->opts.tournament : pop;
+    const struct record *best = NULL;
+    for (int i = 0; i < k; i++) {
+        int j = i + (int)rng_below(&p->rng, (uint32_t)(pop - i));
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        const struct record *r = &st->rec[idx[i]];
+        if (!best || objective(st, r) > objective(st, best))
+            best = r;
+    }
+    return best;
+}
+
+static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_list *out,
+                   struct err *e)
+{
+    const struct state *st = c->st;
+    int n = c->want < p->opts.batch ? c->want : p->opts.batch;
+    for (int i = 0; i < n; i++) {
+        struct arch child;
+        int found = 0;
+        if ((int)st->nrec >= p->opts.population) {
+            const struct record *parent = tournament(p, st, p->opts.population);
+            for (int t = 0; t < MUTATION_TRIES && !found; t++) {
+                space_mutate(c->space, &p->rng, &parent->arch, &child);
+                found = propose_is_fresh(c, &child) && !cand_list_has(out, &child);
+            }
+        }
+        /* Still filling the population, or every nearby child is known: a
+         * fresh random architecture keeps the search moving. */
+        if (!found && !propose_sample_fresh(c, &p->rng, SAMPLE_TRIES, out, &child))
+            break;
+        if (cand_list_add_arch(out, &child) < 0)
+            return err_set(e, "rea", "out of memory");
+    }
+    return 0;
+}
+
+static const struct proposer_ops ops = {.propose = propose};
+
+struct proposer *rea_open(struct proposer *p, struct err *e)
+{
+    if (p->opts.population < 1 || p->opts.population > 256)
+        return err_set(e, "--population", "must be between 1 and 256"), NULL;
+    if (p->opts.tournament < 1 || p->opts.tournament > p->opts.population)
+        return err_set(e, "--tournament", "must be between 1 and the population (%d)",
+                       p->opts.population), NULL;
+    p->ops = &ops;
+    return p;
+}

@@ -1,0 +1,417 @@
+#include "search.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef COLLM_VERSION
+#define COLLM_VERSION "0.1.0"
+#endif
+#define VERSION_STRING "collm " COLLM_VERSION
+#define EVENT_FORMAT_VERSION 1
+#define MAX_LISTENERS 8
+
+struct pending {
+    int id;
+    struct arch arch;
+    double m[METRIC_MAX];
+};
+
+struct search {
+    struct search_config cfg;
+    const struct space *space;
+    struct evaluator *ev;
+    struct proposer *prop;
+    struct state st;
+
+    struct { search_listener fn; void *ud; } listeners[MAX_LISTENERS];
+    int nlisteners;
+
+    uint64_t seq;
+    struct timespec t0;
+    int next_id;
+
+    struct pending *queue; /* accepted, waiting for an evaluation slot */
+    int qhead, qlen, qcap;
+    struct eval_result *done; /* finished, waiting to be turned into events */
+    int ndone, capdone;
+
+    int pumping, awaiting_proposal, stopping, idle_iters, started;
+    enum end_reason stop_reason;
+    char stop_detail[256];
+    char error[512];
+};
+
+static double now(const struct search *s)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - s->t0.tv_sec) + (double)(t.tv_nsec - s->t0.tv_nsec) * 1e-9;
+}
+
+/* Every state change goes through here: number, time, reduce, tell. */
+static void emit(struct search *s, struct event *ev)
+{
+    ev->seq = ++s->seq;
+    ev->t = now(s);
+    if (ev->type != EV_SESSION_STARTED && ev->type != EV_ITERATION_STARTED)
+        ev->iter = s->st.iter;
+    struct err e;
+    if (state_apply(&s->st, ev, &e) < 0 && !s->error[0]) {
+        /* A Coordinator bug, not a user error: say so and stop cleanly. */
+        char buf[600];
+        snprintf(s->error, sizeof s->error, "internal: event %s rejected by the reducer: %s",
+                 event_type_name(ev->type), err_str(&e, buf, sizeof buf));
+        s->stopping = 1;
+        s->stop_reason = END_ERROR;
+    }
+    for (int i = 0; i < s->nlisteners; i++)
+        s->listeners[i].fn(s->listeners[i].ud, ev, &s->st);
+}
+
+struct search *search_new(const struct search_config *cfg, const struct space *sp,
+                          struct evaluator *ev, struct proposer *p, struct err *e)
+{
+    if (cfg->budget < 1)
+        return err_set(e, "--budget", "must be at least 1"), NULL;
+    struct search *s = calloc(1, sizeof *s);
+    if (!s)
+        return err_set(e, "search", "out of memory"), NULL;
+    s->cfg = *cfg;
+    if (s->cfg.max_idle_iters <= 0)
+        s->cfg.max_idle_iters = 200;
+    s->space = sp;
+    s->ev = ev;
+    s->prop = p;
+    s->next_id = 1;
+    state_init(&s->st, space_decode_ctx, sp, sp->front_cost);
+    return s;
+}
+
+void search_free(struct search *s)
+{
+    if (!s)
+        return;
+    state_free(&s->st);
+    free(s->queue);
+    free(s->done);
+    free(s);
+}
+
+int search_listen(struct search *s, search_listener fn, void *ud)
+{
+    if (s->nlisteners == MAX_LISTENERS)
+        return -1;
+    s->listeners[s->nlisteners].fn = fn;
+    s->listeners[s->nlisteners].ud = ud;
+    s->nlisteners++;
+    return 0;
+}
+
+const struct state *search_state(const struct search *s) { return &s->st; }
+int search_done(const struct search *s) { return s->st.ended; }
+const char *search_error(const struct search *s) { return s->error; }
+
+static void pump(struct search *s);
+
+static void on_eval_done(void *ud, const struct eval_result *r)
+{
+    struct search *s = ud;
+    if (s->ndone == s->capdone) {
+        int ncap = s->capdone ? s->capdone * 2 : 8;
+        struct eval_result *nd = realloc(s->done, (size_t)ncap * sizeof *nd);
+        if (!nd) {
+            snprintf(s->error, sizeof s->error, "out of memory");
+            s->stopping = 1;
+            s->stop_reason = END_ERROR;
+            return;
+        }
+        s->done = nd;
+        s->capdone = ncap;
+    }
+    s->done[s->ndone++] = *r;
+    pump(s); /* no-op when called from inside pump (synchronous evaluators) */
+}
+
+static int enqueue(struct search *s, const struct pending *p)
+{
+    if (s->qhead + s->qlen == s->qcap) {
+        if (s->qhead > 0) {
+            memmove(s->queue, s->queue + s->qhead, (size_t)s->qlen * sizeof *s->queue);
+            s->qhead = 0;
+        } else {
+            int ncap = s->qcap ? s->qcap * 2 : 32;
+            struct pending *nq = realloc(s->queue, (size_t)ncap * sizeof *nq);
+            if (!nq)
+                return -1;
+            s->queue = nq;
+            s->qcap = ncap;
+        }
+    }
+    s->queue[s->qhead + s->qlen++] = *p;
+    return 0;
+}
+
+static void reject(struct search *s, int id, const char *text, enum reject_reason why,
+                   const char *detail)
+{
+    struct event ev = {.type = EV_CANDIDATE_REJECTED, .id = id, .arch = (char *)text,
+                       .reason = why, .detail = (char *)detail};
+    emit(s, &ev);
+}
+
+/* Legality, de-duplication, constraint: each candidate either joins the
+ * queue or is rejected with its reason. */
+static void screen(struct search *s, const struct cand_list *batch, char **texts, int first)
+{
+    struct archset batch_seen;
+    archset_init(&batch_seen);
+    for (int i = 0; i < batch->n; i++) {
+        const struct cand_item *it = &batch->items[i];
+        int id = first + i;
+        struct pending p = {.id = id};
+        struct err e = {{0}, {0}};
+        char detail[600];
+        if (it->has_arch) {
+            p.arch = it->arch;
+        } else if (space_decode(s->space, it->text, &p.arch, &e) < 0) {
+            reject(s, id, texts[i], REJ_INVALID, err_str(&e, detail, sizeof detail));
+            continue;
+        }
+        if (state_has_visited(&s->st, &p.arch) || archset_has(&batch_seen, &p.arch)) {
+            reject(s, id, texts[i], REJ_DUPLICATE, "already evaluated or queued");
+            continue;
+        }
+        if (space_cost(s->space, &p.arch, p.m, &e) < 0) {
+            reject(s, id, texts[i], REJ_INVALID, err_str(&e, detail, sizeof detail));
+            continue;
+        }
+        int bad = constraint_violated(&s->cfg.cons, p.m);
+        if (bad >= 0) {
+            constraint_explain(&s->cfg.cons, bad, s->space->metrics, p.m, detail, sizeof detail);
+            reject(s, id, texts[i], REJ_CONSTRAINT, detail);
+            continue;
+        }
+        archset_add(&batch_seen, &p.arch);
+        if (enqueue(s, &p) < 0) {
+            snprintf(s->error, sizeof s->error, "out of memory");
+            s->stopping = 1;
+            s->stop_reason = END_ERROR;
+        }
+    }
+    archset_free(&batch_seen);
+}
+
+static void accept_batch(struct search *s, struct cand_list *batch)
+{
+    int first = s->next_id;
+    struct ev_cand *cands = calloc((size_t)(batch->n ? batch->n : 1), sizeof *cands);
+    char **texts = calloc((size_t)(batch->n ? batch->n : 1), sizeof *texts);
+    if (!cands || !texts) {
+        free(cands);
+        free(texts);
+        snprintf(s->error, sizeof s->error, "out of memory");
+        s->stopping = 1;
+        s->stop_reason = END_ERROR;
+        return;
+    }
+    for (int i = 0; i < batch->n; i++) {
+        const struct cand_item *it = &batch->items[i];
+        char buf[1024];
+        if (it->has_arch && space_encode(s->space, &it->arch, buf, sizeof buf) >= 0)
+            texts[i] = strdup(buf);
+        else
+            texts[i] = strdup(it->text ? it->text : "");
+        cands[i] = (struct ev_cand){.id = first + i, .arch = texts[i] ? texts[i] : ""};
+    }
+    s->next_id += batch->n;
+    struct event ev = {.type = EV_CANDIDATES_PROPOSED, .source = s->prop->source,
+                       .by = (char *)s->prop->name, .ncand = batch->n, .cand = cands};
+    emit(s, &ev);
+    screen(s, batch, texts, first);
+    for (int i = 0; i < batch->n; i++)
+        free(texts[i]);
+    free(texts);
+    free(cands);
+    if (batch->n == 0) {
+        s->stopping = 1;
+        s->stop_reason = END_EXHAUSTED;
+        snprintf(s->stop_detail, sizeof s->stop_detail,
+                 "%s found no new architecture that satisfies the constraint", s->prop->name);
+    } else if (s->qlen == 0 && ++s->idle_iters >= s->cfg.max_idle_iters) {
+        s->stopping = 1;
+        s->stop_reason = END_EXHAUSTED;
+        snprintf(s->stop_detail, sizeof s->stop_detail,
+                 "%d iterations in a row proposed nothing new to evaluate", s->idle_iters);
+    }
+}
+
+void search_deliver(struct search *s, struct cand_list *batch)
+{
+    if (!s->awaiting_proposal)
+        return;
+    s->awaiting_proposal = 0;
+    accept_batch(s, batch);
+    pump(s);
+}
+
+static void finish_one(struct search *s, const struct eval_result *r, const char *text)
+{
+    if (!r->ok) {
+        struct event ev = {.type = EV_EVAL_FAILED, .id = r->id, .arch = (char *)text,
+                           .detail = (char *)r->error};
+        emit(s, &ev);
+        return;
+    }
+    struct event ev = {.type = EV_EVAL_FINISHED, .id = r->id, .arch = (char *)text};
+    memcpy(ev.metrics, r->m, sizeof ev.metrics);
+    emit(s, &ev);
+    if (s->st.best_changed_at == s->st.finished) {
+        struct event b = {.type = EV_BEST_IMPROVED, .id = r->id, .arch = (char *)text};
+        memcpy(b.metrics, r->m, sizeof b.metrics);
+        emit(s, &b);
+        if (s->cfg.has_target && r->m[s->space->objective] >= s->cfg.target && !s->stopping) {
+            struct event t = {.type = EV_TARGET_REACHED, .id = r->id, .arch = (char *)text};
+            memcpy(t.metrics, r->m, sizeof t.metrics);
+            emit(s, &t);
+            s->stopping = 1;
+            s->stop_reason = END_TARGET;
+            snprintf(s->stop_detail, sizeof s->stop_detail, "%s %g >= target %g",
+                     s->space->metrics[s->space->objective].name, r->m[s->space->objective],
+                     s->cfg.target);
+        }
+    }
+}
+
+static void end_session(struct search *s, enum end_reason why, const char *detail)
+{
+    struct event ev = {.type = EV_SESSION_ENDED, .end = why, .detail = (char *)detail,
+                       .used = s->st.started, .budget = s->cfg.budget};
+    emit(s, &ev);
+}
+
+static void submit_one(struct search *s)
+{
+    struct pending p = s->queue[s->qhead++];
+    s->qlen--;
+    char text[1024];
+    if (space_encode(s->space, &p.arch, text, sizeof text) < 0)
+        snprintf(text, sizeof text, "?");
+    struct event ev = {.type = EV_EVAL_STARTED, .id = p.id, .arch = text};
+    emit(s, &ev);
+    s->idle_iters = 0;
+    struct eval_job job = {.id = p.id, .arch = p.arch};
+    memcpy(job.m, p.m, sizeof job.m);
+    if (evaluator_submit(s->ev, &job, on_eval_done, s) < 0) {
+        struct eval_result r = {.id = p.id, .ok = 0};
+        snprintf(r.error, sizeof r.error, "the evaluator could not start the job");
+        on_eval_done(s, &r);
+    }
+}
+
+static void drain_done(struct search *s)
+{
+    /* Results may arrive while we emit (listeners never evaluate, but an
+     * evaluator may call back synchronously): index, don't cache ndone. */
+    for (int i = 0; i < s->ndone; i++) {
+        char text[1024];
+        const struct cand *c = state_cand(&s->st, s->done[i].id);
+        snprintf(text, sizeof text, "%s", c && c->text ? c->text : "?");
+        finish_one(s, &s->done[i], text);
+    }
+    s->ndone = 0;
+}
+
+static int propose(struct search *s)
+{
+    struct event it = {.type = EV_ITERATION_STARTED, .iter = s->st.iter + 1};
+    emit(s, &it);
+    struct cand_list batch;
+    cand_list_init(&batch);
+    struct propose_ctx ctx = {.st = &s->st, .space = s->space, .cons = &s->cfg.cons,
+                              .want = state_budget_left(&s->st)};
+    struct err e = {{0}, {0}};
+    int rc = s->prop->ops->propose(s->prop, &ctx, &batch, &e);
+    if (rc < 0) {
+        char buf[800];
+        snprintf(s->error, sizeof s->error, "%s: %s", s->prop->name, err_str(&e, buf, sizeof buf));
+        s->stopping = 1;
+        s->stop_reason = END_ERROR;
+    } else if (rc == 1) {
+        s->awaiting_proposal = 1;
+    } else {
+        accept_batch(s, &batch);
+    }
+    cand_list_free(&batch);
+    return rc;
+}
+
+static void pump(struct search *s)
+{
+    if (s->pumping || s->st.ended || !s->started)
+        return;
+    s->pumping = 1;
+    for (;;) {
+        drain_done(s);
+        if (s->stopping) {
+            s->qlen = 0; /* queued candidates are dropped, never started */
+            if (s->st.in_flight == 0 && !s->awaiting_proposal) {
+                end_session(s, s->stop_reason, s->error[0] ? s->error : s->stop_detail);
+                break;
+            }
+            break; /* wait for in-flight work */
+        }
+        if (s->qlen > 0 && s->st.in_flight < s->ev->capacity && state_budget_left(&s->st) > 0) {
+            submit_one(s);
+            continue;
+        }
+        if (s->qlen > 0 || s->st.in_flight > 0 || s->awaiting_proposal || s->ndone)
+            break; /* wait for the loop to bring results */
+        if (state_budget_left(&s->st) == 0) {
+            struct event ev = {.type = EV_BUDGET_REACHED, .used = s->st.started,
+                               .budget = s->cfg.budget};
+            emit(s, &ev);
+            char detail[64];
+            snprintf(detail, sizeof detail, "%d distinct architectures evaluated", s->st.started);
+            end_session(s, END_BUDGET, detail);
+            break;
+        }
+        if (propose(s) == 1)
+            break;
+    }
+    s->pumping = 0;
+}
+
+void search_stop(struct search *s, enum end_reason why, const char *detail)
+{
+    if (s->st.ended || s->stopping)
+        return;
+    s->stopping = 1;
+    s->stop_reason = why;
+    snprintf(s->stop_detail, sizeof s->stop_detail, "%s", detail ? detail : "");
+    pump(s);
+}
+
+int search_start(struct search *s)
+{
+    if (s->started)
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &s->t0);
+    struct session_info info = {
+        .version = EVENT_FORMAT_VERSION, .program = VERSION_STRING,
+        .space = (char *)s->space->id, .algo = (char *)s->cfg.algo, .seed = s->cfg.seed,
+        .budget = s->cfg.budget, .has_target = s->cfg.has_target, .target = s->cfg.target,
+        .nmetrics = s->space->nmetrics, .objective = s->space->objective,
+        .report = s->space->report,
+    };
+    char cons[256];
+    constraint_format(&s->cfg.cons, s->space->metrics, cons, sizeof cons);
+    info.constraint = cons;
+    memcpy(info.metrics, s->space->metrics, sizeof(struct metric_def) * (size_t)info.nmetrics);
+    struct event ev = {.type = EV_SESSION_STARTED, .info = &info};
+    emit(s, &ev);
+    s->started = 1;
+    pump(s);
+    return s->error[0] ? -1 : 0;
+}

@@ -1,0 +1,50 @@
+/* The Coordinator (DESIGN §1, §3): asks a proposer for candidates, checks
+ * legality, de-duplicates, checks the constraint, evaluates, and turns every
+ * step into an event that the reducer applies and listeners see. It never
+ * blocks: it reacts to proposals and evaluation results, whether they come
+ * back at once (tables, baselines) or later from the loop (LLMs, supernets). */
+#ifndef COLLM_SEARCH_H
+#define COLLM_SEARCH_H
+
+#include <stdint.h>
+
+#include "../core/constraint.h"
+#include "../core/event.h"
+#include "../core/state.h"
+#include "../eval/eval.h"
+#include "proposer.h"
+
+struct search_config {
+    const char *algo;      /* name for the session header */
+    uint64_t seed;
+    int budget;            /* distinct evaluated architectures */
+    int has_target;
+    double target;         /* stop once the objective reaches this */
+    struct constraint cons;
+    /* Iterations in a row that start no evaluation before the search gives
+     * up as exhausted (every proposal a duplicate or over the constraint). */
+    int max_idle_iters;
+};
+
+typedef void (*search_listener)(void *ud, const struct event *ev, const struct state *st);
+
+struct search;
+
+struct search *search_new(const struct search_config *cfg, const struct space *sp,
+                          struct evaluator *ev, struct proposer *p, struct err *e);
+void search_free(struct search *s);
+/* Listeners see every event after the reducer applied it. */
+int search_listen(struct search *s, search_listener fn, void *ud);
+/* Emits session_started and runs as far as it can without waiting. */
+int search_start(struct search *s);
+/* For proposers that answered "later": hands over their batch. */
+void search_deliver(struct search *s, struct cand_list *batch);
+/* Ends the search as soon as nothing is in flight (user request). */
+void search_stop(struct search *s, enum end_reason why, const char *detail);
+
+int search_done(const struct search *s);
+const struct state *search_state(const struct search *s);
+/* Non-empty when the search ended because something failed. */
+const char *search_error(const struct search *s);
+
+#endif

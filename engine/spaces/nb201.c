@@ -1,0 +1,214 @@
+#include "nb201.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../eval/nb201_table.h"
+
+const char *const nb201_op_names[NB201_OPS] = {"none", "skip_connect", "nor_conv_1x1",
+                                               "nor_conv_3x3", "avg_pool_3x3"};
+
+static const struct dim_def dims[NB201_EDGES] = {
+    {"edge 1<-0", NB201_OPS, nb201_op_names}, {"edge 2<-0", NB201_OPS, nb201_op_names},
+    {"edge 2<-1", NB201_OPS, nb201_op_names}, {"edge 3<-0", NB201_OPS, nb201_op_names},
+    {"edge 3<-1", NB201_OPS, nb201_op_names}, {"edge 3<-2", NB201_OPS, nb201_op_names},
+};
+
+/* Metric order is the order of JSON output and of the history table. */
+enum { M_VALID, M_TEST, M_FLOPS, M_PARAMS, M_LAT0 };
+static const struct metric_def metrics[] = {
+    {"valid_acc", "%", "200-epoch validation accuracy (what the search sees)", METRIC_OBJECTIVE},
+    {"test_acc", "%", "200-epoch test accuracy (reported, never seen by the search)",
+     METRIC_REPORT},
+    {"flops", "M", "FLOPs of the network", METRIC_COST},
+    {"params", "M", "parameters of the network", METRIC_COST},
+    {"lat_raspi4", "ms", "latency on a Raspberry Pi 4 (HW-NAS-Bench, CIFAR-10 input)",
+     METRIC_COST},
+    {"lat_pixel3", "ms", "latency on a Pixel 3 (HW-NAS-Bench, CIFAR-10 input)", METRIC_COST},
+    {"lat_eyeriss", "ms", "latency on Eyeriss, estimated (HW-NAS-Bench)", METRIC_COST},
+    {"lat_fpga", "ms", "latency on an FPGA, estimated (HW-NAS-Bench)", METRIC_COST},
+    {"lat_titanrtx_b1", "ms", "latency on a Titan RTX, batch 1 (HELP)", METRIC_COST},
+    {"lat_titanrtx_b256", "ms", "latency on a Titan RTX, batch 256 (HELP)", METRIC_COST},
+};
+#define NMETRICS ((int)(sizeof metrics / sizeof metrics[0]))
+
+/* Only the classifier differs between datasets (data/README.nb201.md). */
+static const double params_offset[NB201_NDATASETS] = {0.0, 0.00585, 0.00715};
+
+struct impl {
+    const struct nb201_table *table;
+    int dataset;
+};
+
+int nb201_code(const unsigned char ops[NB201_EDGES])
+{
+    int c = 0;
+    for (int i = NB201_EDGES - 1; i >= 0; i--)
+        c = c * NB201_OPS + ops[i];
+    return c;
+}
+
+static int expect_at(struct err *e, const char *text, const char *p, const char *what)
+{
+    char where[48];
+    snprintf(where, sizeof where, "character %d", (int)(p - text) + 1);
+    if (!*p)
+        return err_set(e, where, "expected %s, found the end of the text", what);
+    return err_set(e, where, "expected %s, found '%.12s'", what, p);
+}
+
+int nb201_parse(const char *text, unsigned char ops[NB201_EDGES], struct err *e)
+{
+    const char *p = text;
+    while (isspace((unsigned char)*p))
+        p++;
+    int edge = 0;
+    for (int node = 1; node <= 3; node++) {
+        if (node > 1) {
+            if (*p != '+')
+                return expect_at(e, text, p, "'+' between nodes");
+            p++;
+        }
+        if (*p != '|')
+            return expect_at(e, text, p, "'|'");
+        p++;
+        for (int from = 0; from < node; from++) {
+            int op = -1;
+            size_t len = 0;
+            for (int k = 0; k < NB201_OPS; k++) {
+                size_t l = strlen(nb201_op_names[k]);
+                if (strncmp(p, nb201_op_names[k], l) == 0 && p[l] == '~') {
+                    op = k;
+                    len = l;
+                }
+            }
+            if (op < 0)
+                return expect_at(e, text, p,
+                                 "an operation (none, skip_connect, nor_conv_1x1, "
+                                 "nor_conv_3x3, avg_pool_3x3) followed by '~'");
+            p += len + 1;
+            if (*p != '0' + from || isdigit((unsigned char)p[1])) {
+                char what[64];
+                snprintf(what, sizeof what, "input node '%d' (edge %d<-%d)", from, node, from);
+                return expect_at(e, text, p, what);
+            }
+            p++;
+            if (*p != '|')
+                return expect_at(e, text, p, "'|'");
+            p++;
+            ops[edge++] = (unsigned char)op;
+        }
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p)
+        return expect_at(e, text, p, "the end of the architecture");
+    return 0;
+}
+
+int nb201_format(const unsigned char ops[NB201_EDGES], char *buf, size_t n)
+{
+    const char *o[NB201_EDGES];
+    for (int i = 0; i < NB201_EDGES; i++) {
+        if (ops[i] >= NB201_OPS)
+            return -1;
+        o[i] = nb201_op_names[ops[i]];
+    }
+    int len = snprintf(buf, n, "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|", o[0], o[1], o[2], o[3],
+                       o[4], o[5]);
+    return len < 0 || (size_t)len >= n ? -1 : len;
+}
+
+static int decode(const struct space *s, const char *text, struct arch *out, struct err *e)
+{
+    (void)s;
+    unsigned char ops[NB201_EDGES];
+    if (nb201_parse(text, ops, e) < 0)
+        return -1;
+    memset(out, 0, sizeof *out);
+    out->n = NB201_EDGES;
+    memcpy(out->v, ops, NB201_EDGES);
+    return 0;
+}
+
+static int valid_arch(const struct arch *a)
+{
+    if (a->n != NB201_EDGES)
+        return 0;
+    for (int i = 0; i < NB201_EDGES; i++)
+        if (a->v[i] >= NB201_OPS)
+            return 0;
+    return 1;
+}
+
+static int encode(const struct space *s, const struct arch *a, char *buf, size_t n)
+{
+    (void)s;
+    return valid_arch(a) ? nb201_format(a->v, buf, n) : -1;
+}
+
+static int cost(const struct space *s, const struct arch *a, double *m, struct err *e)
+{
+    const struct impl *im = s->impl;
+    if (!valid_arch(a))
+        return err_set(e, "arch", "not an NB201 architecture");
+    const struct nb201_row *r = nb201_table_lookup(im->table, a->v);
+    if (!r)
+        return err_set(e, "arch", "not in the table");
+    m[M_FLOPS] = r->flops[im->dataset];
+    m[M_PARAMS] = r->params_c10 + params_offset[im->dataset];
+    for (int l = 0; l < NB201_NLAT; l++)
+        m[M_LAT0 + l] = r->lat[l];
+    return 0;
+}
+
+static void destroy(struct space *s)
+{
+    free(s->impl);
+    free(s);
+}
+
+static const struct space_ops ops = {
+    .decode = decode, .encode = encode, .cost = cost, .destroy = destroy,
+};
+
+struct space *nb201_space_open(const char *dataset, const char *datadir, struct err *e)
+{
+    int d = dataset ? nb201_dataset_find(dataset) : NB201_CIFAR10;
+    if (d < 0) {
+        err_set(e, "--space", "unknown NB201 dataset '%s'; use cifar10, cifar100 or imagenet16",
+                dataset);
+        return NULL;
+    }
+    const struct nb201_table *t = nb201_table_shared(datadir, e);
+    if (!t)
+        return NULL;
+    struct space *s = calloc(1, sizeof *s);
+    struct impl *im = calloc(1, sizeof *im);
+    if (!s || !im) {
+        free(s);
+        free(im);
+        err_set(e, "nb201", "out of memory");
+        return NULL;
+    }
+    im->table = t;
+    im->dataset = d;
+    *s = (struct space){
+        .ops = &ops, .family = "nb201", .dataset = nb201_dataset_names[d],
+        .ndims = NB201_EDGES, .dims = dims, .nmetrics = NMETRICS, .metrics = metrics,
+        .objective = M_VALID, .report = M_TEST, .front_cost = M_FLOPS, .size = NB201_SIZE,
+        .impl = im,
+    };
+    snprintf(s->id, sizeof s->id, "nb201:%s", nb201_dataset_names[d]);
+    return s;
+}
+
+/* For the evaluator: the table and dataset behind an open nb201 space. */
+const struct nb201_table *nb201_space_table(const struct space *s, int *dataset)
+{
+    const struct impl *im = s->impl;
+    *dataset = im->dataset;
+    return im->table;
+}

@@ -1,0 +1,115 @@
+#include "space.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "nb201.h"
+
+static const struct space_info catalogue[] = {
+    {"nb201:cifar10", "NAS-Bench-201 cell, CIFAR-10 (15,625 archs, 200-epoch table)"},
+    {"nb201:cifar100", "NAS-Bench-201 cell, CIFAR-100 (15,625 archs, 200-epoch table)"},
+    {"nb201:imagenet16", "NAS-Bench-201 cell, ImageNet16-120 (15,625 archs, 200-epoch table)"},
+};
+
+const struct space_info *space_catalogue(int *n)
+{
+    *n = (int)(sizeof catalogue / sizeof catalogue[0]);
+    return catalogue;
+}
+
+struct space *space_open(const char *spec, const char *datadir, struct err *e)
+{
+    char family[32];
+    const char *colon = strchr(spec, ':');
+    size_t flen = colon ? (size_t)(colon - spec) : strlen(spec);
+    if (flen == 0 || flen >= sizeof family)
+        return err_set(e, "--space", "expected FAMILY[:DATASET], e.g. nb201:cifar10"), NULL;
+    memcpy(family, spec, flen);
+    family[flen] = '\0';
+    const char *dataset = colon ? colon + 1 : NULL;
+
+    if (strcmp(family, "nb201") == 0)
+        return nb201_space_open(dataset, datadir, e);
+
+    char list[256] = "";
+    int n;
+    const struct space_info *c = space_catalogue(&n);
+    for (int i = 0; i < n; i++) {
+        strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+        strncat(list, c[i].spec, sizeof list - strlen(list) - 1);
+    }
+    err_set(e, "--space", "unknown space '%s'; known: %s", spec, list);
+    return NULL;
+}
+
+void space_close(struct space *s)
+{
+    if (s && s->ops->destroy)
+        s->ops->destroy(s);
+}
+
+int space_decode(const struct space *s, const char *text, struct arch *out, struct err *e)
+{
+    return s->ops->decode(s, text, out, e);
+}
+
+int space_decode_ctx(const void *space, const char *text, struct arch *out, struct err *e)
+{
+    return space_decode(space, text, out, e);
+}
+
+int space_encode(const struct space *s, const struct arch *a, char *buf, size_t n)
+{
+    return s->ops->encode(s, a, buf, n);
+}
+
+int space_cost(const struct space *s, const struct arch *a, double *m, struct err *e)
+{
+    return s->ops->cost(s, a, m, e);
+}
+
+void space_sample(const struct space *s, struct rng *r, struct arch *out)
+{
+    if (s->ops->sample) {
+        s->ops->sample(s, r, out);
+        return;
+    }
+    memset(out, 0, sizeof *out);
+    out->n = (uint16_t)s->ndims;
+    for (int i = 0; i < s->ndims; i++)
+        out->v[i] = (uint8_t)rng_below(r, (uint32_t)s->dims[i].nchoices);
+}
+
+void space_mutate(const struct space *s, struct rng *r, const struct arch *in, struct arch *out)
+{
+    if (s->ops->mutate) {
+        s->ops->mutate(s, r, in, out);
+        return;
+    }
+    *out = *in;
+    int d = (int)rng_below(r, (uint32_t)s->ndims);
+    int nc = s->dims[d].nchoices;
+    if (nc < 2)
+        return;
+    /* a different choice, uniformly among the others */
+    int v = (int)rng_below(r, (uint32_t)(nc - 1));
+    if (v >= in->v[d])
+        v++;
+    out->v[d] = (uint8_t)v;
+}
+
+int space_neighbours(const struct space *s, const struct arch *a, struct arch *out, int max)
+{
+    int n = 0;
+    for (int d = 0; d < s->ndims; d++)
+        for (int c = 0; c < s->dims[d].nchoices; c++) {
+            if (c == a->v[d])
+                continue;
+            if (n == max)
+                return n;
+            out[n] = *a;
+            out[n].v[d] = (uint8_t)c;
+            n++;
+        }
+    return n;
+}

@@ -1,0 +1,76 @@
+/* A search space: its decision dimensions, the text form of an architecture
+ * (its codec), legality, cost, and the metrics it reports (DESIGN §5).
+ * Spaces are small vtables; generic moves (sample, mutate, neighbours) work
+ * on any space whose dimensions are independent, and a space overrides them
+ * where its dimensions are coupled. */
+#ifndef COLLM_SPACE_H
+#define COLLM_SPACE_H
+
+#include <stddef.h>
+
+#include "../core/arch.h"
+#include "../core/err.h"
+#include "../core/metric.h"
+#include "../core/rng.h"
+
+struct dim_def {
+    const char *name;         /* "edge 1<-0" */
+    int nchoices;
+    const char *const *choices; /* "none", "skip_connect" ... */
+};
+
+struct space;
+
+struct space_ops {
+    /* Text -> canonical arch; errors name the position and what was expected. */
+    int (*decode)(const struct space *s, const char *text, struct arch *out, struct err *e);
+    /* Canonical text; returns its length, or -1 if buf is too small. */
+    int (*encode)(const struct space *s, const struct arch *a, char *buf, size_t n);
+    /* Fills the COST metrics of `m` (the rest untouched); -1 with e on failure. */
+    int (*cost)(const struct space *s, const struct arch *a, double *m, struct err *e);
+    /* Optional overrides of the generic moves. */
+    void (*sample)(const struct space *s, struct rng *r, struct arch *out);
+    void (*mutate)(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);
+    void (*destroy)(struct space *s);
+};
+
+struct space {
+    const struct space_ops *ops;
+    char id[64];             /* "nb201:cifar10" */
+    const char *family;      /* "nb201" */
+    const char *dataset;     /* "cifar10" */
+    int ndims;
+    const struct dim_def *dims;
+    int nmetrics;
+    const struct metric_def *metrics;
+    int objective;           /* metric the search maximises */
+    int report;              /* metric reported for the best, -1 if none */
+    int front_cost;          /* default cost for the Pareto front */
+    size_t size;             /* number of architectures, 0 if too many to count */
+    void *impl;
+};
+
+/* Opens "family[:dataset]" with its data from `datadir` (NULL: the default
+ * data directory). Errors name the spec and list what exists. */
+struct space *space_open(const char *spec, const char *datadir, struct err *e);
+void space_close(struct space *s);
+
+/* The catalogue, for `collm spaces` and errors. */
+struct space_info {
+    const char *spec;
+    const char *summary;
+};
+const struct space_info *space_catalogue(int *n);
+
+int space_decode(const struct space *s, const char *text, struct arch *out, struct err *e);
+int space_encode(const struct space *s, const struct arch *a, char *buf, size_t n);
+int space_cost(const struct space *s, const struct arch *a, double *m, struct err *e);
+void space_sample(const struct space *s, struct rng *r, struct arch *out);
+/* One random change: one dimension moved to a different choice (generic). */
+void space_mutate(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);
+/* All one-dimension changes of `a`, at most `max`; returns how many. */
+int space_neighbours(const struct space *s, const struct arch *a, struct arch *out, int max);
+/* Adapter for state_init(): decode with a space as context. */
+int space_decode_ctx(const void *space, const char *text, struct arch *out, struct err *e);
+
+#endif

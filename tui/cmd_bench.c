@@ -1,0 +1,137 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/search/bench.h"
+#include "cmds.h"
+#include "opts.h"
+
+static const char usage[] =
+    "usage: collm bench [--space A,B,..] [--algo A,B,..] [--seeds N] [--budget N] [OPTIONS]\n"
+    "\n"
+    "Runs every algorithm on every space with seeds S..S+N-1 and prints a Markdown\n"
+    "table: mean +- std (sample std over seeds) of the objective (validation\n"
+    "accuracy) and of the reported metric (test accuracy) of the best-by-validation\n"
+    "architecture, and the median number of evaluations to reach the space's best\n"
+    "validation accuracy under the constraint.\n"
+    "\n"
+    "Example:\n"
+    "  collm bench --space nb201:cifar10,nb201:cifar100,nb201:imagenet16 \\\n"
+    "              --algo random,rea,local --seeds 30 --budget 100 --out bench.md";
+
+/* Splits "a,b,c" into its items (in place). */
+static int split_list(char *s, const char **items, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ","))
+        if (*tok)
+            items[n++] = tok;
+    return n;
+}
+
+static void print_table(FILE *f, const struct bench_config *c, const struct bench_result *r)
+{
+    fprintf(f, "# collm bench\n\n");
+    fprintf(f, "%d seeds (%llu..%llu), budget %d distinct architectures per search%s%s.\n\n",
+            c->seeds, (unsigned long long)c->seed0,
+            (unsigned long long)(c->seed0 + (uint64_t)c->seeds - 1), c->budget,
+            c->constraint ? ", constraint " : "", c->constraint ? c->constraint : "");
+    fprintf(f, "The search sees the objective only; the reported metric is that of the "
+               "best-by-objective architecture. Mean ± sample std over seeds. "
+               "\"to optimum\": median evaluations until the space's best objective was "
+               "found (runs that found it / all runs).\n\n");
+    fprintf(f, "| space | algo | objective | reported | evals | to optimum |\n");
+    fprintf(f, "|---|---|---|---|---|---|\n");
+    for (int si = 0; si < c->nspaces; si++) {
+        for (int ai = 0; ai < c->nalgos; ai++) {
+            const struct bench_cell *x = &r->cells[si * c->nalgos + ai];
+            char opt[64];
+            if (!r->oracle[si].known)
+                snprintf(opt, sizeof opt, "n/a");
+            else if (x->median_to_optimum >= 0)
+                snprintf(opt, sizeof opt, "%g (%d/%d)", x->median_to_optimum, x->reached,
+                         x->runs);
+            else
+                snprintf(opt, sizeof opt, "not reached (%d/%d)", x->reached, x->runs);
+            fprintf(f, "| %s | %s | %s %.2f ± %.2f | %s %.2f ± %.2f | %.1f | %s |\n",
+                    c->spaces[si], c->algos[ai], r->objective[si], x->obj_mean, x->obj_std,
+                    r->report[si], x->rep_mean, x->rep_std, x->evals_mean, opt);
+        }
+        const struct bench_oracle *o = &r->oracle[si];
+        if (o->known)
+            fprintf(f, "| %s | *best in space* | %s %.2f | %s %.2f | | `%s` |\n", c->spaces[si],
+                    r->objective[si], o->objective, r->report[si], o->report, o->arch);
+    }
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    const char *spaces_arg = "nb201:cifar10,nb201:cifar100,nb201:imagenet16";
+    const char *algos_arg = "random,rea,local", *out = NULL, *cons = NULL, *datadir = NULL;
+    int seeds = 30, budget = 100;
+    uint64_t seed0 = 1;
+    struct algo_opts ao;
+    algo_opts_default(&ao);
+    const struct opt opts[] = {
+        {"space", OPT_STR, &spaces_arg, "LIST", "comma-separated spaces (default: the three "
+                                                "nb201 datasets)", NULL},
+        {"algo", OPT_STR, &algos_arg, "LIST", "comma-separated algorithms (default "
+                                              "random,rea,local)", NULL},
+        {"seeds", OPT_INT, &seeds, "N", "runs per algorithm and space (default 30)", NULL},
+        {"seed", OPT_U64, &seed0, "S", "first seed (default 1)", NULL},
+        {"budget", OPT_INT, &budget, "N", "distinct architectures per search (default 100)",
+         NULL},
+        {"constraint", OPT_STR, &cons, "EXPR", "cost limits, e.g. 'flops<=100'", NULL},
+        {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration (random, rea)", NULL},
+        {"population", OPT_INT, &ao.population, "N", "rea population size (default 10)", NULL},
+        {"tournament", OPT_INT, &ao.tournament, "N", "rea tournament size (default 10)", NULL},
+        {"out", OPT_STR, &out, "FILE", "also write the table to FILE", NULL},
+        {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {0},
+    };
+    char *pos[1];
+    int npos;
+    struct err e = {{0}, {0}};
+    int rc = opts_parse("bench", usage, opts, argc, argv, pos, 0, &npos, &e);
+    if (rc)
+        return rc > 0 ? EXIT_OK : cmd_fail("bench", &e, EXIT_USAGE);
+    if (seeds < 1 || seeds > 100000)
+        return cmd_fail("bench", &(struct err){"--seeds", "must be between 1 and 100000"},
+                        EXIT_USAGE);
+    if (budget < 1)
+        return cmd_fail("bench", &(struct err){"--budget", "must be at least 1"}, EXIT_USAGE);
+
+    char sbuf[1024], abuf[1024];
+    snprintf(sbuf, sizeof sbuf, "%s", spaces_arg);
+    snprintf(abuf, sizeof abuf, "%s", algos_arg);
+    const char *spaces[32], *algos[32];
+    struct bench_config cfg = {
+        .spaces = spaces, .nspaces = split_list(sbuf, spaces, 32), .algos = algos,
+        .nalgos = split_list(abuf, algos, 32), .seeds = seeds, .seed0 = seed0,
+        .budget = budget, .constraint = cons, .opts = &ao, .datadir = datadir,
+    };
+    if (!cfg.nspaces || !cfg.nalgos)
+        return cmd_fail("bench", &(struct err){"--space/--algo", "give at least one of each"},
+                        EXIT_USAGE);
+    FILE *f = NULL;
+    if (out && !(f = fopen(out, "w"))) {
+        snprintf(e.where, sizeof e.where, "--out %s", out);
+        snprintf(e.msg, sizeof e.msg, "cannot write: %s", strerror(errno));
+        return cmd_fail("bench", &e, EXIT_FAIL);
+    }
+    struct bench_result r;
+    if (bench_run(&cfg, &r, &e) < 0) {
+        if (f)
+            fclose(f);
+        int usage_err = strstr(e.msg, "unknown") || strstr(e.where, "--");
+        return cmd_fail("bench", &e, usage_err ? EXIT_USAGE : EXIT_FAIL);
+    }
+    print_table(stdout, &cfg, &r);
+    if (f) {
+        print_table(f, &cfg, &r);
+        fclose(f);
+    }
+    bench_result_free(&r);
+    return EXIT_OK;
+}

@@ -1,0 +1,120 @@
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/eval/eval.h"
+#include "../engine/spaces/space.h"
+#include "cmds.h"
+#include "opts.h"
+
+static const char usage[] =
+    "usage: collm eval [--space SPACE] ARCH... | -\n"
+    "\n"
+    "Prints the metrics of each architecture as one JSON object per line, for\n"
+    "scripts. With '-', reads one architecture per line from standard input.\n"
+    "An invalid architecture is reported on stderr with the position of the\n"
+    "error; the others are still printed, and the exit code is 2.\n"
+    "\n"
+    "Example:\n"
+    "  collm eval --space nb201:cifar10 "
+    "'|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
+    "nor_conv_3x3~2|'";
+
+struct sink {
+    int got;
+    struct eval_result r;
+};
+
+static void on_done(void *ud, const struct eval_result *r)
+{
+    struct sink *s = ud;
+    s->got = 1;
+    s->r = *r;
+}
+
+/* 0 printed, -1 invalid input (reported), -2 evaluation failed */
+static int eval_one(const struct space *sp, struct evaluator *ev, const char *text,
+                    const char *where)
+{
+    struct err e = {{0}, {0}};
+    struct eval_job job = {0};
+    if (space_decode(sp, text, &job.arch, &e) < 0 || space_cost(sp, &job.arch, job.m, &e) < 0) {
+        err_wrap(&e, where);
+        cmd_fail("eval", &e, 0);
+        return -1;
+    }
+    struct sink s = {0};
+    evaluator_submit(ev, &job, on_done, &s);
+    if (!s.got || !s.r.ok) {
+        fprintf(stderr, "collm eval: %s: %s\n", where, s.got ? s.r.error : "no result");
+        return -2;
+    }
+    char canon[1024];
+    space_encode(sp, &job.arch, canon, sizeof canon);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "space", sp->id);
+    cJSON_AddStringToObject(o, "arch", canon);
+    cJSON *m = cJSON_AddObjectToObject(o, "metrics");
+    for (int i = 0; i < sp->nmetrics; i++)
+        cJSON_AddNumberToObject(m, sp->metrics[i].name, s.r.m[i]);
+    char *line = cJSON_PrintUnformatted(o);
+    puts(line);
+    free(line);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    const char *space_spec = "nb201:cifar10", *datadir = NULL;
+    const struct opt opts[] = {
+        {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10)", NULL},
+        {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {0},
+    };
+    char *pos[256];
+    int npos;
+    struct err e = {{0}, {0}};
+    int rc = opts_parse("eval", usage, opts, argc, argv, pos, 256, &npos, &e);
+    if (rc)
+        return rc > 0 ? EXIT_OK : cmd_fail("eval", &e, EXIT_USAGE);
+    if (npos == 0)
+        return cmd_fail("eval", &(struct err){"", "give an architecture, or '-' to read them "
+                                                  "from standard input (see --help)"},
+                        EXIT_USAGE);
+    struct space *sp = space_open(space_spec, datadir, &e);
+    if (!sp)
+        return cmd_fail("eval", &e, strstr(e.msg, "unknown") ? EXIT_USAGE : EXIT_FAIL);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    if (!ev) {
+        space_close(sp);
+        return cmd_fail("eval", &e, EXIT_FAIL);
+    }
+    int bad = 0, failed = 0;
+    for (int i = 0; i < npos; i++) {
+        char where[64];
+        if (strcmp(pos[i], "-") != 0) {
+            snprintf(where, sizeof where, "argument %d", i + 1);
+            int r = eval_one(sp, ev, pos[i], where);
+            bad |= r == -1;
+            failed |= r == -2;
+            continue;
+        }
+        char line[8192];
+        long lineno = 0;
+        while (fgets(line, sizeof line, stdin)) {
+            lineno++;
+            line[strcspn(line, "\r\n")] = '\0';
+            if (!line[0] || line[0] == '#')
+                continue;
+            snprintf(where, sizeof where, "stdin:%ld", lineno);
+            int r = eval_one(sp, ev, line, where);
+            bad |= r == -1;
+            failed |= r == -2;
+        }
+    }
+    evaluator_close(ev);
+    space_close(sp);
+    return bad ? EXIT_USAGE : failed ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,28 @@
+#include <stdio.h>
+
+#include "../engine/search/proposer.h"
+#include "../engine/spaces/space.h"
+#include "cmds.h"
+#include "opts.h"
+
+int cmd_spaces(int argc, char **argv)
+{
+    static const struct opt opts[] = {{0}};
+    char *pos[1];
+    int npos;
+    struct err e;
+    int rc = opts_parse("spaces", "usage: collm spaces\n\nLists the search spaces and the "
+                        "search algorithms.", opts, argc, argv, pos, 0, &npos, &e);
+    if (rc)
+        return rc > 0 ? EXIT_OK : cmd_fail("spaces", &e, EXIT_USAGE);
+    int n;
+    const struct space_info *s = space_catalogue(&n);
+    printf("Spaces (--space):\n");
+    for (int i = 0; i < n; i++)
+        printf("  %-18s %s\n", s[i].spec, s[i].summary);
+    const struct algo_info *a = proposer_catalogue(&n);
+    printf("\nAlgorithms (--algo):\n");
+    for (int i = 0; i < n; i++)
+        printf("  %-18s %s\n", a[i].name, a[i].summary);
+    return EXIT_OK;
+}

@@ -1,0 +1,18 @@
+/* The commands of the command line (DESIGN §8). Each returns the exit code:
+ * 0 success, 1 failure at run time (missing data, a search that failed),
+ * 2 usage error (unknown command, option or value). */
+#ifndef COLLM_CMDS_H
+#define COLLM_CMDS_H
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+int cmd_search(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_spaces(int argc, char **argv);
+
+/* Prints "collm CMD: where: msg" to stderr and returns `code`. */
+struct err;
+int cmd_fail(const char *cmd, const struct err *e, int code);
+
+#endif

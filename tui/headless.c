@@ -1,0 +1,140 @@
+#include "headless.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void headless_init(struct headless *h, FILE *out, int json, int timestamps, int quiet)
+{
+    memset(h, 0, sizeof *h);
+    h->out = out;
+    h->json = json;
+    h->timestamps = timestamps;
+    h->quiet = quiet;
+    h->batch_best = -1;
+}
+
+static double objective(const struct state *st, const struct record *r)
+{
+    return r->m[st->info.objective];
+}
+
+static void flush_iteration(struct headless *h, const struct state *st)
+{
+    if (h->iter == 0 || h->quiet)
+        return;
+    if (!h->header_done) {
+        fprintf(h->out, "%5s %9s %4s %4s  %-10s %-10s %-10s  %s\n", "iter", "evals", "new", "rej",
+                "batch", "best", "reported", "architecture (batch best)");
+        h->header_done = 1;
+    }
+    const struct record *b = state_best(st);
+    char evals[32], batch[16] = "-", best[16] = "-", rep[16] = "-";
+    snprintf(evals, sizeof evals, "%d/%d", st->started, st->info.budget);
+    const char *arch = "";
+    if (h->batch_best >= 0) {
+        const struct record *r = &st->rec[h->batch_best];
+        snprintf(batch, sizeof batch, "%.2f", objective(st, r));
+        arch = r->text;
+    }
+    if (b) {
+        snprintf(best, sizeof best, "%.2f%s", objective(st, b), h->best_changed ? "*" : "");
+        if (st->info.report >= 0)
+            snprintf(rep, sizeof rep, "%.2f", b->m[st->info.report]);
+    }
+    fprintf(h->out, "%5d %9s %4d %4d  %-10s %-10s %-10s  %s\n", h->iter, evals, h->evals,
+            h->rejected, batch, best, rep, arch);
+    fflush(h->out);
+}
+
+void headless_on_event(void *ud, const struct event *ev, const struct state *st)
+{
+    struct headless *h = ud;
+    if (h->json) {
+        char *line = event_to_json(ev, st->info.nmetrics ? &st->info : NULL, h->timestamps);
+        if (line) {
+            fputs(line, h->out);
+            fputc('\n', h->out);
+            free(line);
+        }
+        if (ev->type == EV_SESSION_ENDED)
+            fflush(h->out);
+        return;
+    }
+    switch (ev->type) {
+    case EV_ITERATION_STARTED:
+        flush_iteration(h, st);
+        h->iter = ev->iter;
+        h->evals = h->rejected = h->best_changed = 0;
+        h->batch_best = -1;
+        break;
+    case EV_CANDIDATE_REJECTED:
+        h->rejected++;
+        break;
+    case EV_EVAL_FINISHED: {
+        h->evals++;
+        int idx = (int)st->nrec - 1;
+        if (h->batch_best < 0 ||
+            objective(st, &st->rec[idx]) > objective(st, &st->rec[h->batch_best]))
+            h->batch_best = idx;
+        break;
+    }
+    case EV_BEST_IMPROVED:
+        h->best_changed = 1;
+        break;
+    case EV_SESSION_ENDED:
+        flush_iteration(h, st);
+        h->iter = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+static void print_metrics(FILE *f, const struct state *st, const double *m)
+{
+    const char *sep = "";
+    for (int i = 0; i < st->info.nmetrics; i++) {
+        const struct metric_def *d = &st->info.metrics[i];
+        /* the headline metrics; latencies are in --json and `collm eval` */
+        if (d->role == METRIC_COST && strcmp(d->name, "flops") && strcmp(d->name, "params"))
+            continue;
+        fprintf(f, "%s%s %.*f%s%s", sep, d->name, strcmp(d->name, "params") ? 2 : 3, m[i],
+                d->unit[0] && strcmp(d->unit, "%") ? " " : "", d->unit);
+        sep = "  ";
+    }
+}
+
+void headless_summary(const struct headless *h, const struct state *st)
+{
+    FILE *f = h->out;
+    const struct record *b = state_best(st);
+    fprintf(f, "\n%s on %s, seed %llu", st->info.algo, st->info.space,
+            (unsigned long long)st->info.seed);
+    if (st->info.constraint && st->info.constraint[0])
+        fprintf(f, ", constraint %s", st->info.constraint);
+    if (st->ended)
+        fprintf(f, ": ended (%s: %s)\n", end_reason_name(st->end), st->end_detail);
+    else
+        fprintf(f, ": did not end\n");
+    if (!b) {
+        fprintf(f, "no architecture was evaluated\n");
+    } else {
+        fprintf(f, "best       %s\n", b->text);
+        fprintf(f, "           ");
+        print_metrics(f, st, b->m);
+        fprintf(f, "\n           found at evaluation %d of %d\n", st->best_changed_at,
+                st->started);
+    }
+    fprintf(f, "evaluated  %d of budget %d (distinct architectures)\n", st->started,
+            st->info.budget);
+    fprintf(f, "proposed   %d, rejected %d duplicate, %d invalid, %d over the constraint\n",
+            st->proposed, st->rejected[REJ_DUPLICATE], st->rejected[REJ_INVALID],
+            st->rejected[REJ_CONSTRAINT]);
+    if (st->failed)
+        fprintf(f, "failed     %d evaluations\n", st->failed);
+    if (st->front.n > 0 && st->front_cost >= 0)
+        fprintf(f, "pareto     %zu architectures trade %s against %s\n", st->front.n,
+                st->info.metrics[st->info.objective].name,
+                st->info.metrics[st->front_cost].name);
+}

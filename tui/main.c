@@ -1,0 +1,64 @@
+/* collm: collaborative LLM-guided neural architecture search. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../engine/core/err.h"
+#include "cmds.h"
+
+#ifndef COLLM_VERSION
+#define COLLM_VERSION "0.1.0"
+#endif
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"search", cmd_search, "run a search (headless for now; --help for options)"},
+    {"eval", cmd_eval, "print the metrics of architectures as JSON"},
+    {"bench", cmd_bench, "many seeds x algorithms x spaces: a table of mean +- std"},
+    {"spaces", cmd_spaces, "list the search spaces and algorithms"},
+};
+#define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: collm [COMMAND] [OPTIONS]\n\n"
+               "Collaborative LLM-guided neural architecture search.\n"
+               "With no command, runs the default search (nb201:cifar10).\n\nCommands:\n");
+    for (int i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nRun 'collm COMMAND --help' for the options of a command.\n"
+               "Exit codes: 0 success, 1 failure (missing data, failed search), 2 usage error.\n"
+               "Environment: COLLM_DATA_DIR overrides where data files are found.\n");
+}
+
+int cmd_fail(const char *cmd, const struct err *e, int code)
+{
+    char buf[1024];
+    fprintf(stderr, "collm %s: %s\n", cmd, err_str(e, buf, sizeof buf));
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cmd_search(0, argv + 1);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("collm %s\n", COLLM_VERSION);
+        return EXIT_OK;
+    }
+    if (cmd[0] == '-') /* options without a command belong to the default search */
+        return cmd_search(argc - 1, argv + 1);
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "collm: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}
