@@ -30,6 +30,18 @@ static int split_list(char *s, const char **items, int max)
     return n;
 }
 
+/* Markdown table cells cannot hold a bare '|' (NB201 archs are full of them). */
+static void print_cell_code(FILE *f, const char *s)
+{
+    fputc('`', f);
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('`', f);
+}
+
 static void print_table(FILE *f, const struct bench_config *c, const struct bench_result *r)
 {
     fprintf(f, "# collm bench\n\n");
@@ -59,9 +71,12 @@ static void print_table(FILE *f, const struct bench_config *c, const struct benc
                     r->report[si], x->rep_mean, x->rep_std, x->evals_mean, opt);
         }
         const struct bench_oracle *o = &r->oracle[si];
-        if (o->known)
-            fprintf(f, "| %s | *best in space* | %s %.2f | %s %.2f | | `%s` |\n", c->spaces[si],
-                    r->objective[si], o->objective, r->report[si], o->report, o->arch);
+        if (o->known) {
+            fprintf(f, "| %s | *best in space* | %s %.2f | %s %.2f | | ", c->spaces[si],
+                    r->objective[si], o->objective, r->report[si], o->report);
+            print_cell_code(f, o->arch);
+            fprintf(f, " |\n");
+        }
     }
 }
 

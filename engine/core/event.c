@@ -152,6 +152,24 @@ fail:
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/* cJSON prints 15 significant digits and accepts a near miss; a journal must
+ * give back the very same doubles, so metrics use the shortest text that
+ * round-trips exactly. Non-finite values become null. */
+static void add_exact(cJSON *o, const char *key, double v)
+{
+    if (!isfinite(v)) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    char buf[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    cJSON_AddRawToObject(o, key, buf);
+}
+
 static cJSON *info_to_json(cJSON *o, const struct session_info *in)
 {
     cJSON_AddNumberToObject(o, "version", in->version);
@@ -162,7 +180,7 @@ static cJSON *info_to_json(cJSON *o, const struct session_info *in)
     cJSON_AddNumberToObject(o, "budget", in->budget);
     cJSON_AddStringToObject(o, "constraint", in->constraint ? in->constraint : "");
     if (in->has_target)
-        cJSON_AddNumberToObject(o, "target", in->target);
+        add_exact(o, "target", in->target);
     else
         cJSON_AddNullToObject(o, "target");
     cJSON *ms = cJSON_AddArrayToObject(o, "metrics");
@@ -186,7 +204,7 @@ static void metrics_to_json(cJSON *o, const char *key, const double *m,
 {
     cJSON *mo = cJSON_AddObjectToObject(o, key);
     for (int i = 0; info && i < info->nmetrics; i++)
-        cJSON_AddNumberToObject(mo, info->metrics[i].name, m[i]);
+        add_exact(mo, info->metrics[i].name, m[i]);
 }
 
 char *event_to_json(const struct event *ev, const struct session_info *info, int with_time)
@@ -196,7 +214,7 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
         return NULL;
     cJSON_AddNumberToObject(o, "seq", (double)ev->seq);
     if (with_time)
-        cJSON_AddNumberToObject(o, "t", round(ev->t * 1e6) / 1e6);
+        add_exact(o, "t", round(ev->t * 1e6) / 1e6);
     cJSON_AddStringToObject(o, "type", event_type_name(ev->type));
     cJSON_AddNumberToObject(o, "iter", ev->iter);
     if (ev->type == EV_SESSION_STARTED && !info)
@@ -358,11 +376,17 @@ static int metrics_from_json(const cJSON *o, double *m, const struct session_inf
         return err_set(e, "metrics", "expected an object");
     if (!info)
         return err_set(e, "metrics", "no session_started event came before this one");
-    for (int i = 0; i < info->nmetrics; i++)
+    for (int i = 0; i < info->nmetrics; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(mo, info->metrics[i].name);
+        if (cJSON_IsNull(v)) {
+            m[i] = NAN;
+            continue;
+        }
         if (get_num(mo, info->metrics[i].name, &m[i], e) < 0) {
             err_wrap(e, "metrics");
             return -1;
         }
+    }
     return 0;
 }
 

@@ -25,14 +25,9 @@ int bench_oracle(const struct space *s, struct evaluator *ev, const struct const
     memset(o, 0, sizeof *o);
     if (s->size == 0 || s->size > 1000000)
         return 0;
-    struct arch a = {.n = (uint16_t)s->ndims};
+    struct arch a;
     for (size_t k = 0; k < s->size; k++) {
-        /* mixed-radix counter over the dimensions */
-        size_t x = k;
-        for (int d = 0; d < s->ndims; d++) {
-            a.v[d] = (uint8_t)(x % (size_t)s->dims[d].nchoices);
-            x /= (size_t)s->dims[d].nchoices;
-        }
+        space_nth(s, k, &a);
         struct eval_job job = {.arch = a};
         if (space_cost(s, &a, job.m, NULL) < 0 || (c && constraint_violated(c, job.m) >= 0))
             continue;

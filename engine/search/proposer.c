@@ -90,6 +90,18 @@ int propose_sample_fresh(const struct propose_ctx *c, struct rng *r, int tries,
         if (propose_is_fresh(c, out) && !cand_list_has(pending, out))
             return 1;
     }
+    /* Sampling keeps missing: most of the space is used up. A countable
+     * space is walked from a random start so the last few fresh ones are
+     * still found, and "exhausted" means exactly that. */
+    size_t n = c->space->size;
+    if (n == 0 || n > 10000000)
+        return 0;
+    size_t start = (size_t)(rng_next(r) % n);
+    for (size_t i = 0; i < n; i++) {
+        space_nth(c->space, (start + i) % n, out);
+        if (propose_is_fresh(c, out) && !cand_list_has(pending, out))
+            return 1;
+    }
     return 0;
 }
 

@@ -113,3 +113,13 @@ int space_neighbours(const struct space *s, const struct arch *a, struct arch *o
         }
     return n;
 }
+
+void space_nth(const struct space *s, size_t k, struct arch *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = (uint16_t)s->ndims;
+    for (int d = 0; d < s->ndims; d++) {
+        out->v[d] = (uint8_t)(k % (size_t)s->dims[d].nchoices);
+        k /= (size_t)s->dims[d].nchoices;
+    }
+}

@@ -70,6 +70,9 @@ void space_sample(const struct space *s, struct rng *r, struct arch *out);
 void space_mutate(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);
 /* All one-dimension changes of `a`, at most `max`; returns how many. */
 int space_neighbours(const struct space *s, const struct arch *a, struct arch *out, int max);
+/* The k-th architecture (0 <= k < size) of a space whose dimensions are
+ * independent: a mixed-radix count, first dimension fastest. */
+void space_nth(const struct space *s, size_t k, struct arch *out);
 /* Adapter for state_init(): decode with a space as context. */
 int space_decode_ctx(const void *space, const char *text, struct arch *out, struct err *e);
 

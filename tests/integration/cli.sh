@@ -1,0 +1,108 @@
+# The command line as a user meets it: output, errors and exit codes.
+. tests/integration/lib.sh
+
+A9930='|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
+
+# --- search ---------------------------------------------------------------
+run search --headless --space nb201:cifar10 --algo rea --budget 100 --seed 1
+expect_rc "headless rea search succeeds" 0
+expect_out "a progress line per step" "  100   100/100"
+expect_out "summary names the best architecture" "best       |"
+expect_out "summary gives validation and test accuracy" "valid_acc 91.61%  test_acc 94.37%"
+expect_out "summary counts distinct evaluations" "evaluated  100 of budget 100"
+cp "$tmp/out" "$tmp/first"
+run search --headless --space nb201:cifar10 --algo rea --budget 100 --seed 1
+if cmp -s "$tmp/out" "$tmp/first"; then ok "same seed, same output byte for byte"
+else not_ok "same seed, same output byte for byte"; fi
+run search --headless --space nb201:cifar10 --algo rea --budget 100 --seed 2
+if cmp -s "$tmp/out" "$tmp/first"; then not_ok "another seed, another search"
+else ok "another seed, another search"; fi
+
+run search --json --space nb201:cifar100 --algo local --budget 30 --seed 4
+expect_rc "json search succeeds" 0
+cp "$tmp/out" "$tmp/json1"
+lines=$(wc -l <"$tmp/out")
+objs=$(grep -c '^{"seq":[0-9]*,"type":"[a-z_]*","iter":[0-9]*.*}$' "$tmp/out")
+if [ "$lines" -gt 30 ] && [ "$lines" -eq "$objs" ]; then ok "--json prints only JSON event lines"
+else not_ok "--json prints only JSON event lines" "$objs of $lines lines look like events"; fi
+expect_out "--json starts with the session header" '"type":"session_started"'
+expect_out "--json ends with session_ended" '"type":"session_ended","iter":'
+if [ "$(grep -c '"type":"eval_finished"' "$tmp/out")" -eq 30 ]; then
+    ok "--json has one eval_finished per evaluation"
+else not_ok "--json has one eval_finished per evaluation"; fi
+run search --json --space nb201:cifar100 --algo local --budget 30 --seed 4
+if cmp -s "$tmp/out" "$tmp/json1"; then ok "--json is byte-for-byte reproducible"
+else not_ok "--json is byte-for-byte reproducible"; fi
+
+run search --headless --algo random --budget 50 --constraint 'flops<=50' --seed 3
+expect_out "the constraint is shown in the summary" "constraint flops<=50"
+run search --headless --algo rea --budget 500 --target 91.5 --seed 1
+expect_out "--target stops early" "ended (target: valid_acc"
+
+# --- errors: say what and where, exit 2 for usage ---------------------------
+run frobnicate
+expect_rc "unknown command exits 2" 2
+expect_err "unknown command is named" "unknown command 'frobnicate'"
+run search --bugdet 10
+expect_rc "unknown option exits 2" 2
+expect_err "a typo gets a suggestion" "did you mean '--budget'?"
+run search --budget ten
+expect_rc "bad number exits 2" 2
+expect_err "bad number is named" "--budget: expected a whole number, got 'ten'"
+run search --budget 0
+expect_rc "zero budget exits 2" 2
+run search --space nb201:mnist
+expect_rc "unknown dataset exits 2" 2
+expect_err "unknown dataset lists the choices" "use cifar10, cifar100 or imagenet16"
+run search --space nas101
+expect_rc "unknown space exits 2" 2
+expect_err "unknown space lists the known ones" "known: nb201:cifar10"
+run search --algo genetic
+expect_rc "unknown algorithm exits 2" 2
+expect_err "unknown algorithm lists the known ones" "known: random, rea, local"
+run search --constraint 'latency<=3'
+expect_rc "bad constraint exits 2" 2
+expect_err "bad constraint lists the costs" "costs are: flops, params, lat_raspi4"
+run search --headless --data /nonexistent
+expect_rc "missing data exits 1" 1
+expect_err "missing data names the file" "/nonexistent/nb201.csv: cannot open"
+run search --budget
+expect_rc "missing value exits 2" 2
+expect_err "missing value is named" "--budget needs a value"
+
+# --- eval -----------------------------------------------------------------
+run eval --space nb201:cifar100 "$A9930"
+expect_rc "eval succeeds" 0
+expect_out "eval prints JSON with the table's values" '"valid_acc":73.493333,"test_acc":73.513333,"flops":184.7361'
+run eval --space nb201:cifar10 '|nor_conv_3x3~0|+|none~0|'
+expect_rc "invalid architecture exits 2" 2
+expect_err "invalid architecture names the position" "argument 1: character 26: expected an operation"
+printf '%s\n# a comment\n\n%s\n' "$A9930" '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|' >"$tmp/archs"
+"$COLLM" eval --space nb201:imagenet16 - <"$tmp/archs" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ]; then ok "eval reads architectures from stdin"
+else not_ok "eval reads architectures from stdin" "rc $rc"; fi
+run eval
+expect_rc "eval without an architecture exits 2" 2
+
+# --- bench, spaces, help ----------------------------------------------------
+run bench --space nb201:cifar10 --algo random,rea --seeds 3 --budget 20 --out "$tmp/bench.md"
+expect_rc "bench succeeds" 0
+expect_out "bench prints a Markdown table" "| nb201:cifar10 | rea | valid_acc"
+if cmp -s "$tmp/out" "$tmp/bench.md"; then ok "bench --out writes the same table"
+else not_ok "bench --out writes the same table"; fi
+run bench --algo rea,nope --seeds 2
+expect_rc "bench with an unknown algorithm exits 2" 2
+run spaces
+expect_out "spaces lists nb201 datasets" "nb201:imagenet16"
+expect_out "spaces lists algorithms" "regularized evolution"
+for c in search eval bench spaces; do
+    run $c --help
+    if [ "$rc" -eq 0 ] && grep -q "^usage: collm $c" "$tmp/out"; then ok "collm $c --help"
+    else not_ok "collm $c --help"; fi
+done
+run --help
+expect_rc "collm --help exits 0" 0
+expect_out "collm --help lists commands" "bench"
+
+finish

@@ -1,0 +1,34 @@
+# Helpers for integration tests: each check prints one TAP line.
+# Use: . tests/integration/lib.sh; then run/expect_* ...; finish
+: "${COLLM:=build/collm}"
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run ARGS...: runs collm, keeps stdout, stderr and the exit code
+run() {
+    "$COLLM" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=$((failed + 1))
+    echo "not ok $n - $1"
+    shift
+    for l in "$@"; do echo "# $l"; done
+    echo "# stdout:"; head -20 "$tmp/out" | sed 's/^/#   /'
+    echo "# stderr:"; head -20 "$tmp/err" | sed 's/^/#   /'
+}
+
+expect_rc() { # NAME CODE
+    if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1" "exit code $rc, expected $2"; fi
+}
+expect_out() { # NAME TEXT: stdout contains TEXT
+    if grep -qF -- "$2" "$tmp/out"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
+}
+expect_err() { # NAME TEXT: stderr contains TEXT
+    if grep -qF -- "$2" "$tmp/err"; then ok "$1"; else not_ok "$1" "stderr lacks: $2"; fi
+}
+finish() { echo "1..$n"; [ "$failed" -eq 0 ]; }
