@@ -26,6 +26,7 @@ void archset_init(struct archset *s)
 void archset_free(struct archset *s)
 {
     free(s->slots);
+    free(s->vals);
     free(s->used);
     archset_init(s);
 }
@@ -58,11 +59,13 @@ static int grow(struct archset *s)
     size_t ncap = s->cap ? s->cap * 2 : 64;
     struct archset n = {
         .slots = malloc(ncap * sizeof *n.slots),
+        .vals = malloc(ncap * sizeof *n.vals),
         .used = calloc(ncap, 1),
         .cap = ncap,
     };
-    if (!n.slots || !n.used) {
+    if (!n.slots || !n.vals || !n.used) {
         free(n.slots);
+        free(n.vals);
         free(n.used);
         return -1;
     }
@@ -70,10 +73,12 @@ static int grow(struct archset *s)
         if (s->used[i]) {
             size_t j = find_slot(&n, &s->slots[i]);
             n.slots[j] = s->slots[i];
+            n.vals[j] = s->vals[i];
             n.used[j] = 1;
             n.len++;
         }
     free(s->slots);
+    free(s->vals);
     free(s->used);
     *s = n;
     return 0;
@@ -81,13 +86,32 @@ static int grow(struct archset *s)
 
 int archset_add(struct archset *s, const struct arch *a)
 {
+    if (archset_has(s, a))
+        return 0; /* and never grows: updating a known key cannot fail */
     if ((s->len + 1) * 4 > s->cap * 3 && grow(s) < 0)
         return -1;
     size_t i = find_slot(s, a);
     if (s->used[i])
         return 0;
     s->slots[i] = *a;
+    s->vals[i] = 0;
     s->used[i] = 1;
     s->len++;
     return 1;
+}
+
+int archset_put(struct archset *s, const struct arch *a, int val)
+{
+    if (archset_add(s, a) < 0)
+        return -1;
+    s->vals[find_slot(s, a)] = val;
+    return 0;
+}
+
+int archset_get(const struct archset *s, const struct arch *a, int missing)
+{
+    if (!s->cap)
+        return missing;
+    size_t i = find_slot(s, a);
+    return s->used[i] ? s->vals[i] : missing;
 }

@@ -19,9 +19,11 @@ struct arch {
 int arch_eq(const struct arch *a, const struct arch *b);
 uint64_t arch_hash(const struct arch *a);
 
-/* A set of architectures (open addressing). Used for "visited". */
+/* A set of architectures (open addressing), each with an int value: used
+ * for "visited" (value: the record index, -1 while being evaluated). */
 struct archset {
     struct arch *slots;
+    int *vals;
     uint8_t *used;
     size_t cap, len;
 };
@@ -31,6 +33,10 @@ void archset_free(struct archset *s);
 int archset_has(const struct archset *s, const struct arch *a);
 /* Returns 1 if added, 0 if it was already there, -1 on allocation failure. */
 int archset_add(struct archset *s, const struct arch *a);
+/* Adds or updates `a` with `val`; -1 on allocation failure. */
+int archset_put(struct archset *s, const struct arch *a, int val);
+/* The value of `a`, or `missing` when it is not in the set. */
+int archset_get(const struct archset *s, const struct arch *a, int missing);
 void archset_clear(struct archset *s);
 
 #endif

@@ -72,12 +72,8 @@ int state_has_seen(const struct state *s, const struct arch *a)
 
 const struct record *state_find_record(const struct state *s, const struct arch *a)
 {
-    if (!archset_has(&s->visited, a))
-        return NULL;
-    for (size_t i = 0; i < s->nrec; i++)
-        if (arch_eq(&s->rec[i].arch, a))
-            return &s->rec[i];
-    return NULL;
+    int i = archset_get(&s->visited, a, -1);
+    return i >= 0 ? &s->rec[i] : NULL;
 }
 
 const struct cand *state_cand(const struct state *s, int id)
@@ -204,7 +200,7 @@ static int on_eval_started(struct state *s, const struct event *ev, struct err *
         return -1;
     if (archset_has(&s->visited, &a))
         return err_set(e, "eval_started", "candidate %d was already evaluated", ev->id);
-    if (archset_add(&s->visited, &a) < 0 || archset_add(&s->seen, &a) < 0)
+    if (archset_put(&s->visited, &a, -1) < 0 || archset_add(&s->seen, &a) < 0)
         return err_set(e, "eval_started", "out of memory");
     s->started++;
     s->in_flight++;
@@ -245,9 +241,15 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
         free(r.by);
         return err_set(e, "eval_finished", "out of memory");
     }
+    if (archset_put(&s->visited, &a, (int)s->nrec) < 0) {
+        free(r.text);
+        free(r.by);
+        return err_set(e, "eval_finished", "out of memory");
+    }
     if (s->front_cost >= 0) {
         double pt[2] = {-r.m[s->info.objective], r.m[s->front_cost]};
         if (pareto_insert(&s->front, pt, (int)s->nrec) < 0) {
+            archset_put(&s->visited, &a, -1);
             free(r.text);
             free(r.by);
             return err_set(e, "eval_finished", "out of memory");

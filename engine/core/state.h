@@ -52,7 +52,8 @@ struct state {
 
     struct record *rec; /* evaluated, in order */
     size_t nrec, caprec;
-    struct archset visited; /* started or finished: what the budget paid for */
+    struct archset visited; /* started or finished: what the budget paid for;
+                             * value: index into rec, -1 while evaluating */
     struct archset seen;    /* visited plus rejected by the constraint */
 
     struct cand *cands; /* cands[id - 1] */
@@ -87,8 +88,7 @@ const struct cand *state_cand(const struct state *s, int id); /* NULL if unknown
 int state_budget_left(const struct state *s);
 int state_has_visited(const struct state *s, const struct arch *a);
 int state_has_seen(const struct state *s, const struct arch *a);
-/* The record of an evaluated architecture, or NULL (linear: for proposers
- * that ask about a few neighbours, not for hot loops over the history). */
+/* The record of an evaluated architecture, or NULL (O(1)). */
 const struct record *state_find_record(const struct state *s, const struct arch *a);
 
 #endif
