@@ -109,7 +109,7 @@ void headless_summary(const struct headless *h, const struct state *st)
 {
     FILE *f = h->out;
     const struct record *b = state_best(st);
-    fprintf(f, "\n%s on %s, seed %llu", st->info.algo, st->info.space,
+    fprintf(f, "%s%s on %s, seed %llu", h->quiet ? "" : "\n", st->info.algo, st->info.space,
             (unsigned long long)st->info.seed);
     if (st->info.constraint && st->info.constraint[0])
         fprintf(f, ", constraint %s", st->info.constraint);

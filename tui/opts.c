@@ -82,7 +82,7 @@ int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc
         const char *a = argv[i];
         if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
             if (*npos == maxpos)
-                return err_set(e, cmd, "unexpected argument '%s' (see collm %s --help)", a,
+                return err_set(e, "", "unexpected argument '%s' (see collm %s --help)", a,
                                cmd);
             pos[(*npos)++] = argv[i];
             continue;
@@ -96,7 +96,7 @@ int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc
             return 1;
         }
         if (a[1] != '-')
-            return err_set(e, cmd, "unknown option '%s'; options are long, e.g. --budget "
+            return err_set(e, "", "unknown option '%s'; options are long, e.g. --budget "
                            "(see collm %s --help)", a, cmd);
         const char *name = a + 2, *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
@@ -114,22 +114,22 @@ int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc
                 }
             }
             if (best)
-                return err_set(e, cmd, "unknown option '--%s'; did you mean '--%s'?", typed,
+                return err_set(e, "", "unknown option '--%s'; did you mean '--%s'?", typed,
                                best->name);
-            return err_set(e, cmd, "unknown option '--%s' (see collm %s --help)", typed, cmd);
+            return err_set(e, "", "unknown option '--%s' (see collm %s --help)", typed, cmd);
         }
         if (opt->seen)
             *opt->seen = 1;
         if (opt->kind == OPT_FLAG) {
             if (eq)
-                return err_set(e, cmd, "--%s does not take a value", opt->name);
+                return err_set(e, "", "--%s does not take a value", opt->name);
             *(int *)opt->dst = 1;
             continue;
         }
         const char *v = eq ? eq + 1 : NULL;
         if (!v) {
             if (i + 1 >= argc)
-                return err_set(e, cmd, "--%s needs a value (%s)", opt->name, opt->arg);
+                return err_set(e, "", "--%s needs a value (%s)", opt->name, opt->arg);
             v = argv[++i];
         }
         if (set_value(opt, v, e) < 0)
