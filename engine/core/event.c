@@ -115,6 +115,15 @@ void event_free(struct event *ev)
     free(ev->cand);
     free(ev->arch);
     free(ev->detail);
+    free(ev->text);
+    free(ev->role);
+    free(ev->model);
+    free(ev->finish);
+    for (int i = 0; i < ev->nmsg; i++) {
+        free(ev->msgs[i].role);
+        free(ev->msgs[i].content);
+    }
+    free(ev->msgs);
     memset(ev, 0, sizeof *ev);
 }
 
@@ -123,16 +132,31 @@ int event_copy(struct event *dst, const struct event *src)
     *dst = *src;
     dst->info = NULL;
     dst->by = dst->arch = dst->detail = NULL;
+    dst->text = dst->role = dst->model = dst->finish = NULL;
     dst->cand = NULL;
     dst->ncand = 0;
+    dst->msgs = NULL;
+    dst->nmsg = 0;
     if (src->info) {
         dst->info = session_info_new();
         if (!dst->info || session_info_copy(dst->info, src->info) < 0)
             goto fail;
     }
     if (dup_into(&dst->by, src->by) | dup_into(&dst->arch, src->arch) |
-        dup_into(&dst->detail, src->detail))
+        dup_into(&dst->detail, src->detail) | dup_into(&dst->text, src->text) |
+        dup_into(&dst->role, src->role) | dup_into(&dst->model, src->model) |
+        dup_into(&dst->finish, src->finish))
         goto fail;
+    if (src->nmsg) {
+        dst->msgs = calloc((size_t)src->nmsg, sizeof *dst->msgs);
+        if (!dst->msgs)
+            goto fail;
+        dst->nmsg = src->nmsg;
+        for (int i = 0; i < src->nmsg; i++)
+            if (dup_into(&dst->msgs[i].role, src->msgs[i].role) |
+                dup_into(&dst->msgs[i].content, src->msgs[i].content))
+                goto fail;
+    }
     if (src->ncand) {
         dst->cand = calloc((size_t)src->ncand, sizeof *dst->cand);
         if (!dst->cand)
@@ -269,7 +293,55 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
         cJSON_AddNumberToObject(o, "used", ev->used);
         cJSON_AddNumberToObject(o, "budget", ev->budget);
         break;
+    case EV_STRATEGY_PROPOSED:
+        cJSON_AddStringToObject(o, "by", ev->by ? ev->by : "");
+        cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
+        break;
+    case EV_LLM_REQUEST: {
+        cJSON_AddNumberToObject(o, "req", ev->req);
+        cJSON_AddStringToObject(o, "role", ev->role ? ev->role : "");
+        cJSON_AddStringToObject(o, "model", ev->model ? ev->model : "");
+        cJSON *a = cJSON_AddArrayToObject(o, "messages");
+        for (int i = 0; i < ev->nmsg; i++) {
+            cJSON *m = cJSON_CreateObject();
+            cJSON_AddStringToObject(m, "role", ev->msgs[i].role ? ev->msgs[i].role : "");
+            cJSON_AddStringToObject(m, "content",
+                                    ev->msgs[i].content ? ev->msgs[i].content : "");
+            cJSON_AddItemToArray(a, m);
+        }
+        break;
+    }
+    case EV_LLM_RETRY:
+        cJSON_AddNumberToObject(o, "req", ev->req);
+        cJSON_AddNumberToObject(o, "attempt", ev->attempt);
+        add_exact(o, "delay", ev->delay);
+        cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
+        break;
+    case EV_LLM_ANSWER:
+        cJSON_AddNumberToObject(o, "req", ev->req);
+        cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
+        cJSON_AddStringToObject(o, "finish", ev->finish ? ev->finish : "");
+        cJSON_AddNumberToObject(o, "tokens_in", (double)ev->tokens_in);
+        cJSON_AddNumberToObject(o, "tokens_out", (double)ev->tokens_out);
+        add_exact(o, "latency", ev->latency);
+        break;
+    case EV_LLM_FAILED:
+        cJSON_AddNumberToObject(o, "req", ev->req);
+        cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
+        cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
+        add_exact(o, "latency", ev->latency);
+        break;
+    case EV_ANSWER_REJECTED:
+        cJSON_AddNumberToObject(o, "req", ev->req);
+        cJSON_AddStringToObject(o, "role", ev->role ? ev->role : "");
+        cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
+        cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
+        break;
+    case EV_PAUSED:
+        cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
+        break;
     case EV_ITERATION_STARTED:
+    case EV_RESUMED:
     case EV__COUNT:
         break;
     }
@@ -463,7 +535,54 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
             return -1;
         ev->end = (enum end_reason)v;
         return 0;
+    case EV_STRATEGY_PROPOSED:
+        return get_str(o, "by", &ev->by, e) || get_str(o, "text", &ev->text, e) ? -1 : 0;
+    case EV_LLM_REQUEST: {
+        if (get_int(o, "req", &ev->req, e) || get_str(o, "role", &ev->role, e) ||
+            get_str(o, "model", &ev->model, e))
+            return -1;
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "messages"), *m;
+        if (!cJSON_IsArray(a))
+            return err_set(e, "messages", "expected an array");
+        int n = cJSON_GetArraySize(a);
+        if (n && !(ev->msgs = calloc((size_t)n, sizeof *ev->msgs)))
+            return err_set(e, "messages", "out of memory");
+        cJSON_ArrayForEach(m, a)
+        {
+            struct ev_msg *em = &ev->msgs[ev->nmsg++];
+            if (get_str(m, "role", &em->role, e) || get_str(m, "content", &em->content, e)) {
+                err_wrap(e, "messages");
+                return -1;
+            }
+        }
+        return 0;
+    }
+    case EV_LLM_RETRY:
+        return get_int(o, "req", &ev->req, e) || get_int(o, "attempt", &ev->attempt, e) ||
+                       get_num(o, "delay", &ev->delay, e) || get_str(o, "detail", &ev->detail, e)
+                   ? -1 : 0;
+    case EV_LLM_ANSWER: {
+        double ti = 0, to = 0;
+        if (get_int(o, "req", &ev->req, e) || get_str(o, "text", &ev->text, e) ||
+            get_str(o, "finish", &ev->finish, e) || get_num(o, "tokens_in", &ti, e) ||
+            get_num(o, "tokens_out", &to, e) || get_num(o, "latency", &ev->latency, e))
+            return -1;
+        ev->tokens_in = (long)ti;
+        ev->tokens_out = (long)to;
+        return 0;
+    }
+    case EV_LLM_FAILED:
+        return get_int(o, "req", &ev->req, e) || get_str(o, "detail", &ev->detail, e) ||
+                       get_str(o, "text", &ev->text, e) || get_num(o, "latency", &ev->latency, e)
+                   ? -1 : 0;
+    case EV_ANSWER_REJECTED:
+        return get_int(o, "req", &ev->req, e) || get_str(o, "role", &ev->role, e) ||
+                       get_str(o, "detail", &ev->detail, e) || get_str(o, "text", &ev->text, e)
+                   ? -1 : 0;
+    case EV_PAUSED:
+        return get_str(o, "detail", &ev->detail, e) ? -1 : 0;
     case EV_ITERATION_STARTED:
+    case EV_RESUMED:
     case EV__COUNT:
         return 0;
     }

@@ -22,7 +22,15 @@
     X(BEST_IMPROVED, "best_improved")                                         \
     X(BUDGET_REACHED, "budget_reached")                                       \
     X(TARGET_REACHED, "target_reached")                                       \
-    X(SESSION_ENDED, "session_ended")
+    X(SESSION_ENDED, "session_ended")                                         \
+    X(STRATEGY_PROPOSED, "strategy_proposed")                                 \
+    X(LLM_REQUEST, "llm_request")                                             \
+    X(LLM_RETRY, "llm_retry")                                                 \
+    X(LLM_ANSWER, "llm_answer")                                               \
+    X(LLM_FAILED, "llm_failed")                                               \
+    X(ANSWER_REJECTED, "answer_rejected")                                     \
+    X(PAUSED, "paused")                                                       \
+    X(RESUMED, "resumed")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -88,6 +96,12 @@ struct ev_cand {
     char *arch;
 };
 
+/* One chat message of an LLM request. */
+struct ev_msg {
+    char *role; /* "system", "user", "assistant" */
+    char *content;
+};
+
 /* One flat struct for all types: each type uses the fields its comment
  * names; the rest stay zero. Simpler to codec and free than a union. */
 struct event {
@@ -104,10 +118,25 @@ struct event {
     int id;                      /* candidate id: REJECTED, EVAL_*, BEST_IMPROVED */
     char *arch;                  /* REJECTED, EVAL_*, BEST_IMPROVED: canonical text */
     enum reject_reason reason;   /* REJECTED */
-    char *detail;                /* REJECTED, EVAL_FAILED, SESSION_ENDED: words */
+    char *detail;                /* REJECTED, EVAL_FAILED, SESSION_ENDED, LLM_RETRY,
+                                  * LLM_FAILED, ANSWER_REJECTED, PAUSED: words */
     double metrics[METRIC_MAX];  /* EVAL_FINISHED: all metrics; BEST_IMPROVED too */
     int used, budget;            /* BUDGET_REACHED, SESSION_ENDED */
     enum end_reason end;         /* SESSION_ENDED */
+
+    /* The agents. `by` names the agent for STRATEGY_PROPOSED. */
+    char *text;      /* STRATEGY_PROPOSED: the strategy; LLM_ANSWER: the answer;
+                      * LLM_FAILED, ANSWER_REJECTED: the raw body or text, if any */
+    int req;         /* LLM_*, ANSWER_REJECTED: request number in this session */
+    char *role;      /* LLM_REQUEST, ANSWER_REJECTED: "navigator" or "generator" */
+    char *model;     /* LLM_REQUEST */
+    int nmsg;        /* LLM_REQUEST: the whole conversation sent */
+    struct ev_msg *msgs;
+    int attempt;     /* LLM_RETRY: the attempt about to start (2, 3 ...) */
+    double delay;    /* LLM_RETRY: seconds until then */
+    char *finish;    /* LLM_ANSWER: finish_reason ("stop", "length" ...) */
+    long tokens_in, tokens_out; /* LLM_ANSWER */
+    double latency;  /* LLM_ANSWER, LLM_FAILED: seconds, all attempts */
 };
 
 const char *event_type_name(enum event_type t);

@@ -42,6 +42,8 @@ void state_free(struct state *s)
         free(s->cands[i].by);
     }
     free(s->cands);
+    free(s->strategy);
+    free(s->strategy_by);
     archset_free(&s->visited);
     archset_free(&s->seen);
     pareto_free(&s->front);
@@ -287,6 +289,51 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         if (s->in_flight > 0)
             s->in_flight--;
         set_cand(s, ev->id, CAND_FAILED);
+        break;
+    case EV_STRATEGY_PROPOSED: {
+        char *t = strdup(ev->text ? ev->text : ""), *b = strdup(ev->by ? ev->by : "");
+        if (!t || !b) {
+            free(t);
+            free(b);
+            return err_set(e, "strategy_proposed", "out of memory");
+        }
+        free(s->strategy);
+        free(s->strategy_by);
+        s->strategy = t;
+        s->strategy_by = b;
+        s->strategies++;
+        break;
+    }
+    case EV_LLM_REQUEST:
+        s->llm_requests++;
+        s->llm_in_flight++;
+        break;
+    case EV_LLM_RETRY:
+        s->llm_retries++;
+        break;
+    case EV_LLM_ANSWER:
+        s->llm_answers++;
+        s->tokens_in += ev->tokens_in;
+        s->tokens_out += ev->tokens_out;
+        s->llm_seconds += ev->latency;
+        if (s->llm_in_flight > 0)
+            s->llm_in_flight--;
+        break;
+    case EV_LLM_FAILED:
+        s->llm_failures++;
+        if (s->llm_in_flight > 0)
+            s->llm_in_flight--;
+        break;
+    case EV_ANSWER_REJECTED:
+        s->llm_rejected_answers++;
+        break;
+    case EV_PAUSED:
+        s->paused = 1;
+        snprintf(s->pause_reason, sizeof s->pause_reason, "%s", ev->detail ? ev->detail : "");
+        break;
+    case EV_RESUMED:
+        s->paused = 0;
+        s->pause_reason[0] = '\0';
         break;
     case EV_SESSION_ENDED:
         s->ended = 1;

@@ -69,6 +69,18 @@ struct state {
     struct pareto front; /* (-objective, cost): cost = front_cost metric */
     int front_cost;
 
+    /* the agents */
+    char *strategy;      /* the latest strategy text, NULL before the first */
+    char *strategy_by;
+    int strategies;
+    int llm_requests, llm_answers, llm_failures, llm_retries, llm_rejected_answers;
+    int llm_in_flight;
+    long tokens_in, tokens_out;
+    double llm_seconds;  /* summed latency of answered requests */
+
+    int paused;
+    char pause_reason[256];
+
     int ended;
     enum end_reason end;
     char end_detail[256];

@@ -48,6 +48,7 @@ static void every_type_round_trips(void **state)
     (void)state;
     struct session_info *info = make_info();
     struct ev_cand cands[2] = {{1, "|a|"}, {2, "|b|"}};
+    struct ev_msg msgs[2] = {{"system", "you are"}, {"user", "results:\n1. x"}};
     struct event evs[] = {
         {.type = EV_SESSION_STARTED, .seq = 1, .info = info},
         {.type = EV_ITERATION_STARTED, .seq = 2, .iter = 1},
@@ -67,6 +68,20 @@ static void every_type_round_trips(void **state)
          .metrics = {91.6, 94.0, 86.0}},
         {.type = EV_SESSION_ENDED, .seq = 11, .iter = 1, .end = END_BUDGET, .detail = "done",
          .used = 100, .budget = 100},
+        {.type = EV_STRATEGY_PROPOSED, .seq = 12, .iter = 2, .by = "offline-navigator",
+         .text = "# SUMMARY\nline \u00e9\t\"q\"\n# KEY PATTERNS\n"},
+        {.type = EV_LLM_REQUEST, .seq = 13, .iter = 2, .req = 4, .role = "navigator",
+         .model = "qwen3", .nmsg = 2, .msgs = msgs},
+        {.type = EV_LLM_RETRY, .seq = 14, .iter = 2, .req = 4, .attempt = 2, .delay = 1.25,
+         .detail = "HTTP 429"},
+        {.type = EV_LLM_ANSWER, .seq = 15, .iter = 2, .req = 4, .text = "```json\n{}\n```",
+         .finish = "stop", .tokens_in = 1200, .tokens_out = 345, .latency = 2.5},
+        {.type = EV_LLM_FAILED, .seq = 16, .iter = 2, .req = 5, .detail = "timed out",
+         .text = "", .latency = 30},
+        {.type = EV_ANSWER_REJECTED, .seq = 17, .iter = 2, .req = 5, .role = "generator",
+         .detail = "no JSON", .text = "sorry"},
+        {.type = EV_PAUSED, .seq = 18, .iter = 2, .detail = "3 failures"},
+        {.type = EV_RESUMED, .seq = 19, .iter = 2},
     };
     for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
         round_trip(&evs[i], info);
