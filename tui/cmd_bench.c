@@ -101,6 +101,8 @@ int cmd_bench(int argc, char **argv)
         {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration (random, rea)", NULL},
         {"population", OPT_INT, &ao.population, "N", "rea population size (default 10)", NULL},
         {"tournament", OPT_INT, &ao.tournament, "N", "rea tournament size (default 10)", NULL},
+        {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the prior "
+                                              "(default 1; 0 ignores it)", NULL},
         {"out", OPT_STR, &out, "FILE", "also write the table to FILE", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
         {0},

@@ -33,18 +33,20 @@ int cmd_search(int argc, char **argv)
     const struct opt opts[] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10; "
                                                  "see collm spaces)", NULL},
-        {"algo", OPT_STR, &algo, "ALGO", "random, rea or local (default rea)", NULL},
+        {"algo", OPT_STR, &algo, "ALGO", "random, rea, local or collm (default rea)", NULL},
         {"budget", OPT_INT, &budget, "N", "distinct architectures to evaluate (default 100)",
          NULL},
         {"seed", OPT_U64, &seed, "N", "random seed (default 1)", NULL},
         {"constraint", OPT_STR, &cons_text, "EXPR",
          "cost limits, e.g. 'flops<=100' or 'params<1,lat_pixel3<=20'", NULL},
         {"target", OPT_DOUBLE, &target, "X", "stop once the objective reaches X", &has_target},
-        {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration, random and rea "
-                                           "(default 1)", NULL},
+        {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration (default: 1 for "
+                                           "random and rea, 10 for collm)", NULL},
         {"population", OPT_INT, &ao.population, "N", "rea population size (default 10)", NULL},
         {"tournament", OPT_INT, &ao.tournament, "N", "rea tournament sample size (default 10)",
          NULL},
+        {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the space's "
+                                              "prior knowledge, 0 to 1 (default 1)", NULL},
         {"headless", OPT_FLAG, &headless, NULL, "print progress lines instead of the TUI", NULL},
         {"json", OPT_FLAG, &json, NULL, "print the events as JSON Lines (implies --headless)",
          NULL},
@@ -63,7 +65,7 @@ int cmd_search(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e, EXIT_USAGE);
     if (budget < 1)
         return cmd_fail("search", &(struct err){"--budget", "must be at least 1"}, EXIT_USAGE);
-    if (ao.batch < 1)
+    if (ao.batch < 0)
         return cmd_fail("search", &(struct err){"--batch", "must be at least 1"}, EXIT_USAGE);
     if (!headless && !json && isatty(STDOUT_FILENO))
         fprintf(stderr, "collm: the terminal UI is not built yet; running headless\n");

@@ -53,7 +53,8 @@ enum source {
     X(INVALID, "invalid")                                                     \
     X(DUPLICATE, "duplicate")                                                 \
     X(CONSTRAINT, "constraint")                                               \
-    X(VETOED, "vetoed")
+    X(VETOED, "vetoed")                                                       \
+    X(SURPLUS, "surplus")
 enum reject_reason {
 #define X(id, name) REJ_##id,
     REJECT_REASONS(X)

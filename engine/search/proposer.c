@@ -114,6 +114,9 @@ static const struct {
      rea_open},
     {{"local", "local search: best-improvement over one-change neighbours, random restarts"},
      local_open},
+    {{"collm", "CoLLM-NAS: a Navigator writes strategy, a Generator writes candidates "
+               "(offline agents unless an LLM is configured)"},
+     collm_open},
 };
 #define NALGOS ((int)(sizeof algos / sizeof algos[0]))
 
@@ -129,7 +132,8 @@ const struct algo_info *proposer_catalogue(int *n)
 void algo_opts_default(struct algo_opts *o)
 {
     /* NAS-Bench-201 paper's REA: population 10, sample size 10 */
-    *o = (struct algo_opts){.batch = 1, .population = 10, .tournament = 10};
+    *o = (struct algo_opts){.batch = 0, .population = 10, .tournament = 10,
+                            .prior = 1.0};
 }
 
 struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t seed,

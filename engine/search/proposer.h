@@ -60,17 +60,25 @@ struct proposer_ops {
      * returned at once means the proposer has nothing new to offer. */
     int (*propose)(struct proposer *p, const struct propose_ctx *ctx, struct cand_list *out,
                    struct err *e);
+    /* Optional: drop a proposal still in the making (the search is
+     * stopping); search_deliver() must not follow. */
+    void (*cancel)(struct proposer *p);
     void (*destroy)(struct proposer *p);
 };
 
 struct algo_opts {
-    int batch;       /* candidates per iteration (random; REA) */
+    int batch;       /* candidates per iteration; 0: the algorithm's default
+                      * (1 for random and rea, 10 for collm) */
     int population;  /* REA */
     int tournament;  /* REA sample size */
+    double prior;    /* collm offline Navigator: weight of the space's prior, 0..1 */
 };
+
+struct search;
 
 struct proposer {
     const struct proposer_ops *ops;
+    struct search *owner; /* set by search_new(): where late answers go */
     const char *name;     /* "rea" */
     enum source source;
     const struct space *space;
@@ -94,5 +102,11 @@ void proposer_close(struct proposer *p);
 struct proposer *random_open(struct proposer *p, struct err *e);
 struct proposer *rea_open(struct proposer *p, struct err *e);
 struct proposer *local_open(struct proposer *p, struct err *e);
+struct proposer *collm_open(struct proposer *p, struct err *e);
+struct navigator;
+struct generator;
+/* The collm proposer with the given agents (taken over, freed on close). */
+struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
+                                   struct generator *gen, struct err *e);
 
 #endif

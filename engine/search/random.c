@@ -8,7 +8,8 @@
 static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_list *out,
                    struct err *e)
 {
-    int n = c->want < p->opts.batch ? c->want : p->opts.batch;
+    int batch = p->opts.batch > 0 ? p->opts.batch : 1;
+    int n = c->want < batch ? c->want : batch;
     for (int i = 0; i < n; i++) {
         struct arch a;
         if (!propose_sample_fresh(c, &p->rng, TRIES, out, &a))

@@ -41,7 +41,8 @@ static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_
                    struct err *e)
 {
     const struct state *st = c->st;
-    int n = c->want < p->opts.batch ? c->want : p->opts.batch;
+    int batch = p->opts.batch > 0 ? p->opts.batch : 1;
+    int n = c->want < batch ? c->want : batch;
     for (int i = 0; i < n; i++) {
         struct arch child;
         int found = 0;

@@ -84,6 +84,7 @@ struct search *search_new(const struct search_config *cfg, const struct space *s
     s->space = sp;
     s->ev = ev;
     s->prop = p;
+    p->owner = s;
     s->next_id = 1;
     state_init(&s->st, space_decode_ctx, sp, sp->front_cost);
     return s;
@@ -191,6 +192,10 @@ static void screen(struct search *s, const struct cand_list *batch, char **texts
         if (bad >= 0) {
             constraint_explain(&s->cfg.cons, bad, s->space->metrics, p.m, detail, sizeof detail);
             reject(s, id, texts[i], REJ_CONSTRAINT, detail);
+            continue;
+        }
+        if (s->qlen >= state_budget_left(&s->st)) {
+            reject(s, id, texts[i], REJ_SURPLUS, "the budget has no room left in this iteration");
             continue;
         }
         archset_add(&batch_seen, &p.arch);
@@ -368,6 +373,8 @@ static void pump(struct search *s)
         }
         if (s->qlen > 0 || s->st.in_flight > 0 || s->awaiting_proposal || s->ndone)
             break; /* wait for the loop to bring results */
+        if (s->st.paused)
+            break; /* until search_resume() */
         if (state_budget_left(&s->st) == 0) {
             struct event ev = {.type = EV_BUDGET_REACHED, .used = s->st.started,
                                .budget = s->cfg.budget};
@@ -383,6 +390,30 @@ static void pump(struct search *s)
     s->pumping = 0;
 }
 
+void search_emit(struct search *s, struct event *ev)
+{
+    emit(s, ev);
+}
+
+void search_pause(struct search *s, const char *why)
+{
+    if (s->st.ended || s->st.paused)
+        return;
+    s->awaiting_proposal = 0;
+    struct event ev = {.type = EV_PAUSED, .detail = (char *)why};
+    emit(s, &ev);
+    pump(s);
+}
+
+void search_resume(struct search *s)
+{
+    if (s->st.ended || !s->st.paused)
+        return;
+    struct event ev = {.type = EV_RESUMED};
+    emit(s, &ev);
+    pump(s);
+}
+
 void search_stop(struct search *s, enum end_reason why, const char *detail)
 {
     if (s->st.ended || s->stopping)
@@ -390,6 +421,10 @@ void search_stop(struct search *s, enum end_reason why, const char *detail)
     s->stopping = 1;
     s->stop_reason = why;
     snprintf(s->stop_detail, sizeof s->stop_detail, "%s", detail ? detail : "");
+    if (s->awaiting_proposal && s->prop->ops->cancel) {
+        s->prop->ops->cancel(s->prop);
+        s->awaiting_proposal = 0;
+    }
     pump(s);
 }
 

@@ -39,6 +39,13 @@ int search_listen(struct search *s, search_listener fn, void *ud);
 int search_start(struct search *s);
 /* For proposers that answered "later": hands over their batch. */
 void search_deliver(struct search *s, struct cand_list *batch);
+/* For proposers: puts an event of theirs (strategy, LLM calls) on the
+ * stream; seq, time and iteration are filled in. */
+void search_emit(struct search *s, struct event *ev);
+/* A proposer that cannot go on (repeated LLM failures) pauses the search
+ * with the reason; nothing evaluated is lost. search_resume() asks again. */
+void search_pause(struct search *s, const char *why);
+void search_resume(struct search *s);
 /* Ends the search as soon as nothing is in flight (user request). */
 void search_stop(struct search *s, enum end_reason why, const char *detail);
 

@@ -164,6 +164,37 @@ static int cost(const struct space *s, const struct arch *a, double *m, struct e
     return 0;
 }
 
+/* General knowledge of cell-based CNNs, not read off any table: convolutions
+ * learn, 3x3 more than 1x1; "none" cuts an edge; pooling has nothing to
+ * learn; a skip from the cell input to its output is a residual path. */
+static double prior(const struct space *s, int dim, int choice)
+{
+    (void)s;
+    static const double op[NB201_OPS] = {-1.0, 0.0, 0.4, 0.8, -0.4};
+    double w = op[choice];
+    if (dim == 3 && choice == NB201_SKIP) /* edge 3<-0 */
+        w += 0.4;
+    return w;
+}
+
+static const char description[] =
+    "Each architecture is one cell, stacked to form a convolutional network for image\n"
+    "classification. The cell is a directed acyclic graph with 4 nodes: node 0 is the cell\n"
+    "input, node 3 its output, and every node j sums the results of edges from all earlier\n"
+    "nodes i < j. That gives 6 edges: 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2. Each edge applies\n"
+    "one of 5 operations: none (the edge is absent), skip_connect (identity),\n"
+    "nor_conv_1x1 and nor_conv_3x3 (ReLU-conv-BN), avg_pool_3x3.\n"
+    "An architecture is written |op~0|+|op~0|op~1|+|op~0|op~1|op~2| : the three groups are\n"
+    "nodes 1, 2, 3 and op~i is the operation on the edge from node i. Example:\n"
+    "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|skip_connect~0|none~1|nor_conv_3x3~2|\n";
+
+static const char knowledge[] =
+    "convolutions carry the learning; nor_conv_3x3 usually beats nor_conv_1x1, at a higher cost\n"
+    "none removes an edge; cutting every path to the output starves the cell\n"
+    "a skip_connect from the input straight to the output (edge 3<-0) is a residual path and "
+    "usually helps\n"
+    "avg_pool_3x3 has nothing to learn and rarely helps more than once\n";
+
 static void destroy(struct space *s)
 {
     free(s->impl);
@@ -171,7 +202,7 @@ static void destroy(struct space *s)
 }
 
 static const struct space_ops ops = {
-    .decode = decode, .encode = encode, .cost = cost, .destroy = destroy,
+    .decode = decode, .encode = encode, .cost = cost, .prior = prior, .destroy = destroy,
 };
 
 struct space *nb201_space_open(const char *dataset, const char *datadir, struct err *e)
@@ -199,6 +230,7 @@ struct space *nb201_space_open(const char *dataset, const char *datadir, struct 
         .ops = &ops, .family = "nb201", .dataset = nb201_dataset_names[d],
         .ndims = NB201_EDGES, .dims = dims, .nmetrics = NMETRICS, .metrics = metrics,
         .objective = M_VALID, .report = M_TEST, .front_cost = M_FLOPS, .size = NB201_SIZE,
+        .description = description, .knowledge = knowledge,
         .impl = im,
     };
     snprintf(s->id, sizeof s->id, "nb201:%s", nb201_dataset_names[d]);

@@ -68,6 +68,11 @@ int space_cost(const struct space *s, const struct arch *a, double *m, struct er
     return s->ops->cost(s, a, m, e);
 }
 
+double space_prior(const struct space *s, int dim, int choice)
+{
+    return s->ops->prior ? s->ops->prior(s, dim, choice) : 0.0;
+}
+
 void space_sample(const struct space *s, struct rng *r, struct arch *out)
 {
     if (s->ops->sample) {

@@ -28,6 +28,10 @@ struct space_ops {
     int (*encode)(const struct space *s, const struct arch *a, char *buf, size_t n);
     /* Fills the COST metrics of `m` (the rest untouched); -1 with e on failure. */
     int (*cost)(const struct space *s, const struct arch *a, double *m, struct err *e);
+    /* What a practitioner expects of choice c of dimension d before any
+     * result: > 0 good, < 0 bad, in standard deviations of the objective.
+     * Optional; the offline agents start from it. */
+    double (*prior)(const struct space *s, int dim, int choice);
     /* Optional overrides of the generic moves. */
     void (*sample)(const struct space *s, struct rng *r, struct arch *out);
     void (*mutate)(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);
@@ -47,6 +51,8 @@ struct space {
     int report;              /* metric reported for the best, -1 if none */
     int front_cost;          /* default cost for the Pareto front */
     size_t size;             /* number of architectures, 0 if too many to count */
+    const char *description; /* for prompts: what the decisions mean, no benchmark names */
+    const char *knowledge;   /* a practitioner's rules of thumb, one per line */
     void *impl;
 };
 
@@ -65,6 +71,7 @@ const struct space_info *space_catalogue(int *n);
 int space_decode(const struct space *s, const char *text, struct arch *out, struct err *e);
 int space_encode(const struct space *s, const struct arch *a, char *buf, size_t n);
 int space_cost(const struct space *s, const struct arch *a, double *m, struct err *e);
+double space_prior(const struct space *s, int dim, int choice); /* 0 without a prior */
 void space_sample(const struct space *s, struct rng *r, struct arch *out);
 /* One random change: one dimension moved to a different choice (generic). */
 void space_mutate(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);

@@ -1,0 +1,84 @@
+/* The two agent roles of CoLLM-NAS (DESIGN §1, §6). A Navigator keeps a
+ * conversation and turns results into a strategy; a Generator has no
+ * memory and turns a strategy into candidates. Each role is a vtable, so an
+ * LLM Navigator can drive the offline Generator and the other way round.
+ * Agents may answer at once (offline) or later from the loop (LLM); either
+ * way the callback runs exactly once per call. */
+#ifndef COLLM_AGENT_H
+#define COLLM_AGENT_H
+
+#include "../core/constraint.h"
+#include "../core/event.h"
+#include "../core/rng.h"
+#include "../core/state.h"
+#include "../search/proposer.h"
+#include "../spaces/space.h"
+
+/* What agents may use of their host (the collm proposer): the event stream
+ * for their LLM calls, nothing else. */
+struct agent_host {
+    void (*emit)(void *ud, struct event *ev);
+    void *ud;
+};
+
+struct nav_input {
+    const struct state *st;
+    const struct space *space;
+    const struct constraint *cons;
+    int iter;       /* the iteration this strategy is for (1, 2 ...) */
+    int since;      /* st->rec[since ..] are the results since the last strategy */
+    int budget_left;
+};
+
+/* ok: strategy is the text; !ok: error says why (the text, if any, is raw). */
+typedef void (*strategy_fn)(void *ud, int ok, const char *strategy, const char *error);
+
+struct gen_input {
+    const struct state *st;
+    const struct space *space;
+    const struct constraint *cons;
+    const char *strategy;
+    int count;                       /* candidates wanted */
+    const char *reasons;             /* why the last attempt fell short, or NULL */
+    const struct cand_list *pending; /* proposed earlier in this iteration */
+};
+
+/* ok: cands holds the candidates (the callee may take them over). */
+typedef void (*cands_fn)(void *ud, int ok, struct cand_list *cands, const char *error);
+
+struct navigator;
+struct navigator_ops {
+    int (*strategize)(struct navigator *n, const struct nav_input *in, strategy_fn done,
+                      void *ud);
+    void (*destroy)(struct navigator *n);
+};
+struct navigator {
+    const struct navigator_ops *ops;
+    char name[64];   /* "offline-navigator", "llm:qwen3" */
+    int offline;
+    struct agent_host host;
+    struct rng rng;
+    void *impl;
+};
+
+struct generator;
+struct generator_ops {
+    int (*generate)(struct generator *g, const struct gen_input *in, cands_fn done, void *ud);
+    void (*destroy)(struct generator *g);
+};
+struct generator {
+    const struct generator_ops *ops;
+    char name[64];
+    int offline;
+    struct agent_host host;
+    struct rng rng;
+    void *impl;
+};
+
+/* prior: how much the Navigator trusts the space's prior (0 ignores it). */
+struct navigator *offline_navigator_new(const struct space *s, uint64_t seed, double prior);
+struct generator *offline_generator_new(const struct space *s, uint64_t seed);
+void navigator_free(struct navigator *n);
+void generator_free(struct generator *g);
+
+#endif

@@ -1,0 +1,226 @@
+#include "strategy.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void put(char *buf, size_t n, size_t *off, const char *fmt, ...)
+{
+    if (*off >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *off, n - *off, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        *off += (size_t)w < n - *off ? (size_t)w : n - *off - 1;
+}
+
+static int cmp_desc(const void *a, const void *b, const double *w)
+{
+    double x = w[*(const int *)a], y = w[*(const int *)b];
+    return (x < y) - (x > y);
+}
+
+static const double *sort_w;
+static int by_weight(const void *a, const void *b) { return cmp_desc(a, b, sort_w); }
+
+void strategy_write_directions(const struct plan *p, const struct space *s, char *buf,
+                               size_t n, size_t *off)
+{
+    put(buf, n, off, "# NAVIGATION DIRECTIONS\n");
+    for (int d = 0; d < s->ndims; d++) {
+        const struct dim_def *dim = &s->dims[d];
+        int order[PLAN_MAX_CHOICES], k = 0;
+        for (int c = 0; c < dim->nchoices && c < PLAN_MAX_CHOICES; c++)
+            order[k++] = c;
+        sort_w = p->w[d];
+        qsort(order, (size_t)k, sizeof order[0], by_weight);
+        put(buf, n, off, "## %s\n", dim->name);
+        const char *labels[3] = {"prefer", "neutral", "avoid"};
+        for (int g = 0; g < 3; g++) {
+            int first = 1;
+            for (int i = 0; i < k; i++) {
+                double w = p->w[d][order[i]];
+                int grp = w >= 0.25 ? 0 : w > -0.25 ? 1 : 2;
+                if (grp != g)
+                    continue;
+                put(buf, n, off, "%s%s %s (%+.2f)", first ? "" : ",", first ? labels[g] : "",
+                    dim->choices[order[i]], w);
+                first = 0;
+            }
+            if (!first)
+                put(buf, n, off, "\n");
+        }
+    }
+    put(buf, n, off, "## how to search\n");
+    put(buf, n, off, "exploit %d%%: change at most %d of the decisions of these anchors, "
+                     "using the preferences above:\n", (int)(p->exploit * 100 + 0.5), p->radius);
+    for (int i = 0; i < p->nanchors; i++) {
+        char a[1024];
+        if (space_encode(s, &p->anchors[i], a, sizeof a) >= 0)
+            put(buf, n, off, "- %s (%.2f)\n", a, p->anchor_value[i]);
+    }
+    put(buf, n, off, "explore %d%%: sample every decision from the preferences above\n",
+        100 - (int)(p->exploit * 100 + 0.5));
+}
+
+/* ---- reading a strategy back ----------------------------------------------- */
+
+static int line_starts(const char *line, const char *word)
+{
+    while (*line == ' ' || *line == '\t' || *line == '-' || *line == '*')
+        line++;
+    size_t n = strlen(word);
+    return strncasecmp(line, word, n) == 0;
+}
+
+/* The dimension a "## ..." header names, or -1. Matched by name, case and
+ * spacing aside ("edge 1<-0", "Edge 1 <- 0"). */
+static int header_dim(const char *h, const struct space *s)
+{
+    char a[128], b[128];
+    size_t j = 0;
+    for (const char *p = h; *p && *p != '\n' && j < sizeof a - 1; p++)
+        if (!isspace((unsigned char)*p) && *p != '#' && *p != '*' && *p != '`')
+            a[j++] = (char)tolower((unsigned char)*p);
+    a[j] = '\0';
+    for (int d = 0; d < s->ndims; d++) {
+        j = 0;
+        for (const char *p = s->dims[d].name; *p && j < sizeof b - 1; p++)
+            if (!isspace((unsigned char)*p))
+                b[j++] = (char)tolower((unsigned char)*p);
+        b[j] = '\0';
+        if (strcmp(a, b) == 0)
+            return d;
+    }
+    return -1;
+}
+
+/* Finds choice names in a line of one dimension's subsection, with an
+ * optional "(+1.2)" after each; the default sign comes from the words
+ * around it (prefer / avoid). */
+static int read_prefs(const char *line, const char *end, const struct space *s, int d,
+                      struct plan *p)
+{
+    int found = 0;
+    double sign = 0;
+    const struct dim_def *dim = &s->dims[d];
+    for (const char *q = line; q < end; q++) {
+        if (strncasecmp(q, "prefer", 6) == 0 || strncasecmp(q, "favo", 4) == 0 ||
+            strncasecmp(q, "keep", 4) == 0 || strncasecmp(q, "use ", 4) == 0)
+            sign = 1;
+        else if (strncasecmp(q, "avoid", 5) == 0 || strncasecmp(q, "never", 5) == 0 ||
+                 strncasecmp(q, "do not", 6) == 0 || strncasecmp(q, "don't", 5) == 0)
+            sign = -1;
+        else if (strncasecmp(q, "neutral", 7) == 0)
+            sign = 0;
+        /* the longest choice name that starts here, on a word boundary */
+        int best = -1;
+        size_t blen = 0;
+        if (q > line && (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
+            continue;
+        for (int c = 0; c < dim->nchoices && c < PLAN_MAX_CHOICES; c++) {
+            size_t l = strlen(dim->choices[c]);
+            if (l > blen && q + l <= end && strncmp(q, dim->choices[c], l) == 0 &&
+                !(isalnum((unsigned char)q[l]) || q[l] == '_'))
+                best = c, blen = l;
+        }
+        if (best < 0)
+            continue;
+        double w = sign;
+        const char *r = q + blen;
+        while (r < end && (*r == ' ' || *r == ':'))
+            r++;
+        if (r < end && *r == '(') {
+            char *e2;
+            double v = strtod(r + 1, &e2);
+            if (e2 != r + 1)
+                w = v;
+        }
+        p->w[d][best] = w;
+        p->has[d][best] = 1;
+        found++;
+        q += blen - 1;
+    }
+    return found;
+}
+
+/* Every token of the line that the space decodes is an anchor. */
+static int read_anchors(const char *line, const char *end, const struct space *s,
+                        struct plan *p)
+{
+    int found = 0;
+    const char *q = line;
+    while (q < end && p->nanchors < PLAN_MAX_ANCHORS) {
+        while (q < end && (isspace((unsigned char)*q) || strchr("-*`'\",;()[]", *q)))
+            q++;
+        const char *t = q;
+        while (q < end && !isspace((unsigned char)*q) && !strchr("`'\",;()", *q))
+            q++;
+        if (q == t)
+            continue;
+        char tok[1024];
+        size_t len = (size_t)(q - t) < sizeof tok - 1 ? (size_t)(q - t) : sizeof tok - 1;
+        memcpy(tok, t, len);
+        tok[len] = '\0';
+        struct arch a;
+        if (len > 2 && space_decode(s, tok, &a, NULL) == 0) {
+            int dup = 0;
+            for (int i = 0; i < p->nanchors; i++)
+                dup |= arch_eq(&p->anchors[i], &a);
+            if (!dup) {
+                p->anchors[p->nanchors] = a;
+                p->anchor_value[p->nanchors] = 0;
+                p->nanchors++;
+                found++;
+            }
+        }
+    }
+    return found;
+}
+
+int strategy_parse(const char *text, const struct space *s, struct plan *p)
+{
+    memset(p, 0, sizeof *p);
+    p->ndims = s->ndims;
+    p->exploit = 0.5;
+    p->radius = 2;
+    int found = 0, dim = -1;
+    for (const char *line = text; line && *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end)
+            end = line + strlen(line);
+        if (line[0] == '#') {
+            dim = header_dim(line, s);
+        } else if (dim >= 0) {
+            found += read_prefs(line, end, s, dim, p);
+        } else {
+            const char *pct = NULL;
+            if (line_starts(line, "exploit") && (pct = strchr(line, '%')) && pct < end) {
+                const char *num = pct;
+                while (num > line && (isdigit((unsigned char)num[-1]) || num[-1] == '.'))
+                    num--;
+                double v = atof(num);
+                if (v >= 0 && v <= 100)
+                    p->exploit = v / 100;
+                const char *most = strstr(line, "at most ");
+                if (most && most < end && atoi(most + 8) > 0)
+                    p->radius = atoi(most + 8);
+            }
+            /* architectures named as examples to shun are not anchors */
+            char low[512];
+            size_t l = (size_t)(end - line) < sizeof low - 1 ? (size_t)(end - line) : sizeof low - 1;
+            for (size_t i = 0; i < l; i++)
+                low[i] = (char)tolower((unsigned char)line[i]);
+            low[l] = '\0';
+            if (!strstr(low, "avoid") && !strstr(low, "worst") && !strstr(low, "never"))
+                found += read_anchors(line, end, s, p);
+        }
+        line = *end ? end + 1 : end;
+    }
+    return found;
+}

@@ -1,0 +1,260 @@
+/* The CoLLM-NAS proposer (DESIGN §1): each iteration the Navigator turns the
+ * results so far into a strategy, then the Generator turns the strategy into
+ * candidates. Candidates that are invalid, already visited, repeated or over
+ * the constraint are counted with their exact reasons, and the Generator is
+ * asked again with those reasons a bounded number of times. Agents may
+ * answer at once (offline) or later (LLMs); both paths end in one batch. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../agents/agent.h"
+#include "search.h"
+
+#define DEFAULT_BATCH 10
+#define MAX_REGENERATE 2
+#define REASONS_MAX 4096
+
+struct impl {
+    struct navigator *nav;
+    struct generator *gen;
+    int batch;
+
+    /* the iteration in flight */
+    struct propose_ctx ctx;
+    int since;         /* records before this index were seen by the last strategy */
+    int want, valid, attempts;
+    char *strategy;
+    struct cand_list out;
+    char reasons[REASONS_MAX];
+    int in_call, finished, failed, cancelled;
+    char error[512];
+};
+
+static void emit_host(void *ud, struct event *ev)
+{
+    struct proposer *p = ud;
+    if (p->owner)
+        search_emit(p->owner, ev);
+}
+
+static void finish(struct proposer *p)
+{
+    struct impl *im = p->impl;
+    im->finished = 1;
+    if (im->in_call || im->cancelled)
+        return; /* propose() hands the batch over itself */
+    if (im->failed)
+        search_pause(p->owner, im->error);
+    else
+        search_deliver(p->owner, &im->out);
+}
+
+static void fail(struct proposer *p, const char *why)
+{
+    struct impl *im = p->impl;
+    im->failed = 1;
+    snprintf(im->error, sizeof im->error, "%s", why);
+    finish(p);
+}
+
+static void reason(struct impl *im, const char *fmt, const char *a, const char *b)
+{
+    size_t off = strlen(im->reasons);
+    if (off < sizeof im->reasons - 1)
+        snprintf(im->reasons + off, sizeof im->reasons - off, fmt, a, b);
+}
+
+/* Counts the new valid candidates of the latest answer, noting why the
+ * others are no good, in words the Generator can act on. */
+static void screen(struct proposer *p, int from)
+{
+    struct impl *im = p->impl;
+    const struct space *sp = im->ctx.space;
+    for (int i = from; i < im->out.n; i++) {
+        struct cand_item *it = &im->out.items[i];
+        struct arch a;
+        struct err e = {{0}, {0}};
+        char text[1024], why[700];
+        snprintf(text, sizeof text, "%s", it->text ? it->text : "");
+        if (it->has_arch) {
+            a = it->arch;
+            space_encode(sp, &a, text, sizeof text);
+        } else if (space_decode(sp, it->text, &a, &e) < 0) {
+            reason(im, "- %s is not valid: %s\n", text, err_str(&e, why, sizeof why));
+            continue;
+        }
+        int repeated = 0;
+        for (int j = 0; j < i && !repeated; j++) {
+            struct arch b;
+            const struct cand_item *o = &im->out.items[j];
+            repeated = (o->has_arch && arch_eq(&o->arch, &a)) ||
+                       (!o->has_arch && space_decode(sp, o->text, &b, NULL) == 0 &&
+                        arch_eq(&b, &a));
+        }
+        if (repeated) {
+            reason(im, "- %s was proposed twice%s\n", text, "");
+            continue;
+        }
+        if (state_has_visited(im->ctx.st, &a)) {
+            reason(im, "- %s was already evaluated%s\n", text, "");
+            continue;
+        }
+        double m[METRIC_MAX] = {0};
+        int bad = space_cost(sp, &a, m, &e) < 0 ? -2 : constraint_violated(im->ctx.cons, m);
+        if (bad >= 0) {
+            constraint_explain(im->ctx.cons, bad, sp->metrics, m, why, sizeof why);
+            reason(im, "- %s breaks the constraint: %s\n", text, why);
+            continue;
+        }
+        im->valid++;
+    }
+}
+
+static void on_candidates(void *ud, int ok, struct cand_list *cands, const char *error);
+
+static void ask_generator(struct proposer *p)
+{
+    struct impl *im = p->impl;
+    struct gen_input in = {
+        .st = im->ctx.st, .space = im->ctx.space, .cons = im->ctx.cons,
+        .strategy = im->strategy, .count = im->want - im->valid,
+        .reasons = im->reasons[0] ? im->reasons : NULL, .pending = &im->out,
+    };
+    im->attempts++;
+    im->gen->ops->generate(im->gen, &in, on_candidates, p);
+}
+
+static void on_candidates(void *ud, int ok, struct cand_list *cands, const char *error)
+{
+    struct proposer *p = ud;
+    struct impl *im = p->impl;
+    if (im->cancelled)
+        return;
+    if (!ok) {
+        /* an unusable answer: try again while attempts last */
+        if (im->attempts <= MAX_REGENERATE) {
+            reason(im, "- your last answer could not be used: %s%s\n", error ? error : "?", "");
+            ask_generator(p);
+        } else if (im->out.n > 0) {
+            finish(p); /* go on with what we have */
+        } else {
+            char why[600];
+            snprintf(why, sizeof why, "the Generator gave no usable candidates: %s",
+                     error ? error : "no reason given");
+            fail(p, why);
+        }
+        return;
+    }
+    int from = im->out.n;
+    for (int i = 0; cands && i < cands->n; i++) {
+        const struct cand_item *it = &cands->items[i];
+        if (it->has_arch)
+            cand_list_add_arch(&im->out, &it->arch);
+        else
+            cand_list_add_text(&im->out, it->text ? it->text : "");
+    }
+    im->reasons[0] = '\0';
+    screen(p, from);
+    if (im->valid < im->want && im->attempts <= MAX_REGENERATE && !(cands && cands->n == 0 &&
+                                                                     im->nav->offline)) {
+        ask_generator(p);
+        return;
+    }
+    finish(p);
+}
+
+static void on_strategy(void *ud, int ok, const char *strategy, const char *error)
+{
+    struct proposer *p = ud;
+    struct impl *im = p->impl;
+    if (im->cancelled)
+        return;
+    if (!ok) {
+        char why[600];
+        snprintf(why, sizeof why, "the Navigator failed: %s", error ? error : "no reason given");
+        fail(p, why);
+        return;
+    }
+    free(im->strategy);
+    im->strategy = strdup(strategy);
+    struct event ev = {.type = EV_STRATEGY_PROPOSED, .by = im->nav->name,
+                       .text = (char *)strategy};
+    search_emit(p->owner, &ev);
+    ask_generator(p);
+}
+
+static int propose(struct proposer *p, const struct propose_ctx *ctx, struct cand_list *out,
+                   struct err *e)
+{
+    struct impl *im = p->impl;
+    im->ctx = *ctx;
+    im->want = ctx->want < im->batch ? ctx->want : im->batch;
+    im->valid = im->attempts = im->finished = im->failed = im->cancelled = 0;
+    im->reasons[0] = im->error[0] = '\0';
+    cand_list_clear(&im->out);
+    struct nav_input in = {.st = ctx->st, .space = ctx->space, .cons = ctx->cons,
+                           .iter = ctx->st->iter, .since = im->since,
+                           .budget_left = ctx->want};
+    im->since = (int)ctx->st->nrec;
+    im->in_call = 1;
+    im->nav->ops->strategize(im->nav, &in, on_strategy, p);
+    im->in_call = 0;
+    if (!im->finished)
+        return 1; /* an agent answers later: finish() delivers */
+    if (im->failed)
+        return err_set(e, "collm", "%s", im->error);
+    /* hand the batch over: the Coordinator screens it again and says why */
+    struct cand_list tmp = *out;
+    *out = im->out;
+    im->out = tmp;
+    return 0;
+}
+
+static void cancel(struct proposer *p)
+{
+    struct impl *im = p->impl;
+    im->cancelled = 1;
+}
+
+static void destroy(struct proposer *p)
+{
+    struct impl *im = p->impl;
+    navigator_free(im->nav);
+    generator_free(im->gen);
+    free(im->strategy);
+    cand_list_free(&im->out);
+    free(im);
+}
+
+static const struct proposer_ops ops = {.propose = propose, .cancel = cancel,
+                                        .destroy = destroy};
+
+/* Takes over nav and gen. */
+struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
+                                   struct generator *gen, struct err *e)
+{
+    struct impl *im = calloc(1, sizeof *im);
+    if (!im || !nav || !gen) {
+        free(im);
+        navigator_free(nav);
+        generator_free(gen);
+        return err_set(e, "collm", "out of memory"), NULL;
+    }
+    im->nav = nav;
+    im->gen = gen;
+    nav->host = gen->host = (struct agent_host){.emit = emit_host, .ud = p};
+    im->batch = p->opts.batch > 0 ? p->opts.batch : DEFAULT_BATCH;
+    p->impl = im;
+    p->ops = &ops;
+    p->source = SRC_AGENT;
+    return p;
+}
+
+struct proposer *collm_open(struct proposer *p, struct err *e)
+{
+    struct rng r = p->rng;
+    uint64_t nav_seed = rng_next(&r), gen_seed = rng_next(&r);
+    return collm_with_agents(p, offline_navigator_new(p->space, nav_seed, p->opts.prior),
+                             offline_generator_new(p->space, gen_seed), e);
+}
