@@ -1,0 +1,689 @@
+#include "llm.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/rng.h"
+
+#ifndef COLLM_VERSION
+#define COLLM_VERSION "0.1.0"
+#endif
+
+#define DEFAULT_CONNECT_MS 10000L
+#define DEFAULT_TIMEOUT_MS 300000L
+#define DEFAULT_MAX_RESPONSE ((size_t)4 << 20)
+
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (!np)
+            return -1;
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+static const char *buf_str(const struct buf *b) { return b->p ? b->p : ""; }
+
+struct req {
+    struct llm_client *c;
+    uint64_t id;
+    struct req *next;
+    CURL *easy;              /* NULL between attempts */
+    struct curl_slist *headers;
+    char *url, *body, *shown_url;
+    struct llm_params p;
+    struct llm_callbacks cb;
+    uv_timer_t retry_timer;
+    int attempt, cancelled, oversize, finished;
+    double retry_after;      /* seconds from the last answer's header, -1 if none */
+    uint64_t t0;
+    struct buf resp;         /* raw body of the current attempt */
+    struct buf text;         /* streamed content so far */
+    size_t sse_pos;          /* how far resp has been read as events */
+    int sse_events;
+    char finish[32];
+    long tokens_in, tokens_out;
+};
+
+struct sock {
+    uv_poll_t poll;
+    curl_socket_t fd;
+    struct llm_client *c;
+};
+
+struct llm_client {
+    uv_loop_t *loop;
+    CURLM *multi;
+    uv_timer_t timer;        /* curl's timeout */
+    uv_timer_t reaper;       /* handles cancellations outside curl callbacks */
+    struct req *reqs;
+    uint64_t next_id;
+    int in_curl, closing, open_handles;
+    struct rng rng;          /* jitter */
+};
+
+void llm_params_default(struct llm_params *p)
+{
+    *p = (struct llm_params){.temperature = -1, .connect_timeout_ms = DEFAULT_CONNECT_MS,
+                             .timeout_ms = DEFAULT_TIMEOUT_MS, .max_retries = 3,
+                             .backoff_ms = 1000, .max_delay_ms = 60000,
+                             .max_response = DEFAULT_MAX_RESPONSE};
+}
+
+void llm_redact_url(const char *url, char *buf, size_t n)
+{
+    const char *scheme = strstr(url, "://");
+    const char *host = scheme ? scheme + 3 : url;
+    const char *at = strchr(host, '@'), *slash = strchr(host, '/');
+    if (at && (!slash || at < slash))
+        snprintf(buf, n, "%.*s%s", (int)(host - url), url, at + 1);
+    else
+        snprintf(buf, n, "%s", url);
+}
+
+/* ---- finishing a request ----------------------------------------------------- */
+
+static void on_req_closed(uv_handle_t *h)
+{
+    struct req *r = h->data;
+    struct llm_client *c = r->c;
+    curl_slist_free_all(r->headers);
+    free(r->url);
+    free(r->body);
+    free(r->shown_url);
+    free((char *)r->p.base_url);
+    free((char *)r->p.model);
+    free((char *)r->p.api_key);
+    free(r->resp.p);
+    free(r->text.p);
+    free(r);
+    if (--c->open_handles == 0 && c->closing)
+        free(c);
+}
+
+static void unlink_req(struct req *r)
+{
+    for (struct req **pp = &r->c->reqs; *pp; pp = &(*pp)->next)
+        if (*pp == r) {
+            *pp = r->next;
+            return;
+        }
+}
+
+static void drop_easy(struct req *r)
+{
+    if (r->easy) {
+        curl_multi_remove_handle(r->c->multi, r->easy);
+        curl_easy_cleanup(r->easy);
+        r->easy = NULL;
+    }
+}
+
+static void finish(struct req *r, const char *text, const char *error, long status)
+{
+    if (r->finished)
+        return;
+    r->finished = 1;
+    drop_easy(r);
+    uv_timer_stop(&r->retry_timer);
+    unlink_req(r);
+    struct llm_result res = {
+        .id = r->id, .ok = error == NULL, .cancelled = r->cancelled, .http_status = status,
+        .text = text ? text : "", .finish = r->finish, .tokens_in = r->tokens_in,
+        .tokens_out = r->tokens_out,
+        .latency = (double)(uv_hrtime() - r->t0) * 1e-9, .attempts = r->attempt,
+        .error = error, .raw = error ? buf_str(&r->resp) : NULL,
+    };
+    if (r->cb.done)
+        r->cb.done(r->cb.ud, &res);
+    uv_close((uv_handle_t *)&r->retry_timer, on_req_closed);
+}
+
+/* ---- reading answers ------------------------------------------------------------ */
+
+static void read_usage(struct req *r, const cJSON *o)
+{
+    const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "usage");
+    const cJSON *pi = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens");
+    const cJSON *co = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens");
+    if (cJSON_IsNumber(pi))
+        r->tokens_in = (long)pi->valuedouble;
+    if (cJSON_IsNumber(co))
+        r->tokens_out = (long)co->valuedouble;
+}
+
+static void read_finish(struct req *r, const cJSON *choice)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(choice, "finish_reason");
+    if (cJSON_IsString(f))
+        snprintf(r->finish, sizeof r->finish, "%s", f->valuestring);
+}
+
+/* One server-sent event's data: a chunk with choices[0].delta.content. */
+static void sse_data(struct req *r, const char *data, size_t len)
+{
+    if (len == 6 && strncmp(data, "[DONE]", 6) == 0)
+        return;
+    cJSON *o = cJSON_ParseWithLength(data, len);
+    if (!o)
+        return; /* a keep-alive or a comment; the final check catches real damage */
+    r->sse_events++;
+    const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "choices"), 0);
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(ch, "delta");
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(d, "content");
+    if (cJSON_IsString(content) && content->valuestring[0]) {
+        size_t n = strlen(content->valuestring);
+        buf_add(&r->text, content->valuestring, n);
+        if (r->cb.delta)
+            r->cb.delta(r->cb.ud, r->id, content->valuestring, n);
+    }
+    read_finish(r, ch);
+    read_usage(r, o);
+    cJSON_Delete(o);
+}
+
+static void sse_feed(struct req *r)
+{
+    for (;;) {
+        const char *start = r->resp.p + r->sse_pos;
+        const char *nl = memchr(start, '\n', r->resp.len - r->sse_pos);
+        if (!nl)
+            return;
+        size_t len = (size_t)(nl - start);
+        if (len && start[len - 1] == '\r')
+            len--;
+        if (len >= 5 && strncmp(start, "data:", 5) == 0) {
+            const char *d = start + 5;
+            size_t dl = len - 5;
+            while (dl && *d == ' ')
+                d++, dl--;
+            sse_data(r, d, dl);
+        }
+        r->sse_pos = (size_t)(nl - r->resp.p) + 1;
+    }
+}
+
+static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    struct req *r = ud;
+    size_t n = size * nmemb;
+    if (r->cancelled)
+        return 0;
+    if (r->resp.len + n > r->p.max_response) {
+        r->oversize = 1;
+        return 0;
+    }
+    if (buf_add(&r->resp, ptr, n) < 0)
+        return 0;
+    long status = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (r->p.stream && status == 200)
+        sse_feed(r);
+    return n;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    struct req *r = ud;
+    size_t n = size * nmemb;
+    if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
+        char v[128];
+        size_t l = n - 12 < sizeof v - 1 ? n - 12 : sizeof v - 1;
+        memcpy(v, ptr + 12, l);
+        v[l] = '\0';
+        char *end;
+        double secs = strtod(v, &end);
+        while (*end == ' ' || *end == '\r' || *end == '\n')
+            end++;
+        if (end != v && *end == '\0' && secs >= 0) {
+            r->retry_after = secs;
+        } else { /* an HTTP date */
+            time_t when = curl_getdate(v, NULL);
+            if (when > 0)
+                r->retry_after = difftime(when, time(NULL)) > 0 ? difftime(when, time(NULL)) : 0;
+        }
+    }
+    return n;
+}
+
+/* The server's own words from an error body ({"error": {"message": ...}}). */
+static void server_message(const struct buf *b, char *out, size_t n)
+{
+    out[0] = '\0';
+    cJSON *o = cJSON_Parse(buf_str(b));
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
+    const cJSON *m = cJSON_IsObject(err) ? cJSON_GetObjectItemCaseSensitive(err, "message") : err;
+    if (cJSON_IsString(m))
+        snprintf(out, n, ": %s", m->valuestring);
+    else if (b->len)
+        snprintf(out, n, ": %.160s", buf_str(b));
+    cJSON_Delete(o);
+}
+
+static int start_attempt(struct req *r, struct err *e);
+
+static void on_retry_timer(uv_timer_t *t)
+{
+    struct req *r = t->data;
+    struct err e;
+    if (start_attempt(r, &e) < 0) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "%s: %s", r->shown_url, e.msg);
+        finish(r, NULL, msg, 0);
+    }
+}
+
+static void complete(struct req *r, CURLcode rc, long status)
+{
+    char why[1024], smsg[400];
+    int retryable = 0;
+    if (r->cancelled) {
+        finish(r, NULL, "cancelled", status);
+        return;
+    }
+    if (rc == CURLE_WRITE_ERROR && r->oversize) {
+        snprintf(why, sizeof why, "%s: the answer is larger than %zu bytes; not read further",
+                 r->shown_url, r->p.max_response);
+        finish(r, NULL, why, status);
+        return;
+    }
+    if (rc != CURLE_OK) {
+        retryable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
+                    rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
+                    rc == CURLE_PARTIAL_FILE || rc == CURLE_COULDNT_RESOLVE_HOST;
+        snprintf(why, sizeof why, "%s: %s%s", r->shown_url, curl_easy_strerror(rc),
+                 rc == CURLE_OPERATION_TIMEDOUT ? " (no complete answer in time)" : "");
+    } else if (status == 429 || status >= 500) {
+        retryable = 1;
+        server_message(&r->resp, smsg, sizeof smsg);
+        snprintf(why, sizeof why, "%s: HTTP %ld%s", r->shown_url, status, smsg);
+    } else if (status != 200) {
+        server_message(&r->resp, smsg, sizeof smsg);
+        snprintf(why, sizeof why, "%s: HTTP %ld%s", r->shown_url, status, smsg);
+        finish(r, NULL, why, status);
+        return;
+    } else {
+        /* 200: a streamed answer, or one JSON body (also when a server
+         * ignored stream: true) */
+        if (r->p.stream && r->sse_events > 0) {
+            finish(r, buf_str(&r->text), NULL, status);
+            return;
+        }
+        cJSON *o = cJSON_Parse(buf_str(&r->resp));
+        const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "choices"), 0);
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(ch, "message");
+        const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
+        if (!o || !cJSON_IsObject(msg)) {
+            snprintf(why, sizeof why, "%s: the answer is not a chat completion (%s)",
+                     r->shown_url, !o ? "not JSON" : "no choices[0].message");
+            cJSON_Delete(o);
+            finish(r, NULL, why, status);
+            return;
+        }
+        read_finish(r, ch);
+        read_usage(r, o);
+        char *text = strdup(cJSON_IsString(content) ? content->valuestring : "");
+        cJSON_Delete(o);
+        finish(r, text, text ? NULL : "out of memory", status);
+        free(text);
+        return;
+    }
+    if (!retryable || r->attempt > r->p.max_retries) {
+        char all[1100];
+        if (retryable)
+            snprintf(all, sizeof all, "%s (gave up after %d attempts)", why, r->attempt);
+        else
+            snprintf(all, sizeof all, "%s", why);
+        finish(r, NULL, all, status);
+        return;
+    }
+    double delay = r->retry_after >= 0
+                       ? r->retry_after
+                       : r->p.backoff_ms / 1000.0 * pow(2, r->attempt - 1) *
+                             (0.5 + rng_double(&r->c->rng)); /* jitter: 0.5x .. 1.5x */
+    if (delay * 1000 > r->p.max_delay_ms)
+        delay = r->p.max_delay_ms / 1000.0;
+    drop_easy(r);
+    if (r->cb.retry)
+        r->cb.retry(r->cb.ud, r->id, r->attempt + 1, delay, why);
+    if (!r->cancelled)
+        uv_timer_start(&r->retry_timer, on_retry_timer, (uint64_t)(delay * 1000), 0);
+}
+
+/* Completed transfers: copy what the message says, then let it go. */
+static void drain(struct llm_client *c)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        CURL *easy = m->easy_handle;
+        CURLcode rc = m->data.result;
+        struct req *r = NULL;
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        drop_easy(r);
+        complete(r, rc, status);
+    }
+}
+
+/* ---- the loop glue (curl's multi-uv example) ------------------------------------ */
+
+static void socket_action(struct llm_client *c, curl_socket_t fd, int flags)
+{
+    int running;
+    c->in_curl++;
+    curl_multi_socket_action(c->multi, fd, flags, &running);
+    c->in_curl--;
+    drain(c);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+    struct sock *s = h->data;
+    int flags = 0;
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
+    if (events & UV_READABLE)
+        flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE)
+        flags |= CURL_CSELECT_OUT;
+    socket_action(s->c, s->fd, flags);
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+    socket_action(t->data, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static int on_curl_timer(CURLM *multi, long ms, void *ud)
+{
+    (void)multi;
+    struct llm_client *c = ud;
+    if (ms < 0)
+        uv_timer_stop(&c->timer);
+    else /* 0 becomes 1 ms: never re-enter curl from its own callback */
+        uv_timer_start(&c->timer, on_timeout, ms ? (uint64_t)ms : 1, 0);
+    return 0;
+}
+
+static void on_sock_closed(uv_handle_t *h)
+{
+    struct sock *s = h->data;
+    struct llm_client *c = s->c;
+    free(s);
+    if (--c->open_handles == 0 && c->closing)
+        free(c);
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *ud, void *sockp)
+{
+    (void)easy;
+    struct llm_client *c = ud;
+    struct sock *s = sockp;
+    if (what == CURL_POLL_REMOVE) {
+        if (s) {
+            uv_poll_stop(&s->poll); /* before curl closes the fd */
+            uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+            curl_multi_assign(c->multi, fd, NULL);
+        }
+        return 0;
+    }
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s)
+            return -1;
+        s->fd = fd;
+        s->c = c;
+        if (uv_poll_init_socket(c->loop, &s->poll, fd) < 0) {
+            free(s);
+            return -1;
+        }
+        s->poll.data = s;
+        c->open_handles++;
+        curl_multi_assign(c->multi, fd, s);
+    }
+    int events = 0;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+        events |= UV_READABLE;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+        events |= UV_WRITABLE;
+    uv_poll_start(&s->poll, events, on_poll);
+    return 0;
+}
+
+/* ---- requests ------------------------------------------------------------------- */
+
+static int start_attempt(struct req *r, struct err *e)
+{
+    r->attempt++;
+    r->resp.len = r->text.len = r->sse_pos = 0;
+    r->sse_events = r->oversize = 0;
+    r->retry_after = -1;
+    r->finish[0] = '\0';
+    r->easy = curl_easy_init();
+    if (!r->easy)
+        return err_set(e, "llm", "curl_easy_init failed");
+    CURL *h = r->easy;
+    curl_easy_setopt(h, CURLOPT_URL, r->url);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, (char *)r);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, r->p.connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->p.timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "collm/" COLLM_VERSION);
+    if (curl_multi_add_handle(r->c->multi, h) != CURLM_OK) {
+        curl_easy_cleanup(h);
+        r->easy = NULL;
+        return err_set(e, "llm", "curl_multi_add_handle failed");
+    }
+    return 0;
+}
+
+static char *make_body(const struct llm_params *p, const struct llm_msg *msgs, int n)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "model", p->model ? p->model : "");
+    cJSON *a = cJSON_AddArrayToObject(o, "messages");
+    for (int i = 0; i < n; i++) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "role", msgs[i].role);
+        cJSON_AddStringToObject(m, "content", msgs[i].content ? msgs[i].content : "");
+        cJSON_AddItemToArray(a, m);
+    }
+    if (p->temperature >= 0)
+        cJSON_AddNumberToObject(o, "temperature", p->temperature);
+    if (p->max_tokens > 0)
+        cJSON_AddNumberToObject(o, "max_tokens", p->max_tokens);
+    if (p->json_mode)
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "response_format"), "type",
+                                "json_object");
+    if (p->stream) {
+        cJSON_AddBoolToObject(o, "stream", 1);
+        cJSON_AddBoolToObject(cJSON_AddObjectToObject(o, "stream_options"), "include_usage", 1);
+    }
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *dupz(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+uint64_t llm_chat(struct llm_client *c, const struct llm_params *p, const struct llm_msg *msgs,
+                  int n, const struct llm_callbacks *cb, struct err *e)
+{
+    if (!p->base_url || !p->base_url[0])
+        return err_set(e, "--llm-url", "no endpoint configured"), 0;
+    struct req *r = calloc(1, sizeof *r);
+    if (!r)
+        return err_set(e, "llm", "out of memory"), 0;
+    r->c = c;
+    r->p = *p;
+    if (!r->p.connect_timeout_ms)
+        r->p.connect_timeout_ms = DEFAULT_CONNECT_MS;
+    if (!r->p.timeout_ms)
+        r->p.timeout_ms = DEFAULT_TIMEOUT_MS;
+    if (!r->p.max_response)
+        r->p.max_response = DEFAULT_MAX_RESPONSE;
+    r->p.base_url = dupz(p->base_url);
+    r->p.model = dupz(p->model);
+    r->p.api_key = dupz(p->api_key);
+    r->cb = *cb;
+    size_t ul = strlen(p->base_url);
+    while (ul && p->base_url[ul - 1] == '/')
+        ul--;
+    r->url = malloc(ul + 32);
+    r->shown_url = malloc(ul + 32);
+    r->body = make_body(p, msgs, n);
+    if (r->url) {
+        snprintf(r->url, ul + 32, "%.*s/chat/completions", (int)ul, p->base_url);
+        if (r->shown_url)
+            llm_redact_url(r->url, r->shown_url, ul + 32);
+    }
+    r->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    if (p->stream)
+        r->headers = curl_slist_append(r->headers, "Accept: text/event-stream");
+    if (p->api_key && p->api_key[0]) {
+        size_t kl = strlen(p->api_key) + 32;
+        char *h = malloc(kl);
+        if (h) {
+            snprintf(h, kl, "Authorization: Bearer %s", p->api_key);
+            r->headers = curl_slist_append(r->headers, h);
+            memset(h, 0, kl); /* the key lives only in curl's header list */
+            free(h);
+        }
+    }
+    uv_timer_init(c->loop, &r->retry_timer);
+    r->retry_timer.data = r;
+    c->open_handles++;
+    r->t0 = uv_hrtime();
+    r->id = ++c->next_id;
+    r->next = c->reqs;
+    c->reqs = r;
+    if (!r->url || !r->shown_url || !r->body || !r->headers || !r->p.base_url ||
+        !r->p.model || !r->p.api_key || start_attempt(r, e) < 0) {
+        if (!e || !e->msg[0])
+            err_set(e, "llm", "out of memory");
+        r->finished = 1; /* no callback: the caller hears of it now */
+        unlink_req(r);
+        uv_close((uv_handle_t *)&r->retry_timer, on_req_closed);
+        return 0;
+    }
+    return r->id;
+}
+
+static void on_reap(uv_timer_t *t)
+{
+    struct llm_client *c = t->data;
+    for (struct req *r = c->reqs, *next; r; r = next) {
+        next = r->next;
+        if (r->cancelled)
+            finish(r, NULL, "cancelled", 0);
+    }
+}
+
+int llm_cancel(struct llm_client *c, uint64_t id)
+{
+    for (struct req *r = c->reqs; r; r = r->next)
+        if (r->id == id && !r->finished) {
+            r->cancelled = 1;
+            /* never from inside curl: the loop finishes it next turn */
+            uv_timer_start(&c->reaper, on_reap, 0, 0);
+            return 0;
+        }
+    return -1;
+}
+
+int llm_in_flight(const struct llm_client *c)
+{
+    int n = 0;
+    for (const struct req *r = c->reqs; r; r = r->next)
+        n++;
+    return n;
+}
+
+struct llm_client *llm_client_new(uv_loop_t *loop, struct err *e)
+{
+    static int curl_ready;
+    if (!curl_ready) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            return err_set(e, "llm", "curl_global_init failed"), NULL;
+        curl_ready = 1;
+    }
+    struct llm_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return err_set(e, "llm", "out of memory"), NULL;
+    c->loop = loop;
+    c->multi = curl_multi_init();
+    if (!c->multi) {
+        free(c);
+        return err_set(e, "llm", "curl_multi_init failed"), NULL;
+    }
+    uv_timer_init(loop, &c->timer);
+    uv_timer_init(loop, &c->reaper);
+    c->timer.data = c->reaper.data = c;
+    c->open_handles = 2;
+    rng_seed(&c->rng, uv_hrtime());
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+    return c;
+}
+
+static void on_client_timer_closed(uv_handle_t *h)
+{
+    struct llm_client *c = h->data;
+    if (--c->open_handles == 0)
+        free(c);
+}
+
+void llm_client_free(struct llm_client *c)
+{
+    if (!c)
+        return;
+    c->closing = 1;
+    while (c->reqs) {
+        struct req *r = c->reqs;
+        r->finished = 1;
+        drop_easy(r);
+        uv_timer_stop(&r->retry_timer);
+        c->reqs = r->next;
+        uv_close((uv_handle_t *)&r->retry_timer, on_req_closed);
+    }
+    curl_multi_cleanup(c->multi); /* before the loop closes: sockets say REMOVE */
+    c->multi = NULL;
+    uv_timer_stop(&c->timer);
+    uv_timer_stop(&c->reaper);
+    uv_close((uv_handle_t *)&c->timer, on_client_timer_closed);
+    uv_close((uv_handle_t *)&c->reaper, on_client_timer_closed);
+}

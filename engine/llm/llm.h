@@ -1,0 +1,79 @@
+/* An OpenAI-compatible chat client (POST {base}/chat/completions) on the
+ * libuv loop, through libcurl's multi-socket interface (DESIGN §4, §6):
+ * several requests in flight, each cancellable, with connect and total
+ * timeouts, retries with backoff and jitter on connection errors, 429 and
+ * 5xx (Retry-After honoured), a cap on response size, token usage and
+ * latency per call, and streaming (server-sent events) or not.
+ * The API key goes into the Authorization header and nowhere else. */
+#ifndef COLLM_LLM_H
+#define COLLM_LLM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "../core/err.h"
+
+struct llm_params {
+    const char *base_url;     /* "http://127.0.0.1:11434/v1" */
+    const char *api_key;      /* NULL or "": no Authorization header */
+    const char *model;
+    double temperature;       /* < 0: leave it to the server */
+    int max_tokens;           /* 0: leave it to the server */
+    int stream;               /* ask for server-sent events */
+    int json_mode;            /* response_format {"type": "json_object"} */
+    long connect_timeout_ms;  /* 0: 10 s */
+    long timeout_ms;          /* whole attempt; 0: 300 s */
+    int max_retries;          /* after the first attempt */
+    long backoff_ms;          /* first retry delay without Retry-After; doubles */
+    long max_delay_ms;        /* cap on any one delay, Retry-After included */
+    size_t max_response;      /* bytes; 0: 4 MiB */
+};
+
+void llm_params_default(struct llm_params *p);
+
+struct llm_msg {
+    const char *role;
+    const char *content;
+};
+
+struct llm_result {
+    uint64_t id;
+    int ok;
+    int cancelled;
+    long http_status;        /* 0 when no HTTP answer came */
+    const char *text;        /* the answer (ok), possibly empty */
+    const char *finish;      /* finish_reason: "stop", "length" ... or "" */
+    long tokens_in, tokens_out; /* usage as the server reported it, else 0 */
+    double latency;          /* seconds, first attempt to the end */
+    int attempts;
+    const char *error;       /* !ok: what went wrong and where */
+    const char *raw;         /* !ok: the body the server sent, if any */
+};
+
+struct llm_callbacks {
+    void (*done)(void *ud, const struct llm_result *r);         /* exactly once */
+    void (*retry)(void *ud, uint64_t id, int attempt, double delay, const char *why);
+    void (*delta)(void *ud, uint64_t id, const char *text, size_t len); /* streaming */
+    void *ud;
+};
+
+struct llm_client;
+
+struct llm_client *llm_client_new(uv_loop_t *loop, struct err *e);
+/* Starts a request; returns its id (> 0), or 0 with `e` set. The strings
+ * are copied. Callbacks run on the loop thread. */
+uint64_t llm_chat(struct llm_client *c, const struct llm_params *p, const struct llm_msg *msgs,
+                  int n, const struct llm_callbacks *cb, struct err *e);
+/* Cancels a request: `done` follows from the loop with cancelled = 1.
+ * Safe from any loop callback, including this client's own. */
+int llm_cancel(struct llm_client *c, uint64_t id);
+int llm_in_flight(const struct llm_client *c);
+/* Drops every request without calling back, cleans up curl, and closes the
+ * client's handles; run the loop once more to free them. */
+void llm_client_free(struct llm_client *c);
+
+/* base_url without user:password@, for messages. */
+void llm_redact_url(const char *url, char *buf, size_t n);
+
+#endif
