@@ -17,7 +17,8 @@ OPT     ?= -O2
 # Error texts live in fixed buffers and are cut on purpose when too long:
 # gcc's format-truncation guesses would only make us pad every snprintf.
 CFLAGS  := -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -g -D_XOPEN_SOURCE=700 \
-           -DCOLLM_VERSION='"$(VERSION)"' -DCOLLM_DATADIR='"$(abspath data)"' $(PKG_CFLAGS)
+           -DCOLLM_VERSION='"$(VERSION)"' -DCOLLM_DATADIR='"$(abspath data)"' \
+           -DCOLLM_PROMPTSDIR='"$(abspath prompts)"' $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -109,15 +109,14 @@ int cmd_bench(int argc, char **argv)
     };
     char *pos[1];
     int npos;
-    struct err e = {{0}, {0}};
+    struct err e = {0};
     int rc = opts_parse("bench", usage, opts, argc, argv, pos, 0, &npos, &e);
     if (rc)
-        return rc > 0 ? EXIT_OK : cmd_fail("bench", &e, EXIT_USAGE);
+        return rc > 0 ? EXIT_OK : cmd_fail("bench", &e);
     if (seeds < 1 || seeds > 100000)
-        return cmd_fail("bench", &(struct err){"--seeds", "must be between 1 and 100000"},
-                        EXIT_USAGE);
+        return cmd_usage("bench", "--seeds", "must be between 1 and 100000");
     if (budget < 1)
-        return cmd_fail("bench", &(struct err){"--budget", "must be at least 1"}, EXIT_USAGE);
+        return cmd_usage("bench", "--budget", "must be at least 1");
 
     char sbuf[1024], abuf[1024];
     snprintf(sbuf, sizeof sbuf, "%s", spaces_arg);
@@ -129,26 +128,38 @@ int cmd_bench(int argc, char **argv)
         .budget = budget, .constraint = cons, .opts = &ao, .datadir = datadir,
     };
     if (!cfg.nspaces || !cfg.nalgos)
-        return cmd_fail("bench", &(struct err){"--space/--algo", "give at least one of each"},
-                        EXIT_USAGE);
+        return cmd_usage("bench", "--space/--algo", "give at least one of each");
+    /* every name and value is checked before any run, and before --out
+     * touches a file */
+    if (bench_check(&cfg, &e) < 0)
+        return cmd_fail("bench", &e);
     FILE *f = NULL;
     if (out && !(f = fopen(out, "w"))) {
         snprintf(e.where, sizeof e.where, "--out %s", out);
         snprintf(e.msg, sizeof e.msg, "cannot write: %s", strerror(errno));
-        return cmd_fail("bench", &e, EXIT_FAIL);
+        return cmd_fail("bench", &e);
     }
     struct bench_result r;
     if (bench_run(&cfg, &r, &e) < 0) {
         if (f)
             fclose(f);
-        int usage_err = strstr(e.msg, "unknown") || strstr(e.where, "--");
-        return cmd_fail("bench", &e, usage_err ? EXIT_USAGE : EXIT_FAIL);
+        return cmd_fail("bench", &e);
     }
     print_table(stdout, &cfg, &r);
+    int code = EXIT_OK;
+    for (int si = 0; si < cfg.nspaces; si++)
+        if (!r.oracle[si].known) {
+            fprintf(stderr, "collm bench: %s: no architecture satisfies the constraint\n",
+                    spaces[si]);
+            code = EXIT_FAIL;
+        }
     if (f) {
         print_table(f, &cfg, &r);
-        fclose(f);
+        if (ferror(f) | fclose(f)) {
+            fprintf(stderr, "collm bench: --out %s: cannot write: %s\n", out, strerror(errno));
+            code = EXIT_FAIL;
+        }
     }
     bench_result_free(&r);
-    return EXIT_OK;
+    return code;
 }

@@ -37,11 +37,11 @@ static void on_done(void *ud, const struct eval_result *r)
 static int eval_one(const struct space *sp, struct evaluator *ev, const char *text,
                     const char *where)
 {
-    struct err e = {{0}, {0}};
+    struct err e = {0};
     struct eval_job job = {0};
     if (space_decode(sp, text, &job.arch, &e) < 0 || space_cost(sp, &job.arch, job.m, &e) < 0) {
         err_wrap(&e, where);
-        cmd_fail("eval", &e, 0);
+        cmd_fail("eval", &e);
         return -1;
     }
     struct sink s = {0};
@@ -75,21 +75,20 @@ int cmd_eval(int argc, char **argv)
     };
     char *pos[256];
     int npos;
-    struct err e = {{0}, {0}};
+    struct err e = {0};
     int rc = opts_parse("eval", usage, opts, argc, argv, pos, 256, &npos, &e);
     if (rc)
-        return rc > 0 ? EXIT_OK : cmd_fail("eval", &e, EXIT_USAGE);
+        return rc > 0 ? EXIT_OK : cmd_fail("eval", &e);
     if (npos == 0)
-        return cmd_fail("eval", &(struct err){"", "give an architecture, or '-' to read them "
-                                                  "from standard input (see --help)"},
-                        EXIT_USAGE);
+        return cmd_usage("eval", "", "give an architecture, or '-' to read them "
+                                                  "from standard input (see --help)");
     struct space *sp = space_open(space_spec, datadir, &e);
     if (!sp)
-        return cmd_fail("eval", &e, strstr(e.msg, "unknown") ? EXIT_USAGE : EXIT_FAIL);
+        return cmd_fail("eval", &e);
     struct evaluator *ev = evaluator_open(sp, &e);
     if (!ev) {
         space_close(sp);
-        return cmd_fail("eval", &e, EXIT_FAIL);
+        return cmd_fail("eval", &e);
     }
     int bad = 0, failed = 0;
     for (int i = 0; i < npos; i++) {
@@ -101,9 +100,10 @@ int cmd_eval(int argc, char **argv)
             failed |= r == -2;
             continue;
         }
-        char line[8192];
+        char *line = NULL;
+        size_t cap = 0;
         long lineno = 0;
-        while (fgets(line, sizeof line, stdin)) {
+        while (getline(&line, &cap, stdin) >= 0) {
             lineno++;
             line[strcspn(line, "\r\n")] = '\0';
             if (!line[0] || line[0] == '#')
@@ -113,6 +113,7 @@ int cmd_eval(int argc, char **argv)
             bad |= r == -1;
             failed |= r == -2;
         }
+        free(line);
     }
     evaluator_close(ev);
     space_close(sp);

@@ -59,30 +59,30 @@ int cmd_search(int argc, char **argv)
     };
     char *pos[1];
     int npos;
-    struct err e = {{0}, {0}};
+    struct err e = {0};
     int rc = opts_parse("search", usage, opts, argc, argv, pos, 0, &npos, &e);
     if (rc)
-        return rc > 0 ? EXIT_OK : cmd_fail("search", &e, EXIT_USAGE);
+        return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
     if (budget < 1)
-        return cmd_fail("search", &(struct err){"--budget", "must be at least 1"}, EXIT_USAGE);
+        return cmd_usage("search", "--budget", "must be at least 1");
     if (ao.batch < 0)
-        return cmd_fail("search", &(struct err){"--batch", "must be at least 1"}, EXIT_USAGE);
+        return cmd_usage("search", "--batch", "must be at least 1");
     if (!headless && !json && isatty(STDOUT_FILENO))
         fprintf(stderr, "collm: the terminal UI is not built yet; running headless\n");
 
     struct space *sp = space_open(space_spec, datadir, &e);
     if (!sp)
-        return cmd_fail("search", &e, strstr(e.msg, "unknown") ? EXIT_USAGE : EXIT_FAIL);
+        return cmd_fail("search", &e);
     struct search_config cfg = {.algo = algo, .seed = seed, .budget = budget,
                                 .has_target = has_target, .target = target};
     if (constraint_parse(&cfg.cons, cons_text, sp->metrics, sp->nmetrics, &e) < 0) {
         space_close(sp);
-        return cmd_fail("search", &e, EXIT_USAGE);
+        return cmd_fail("search", &e);
     }
     struct proposer *p = proposer_open(algo, sp, seed, &ao, &e);
     if (!p) {
         space_close(sp);
-        return cmd_fail("search", &e, EXIT_USAGE);
+        return cmd_fail("search", &e);
     }
     struct evaluator *ev = evaluator_open(sp, &e);
     struct search *s = ev ? search_new(&cfg, sp, ev, p, &e) : NULL;
@@ -90,7 +90,7 @@ int cmd_search(int argc, char **argv)
         evaluator_close(ev);
         proposer_close(p);
         space_close(sp);
-        return cmd_fail("search", &e, EXIT_FAIL);
+        return cmd_fail("search", &e);
     }
     struct headless h;
     headless_init(&h, stdout, json, timestamps, quiet);
@@ -105,6 +105,9 @@ int cmd_search(int argc, char **argv)
         code = EXIT_FAIL;
     } else if (!search_done(s)) {
         fprintf(stderr, "collm search: the search stopped before it ended\n");
+        code = EXIT_FAIL;
+    } else if (st->finished == 0) {
+        fprintf(stderr, "collm search: no architecture was evaluated: %s\n", st->end_detail);
         code = EXIT_FAIL;
     }
     search_free(s);

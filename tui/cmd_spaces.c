@@ -14,7 +14,7 @@ int cmd_spaces(int argc, char **argv)
     int rc = opts_parse("spaces", "usage: collm spaces\n\nLists the search spaces and the "
                         "search algorithms.", opts, argc, argv, pos, 0, &npos, &e);
     if (rc)
-        return rc > 0 ? EXIT_OK : cmd_fail("spaces", &e, EXIT_USAGE);
+        return rc > 0 ? EXIT_OK : cmd_fail("spaces", &e);
     int n;
     const struct space_info *s = space_catalogue(&n);
     printf("Spaces (--space):\n");

@@ -11,8 +11,12 @@ int cmd_eval(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_spaces(int argc, char **argv);
 
-/* Prints "collm CMD: where: msg" to stderr and returns `code`. */
+/* Prints "collm CMD: where: msg" to stderr and returns the exit code the
+ * error calls for: 2 when it is a usage error (e->usage), else 1. */
 struct err;
-int cmd_fail(const char *cmd, const struct err *e, int code);
+int cmd_fail(const char *cmd, const struct err *e);
+/* A usage error found by the command itself; returns 2. */
+int cmd_usage(const char *cmd, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,4 +1,6 @@
 /* collm: collaborative LLM-guided neural architecture search. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,31 +35,53 @@ static void usage(FILE *f)
                "Environment: COLLM_DATA_DIR overrides where data files are found.\n");
 }
 
-int cmd_fail(const char *cmd, const struct err *e, int code)
+int cmd_fail(const char *cmd, const struct err *e)
 {
     char buf[1024];
     fprintf(stderr, "collm %s: %s\n", cmd, err_str(e, buf, sizeof buf));
+    return e->usage ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cmd_usage(const char *cmd, const char *where, const char *fmt, ...)
+{
+    struct err e = {.usage = 1};
+    snprintf(e.where, sizeof e.where, "%s", where);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+    va_end(ap);
+    return cmd_fail(cmd, &e);
+}
+
+/* Output that could not be written is a failure, not a success: a full
+ * disk or a closed pipe must not look like a finished search. */
+static int finish_output(int code)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "collm: cannot write the output: %s\n", strerror(errno));
+        return code ? code : EXIT_FAIL;
+    }
     return code;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return cmd_search(0, argv + 1);
+        return finish_output(cmd_search(0, argv + 1));
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
-        return EXIT_OK;
+        return finish_output(EXIT_OK);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("collm %s\n", COLLM_VERSION);
-        return EXIT_OK;
+        return finish_output(EXIT_OK);
     }
     if (cmd[0] == '-') /* options without a command belong to the default search */
-        return cmd_search(argc - 1, argv + 1);
+        return finish_output(cmd_search(argc - 1, argv + 1));
     for (int i = 0; i < NCOMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 2, argv + 2);
+            return finish_output(commands[i].run(argc - 2, argv + 2));
     fprintf(stderr, "collm: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

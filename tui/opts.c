@@ -46,31 +46,32 @@ static int set_value(const struct opt *o, const char *v, struct err *e)
     case OPT_INT: {
         long x = strtol(v, &end, 10);
         if (end == v || *end || errno || x < -2147483647L || x > 2147483647L)
-            return err_set(e, where, "expected a whole number, got '%s'", v);
+            return err_usage(e, where, "expected a whole number, got '%s'", v);
         *(int *)o->dst = (int)x;
         return 0;
     }
     case OPT_U64: {
-        if (*v == '-')
-            return err_set(e, where, "expected a non-negative whole number, got '%s'", v);
+        if (*v < '0' || *v > '9')
+            return err_usage(e, where, "expected a non-negative whole number, got '%s'", v);
         unsigned long long x = strtoull(v, &end, 10);
         /* seeds travel through JSON numbers: keep them exact in a double */
         if (end == v || *end || errno || x > (1ULL << 53))
-            return err_set(e, where, "expected a whole number from 0 to 2^53, got '%s'", v);
+            return err_usage(e, where, "expected a whole number from 0 to 2^53, got '%s'", v);
         *(uint64_t *)o->dst = x;
         return 0;
     }
     case OPT_DOUBLE: {
         double x = strtod(v, &end);
-        if (end == v || *end || errno || !isfinite(x))
-            return err_set(e, where, "expected a number, got '%s'", v);
+        /* decimal only: strtod would also take hex ("0x5a") and "inf" */
+        if (end == v || *end || errno || !isfinite(x) || strpbrk(v, "xXpP"))
+            return err_usage(e, where, "expected a number, got '%s'", v);
         *(double *)o->dst = x;
         return 0;
     }
     case OPT_FLAG:
         break;
     }
-    return err_set(e, where, "does not take a value");
+    return err_usage(e, where, "does not take a value");
 }
 
 int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc, char **argv,
@@ -82,7 +83,7 @@ int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc
         const char *a = argv[i];
         if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
             if (*npos == maxpos)
-                return err_set(e, "", "unexpected argument '%s' (see collm %s --help)", a,
+                return err_usage(e, "", "unexpected argument '%s' (see collm %s --help)", a,
                                cmd);
             pos[(*npos)++] = argv[i];
             continue;
@@ -96,7 +97,7 @@ int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc
             return 1;
         }
         if (a[1] != '-')
-            return err_set(e, "", "unknown option '%s'; options are long, e.g. --budget "
+            return err_usage(e, "", "unknown option '%s'; options are long, e.g. --budget "
                            "(see collm %s --help)", a, cmd);
         const char *name = a + 2, *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
@@ -114,22 +115,22 @@ int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc
                 }
             }
             if (best)
-                return err_set(e, "", "unknown option '--%s'; did you mean '--%s'?", typed,
+                return err_usage(e, "", "unknown option '--%s'; did you mean '--%s'?", typed,
                                best->name);
-            return err_set(e, "", "unknown option '--%s' (see collm %s --help)", typed, cmd);
+            return err_usage(e, "", "unknown option '--%s' (see collm %s --help)", typed, cmd);
         }
         if (opt->seen)
             *opt->seen = 1;
         if (opt->kind == OPT_FLAG) {
             if (eq)
-                return err_set(e, "", "--%s does not take a value", opt->name);
+                return err_usage(e, "", "--%s does not take a value", opt->name);
             *(int *)opt->dst = 1;
             continue;
         }
         const char *v = eq ? eq + 1 : NULL;
         if (!v) {
             if (i + 1 >= argc)
-                return err_set(e, "", "--%s needs a value (%s)", opt->name, opt->arg);
+                return err_usage(e, "", "--%s needs a value (%s)", opt->name, opt->arg);
             v = argv[++i];
         }
         if (set_value(opt, v, e) < 0)

@@ -10,15 +10,19 @@
 static const char *op_text[] = {"<=", "<", ">=", ">"};
 static const char *negated_text[] = {">", ">=", "<", "<="};
 
+/* Parses one term s[0..len) that starts at offset `at` of the whole text;
+ * errors point at the character where the term goes wrong. */
 static int parse_one(struct bound *b, const char *s, size_t len, size_t at,
                      const struct metric_def *defs, int ndefs, struct err *e)
 {
     char where[64], item[128];
-    snprintf(where, sizeof where, "constraint, character %zu", at + 1);
-    if (len >= sizeof item)
-        return err_set(e, where, "term is too long");
+    if (len >= sizeof item) {
+        snprintf(where, sizeof where, "constraint, character %zu", at + 1);
+        return err_usage(e, where, "term is too long");
+    }
     memcpy(item, s, len);
     item[len] = '\0';
+#define AT(p) (snprintf(where, sizeof where, "constraint, character %zu", at + (size_t)((p) - item) + 1), where)
 
     char *p = item;
     while (isspace((unsigned char)*p))
@@ -28,21 +32,23 @@ static int parse_one(struct bound *b, const char *s, size_t len, size_t at,
         p++;
     size_t nlen = (size_t)(p - name);
     if (nlen == 0)
-        return err_set(e, where, "expected a metric name in '%s' (e.g. flops<=100)", item);
+        return err_usage(e, AT(name), "expected a metric name in '%s' (e.g. flops<=100)", item);
+    char mname[128];
+    memcpy(mname, name, nlen);
+    mname[nlen] = '\0';
     while (isspace((unsigned char)*p))
         p++;
     char op[3] = {0};
+    char *op_at = p;
     if (*p == '<' || *p == '>') {
         op[0] = *p++;
         if (*p == '=')
             op[1] = *p++;
     } else {
-        return err_set(e, where, "expected <=, <, >= or > after '%.*s' in '%s'", (int)nlen,
-                       name, item);
+        return err_usage(e, AT(op_at), "expected <=, <, >= or > after '%s' in '%s'", mname, item);
     }
-    name[nlen] = '\0';
 
-    int m = metric_find(defs, ndefs, name);
+    int m = metric_find(defs, ndefs, mname);
     if (m < 0 || defs[m].role != METRIC_COST) {
         char names[256] = "";
         for (int i = 0; i < ndefs; i++)
@@ -50,16 +56,21 @@ static int parse_one(struct bound *b, const char *s, size_t len, size_t at,
                 strncat(names, names[0] ? ", " : "", sizeof names - strlen(names) - 1);
                 strncat(names, defs[i].name, sizeof names - strlen(names) - 1);
             }
-        return err_set(e, where, "'%s' is not a cost of this space; costs are: %s", name,
-                       names);
+        return err_usage(e, AT(name), "'%s' is not a cost of this space; costs are: %s", mname,
+                         names);
     }
+    while (isspace((unsigned char)*p))
+        p++;
     errno = 0;
     char *end;
     double v = strtod(p, &end);
-    while (isspace((unsigned char)*end))
-        end++;
-    if (end == p || *end || errno || !isfinite(v))
-        return err_set(e, where, "expected a number after '%s%s' in '%s'", name, op, item);
+    char *rest = end;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    if (end == p || *rest || errno || !isfinite(v) || strpbrk(p, "xX"))
+        return err_usage(e, AT(end == p ? p : end), "expected a number after '%s%s' in '%s'",
+                         mname, op, item);
+#undef AT
     b->metric = m;
     b->value = v;
     for (int i = 0; i < 4; i++)
@@ -79,7 +90,7 @@ int constraint_parse(struct constraint *c, const char *text,
         const char *comma = strchr(s, ',');
         size_t len = comma ? (size_t)(comma - s) : strlen(s);
         if (c->n == CONSTRAINT_MAX)
-            return err_set(e, "constraint", "at most %d terms", CONSTRAINT_MAX);
+            return err_usage(e, "constraint", "at most %d terms", CONSTRAINT_MAX);
         if (parse_one(&c->b[c->n], s, len, (size_t)(s - text), defs, ndefs, e) < 0)
             return -1;
         c->n++;
@@ -109,15 +120,33 @@ int constraint_violated(const struct constraint *c, const double *metrics)
     return -1;
 }
 
+/* The shortest text that reads back as exactly v: a recorded constraint
+ * must mean the same limit when a session is resumed. */
+static const char *exact(double v, char *buf, size_t n)
+{
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(buf, n, "%.0f", v);
+        return buf;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
 void constraint_format(const struct constraint *c, const struct metric_def *defs,
                        char *buf, size_t n)
 {
     size_t off = 0;
     buf[0] = '\0';
-    for (int i = 0; i < c->n && off < n; i++)
-        off += (size_t)snprintf(buf + off, n - off, "%s%s%s%g", i ? "," : "",
+    for (int i = 0; i < c->n && off < n; i++) {
+        char num[40];
+        off += (size_t)snprintf(buf + off, n - off, "%s%s%s%s", i ? "," : "",
                                 defs[c->b[i].metric].name, op_text[c->b[i].op],
-                                c->b[i].value);
+                                exact(c->b[i].value, num, sizeof num));
+    }
 }
 
 void constraint_explain(const struct constraint *c, int i, const struct metric_def *defs,

@@ -16,38 +16,56 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-const char *datadir_default(void)
+#ifndef COLLM_PROMPTSDIR
+#define COLLM_PROMPTSDIR "prompts"
+#endif
+
+/* The first of: $env; `sub` beside the executable, one or two levels up
+ * (a build tree); `compiled`. Cached in `found`. */
+static const char *find_dir(char *found, size_t n, const char *env, const char *sub,
+                            const char *compiled)
 {
-    static char found[4096];
     if (found[0])
         return found;
-    const char *env = getenv("COLLM_DATA_DIR");
-    if (env && *env) {
-        snprintf(found, sizeof found, "%s", env);
+    const char *v = getenv(env);
+    if (v && *v) {
+        snprintf(found, n, "%s", v);
         return found;
     }
     char exe[4000];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            const char *rel[] = {"/data", "/../data", "/../../data"};
-            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-                char cand[4096];
-                snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
+            const char *up[] = {"", "/..", "/../.."};
+            for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+                char cand[4200];
+                snprintf(cand, sizeof cand, "%s%s/%s", exe, up[i], sub);
                 if (is_dir(cand)) {
                     char *real = realpath(cand, NULL);
-                    snprintf(found, sizeof found, "%s", real ? real : cand);
+                    snprintf(found, n, "%s", real ? real : cand);
                     free(real);
                     return found;
                 }
             }
         }
     }
-    snprintf(found, sizeof found, "%s", COLLM_DATADIR);
+    snprintf(found, n, "%s", compiled);
     return found;
+}
+
+const char *datadir_default(void)
+{
+    static char found[4096];
+    return find_dir(found, sizeof found, "COLLM_DATA_DIR", "data", COLLM_DATADIR);
+}
+
+const char *promptdir_default(void)
+{
+    static char found[4096];
+    return find_dir(found, sizeof found, "COLLM_PROMPTS_DIR", "prompts", COLLM_PROMPTSDIR);
 }
 
 const char *datadir_path(const char *dir, const char *name, char *buf, size_t n)

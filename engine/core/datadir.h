@@ -8,6 +8,9 @@
  * executable or one level up (a build tree); the directory the build was
  * configured with. Never NULL. */
 const char *datadir_default(void);
+/* The same search for prompt templates: $COLLM_PROMPTS_DIR, `prompts/`
+ * beside the executable or above it, then the configured one. */
+const char *promptdir_default(void);
 /* dir/name into buf (dir NULL: the default). */
 const char *datadir_path(const char *dir, const char *name, char *buf, size_t n);
 

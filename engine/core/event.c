@@ -399,8 +399,8 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
         get_num(o, "seed", &seed, e) || get_int(o, "budget", &in->budget, e) ||
         get_str(o, "constraint", &in->constraint, e))
         return -1;
-    if (seed < 0 || seed != floor(seed))
-        return err_set(e, "seed", "expected a non-negative integer");
+    if (!(seed >= 0 && seed <= 9007199254740992.0) || seed != floor(seed))
+        return err_set(e, "seed", "expected a whole number from 0 to 2^53");
     in->seed = (uint64_t)seed;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "target");
     in->has_target = cJSON_IsNumber(t);
@@ -475,8 +475,8 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
     ev->type = (enum event_type)t;
     if (get_num(o, "seq", &seq, e) || get_int(o, "iter", &ev->iter, e))
         return -1;
-    if (seq < 0 || seq != floor(seq))
-        return err_set(e, "seq", "expected a non-negative integer");
+    if (!(seq >= 0 && seq <= 9007199254740992.0) || seq != floor(seq))
+        return err_set(e, "seq", "expected a whole number from 0 to 2^53");
     ev->seq = (uint64_t)seq;
     const cJSON *tt = cJSON_GetObjectItemCaseSensitive(o, "t");
     ev->t = cJSON_IsNumber(tt) ? tt->valuedouble : 0.0;
@@ -567,6 +567,8 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
             get_str(o, "finish", &ev->finish, e) || get_num(o, "tokens_in", &ti, e) ||
             get_num(o, "tokens_out", &to, e) || get_num(o, "latency", &ev->latency, e))
             return -1;
+        if (!(ti >= 0 && ti < 1e15) || !(to >= 0 && to < 1e15))
+            return err_set(e, "tokens_in", "expected token counts from 0 to 10^15");
         ev->tokens_in = (long)ti;
         ev->tokens_out = (long)to;
         return 0;

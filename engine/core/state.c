@@ -1,5 +1,6 @@
 #include "state.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,7 +203,7 @@ static int on_eval_started(struct state *s, const struct event *ev, struct err *
         return -1;
     if (archset_has(&s->visited, &a))
         return err_set(e, "eval_started", "candidate %d was already evaluated", ev->id);
-    if (archset_put(&s->visited, &a, -1) < 0 || archset_add(&s->seen, &a) < 0)
+    if (archset_put(&s->visited, &a, VISIT_RUNNING) < 0 || archset_add(&s->seen, &a) < 0)
         return err_set(e, "eval_started", "out of memory");
     s->started++;
     s->in_flight++;
@@ -210,10 +211,12 @@ static int on_eval_started(struct state *s, const struct event *ev, struct err *
     return 0;
 }
 
+/* A missing (NaN) objective never becomes the best, and never blocks it. */
 static int improves(const struct state *s, const double *m)
 {
     const struct record *b = state_best(s);
-    return !b || m[s->info.objective] > b->m[s->info.objective];
+    double v = m[s->info.objective];
+    return !isnan(v) && (!b || v > b->m[s->info.objective]);
 }
 
 static int on_eval_finished(struct state *s, const struct event *ev, struct err *e)
@@ -223,6 +226,9 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
     struct arch a;
     if (decode(s, ev->arch, &a, e) < 0)
         return -1;
+    /* only what is being evaluated can finish, and only once */
+    if (archset_get(&s->visited, &a, -3) != VISIT_RUNNING)
+        return err_set(e, "eval_finished", "candidate %d was not being evaluated", ev->id);
     if (s->nrec == s->caprec) {
         size_t ncap = s->caprec ? s->caprec * 2 : 128;
         struct record *nr = realloc(s->rec, ncap * sizeof *nr);
@@ -251,7 +257,7 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
     if (s->front_cost >= 0) {
         double pt[2] = {-r.m[s->info.objective], r.m[s->front_cost]};
         if (pareto_insert(&s->front, pt, (int)s->nrec) < 0) {
-            archset_put(&s->visited, &a, -1);
+            archset_put(&s->visited, &a, VISIT_RUNNING);
             free(r.text);
             free(r.by);
             return err_set(e, "eval_finished", "out of memory");
@@ -271,6 +277,21 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
     return 0;
 }
 
+static int on_eval_failed(struct state *s, const struct event *ev, struct err *e)
+{
+    struct arch a;
+    if (decode(s, ev->arch, &a, e) < 0)
+        return -1;
+    if (archset_get(&s->visited, &a, -3) != VISIT_RUNNING)
+        return err_set(e, "eval_failed", "candidate %d was not being evaluated", ev->id);
+    archset_put(&s->visited, &a, VISIT_FAILED); /* a known key: cannot fail */
+    s->failed++;
+    if (s->in_flight > 0)
+        s->in_flight--;
+    set_cand(s, ev->id, CAND_FAILED);
+    return 0;
+}
+
 int state_apply(struct state *s, const struct event *ev, struct err *e)
 {
     if (ev->seq && s->last_seq && ev->seq != s->last_seq + 1)
@@ -285,10 +306,7 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     case EV_EVAL_STARTED: rc = on_eval_started(s, ev, e); break;
     case EV_EVAL_FINISHED: rc = on_eval_finished(s, ev, e); break;
     case EV_EVAL_FAILED:
-        s->failed++;
-        if (s->in_flight > 0)
-            s->in_flight--;
-        set_cand(s, ev->id, CAND_FAILED);
+        rc = on_eval_failed(s, ev, e);
         break;
     case EV_STRATEGY_PROPOSED: {
         char *t = strdup(ev->text ? ev->text : ""), *b = strdup(ev->by ? ev->by : "");

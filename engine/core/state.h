@@ -28,6 +28,8 @@ struct record {
     double m[METRIC_MAX];
 };
 
+enum { VISIT_RUNNING = -1, VISIT_FAILED = -2 };
+
 /* Every candidate ever proposed, with its fate; ids run 1, 2, 3 ... */
 enum cand_status { CAND_QUEUED, CAND_REJECTED, CAND_EVALUATING, CAND_DONE, CAND_FAILED };
 
@@ -53,7 +55,7 @@ struct state {
     struct record *rec; /* evaluated, in order */
     size_t nrec, caprec;
     struct archset visited; /* started or finished: what the budget paid for;
-                             * value: index into rec, -1 while evaluating */
+                             * value: index into rec, or VISIT_RUNNING / _FAILED */
     struct archset seen;    /* visited plus rejected by the constraint */
 
     struct cand *cands; /* cands[id - 1] */

@@ -18,8 +18,11 @@ static int table_submit(struct evaluator *ev, const struct eval_job *job, eval_d
     const struct table_impl *im = ev->impl;
     struct eval_result r = {.id = job->id, .ok = 1};
     memcpy(r.m, job->m, sizeof r.m);
-    const struct nb201_row *row = nb201_table_lookup(im->t, job->arch.v);
-    if (!row || job->arch.n != NB201_EDGES) {
+    int valid = job->arch.n == NB201_EDGES;
+    for (int i = 0; valid && i < NB201_EDGES; i++)
+        valid = job->arch.v[i] < NB201_OPS;
+    const struct nb201_row *row = valid ? nb201_table_lookup(im->t, job->arch.v) : NULL;
+    if (!row) {
         r.ok = 0;
         strcpy(r.error, "architecture not in the NAS-Bench-201 table");
     } else {

@@ -62,7 +62,7 @@ static int fail(struct err *e, const char *path, long line, const char *col, con
     return err_set(e, where, fmt, val);
 }
 
-static int parse_row(struct nb201_table *t, char *line, const char *path, long lineno,
+static int parse_row(struct nb201_table *t, char *line, int idx, const char *path, long lineno,
                      struct err *e)
 {
     char *f[NCOLS + 1];
@@ -79,10 +79,11 @@ static int parse_row(struct nb201_table *t, char *line, const char *path, long l
     for (int c = 0; c < NCOLS; c++) {
         if (c == 1)
             continue;
+        char shown[200];
         if (parse_num(f[c], &v[c]) < 0)
-            return fail(e, path, lineno, columns[c], "bad number '%s'", f[c]);
+            return fail(e, path, lineno, columns[c], "bad number '%s'",
+                        err_printable(f[c], 40, shown, sizeof shown));
     }
-    int idx = (int)(lineno - 2);
     if (v[0] != idx) {
         char want[16];
         snprintf(want, sizeof want, "%d", idx);
@@ -91,8 +92,9 @@ static int parse_row(struct nb201_table *t, char *line, const char *path, long l
     unsigned char ops[NB201_EDGES];
     struct err pe;
     if (nb201_parse(f[1], ops, &pe) < 0) {
-        char msg[800];
-        snprintf(msg, sizeof msg, "%s: %s", pe.where, pe.msg);
+        char msg[800], shown[600];
+        snprintf(msg, sizeof msg, "%s: %s", pe.where,
+                 err_printable(pe.msg, sizeof pe.msg, shown, sizeof shown));
         return fail(e, path, lineno, "arch", "%s", msg);
     }
     int code = nb201_code(ops);
@@ -128,49 +130,52 @@ int nb201_table_load(struct nb201_table *t, const char *path, struct err *e)
     }
     memset(t->by_code, 0xff, sizeof t->by_code);
 
-    char line[1024];
-    long lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    long lineno = 0, rows = 0;
     int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, fp)) {
+    while (rc == 0 && (got = getline(&line, &cap, fp)) >= 0) {
         lineno++;
-        size_t len = strlen(line);
-        if (len && line[len - 1] == '\n')
-            line[--len] = '\0';
-        else if (!feof(fp)) {
-            rc = fail(e, path, lineno, NULL, "line longer than %s characters", "1023");
+        size_t len = (size_t)got;
+        if (strlen(line) != len) {
+            rc = fail(e, path, lineno, NULL, "%s", "contains a NUL byte: not a text table");
             break;
         }
-        if (len && line[len - 1] == '\r')
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
         if (lineno == 1) {
             char *f[NCOLS + 1];
             int n = split(line, f, NCOLS);
             for (int c = 0; c < NCOLS && rc == 0; c++)
                 if (c >= n || strcmp(f[c], columns[c]) != 0) {
-                    char msg[160];
+                    char msg[400], shown[200];
                     snprintf(msg, sizeof msg, "header: column %d should be '%s', found '%s'",
-                             c + 1, columns[c], c < n ? f[c] : "(nothing)");
+                             c + 1, columns[c],
+                             c < n ? err_printable(f[c], 40, shown, sizeof shown) : "(nothing)");
                     rc = fail(e, path, 1, NULL, "%s", msg);
                 }
             if (rc == 0 && n != NCOLS)
                 rc = fail(e, path, 1, NULL, "header: expected %s columns", "19");
             continue;
         }
-        if (lineno - 1 > NB201_SIZE) {
+        if (len == 0)
+            continue; /* blank lines (a trailing newline too many) carry nothing */
+        if (++rows > NB201_SIZE) {
             rc = fail(e, path, lineno, NULL, "more than %s data rows", "15625");
             break;
         }
-        rc = parse_row(t, line, path, lineno, e);
+        rc = parse_row(t, line, (int)rows - 1, path, lineno, e);
     }
+    free(line);
     if (rc == 0 && ferror(fp))
         rc = err_set(e, path, "read error: %s", strerror(errno));
     if (rc == 0 && lineno == 0)
         rc = err_set(e, path, "the file is empty (expected a header and 15625 rows)");
-    if (rc == 0 && lineno - 1 != NB201_SIZE) {
-        char got[32];
-        snprintf(got, sizeof got, "%ld", lineno - 1);
-        rc = fail(e, path, lineno, NULL, "only %s data rows; expected 15625 (truncated file?)",
-                  got);
+    if (rc == 0 && rows != NB201_SIZE) {
+        char n[32];
+        snprintf(n, sizeof n, "%ld", rows);
+        rc = fail(e, path, lineno, NULL, "only %s data rows; expected 15625 (truncated file?)", n);
     }
     fclose(fp);
     if (rc < 0) {

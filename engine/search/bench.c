@@ -130,11 +130,34 @@ out:
     return rc;
 }
 
+int bench_check(const struct bench_config *cfg, struct err *e)
+{
+    if (cfg->seeds < 1)
+        return err_usage(e, "--seeds", "must be at least 1");
+    for (int si = 0; si < cfg->nspaces; si++) {
+        struct space *sp = space_open(cfg->spaces[si], cfg->datadir, e);
+        if (!sp)
+            return -1;
+        struct constraint cons;
+        int rc = constraint_parse(&cons, cfg->constraint, sp->metrics, sp->nmetrics, e);
+        for (int ai = 0; rc == 0 && ai < cfg->nalgos; ai++) {
+            struct proposer *p = proposer_open(cfg->algos[ai], sp, cfg->seed0, cfg->opts, e);
+            if (!p)
+                rc = -1;
+            proposer_close(p);
+        }
+        space_close(sp);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int bench_run(const struct bench_config *cfg, struct bench_result *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
     if (cfg->seeds < 1)
-        return err_set(e, "--seeds", "must be at least 1");
+        return err_usage(e, "--seeds", "must be at least 1");
     out->ncells = cfg->nspaces * cfg->nalgos;
     out->cells = calloc((size_t)out->ncells, sizeof *out->cells);
     out->oracle = calloc((size_t)cfg->nspaces, sizeof *out->oracle);

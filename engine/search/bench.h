@@ -46,6 +46,8 @@ struct bench_result {
     char (*objective)[32], (*report)[32]; /* metric names per space */
 };
 
+/* Checks every space, algorithm and the constraint without running. */
+int bench_check(const struct bench_config *cfg, struct err *e);
 int bench_run(const struct bench_config *cfg, struct bench_result *out, struct err *e);
 void bench_result_free(struct bench_result *r);
 /* Oracle for one open space and evaluator (synchronous evaluators only). */

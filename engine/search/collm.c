@@ -74,7 +74,7 @@ static void screen(struct proposer *p, int from)
     for (int i = from; i < im->out.n; i++) {
         struct cand_item *it = &im->out.items[i];
         struct arch a;
-        struct err e = {{0}, {0}};
+        struct err e = {0};
         char text[1024], why[700];
         snprintf(text, sizeof text, "%s", it->text ? it->text : "");
         if (it->has_arch) {

@@ -164,7 +164,7 @@ struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t
         strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
         strncat(list, algos[i].info.name, sizeof list - strlen(list) - 1);
     }
-    err_set(e, "--algo", "unknown algorithm '%s'; known: %s", algo, list);
+    err_usage(e, "--algo", "unknown algorithm '%s'; known: %s", algo, list);
     return NULL;
 }
 

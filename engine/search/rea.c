@@ -68,9 +68,9 @@ static const struct proposer_ops ops = {.propose = propose};
 struct proposer *rea_open(struct proposer *p, struct err *e)
 {
     if (p->opts.population < 1 || p->opts.population > 256)
-        return err_set(e, "--population", "must be between 1 and 256"), NULL;
+        return err_usage(e, "--population", "must be between 1 and 256"), NULL;
     if (p->opts.tournament < 1 || p->opts.tournament > p->opts.population)
-        return err_set(e, "--tournament", "must be between 1 and the population (%d)",
+        return err_usage(e, "--tournament", "must be between 1 and the population (%d)",
                        p->opts.population), NULL;
     p->ops = &ops;
     return p;

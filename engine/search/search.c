@@ -74,7 +74,7 @@ struct search *search_new(const struct search_config *cfg, const struct space *s
                           struct evaluator *ev, struct proposer *p, struct err *e)
 {
     if (cfg->budget < 1)
-        return err_set(e, "--budget", "must be at least 1"), NULL;
+        return err_usage(e, "--budget", "must be at least 1"), NULL;
     struct search *s = calloc(1, sizeof *s);
     if (!s)
         return err_set(e, "search", "out of memory"), NULL;
@@ -172,7 +172,7 @@ static void screen(struct search *s, const struct cand_list *batch, char **texts
         const struct cand_item *it = &batch->items[i];
         int id = first + i;
         struct pending p = {.id = id};
-        struct err e = {{0}, {0}};
+        struct err e = {0};
         char detail[600];
         if (it->has_arch) {
             p.arch = it->arch;
@@ -242,8 +242,12 @@ static void accept_batch(struct search *s, struct cand_list *batch)
     if (batch->n == 0) {
         s->stopping = 1;
         s->stop_reason = END_EXHAUSTED;
-        snprintf(s->stop_detail, sizeof s->stop_detail,
-                 "%s found no new architecture that satisfies the constraint", s->prop->name);
+        if (s->cfg.cons.n)
+            snprintf(s->stop_detail, sizeof s->stop_detail,
+                     "%s found no new architecture that satisfies the constraint", s->prop->name);
+        else
+            snprintf(s->stop_detail, sizeof s->stop_detail,
+                     "%s found no new architecture: the space is used up", s->prop->name);
     } else if (s->qlen == 0 && ++s->idle_iters >= s->cfg.max_idle_iters) {
         s->stopping = 1;
         s->stop_reason = END_EXHAUSTED;
@@ -320,9 +324,12 @@ static void drain_done(struct search *s)
     /* Results may arrive while we emit (listeners never evaluate, but an
      * evaluator may call back synchronously): index, don't cache ndone. */
     for (int i = 0; i < s->ndone; i++) {
-        char text[1024];
+        /* the canonical form, not the proposer's spelling of it */
+        char text[1024] = "?";
         const struct cand *c = state_cand(&s->st, s->done[i].id);
-        snprintf(text, sizeof text, "%s", c && c->text ? c->text : "?");
+        struct arch a;
+        if (c && c->text && space_decode(s->space, c->text, &a, NULL) == 0)
+            space_encode(s->space, &a, text, sizeof text);
         finish_one(s, &s->done[i], text);
     }
     s->ndone = 0;
@@ -336,7 +343,7 @@ static int propose(struct search *s)
     cand_list_init(&batch);
     struct propose_ctx ctx = {.st = &s->st, .space = s->space, .cons = &s->cfg.cons,
                               .want = state_budget_left(&s->st)};
-    struct err e = {{0}, {0}};
+    struct err e = {0};
     int rc = s->prop->ops->propose(s->prop, &ctx, &batch, &e);
     if (rc < 0) {
         char buf[800];

@@ -209,7 +209,7 @@ struct space *nb201_space_open(const char *dataset, const char *datadir, struct 
 {
     int d = dataset ? nb201_dataset_find(dataset) : NB201_CIFAR10;
     if (d < 0) {
-        err_set(e, "--space", "unknown NB201 dataset '%s'; use cifar10, cifar100 or imagenet16",
+        err_usage(e, "--space", "unknown NB201 dataset '%s'; use cifar10, cifar100 or imagenet16",
                 dataset);
         return NULL;
     }

@@ -23,7 +23,7 @@ struct space *space_open(const char *spec, const char *datadir, struct err *e)
     const char *colon = strchr(spec, ':');
     size_t flen = colon ? (size_t)(colon - spec) : strlen(spec);
     if (flen == 0 || flen >= sizeof family)
-        return err_set(e, "--space", "expected FAMILY[:DATASET], e.g. nb201:cifar10"), NULL;
+        return err_usage(e, "--space", "expected FAMILY[:DATASET], e.g. nb201:cifar10"), NULL;
     memcpy(family, spec, flen);
     family[flen] = '\0';
     const char *dataset = colon ? colon + 1 : NULL;
@@ -38,7 +38,7 @@ struct space *space_open(const char *spec, const char *datadir, struct err *e)
         strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
         strncat(list, c[i].spec, sizeof list - strlen(list) - 1);
     }
-    err_set(e, "--space", "unknown space '%s'; known: %s", spec, list);
+    err_usage(e, "--space", "unknown space '%s'; known: %s", spec, list);
     return NULL;
 }
 

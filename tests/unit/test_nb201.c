@@ -187,6 +187,23 @@ static void corrupt_files_are_named_exactly(void **state)
     l[0] = '9';
     expect_load_error(buf, len, ":7: column index", "expected index 5");
 
+    memcpy(buf, orig, len + 1); /* a NUL byte inside line 51 */
+    line_at(buf, 51)[10] = '\0';
+    expect_load_error(buf, len, ":51", "NUL byte");
+
+    memcpy(buf, orig, len + 1); /* binary garbage in the header stays printable */
+    buf[0] = '\x1b';
+    buf[1] = '\x9b';
+    expect_load_error(buf, len, ":1", "found '\\x1b\\x9bdex'");
+
+    memcpy(buf, orig, len + 1); /* one newline too many at the end is fine */
+    memcpy(buf + len, "\n\n", 3);
+    const char *path = write_temp(buf, len + 2);
+    struct nb201_table ok;
+    assert_int_equal(nb201_table_load(&ok, path, &e), 0);
+    nb201_table_free(&ok);
+    unlink(path);
+
     free(buf);
     free(orig);
 }

@@ -412,6 +412,131 @@ static void coordinator_rejects_with_reasons(void **state)
     space_close(sp);
 }
 
+/* More candidates than the budget has room for: the extra ones are
+ * rejected as surplus and the search still ends. */
+static void surplus_candidates_do_not_stall_the_search(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        A1, A2, "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+        "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+        "  |avg_pool_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|  ",
+    };
+    struct scripted sc = {texts, 5, 0};
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    struct proposer p = {.ops = &scripted_ops, .name = "script", .source = SRC_AGENT,
+                         .space = sp, .impl = &sc};
+    struct search_config cfg = {.algo = "script", .budget = 3};
+    struct search *s = search_new(&cfg, sp, ev, &p, &e);
+    struct capture cap = {0};
+    search_listen(s, capture_event, &cap);
+    search_start(s);
+    const struct state *st = search_state(s);
+    assert_true(st->ended);
+    assert_int_equal(st->end, END_BUDGET);
+    assert_int_equal(st->started, 3);
+    assert_int_equal(st->rejected[REJ_SURPLUS], 2);
+    capture_free(&cap);
+    search_free(s);
+
+    /* a spelling with spaces is evaluated and recorded in canonical form */
+    static const char *const spaced[] = {"  " A2 "  "};
+    struct scripted sc2 = {spaced, 1, 0};
+    p.impl = &sc2;
+    s = search_new(&cfg, sp, ev, &p, &e);
+    search_listen(s, capture_event, &cap);
+    search_start(s);
+    st = search_state(s);
+    assert_int_equal(st->nrec, 1);
+    assert_string_equal(st->rec[0].text, A2);
+    int canonical = 0;
+    for (int i = 0; i < cap.n; i++)
+        canonical += strstr(cap.lines[i], "\"type\":\"eval_finished\"") &&
+                     strstr(cap.lines[i], "\"arch\":\"" A2 "\"");
+    assert_int_equal(canonical, 1);
+    capture_free(&cap);
+    search_free(s);
+    evaluator_close(ev);
+    space_close(sp);
+}
+
+/* The reducer refuses what cannot have happened, and keeps its state. */
+static void reducer_refuses_impossible_sequences(void **state)
+{
+    (void)state;
+    struct run r;
+    run_all(&r, "nb201:cifar10", "random", 1, 3, NULL);
+    struct state re;
+    state_init(&re, space_decode_ctx, r.sp, r.sp->front_cost);
+    struct session_info *info = NULL;
+    struct err e;
+    const char *finished = NULL, *started = NULL;
+    for (int i = 0; i < r.cap.n; i++) {
+        struct event ev;
+        assert_int_equal(event_from_json(r.cap.lines[i], &ev, info, &e), 0);
+        if (ev.type == EV_EVAL_STARTED && !started) {
+            started = r.cap.lines[i];
+            /* finishing before starting is refused */
+            struct event fin;
+            assert_int_equal(event_from_json(r.cap.lines[i + 1], &fin, info, &e), 0);
+            assert_int_equal(fin.type, EV_EVAL_FINISHED);
+            fin.seq = 0; /* no sequence check: the order is what is wrong */
+            assert_int_equal(state_apply(&re, &fin, &e), -1);
+            assert_non_null(strstr(e.msg, "was not being evaluated"));
+            event_free(&fin);
+        }
+        assert_int_equal(state_apply(&re, &ev, &e), 0);
+        if (ev.type == EV_EVAL_FINISHED && !finished) {
+            finished = r.cap.lines[i];
+            /* the same result twice is refused, and nothing changes */
+            size_t nrec = re.nrec;
+            ev.seq = 0;
+            assert_int_equal(state_apply(&re, &ev, &e), -1);
+            assert_int_equal(re.nrec, nrec);
+        }
+        if (ev.type == EV_SESSION_STARTED)
+            info = &re.info;
+        event_free(&ev);
+    }
+    assert_non_null(finished);
+    /* a gap in the sequence numbers is refused */
+    struct event gap = {.type = EV_ITERATION_STARTED, .seq = re.last_seq + 2};
+    assert_int_equal(state_apply(&re, &gap, &e), -1);
+    assert_non_null(strstr(e.msg, "expected event"));
+    state_free(&re);
+    run_free(&r);
+}
+
+/* A missing (NaN) objective neither becomes the best nor blocks it. */
+static void nan_objective_never_wins(void **state)
+{
+    (void)state;
+    struct run r;
+    run_all(&r, "nb201:cifar10", "random", 1, 2, NULL);
+    struct state re;
+    state_init(&re, space_decode_ctx, r.sp, r.sp->front_cost);
+    struct session_info *info = NULL;
+    struct err e;
+    int finished = 0;
+    for (int i = 0; i < r.cap.n; i++) {
+        struct event ev;
+        assert_int_equal(event_from_json(r.cap.lines[i], &ev, info, &e), 0);
+        if (ev.type == EV_EVAL_FINISHED && finished++ == 0)
+            ev.metrics[re.info.objective] = NAN;
+        assert_int_equal(state_apply(&re, &ev, &e), 0);
+        if (ev.type == EV_SESSION_STARTED)
+            info = &re.info;
+        event_free(&ev);
+    }
+    assert_int_equal(re.nrec, 2);
+    assert_int_equal(re.best, 1);
+    assert_false(isnan(state_best(&re)->m[re.info.objective]));
+    state_free(&re);
+    run_free(&r);
+}
+
 /* ---- evaluators that answer later ---------------------------------------- */
 
 struct deferred {
@@ -525,6 +650,9 @@ int main(void)
         cmocka_unit_test(local_search_evaluates_whole_neighbourhoods),
         cmocka_unit_test(coordinator_rejects_with_reasons),
         cmocka_unit_test(asynchronous_evaluations_complete_the_search),
+        cmocka_unit_test(surplus_candidates_do_not_stall_the_search),
+        cmocka_unit_test(reducer_refuses_impossible_sequences),
+        cmocka_unit_test(nan_objective_never_wins),
         cmocka_unit_test(bench_statistics),
     };
     return cmocka_run_group_tests_name("search", tests, NULL, NULL);
