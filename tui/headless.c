@@ -86,6 +86,29 @@ void headless_on_event(void *ud, const struct event *ev, const struct state *st)
         flush_iteration(h, st);
         h->iter = 0;
         break;
+    case EV_STRATEGY_PROPOSED:
+        if (h->strategies && !h->quiet)
+            fprintf(h->out, "\n---- strategy for iteration %d, by %s ----\n%s\n----\n\n", ev->iter,
+                    ev->by ? ev->by : "?", ev->text ? ev->text : "");
+        break;
+    /* what goes wrong with the agents is shown as it happens */
+    case EV_LLM_RETRY:
+        if (!h->quiet)
+            fprintf(h->out, "  ! llm request %d: attempt %d in %.1f s after: %s\n", ev->req,
+                    ev->attempt, ev->delay, ev->detail ? ev->detail : "");
+        break;
+    case EV_LLM_FAILED:
+        if (!h->quiet)
+            fprintf(h->out, "  ! llm request %d failed: %s\n", ev->req, ev->detail ? ev->detail : "");
+        break;
+    case EV_ANSWER_REJECTED:
+        if (!h->quiet)
+            fprintf(h->out, "  ! %s answer to request %d not usable: %s\n",
+                    ev->role ? ev->role : "?", ev->req, ev->detail ? ev->detail : "");
+        break;
+    case EV_PAUSED:
+        fprintf(h->out, "  ! paused: %s\n", ev->detail ? ev->detail : "");
+        break;
     default:
         break;
     }
@@ -133,6 +156,17 @@ void headless_summary(const struct headless *h, const struct state *st)
             st->rejected[REJ_CONSTRAINT]);
     if (st->failed)
         fprintf(f, "failed     %d evaluations\n", st->failed);
+    if (st->info.navigator && st->info.navigator[0]) {
+        const char *nv = st->info.navigator, *gn = st->info.generator ? st->info.generator : "";
+        fprintf(f, "agents     navigator %s%s, generator %s%s; %d strategies\n", nv,
+                strncmp(nv, "llm:", 4) ? " (offline)" : "", gn,
+                strncmp(gn, "llm:", 4) ? " (offline)" : "", st->strategies);
+    }
+    if (st->llm_requests)
+        fprintf(f, "llm        %d requests, %d answers, %d failed, %d retries, %d answers not "
+                   "usable; tokens %ld in, %ld out; %.1f s waiting\n",
+                st->llm_requests, st->llm_answers, st->llm_failures, st->llm_retries,
+                st->llm_rejected_answers, st->tokens_in, st->tokens_out, st->llm_seconds);
     if (st->front.n > 0 && st->front_cost >= 0)
         fprintf(f, "pareto     %zu architectures trade %s against %s\n", st->front.n,
                 st->info.metrics[st->info.objective].name,

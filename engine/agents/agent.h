@@ -50,6 +50,8 @@ struct navigator;
 struct navigator_ops {
     int (*strategize)(struct navigator *n, const struct nav_input *in, strategy_fn done,
                       void *ud);
+    /* Optional: drop the call in flight; its callback never comes. */
+    void (*cancel)(struct navigator *n);
     void (*destroy)(struct navigator *n);
 };
 struct navigator {
@@ -64,6 +66,7 @@ struct navigator {
 struct generator;
 struct generator_ops {
     int (*generate)(struct generator *g, const struct gen_input *in, cands_fn done, void *ud);
+    void (*cancel)(struct generator *g);
     void (*destroy)(struct generator *g);
 };
 struct generator {
@@ -78,6 +81,16 @@ struct generator {
 /* prior: how much the Navigator trusts the space's prior (0 ignores it). */
 struct navigator *offline_navigator_new(const struct space *s, uint64_t seed, double prior);
 struct generator *offline_generator_new(const struct space *s, uint64_t seed);
+/* LLM-backed agents: prompts from prompts_dir/<family>/, calls through
+ * `client` (owned by the caller, on the caller's loop). */
+struct llm_client;
+struct llm_params;
+struct navigator *llm_navigator_new(const struct space *s, struct llm_client *client,
+                                    const struct llm_params *p, const char *prompts_dir,
+                                    struct err *e);
+struct generator *llm_generator_new(const struct space *s, struct llm_client *client,
+                                    const struct llm_params *p, const char *prompts_dir,
+                                    struct err *e);
 void navigator_free(struct navigator *n);
 void generator_free(struct generator *g);
 

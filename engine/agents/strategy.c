@@ -57,6 +57,10 @@ void strategy_write_directions(const struct plan *p, const struct space *s, char
         }
     }
     put(buf, n, off, "## how to search\n");
+    if (p->nanchors == 0) {
+        put(buf, n, off, "explore 100%%: sample every decision from the preferences above\n");
+        return;
+    }
     put(buf, n, off, "exploit %d%%: change at most %d of the decisions of these anchors, "
                      "using the preferences above:\n", (int)(p->exploit * 100 + 0.5), p->radius);
     for (int i = 0; i < p->nanchors; i++) {

@@ -76,6 +76,8 @@ void session_info_free(struct session_info *info)
     free(info->space);
     free(info->algo);
     free(info->constraint);
+    free(info->navigator);
+    free(info->generator);
     for (int i = 0; i < info->nmetrics; i++) {
         free((char *)info->metrics[i].name);
         free((char *)info->metrics[i].unit);
@@ -88,10 +90,12 @@ int session_info_copy(struct session_info *dst, const struct session_info *src)
 {
     *dst = *src;
     dst->program = dst->space = dst->algo = dst->constraint = NULL;
+    dst->navigator = dst->generator = NULL;
     for (int i = 0; i < src->nmetrics; i++)
         dst->metrics[i].name = dst->metrics[i].unit = dst->metrics[i].help = NULL;
     int rc = dup_into(&dst->program, src->program) | dup_into(&dst->space, src->space) |
-             dup_into(&dst->algo, src->algo) | dup_into(&dst->constraint, src->constraint);
+             dup_into(&dst->algo, src->algo) | dup_into(&dst->constraint, src->constraint) |
+             dup_into(&dst->navigator, src->navigator) | dup_into(&dst->generator, src->generator);
     for (int i = 0; i < src->nmetrics; i++) {
         char *n, *u, *h;
         rc |= dup_into(&n, src->metrics[i].name) | dup_into(&u, src->metrics[i].unit) |
@@ -203,6 +207,9 @@ static cJSON *info_to_json(cJSON *o, const struct session_info *in)
     cJSON_AddNumberToObject(o, "seed", (double)in->seed);
     cJSON_AddNumberToObject(o, "budget", in->budget);
     cJSON_AddStringToObject(o, "constraint", in->constraint ? in->constraint : "");
+    cJSON *ag = cJSON_AddObjectToObject(o, "agents");
+    cJSON_AddStringToObject(ag, "navigator", in->navigator ? in->navigator : "");
+    cJSON_AddStringToObject(ag, "generator", in->generator ? in->generator : "");
     if (in->has_target)
         add_exact(o, "target", in->target);
     else
@@ -402,6 +409,12 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
     if (!(seed >= 0 && seed <= 9007199254740992.0) || seed != floor(seed))
         return err_set(e, "seed", "expected a whole number from 0 to 2^53");
     in->seed = (uint64_t)seed;
+    const cJSON *ag = cJSON_GetObjectItemCaseSensitive(o, "agents");
+    if (cJSON_IsObject(ag) && (get_str(ag, "navigator", &in->navigator, e) ||
+                               get_str(ag, "generator", &in->generator, e))) {
+        err_wrap(e, "agents");
+        return -1;
+    }
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "target");
     in->has_target = cJSON_IsNumber(t);
     in->target = in->has_target ? t->valuedouble : 0;

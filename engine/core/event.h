@@ -85,6 +85,8 @@ struct session_info {
     uint64_t seed;
     int budget;
     char *constraint;     /* canonical text, "" for none */
+    char *navigator;      /* agents, "" for the baselines: "offline-navigator", "llm:MODEL" */
+    char *generator;
     int has_target;
     double target;
     int nmetrics;

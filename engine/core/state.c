@@ -29,6 +29,8 @@ static void free_info(struct session_info *in)
     free(in->space);
     free(in->algo);
     free(in->constraint);
+    free(in->navigator);
+    free(in->generator);
 }
 
 void state_free(struct state *s)

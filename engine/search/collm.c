@@ -215,6 +215,10 @@ static void cancel(struct proposer *p)
 {
     struct impl *im = p->impl;
     im->cancelled = 1;
+    if (im->nav->ops->cancel)
+        im->nav->ops->cancel(im->nav);
+    if (im->gen->ops->cancel)
+        im->gen->ops->cancel(im->gen);
 }
 
 static void destroy(struct proposer *p)
@@ -244,6 +248,8 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     im->nav = nav;
     im->gen = gen;
     nav->host = gen->host = (struct agent_host){.emit = emit_host, .ud = p};
+    snprintf(p->navigator, sizeof p->navigator, "%s", nav->name);
+    snprintf(p->generator, sizeof p->generator, "%s", gen->name);
     im->batch = p->opts.batch > 0 ? p->opts.batch : DEFAULT_BATCH;
     p->impl = im;
     p->ops = &ops;

@@ -84,6 +84,7 @@ struct proposer {
     const struct space *space;
     struct rng rng;
     struct algo_opts opts;
+    char navigator[64], generator[64]; /* agent names for the session header */
     void *impl;
 };
 

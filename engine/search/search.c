@@ -450,6 +450,8 @@ int search_start(struct search *s)
     char cons[256];
     constraint_format(&s->cfg.cons, s->space->metrics, cons, sizeof cons);
     info.constraint = cons;
+    info.navigator = s->prop->navigator;
+    info.generator = s->prop->generator;
     memcpy(info.metrics, s->space->metrics, sizeof(struct metric_def) * (size_t)info.nmetrics);
     struct event ev = {.type = EV_SESSION_STARTED, .info = &info};
     emit(s, &ev);

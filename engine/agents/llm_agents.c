@@ -1,0 +1,480 @@
+/* The LLM agents (DESIGN §1, §6). The Navigator keeps a conversation: a
+ * system prompt with the task, then one user turn per iteration with the
+ * latest results and one assistant turn with its strategy. The Generator
+ * has no memory: each call is its system prompt plus one user message with
+ * the strategy, the visited list and, on a second try, what was wrong with
+ * the first. Every request, answer, retry and failure is an event. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../llm/llm.h"
+#include "agent.h"
+#include "parse.h"
+#include "prompt.h"
+
+#define FORMAT_RETRIES 2 /* a Navigator answer without the sections is asked again */
+
+struct text {
+    char *p;
+    size_t len, cap;
+};
+
+static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (t->len + (size_t)n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (cap < t->len + (size_t)n + 1)
+            cap *= 2;
+        char *np = realloc(t->p, cap);
+        if (!np)
+            return;
+        t->p = np;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->p + t->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+static const char *str(const struct text *t) { return t->p ? t->p : ""; }
+
+/* "edge 1<-0: none, skip_connect, ..." one line per dimension */
+static void dimensions(const struct space *s, struct text *t)
+{
+    for (int d = 0; d < s->ndims; d++) {
+        add(t, "- %s: ", s->dims[d].name);
+        for (int c = 0; c < s->dims[d].nchoices; c++)
+            add(t, "%s%s", c ? ", " : "", s->dims[d].choices[c]);
+        add(t, "\n");
+    }
+}
+
+static void constraint_words(const struct constraint *c, const struct space *s, char *buf,
+                             size_t n)
+{
+    constraint_format(c, s->metrics, buf, n);
+    if (!buf[0])
+        snprintf(buf, n, "none");
+}
+
+/* One evaluated architecture: its text, costs and objective. */
+static void describe(const struct state *st, const struct record *r, struct text *t)
+{
+    add(t, "- %s", r->text);
+    for (int i = 0; i < st->info.nmetrics; i++) {
+        const struct metric_def *m = &st->info.metrics[i];
+        /* never the reported metric: the search sees only the objective */
+        if (m->role == METRIC_REPORT)
+            continue;
+        if (m->role == METRIC_COST && strcmp(m->name, "flops") && strcmp(m->name, "params"))
+            continue;
+        add(t, "  %s=%.4g%s", m->name, r->m[i], m->unit);
+    }
+    add(t, "\n");
+}
+
+/* ---- one conversation with the model ------------------------------------- */
+
+struct call {
+    struct llm_client *client;
+    struct llm_params params;
+    struct agent_host *host;
+    const char *role; /* "navigator" or "generator" */
+    uint64_t req;     /* in flight, 0 if none */
+    void (*answered)(void *self, const struct llm_result *r);
+    void *self;
+};
+
+static void on_llm_retry(void *ud, uint64_t id, int attempt, double delay, const char *why)
+{
+    struct call *c = ud;
+    struct event ev = {.type = EV_LLM_RETRY, .req = (int)id, .attempt = attempt, .delay = delay,
+                       .detail = (char *)why};
+    c->host->emit(c->host->ud, &ev);
+}
+
+static void on_llm_done(void *ud, const struct llm_result *r)
+{
+    struct call *c = ud;
+    c->req = 0;
+    if (r->cancelled)
+        return;
+    if (r->ok) {
+        struct event ev = {.type = EV_LLM_ANSWER, .req = (int)r->id, .text = (char *)r->text,
+                           .finish = (char *)r->finish, .tokens_in = r->tokens_in,
+                           .tokens_out = r->tokens_out, .latency = r->latency};
+        c->host->emit(c->host->ud, &ev);
+    } else {
+        struct event ev = {.type = EV_LLM_FAILED, .req = (int)r->id, .detail = (char *)r->error,
+                           .text = (char *)(r->raw ? r->raw : ""), .latency = r->latency};
+        c->host->emit(c->host->ud, &ev);
+    }
+    c->answered(c->self, r);
+}
+
+static int send_call(struct call *c, const struct llm_msg *msgs, int n, char *err, size_t errn)
+{
+    struct llm_callbacks cb = {.done = on_llm_done, .retry = on_llm_retry, .ud = c};
+    struct err e = {0};
+    uint64_t id = llm_chat(c->client, &c->params, msgs, n, &cb, &e);
+    if (!id) {
+        err_str(&e, err, errn);
+        return -1;
+    }
+    c->req = id;
+    struct ev_msg *em = calloc((size_t)n, sizeof *em);
+    for (int i = 0; em && i < n; i++)
+        em[i] = (struct ev_msg){(char *)msgs[i].role, (char *)msgs[i].content};
+    struct event ev = {.type = EV_LLM_REQUEST, .req = (int)id, .role = (char *)c->role,
+                       .model = (char *)c->params.model, .nmsg = em ? n : 0, .msgs = em};
+    c->host->emit(c->host->ud, &ev);
+    free(em);
+    return 0;
+}
+
+static void reject_answer(struct call *c, uint64_t req, const char *why, const char *text)
+{
+    struct event ev = {.type = EV_ANSWER_REJECTED, .req = (int)req, .role = (char *)c->role,
+                       .detail = (char *)why, .text = (char *)text};
+    c->host->emit(c->host->ud, &ev);
+}
+
+static void call_cancel(struct call *c)
+{
+    if (c->req)
+        llm_cancel(c->client, c->req);
+    c->req = 0;
+}
+
+/* ---- the Navigator --------------------------------------------------------- */
+
+struct nav {
+    struct call call;
+    const struct space *sp;
+    char *prompts;
+    char *system;
+    struct llm_msg *conv; /* user and assistant turns, owned strings */
+    int nconv, capconv;
+    char *turn;           /* the user turn waiting for its answer */
+    int format_tries;
+    strategy_fn done;
+    void *ud;
+};
+
+static int conv_push(struct nav *n, const char *role, const char *content)
+{
+    if (n->nconv == n->capconv) {
+        int cap = n->capconv ? n->capconv * 2 : 16;
+        struct llm_msg *nc = realloc(n->conv, (size_t)cap * sizeof *nc);
+        if (!nc)
+            return -1;
+        n->conv = nc;
+        n->capconv = cap;
+    }
+    char *c = strdup(content);
+    if (!c)
+        return -1;
+    n->conv[n->nconv++] = (struct llm_msg){role, c};
+    return 0;
+}
+
+/* system + the conversation + this turn (+ a correction) */
+static int nav_send(struct nav *n, const char *bad_answer, const char *correction, char *err,
+                    size_t errn)
+{
+    int total = n->nconv + 4;
+    struct llm_msg *m = calloc((size_t)total, sizeof *m);
+    if (!m)
+        return snprintf(err, errn, "out of memory"), -1;
+    int k = 0;
+    m[k++] = (struct llm_msg){"system", n->system};
+    for (int i = 0; i < n->nconv; i++)
+        m[k++] = n->conv[i];
+    m[k++] = (struct llm_msg){"user", n->turn};
+    if (bad_answer) {
+        m[k++] = (struct llm_msg){"assistant", bad_answer};
+        m[k++] = (struct llm_msg){"user", correction};
+    }
+    int rc = send_call(&n->call, m, k, err, errn);
+    free(m);
+    return rc;
+}
+
+static void nav_answered(void *self, const struct llm_result *r)
+{
+    struct nav *n = self;
+    char why[1100];
+    if (!r->ok) {
+        n->done(n->ud, 0, NULL, r->error);
+        return;
+    }
+    char *strategy = NULL;
+    if (parse_strategy(r->text, r->finish, &strategy, why, sizeof why) == 0) {
+        conv_push(n, "user", n->turn);
+        conv_push(n, "assistant", strategy);
+        n->done(n->ud, 1, strategy, NULL);
+        free(strategy);
+        return;
+    }
+    reject_answer(&n->call, r->id, why, r->text);
+    if (n->format_tries++ < FORMAT_RETRIES) {
+        char correction[1400], err[600];
+        snprintf(correction, sizeof correction,
+                 "Your answer could not be used: %s. Write the whole strategy again with the "
+                 "sections # SUMMARY, # KEY PATTERNS and # NAVIGATION DIRECTIONS.", why);
+        if (nav_send(n, r->text, correction, err, sizeof err) == 0)
+            return;
+        snprintf(why, sizeof why, "%s", err);
+    }
+    n->done(n->ud, 0, NULL, why);
+}
+
+static int nav_strategize(struct navigator *nv, const struct nav_input *in, strategy_fn done,
+                          void *ud)
+{
+    struct nav *n = nv->impl;
+    const struct state *st = in->st;
+    const struct space *s = in->space;
+    struct err e = {0};
+    char cons[256], target[64], budget[32], evaluated[32], left[32], iter[32];
+    constraint_words(in->cons, s, cons, sizeof cons);
+    snprintf(target, sizeof target, st->info.has_target ? "%g" : "none", st->info.target);
+    snprintf(budget, sizeof budget, "%d", st->info.budget);
+    snprintf(evaluated, sizeof evaluated, "%zu", st->nrec);
+    snprintf(left, sizeof left, "%d", in->budget_left);
+    snprintf(iter, sizeof iter, "%d", in->iter);
+    const char *objective = st->info.metrics[st->info.objective].help
+                                ? st->info.metrics[st->info.objective].help
+                                : st->info.metrics[st->info.objective].name;
+    if (!n->system) {
+        struct text dims = {0};
+        dimensions(s, &dims);
+        struct prompt_var v[] = {
+            {"space_description", s->description}, {"dimensions", str(&dims)},
+            {"objective", objective}, {"constraint", cons}, {"target", target},
+            {"budget", budget},
+        };
+        n->system = prompt_render(n->prompts, s->family, "navigator.system", v, 6, &e);
+        free(dims.p);
+        if (!n->system) {
+            char buf[800];
+            done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+            return 0;
+        }
+    }
+    struct text results = {0}, best = {0};
+    if ((size_t)in->since >= st->nrec)
+        add(&results, "none yet: this is the start of the search\n");
+    for (size_t i = (size_t)in->since; i < st->nrec; i++)
+        describe(st, &st->rec[i], &results);
+    if (state_best(st))
+        describe(st, state_best(st), &best);
+    else
+        add(&best, "none yet\n");
+    struct prompt_var v[] = {
+        {"iteration", iter}, {"evaluated", evaluated}, {"budget_left", left},
+        {"best", str(&best)}, {"results", str(&results)}, {"objective", objective},
+        {"constraint", cons},
+    };
+    free(n->turn);
+    n->turn = prompt_render(n->prompts, s->family, "navigator.user", v, 7, &e);
+    free(results.p);
+    free(best.p);
+    if (!n->turn) {
+        char buf[800];
+        done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+        return 0;
+    }
+    n->done = done;
+    n->ud = ud;
+    n->format_tries = 0;
+    char err[600];
+    if (nav_send(n, NULL, NULL, err, sizeof err) < 0)
+        done(ud, 0, NULL, err);
+    return 0;
+}
+
+static void nav_cancel(struct navigator *nv)
+{
+    struct nav *n = nv->impl;
+    call_cancel(&n->call);
+}
+
+static void nav_destroy(struct navigator *nv)
+{
+    struct nav *n = nv->impl;
+    call_cancel(&n->call);
+    for (int i = 0; i < n->nconv; i++)
+        free((char *)n->conv[i].content);
+    free(n->conv);
+    free(n->turn);
+    free(n->system);
+    free(n->prompts);
+    free((char *)n->call.params.model);
+    free(n);
+}
+
+static const struct navigator_ops nav_ops = {.strategize = nav_strategize, .cancel = nav_cancel,
+                                             .destroy = nav_destroy};
+
+struct navigator *llm_navigator_new(const struct space *s, struct llm_client *client,
+                                    const struct llm_params *p, const char *prompts_dir,
+                                    struct err *e)
+{
+    struct navigator *nv = calloc(1, sizeof *nv);
+    struct nav *n = calloc(1, sizeof *n);
+    if (!nv || !n) {
+        free(nv);
+        free(n);
+        return err_set(e, "navigator", "out of memory"), NULL;
+    }
+    n->sp = s;
+    n->prompts = prompts_dir ? strdup(prompts_dir) : NULL;
+    n->call = (struct call){.client = client, .params = *p, .host = &nv->host,
+                            .role = "navigator", .answered = nav_answered, .self = n};
+    n->call.params.model = strdup(p->model ? p->model : "");
+    nv->ops = &nav_ops;
+    nv->impl = n;
+    snprintf(nv->name, sizeof nv->name, "llm:%s", p->model ? p->model : "?");
+    return nv;
+}
+
+/* ---- the Generator ----------------------------------------------------------- */
+
+struct gen {
+    struct call call;
+    char *prompts;
+    char *system;
+    cands_fn done;
+    void *ud;
+};
+
+static void gen_answered(void *self, const struct llm_result *r)
+{
+    struct gen *g = self;
+    if (!r->ok) {
+        g->done(g->ud, 0, NULL, r->error);
+        return;
+    }
+    struct cand_list out;
+    cand_list_init(&out);
+    char why[600];
+    if (parse_candidates(r->text, r->finish, &out, why, sizeof why) < 0) {
+        reject_answer(&g->call, r->id, why, r->text);
+        g->done(g->ud, 0, NULL, why);
+    } else {
+        g->done(g->ud, 1, &out, NULL);
+    }
+    cand_list_free(&out);
+}
+
+static int gen_generate(struct generator *gn, const struct gen_input *in, cands_fn done,
+                        void *ud)
+{
+    struct gen *g = gn->impl;
+    const struct space *s = in->space;
+    const struct state *st = in->st;
+    struct err e = {0};
+    char cons[256], count[32];
+    constraint_words(in->cons, s, cons, sizeof cons);
+    snprintf(count, sizeof count, "%d", in->count);
+    if (!g->system) {
+        struct text dims = {0};
+        dimensions(s, &dims);
+        struct prompt_var v[] = {{"space_description", s->description},
+                                 {"dimensions", str(&dims)}, {"constraint", cons}};
+        g->system = prompt_render(g->prompts, s->family, "generator.system", v, 3, &e);
+        free(dims.p);
+        if (!g->system) {
+            char buf[800];
+            done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+            return 0;
+        }
+    }
+    struct text visited = {0}, reasons = {0};
+    for (size_t i = 0; i < st->nrec; i++)
+        add(&visited, "%s\n", st->rec[i].text);
+    for (int i = 0; in->pending && i < in->pending->n; i++) {
+        const struct cand_item *it = &in->pending->items[i];
+        char buf[1024];
+        if (it->has_arch && space_encode(s, &it->arch, buf, sizeof buf) >= 0)
+            add(&visited, "%s\n", buf);
+        else if (it->text)
+            add(&visited, "%s\n", it->text);
+    }
+    if (!visited.len)
+        add(&visited, "none yet\n");
+    if (in->reasons)
+        add(&reasons, "Your previous answer had these problems:\n%s\n", in->reasons);
+    struct prompt_var v[] = {{"strategy", in->strategy ? in->strategy : ""},
+                             {"visited", str(&visited)}, {"reasons", str(&reasons)},
+                             {"count", count}, {"constraint", cons}};
+    char *user = prompt_render(g->prompts, s->family, "generator.user", v, 5, &e);
+    free(visited.p);
+    free(reasons.p);
+    if (!user) {
+        char buf[800];
+        done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+        return 0;
+    }
+    g->done = done;
+    g->ud = ud;
+    struct llm_msg m[2] = {{"system", g->system}, {"user", user}};
+    char err[600];
+    if (send_call(&g->call, m, 2, err, sizeof err) < 0)
+        done(ud, 0, NULL, err);
+    free(user);
+    return 0;
+}
+
+static void gen_cancel(struct generator *gn)
+{
+    struct gen *g = gn->impl;
+    call_cancel(&g->call);
+}
+
+static void gen_destroy(struct generator *gn)
+{
+    struct gen *g = gn->impl;
+    call_cancel(&g->call);
+    free(g->system);
+    free(g->prompts);
+    free((char *)g->call.params.model);
+    free(g);
+}
+
+static const struct generator_ops gen_ops = {.generate = gen_generate, .cancel = gen_cancel,
+                                             .destroy = gen_destroy};
+
+struct generator *llm_generator_new(const struct space *s, struct llm_client *client,
+                                    const struct llm_params *p, const char *prompts_dir,
+                                    struct err *e)
+{
+    (void)s;
+    struct generator *gn = calloc(1, sizeof *gn);
+    struct gen *g = calloc(1, sizeof *g);
+    if (!gn || !g) {
+        free(gn);
+        free(g);
+        return err_set(e, "generator", "out of memory"), NULL;
+    }
+    g->prompts = prompts_dir ? strdup(prompts_dir) : NULL;
+    g->call = (struct call){.client = client, .params = *p, .host = &gn->host,
+                            .role = "generator", .answered = gen_answered, .self = g};
+    g->call.params.model = strdup(p->model ? p->model : "");
+    g->call.params.json_mode = p->json_mode;
+    gn->ops = &gen_ops;
+    gn->impl = g;
+    snprintf(gn->name, sizeof gn->name, "llm:%s", p->model ? p->model : "?");
+    return gn;
+}

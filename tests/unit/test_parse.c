@@ -1,0 +1,152 @@
+/* Reading model output: candidates in fences, prose, reasoning blocks,
+ * truncated answers; strategies with and without their sections; and the
+ * offline Generator's reading of a strategy back into a plan. */
+#include "testutil.h"
+
+#include "../../engine/agents/parse.h"
+#include "../../engine/agents/strategy.h"
+#include "../../engine/spaces/nb201.h"
+
+#define A1 "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+#define A2 "|none~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|"
+
+static int parse(const char *text, const char *finish, struct cand_list *l, char *why)
+{
+    cand_list_init(l);
+    return parse_candidates(text, finish, l, why, 300);
+}
+
+static void candidates_in_fences_prose_and_reasoning(void **state)
+{
+    (void)state;
+    struct cand_list l;
+    char why[300];
+    assert_int_equal(parse("{\"candidates\": [\"" A1 "\", \"" A2 "\"]}", "stop", &l, why), 2);
+    assert_string_equal(l.items[0].text, A1);
+    cand_list_free(&l);
+    /* fenced, with prose around that has braces of its own */
+    assert_int_equal(parse("Here {are} my picks:\n```json\n{\"candidates\": [\"" A2 "\"]}\n```\n"
+                           "Hope {this} helps.", "stop", &l, why), 1);
+    assert_string_equal(l.items[0].text, A2);
+    cand_list_free(&l);
+    /* a bare list in prose; a reasoning block with a decoy list is skipped */
+    assert_int_equal(parse("<think>maybe [\"x\", \"y\", \"z\"]?</think>Sure: [\"" A1 "\"] done",
+                           "stop", &l, why), 1);
+    assert_string_equal(l.items[0].text, A1);
+    cand_list_free(&l);
+    /* objects with "arch", and objects kept as JSON text for other spaces */
+    assert_int_equal(parse("{\"candidates\": [{\"arch\": \"" A1 "\"}, {\"ks\": [3], \"r\": 224}]}",
+                           "stop", &l, why), 2);
+    assert_string_equal(l.items[0].text, A1);
+    assert_string_equal(l.items[1].text, "{\"ks\":[3],\"r\":224}");
+    cand_list_free(&l);
+    /* unknown operations pass through: the space rejects them with a reason */
+    assert_int_equal(parse("{\"candidates\": [\"|conv_7x7~0|+\"]}", "stop", &l, why), 1);
+    cand_list_free(&l);
+}
+
+static void unusable_answers_say_why(void **state)
+{
+    (void)state;
+    struct cand_list l;
+    char why[300];
+    assert_int_equal(parse("{\"candidates\": [\"" A1 "\", \"|none", "length", &l, why), -1);
+    assert_non_null(strstr(why, "cut off"));
+    cand_list_free(&l);
+    assert_int_equal(parse("I cannot help with that.", "stop", &l, why), -1);
+    assert_non_null(strstr(why, "no JSON found"));
+    cand_list_free(&l);
+    assert_int_equal(parse("{\"ideas\": 3}", "stop", &l, why), -1);
+    assert_non_null(strstr(why, "no list of candidates"));
+    cand_list_free(&l);
+    assert_int_equal(parse("", "stop", &l, why), -1);
+    assert_non_null(strstr(why, "empty"));
+    cand_list_free(&l);
+    assert_int_equal(parse("<think>the answer is [\"" A1 "\"] but I am still", "length", &l,
+                           why), -1); /* reasoning that never ended */
+    cand_list_free(&l);
+}
+
+static void strategies_need_their_sections(void **state)
+{
+    (void)state;
+    char *out, why[300];
+    const char *good = "Sure! Here it is.\n```\n# SUMMARY\nok\n## Key Patterns\n- a\n"
+                       "# NAVIGATION DIRECTIONS\n## edge 1<-0\nprefer nor_conv_3x3\n```\n";
+    assert_int_equal(parse_strategy(good, "stop", &out, why, sizeof why), 0);
+    assert_true(strncmp(out, "# SUMMARY", 9) == 0);
+    assert_null(strstr(out, "```"));
+    assert_null(strstr(out, "Sure!"));
+    free(out);
+    assert_int_equal(parse_strategy("# SUMMARY\nx\n# KEY PATTERNS\n- y\n", "length", &out, why,
+                                    sizeof why), -1);
+    assert_non_null(strstr(why, "lacks the section \"# NAVIGATION DIRECTIONS\""));
+    assert_non_null(strstr(why, "cut off"));
+    assert_int_equal(parse_strategy("<think># SUMMARY # KEY PATTERNS # NAVIGATION DIRECTIONS"
+                                    "</think>just do your best", "stop", &out, why, sizeof why),
+                     -1);
+}
+
+static void a_strategy_reads_back_into_a_plan(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    assert_non_null(sp);
+    /* written by a person or an LLM, not by us */
+    const char *text =
+        "# SUMMARY\nBest so far " A1 ".\n# KEY PATTERNS\n- avoid " A2 " style cells\n"
+        "# NAVIGATION DIRECTIONS\n"
+        "## Edge 1 <- 0\nPrefer nor_conv_3x3 (+1.5) and nor_conv_1x1; never none.\n"
+        "## edge 3<-0\nfavour skip_connect (+2)\n"
+        "## how to search\nExploit 80%: change at most 1 decision of:\n- `" A1 "`\n"
+        "explore 20%\n";
+    struct plan p;
+    assert_true(strategy_parse(text, sp, &p) >= 5);
+    assert_float_equal(p.w[0][NB201_CONV3], 1.5, 0);
+    assert_float_equal(p.w[0][NB201_CONV1], 1.0, 0); /* "prefer" without a number */
+    assert_float_equal(p.w[0][NB201_NONE], -1.0, 0); /* "never" */
+    assert_float_equal(p.w[3][NB201_SKIP], 2.0, 0);
+    assert_false(p.has[1][NB201_CONV3]);             /* nothing said about edge 2<-0 */
+    assert_int_equal(p.nanchors, 1);                 /* A2 was named to avoid, not to keep */
+    struct arch a1;
+    space_decode(sp, A1, &a1, &e);
+    assert_true(arch_eq(&p.anchors[0], &a1));
+    assert_float_equal(p.exploit, 0.8, 1e-12);
+    assert_int_equal(p.radius, 1);
+
+    /* our own writing reads back the same */
+    struct plan q;
+    memset(&q, 0, sizeof q);
+    q.ndims = sp->ndims;
+    for (int d = 0; d < sp->ndims; d++)
+        for (int c = 0; c < NB201_OPS; c++)
+            q.w[d][c] = (d + 1) * 0.25 - c * 0.5;
+    q.anchors[0] = a1;
+    q.nanchors = 1;
+    q.exploit = 0.6;
+    q.radius = 2;
+    char buf[8192];
+    size_t off = 0;
+    strategy_write_directions(&q, sp, buf, sizeof buf, &off);
+    struct plan back;
+    strategy_parse(buf, sp, &back);
+    for (int d = 0; d < sp->ndims; d++)
+        for (int c = 0; c < NB201_OPS; c++)
+            assert_float_equal(back.w[d][c], q.w[d][c], 0.005);
+    assert_int_equal(back.nanchors, 1);
+    assert_float_equal(back.exploit, 0.6, 1e-12);
+    assert_int_equal(back.radius, 2);
+    space_close(sp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(candidates_in_fences_prose_and_reasoning),
+        cmocka_unit_test(unusable_answers_say_why),
+        cmocka_unit_test(strategies_need_their_sections),
+        cmocka_unit_test(a_strategy_reads_back_into_a_plan),
+    };
+    return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}

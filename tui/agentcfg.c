@@ -1,0 +1,176 @@
+#include "agentcfg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/agents/agent.h"
+
+void agent_cfg_default(struct agent_cfg *c)
+{
+    memset(c, 0, sizeof *c);
+    c->temperature = 0.6; /* the paper's setting */
+    c->timeout = 300;
+    c->retries = 3;
+}
+
+int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
+{
+    const struct opt mine[] = {
+        {"llm", OPT_STR, &c->preset, "KIND:MODEL",
+         "an LLM server on its usual local port: ollama:M, vllm:M, llamacpp:M (or openai:M)",
+         NULL},
+        {"llm-url", OPT_STR, &c->url, "URL", "OpenAI-compatible base URL, e.g. "
+                                             "http://127.0.0.1:8000/v1 (else OPENAI_BASE_URL)",
+         NULL},
+        {"model", OPT_STR, &c->model, "NAME", "model for both roles", NULL},
+        {"navigator-model", OPT_STR, &c->nav_model, "NAME", "model for the Navigator", NULL},
+        {"generator-model", OPT_STR, &c->gen_model, "NAME", "model for the Generator", NULL},
+        {"navigator", OPT_STR, &c->navigator, "KIND", "offline or llm (default: llm when an "
+                                                      "endpoint is configured)", NULL},
+        {"generator", OPT_STR, &c->generator, "KIND", "offline or llm (likewise)", NULL},
+        {"temperature", OPT_DOUBLE, &c->temperature, "T", "sampling temperature (default 0.6)",
+         NULL},
+        {"max-tokens", OPT_INT, &c->max_tokens, "N", "cap on each answer (default: the "
+                                                     "server's)", NULL},
+        {"llm-timeout", OPT_DOUBLE, &c->timeout, "S", "seconds for one LLM attempt (default "
+                                                      "300)", NULL},
+        {"llm-retries", OPT_INT, &c->retries, "N", "retries on connection errors, 429 and 5xx "
+                                                   "(default 3)", NULL},
+        {"stream", OPT_FLAG, &c->stream, NULL, "stream answers (server-sent events)", NULL},
+        {"json-mode", OPT_FLAG, &c->json_mode, NULL, "ask the Generator's server for a JSON "
+                                                     "object (response_format)", NULL},
+        {"prompts", OPT_STR, &c->prompts, "DIR", "prompt templates (default: the installed "
+                                                 "prompts/)", NULL},
+    };
+    int n = (int)(sizeof mine / sizeof mine[0]);
+    if (n > max)
+        return -1;
+    memcpy(o, mine, sizeof mine);
+    return n;
+}
+
+/* Presets: where each server listens by default. */
+static const struct {
+    const char *kind, *url;
+} presets[] = {
+    {"ollama", "http://127.0.0.1:11434/v1"},
+    {"vllm", "http://127.0.0.1:8000/v1"},
+    {"llamacpp", "http://127.0.0.1:8080/v1"},
+    {"openai", "https://api.openai.com/v1"},
+};
+
+static int role_uses_llm(const char *kind, int have_url, const char *flag, int *out,
+                         struct err *e)
+{
+    if (!kind) {
+        *out = have_url;
+        return 0;
+    }
+    if (strcmp(kind, "offline") == 0)
+        *out = 0;
+    else if (strcmp(kind, "llm") == 0)
+        *out = 1;
+    else
+        return err_usage(e, flag, "expected offline or llm, got '%s'", kind);
+    return 0;
+}
+
+struct proposer *agent_cfg_proposer(const struct agent_cfg *c, const char *algo,
+                                    const struct space *s, uint64_t seed,
+                                    const struct algo_opts *ao, uv_loop_t *loop,
+                                    struct llm_client **client, struct err *e)
+{
+    *client = NULL;
+    struct proposer *p = proposer_open(algo, s, seed, ao, e);
+    if (!p || strcmp(algo, "collm") != 0)
+        return p;
+
+    static char preset_model[256];
+    const char *url = c->url, *model = c->model;
+    if (c->preset) {
+        const char *colon = strchr(c->preset, ':');
+        size_t kl = colon ? (size_t)(colon - c->preset) : strlen(c->preset);
+        int found = 0;
+        for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+            if (strlen(presets[i].kind) == kl && strncmp(presets[i].kind, c->preset, kl) == 0) {
+                if (!url)
+                    url = presets[i].url;
+                found = 1;
+            }
+        if (!found || !colon || !colon[1]) {
+            proposer_close(p);
+            return err_usage(e, "--llm", "expected ollama:MODEL, vllm:MODEL, llamacpp:MODEL or "
+                             "openai:MODEL, got '%s'", c->preset), NULL;
+        }
+        snprintf(preset_model, sizeof preset_model, "%s", colon + 1);
+        if (!model)
+            model = preset_model;
+    }
+    if (!url)
+        url = getenv("OPENAI_BASE_URL");
+    if (url && !url[0])
+        url = NULL;
+    int nav_llm, gen_llm;
+    if (role_uses_llm(c->navigator, url != NULL, "--navigator", &nav_llm, e) < 0 ||
+        role_uses_llm(c->generator, url != NULL, "--generator", &gen_llm, e) < 0) {
+        proposer_close(p);
+        return NULL;
+    }
+    if (!nav_llm && !gen_llm)
+        return p; /* the offline agents collm_open made */
+    const char *nav_model = c->nav_model ? c->nav_model : model;
+    const char *gen_model = c->gen_model ? c->gen_model : model;
+    const char *missing = !url ? "no LLM endpoint: give --llm-url or --llm, or set "
+                                 "OPENAI_BASE_URL"
+                          : nav_llm && !nav_model ? "the Navigator needs a model: --model or "
+                                                    "--navigator-model"
+                          : gen_llm && !gen_model ? "the Generator needs a model: --model or "
+                                                    "--generator-model"
+                                                  : NULL;
+    if (missing) {
+        proposer_close(p);
+        return err_usage(e, "--algo collm", "%s", missing), NULL;
+    }
+    struct llm_params lp;
+    llm_params_default(&lp);
+    lp.base_url = url;
+    lp.api_key = getenv("OPENAI_API_KEY"); /* sent as a header, nowhere else */
+    lp.temperature = c->temperature;
+    lp.max_tokens = c->max_tokens;
+    lp.stream = c->stream;
+    lp.timeout_ms = (long)(c->timeout * 1000);
+    lp.max_retries = c->retries;
+    *client = llm_client_new(loop, e);
+    if (!*client) {
+        proposer_close(p);
+        return NULL;
+    }
+    struct rng r;
+    rng_seed(&r, seed);
+    uint64_t nav_seed = rng_next(&r), gen_seed = rng_next(&r);
+    struct navigator *nav;
+    struct generator *gen;
+    lp.model = nav_model;
+    nav = nav_llm ? llm_navigator_new(s, *client, &lp, c->prompts, e)
+                  : offline_navigator_new(s, nav_seed, ao ? ao->prior : 1.0);
+    lp.model = gen_model;
+    lp.json_mode = c->json_mode;
+    gen = gen_llm ? llm_generator_new(s, *client, &lp, c->prompts, e)
+                  : offline_generator_new(s, gen_seed);
+    /* replace the offline pair collm_open made with this one */
+    struct proposer *q = calloc(1, sizeof *q);
+    if (!q || !nav || !gen) {
+        free(q);
+        navigator_free(nav);
+        generator_free(gen);
+        proposer_close(p);
+        return err_set(e, "collm", "cannot set up the agents"), NULL;
+    }
+    *q = (struct proposer){.name = p->name, .space = s, .rng = p->rng, .opts = p->opts};
+    proposer_close(p);
+    struct proposer *made = collm_with_agents(q, nav, gen, e);
+    if (!made)
+        free(q);
+    return made;
+}

@@ -1,0 +1,32 @@
+/* How the command line configures the agents of --algo collm: which roles
+ * use an LLM, which endpoint and model, the way users already write it
+ * (--llm-url, --model, OPENAI_BASE_URL, OPENAI_API_KEY, --llm ollama:MODEL). */
+#ifndef COLLM_AGENTCFG_H
+#define COLLM_AGENTCFG_H
+
+#include <uv.h>
+
+#include "../engine/llm/llm.h"
+#include "../engine/search/proposer.h"
+#include "opts.h"
+
+struct agent_cfg {
+    const char *preset, *url, *model, *nav_model, *gen_model;
+    const char *navigator, *generator; /* "offline", "llm" or NULL: decide */
+    const char *prompts;
+    double temperature, timeout;
+    int max_tokens, retries, stream, json_mode;
+};
+
+void agent_cfg_default(struct agent_cfg *c);
+/* Appends this module's options to `o` (which has room for `max` more). */
+int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max);
+/* The proposer for `algo`: the collm proposer with the configured agents,
+ * or a baseline. *client is set when an LLM is used (free it after the
+ * search, on the same loop). */
+struct proposer *agent_cfg_proposer(const struct agent_cfg *c, const char *algo,
+                                    const struct space *s, uint64_t seed,
+                                    const struct algo_opts *ao, uv_loop_t *loop,
+                                    struct llm_client **client, struct err *e);
+
+#endif
