@@ -29,11 +29,13 @@ ENGINE_SRC := $(wildcard engine/*/*.c)
 APP_SRC    := $(wildcard tui/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard tests/bench/*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
 
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ    := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 LIB := $(BUILD)/libcollm.a
 BIN := $(BUILD)/collm
@@ -56,7 +58,7 @@ test: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 tests-build
 	@sh tests/run.sh build build/asan
 
-tests-build: check-layers $(BIN) $(UNIT_BIN)
+tests-build: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
@@ -84,6 +86,10 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fake_server.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -pthread -o $@ $< $(LIB) $(TEST_LIBS) $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)

@@ -32,7 +32,7 @@ for build in "$@"; do
         tally "$t" $?
     done
     for s in tests/integration/*.sh; do
-        COLLM="$build/collm" sh "$s" >"$log" 2>&1
+        COLLM="$build/collm" FAKE_LLM="$build/tools/fake_llm" sh "$s" >"$log" 2>&1
         tally "$s ($build)" $?
     done
 done

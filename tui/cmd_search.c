@@ -180,8 +180,10 @@ out:
     search_free(s);
     proposer_close(p); /* cancels what its agents still had in flight */
     llm_client_free(client);
-    uv_run(&loop, UV_RUN_DEFAULT); /* let closed handles go */
-    uv_loop_close(&loop);
+    /* let closed handles go; a run right after uv_stop() only clears the
+     * stop, so try until the loop is empty */
+    for (int i = 0; i < 4 && uv_loop_close(&loop) == UV_EBUSY; i++)
+        uv_run(&loop, UV_RUN_DEFAULT);
     evaluator_close(ev);
     space_close(sp);
     return code;

@@ -43,7 +43,9 @@ struct gen_input {
     const struct cand_list *pending; /* proposed earlier in this iteration */
 };
 
-/* ok: cands holds the candidates (the callee may take them over). */
+/* ok > 0: cands holds the candidates (the caller copies them).
+ * ok == 0: the answer was unusable (error says why): worth asking again.
+ * ok < 0: no answer could be had (the endpoint failed): asking again is not. */
 typedef void (*cands_fn)(void *ud, int ok, struct cand_list *cands, const char *error);
 
 struct navigator;

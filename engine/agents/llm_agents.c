@@ -363,7 +363,7 @@ static void gen_answered(void *self, const struct llm_result *r)
 {
     struct gen *g = self;
     if (!r->ok) {
-        g->done(g->ud, 0, NULL, r->error);
+        g->done(g->ud, -1, NULL, r->error);
         return;
     }
     struct cand_list out;
@@ -397,7 +397,7 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
         free(dims.p);
         if (!g->system) {
             char buf[800];
-            done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+            done(ud, -1, NULL, err_str(&e, buf, sizeof buf));
             return 0;
         }
     }
@@ -424,7 +424,7 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     free(reasons.p);
     if (!user) {
         char buf[800];
-        done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+        done(ud, -1, NULL, err_str(&e, buf, sizeof buf));
         return 0;
     }
     g->done = done;
@@ -432,7 +432,7 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     struct llm_msg m[2] = {{"system", g->system}, {"user", user}};
     char err[600];
     if (send_call(&g->call, m, 2, err, sizeof err) < 0)
-        done(ud, 0, NULL, err);
+        done(ud, -1, NULL, err);
     free(user);
     return 0;
 }

@@ -319,7 +319,7 @@ static int gen_generate(struct generator *g, const struct gen_input *in, cands_f
     struct cand_list out;
     cand_list_init(&out);
     if (!pool) {
-        done(ud, 0, NULL, "out of memory");
+        done(ud, -1, NULL, "out of memory");
         return 0;
     }
     int n = 0;

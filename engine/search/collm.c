@@ -131,9 +131,10 @@ static void on_candidates(void *ud, int ok, struct cand_list *cands, const char 
     struct impl *im = p->impl;
     if (im->cancelled)
         return;
-    if (!ok) {
-        /* an unusable answer: try again while attempts last */
-        if (im->attempts <= MAX_REGENERATE) {
+    if (ok <= 0) {
+        /* an unusable answer: try again while attempts last; a failed
+         * endpoint was already retried by the client */
+        if (ok == 0 && im->attempts <= MAX_REGENERATE) {
             reason(im, "- your last answer could not be used: %s%s\n", error ? error : "?", "");
             ask_generator(p);
         } else if (im->out.n > 0) {

@@ -1,0 +1,82 @@
+# The CoLLM loop against an LLM server on loopback (tests/tools/fake_llm:
+# the real protocol, scripted answers, misbehaviour on request).
+. tests/integration/lib.sh
+: "${FAKE_LLM:=build/tools/fake_llm}"
+KEY=sk-test-NEVER-PRINT-ME
+export OPENAI_API_KEY=$KEY
+unset OPENAI_BASE_URL
+
+# start_llm ARGS...: starts a fake server, sets $URL and $LLM_PID
+start_llm() {
+    "$FAKE_LLM" "$@" >"$tmp/port" 2>/dev/null &
+    LLM_PID=$!
+    i=0
+    while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    URL="http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1"
+}
+stop_llm() { kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; }
+count() { grep -c "\"type\":\"$1\"" "$tmp/out"; }
+no_key() {
+    if grep -q "$KEY" "$tmp/out" "$tmp/err"; then not_ok "$1" "the API key was printed"
+    else ok "$1"; fi
+}
+
+start_llm --429-first 1 --garbage-every 4 --invalid-every 5
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 30 --seed 3
+expect_rc "a search with LLM agents succeeds" 0
+no_key "the API key is in no event"
+if [ "$(count eval_finished)" -eq 30 ]; then ok "it evaluates the whole budget"
+else not_ok "it evaluates the whole budget" "$(count eval_finished) evaluations"; fi
+if [ "$(count strategy_proposed)" -ge 3 ] && grep -q '"by":"llm:fake-1"' "$tmp/out"; then
+    ok "the LLM Navigator writes each strategy"
+else not_ok "the LLM Navigator writes each strategy"; fi
+expect_out "the header names the agents" '"agents":{"navigator":"llm:fake-1","generator":"llm:fake-1"}'
+expect_out "requests are journalled with their messages" '"type":"llm_request","iter":1,"req":1,"role":"navigator","model":"fake-1","messages":[{"role":"system"'
+expect_out "answers carry token counts" '"tokens_in":'
+expect_out "a 429 becomes a retry event" '"type":"llm_retry"'
+expect_out "an answer without JSON is rejected with the reason" '"reason":"invalid"'
+expect_out "an unusable answer is an event with its raw text" '"type":"answer_rejected","iter":'
+expect_out "an invalid candidate is rejected with the position" 'character 2: expected an operation'
+if grep -q 'nas-bench\|NAS-Bench\|nb201\|NB201' "$tmp/out" && \
+   grep '"type":"llm_request"' "$tmp/out" | grep -qi 'nas-bench\|nb201'; then
+    not_ok "the prompts never name the benchmark"
+else ok "the prompts never name the benchmark"; fi
+stop_llm
+
+# the same with streaming, and text output with the agent summary
+start_llm
+run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 20 --stream
+expect_rc "a streamed search succeeds" 0
+expect_out "the summary counts LLM calls and tokens" "llm        4 requests, 4 answers, 0 failed"
+no_key "the API key is not printed with --stream"
+stop_llm
+
+# roles are pluggable: an LLM Navigator with the offline Generator
+start_llm
+OPENAI_BASE_URL="$URL" run search --headless --algo collm --model fake-1 --budget 20 --generator offline
+expect_rc "OPENAI_BASE_URL is used" 0
+expect_out "mixed agents are labelled" "agents     navigator llm:fake-1, generator offline-generator (offline)"
+stop_llm
+
+# a server that goes away mid-search: the search pauses, headless stops
+# with the reason and keeps what it evaluated
+start_llm --max-requests 3
+run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 50 --llm-retries 1
+expect_rc "an endpoint that dies ends the search with exit 1" 1
+expect_err "the reason is given" "stopped: the Generator gave no usable candidates:"
+expect_err "the reason names the endpoint" "/v1/chat/completions: Couldn't connect"
+expect_out "what was evaluated is kept" "evaluated  10 of budget 50"
+stop_llm
+
+run search --headless --algo collm --llm-url http://127.0.0.1:9/v1 --budget 5
+expect_rc "an LLM role without a model is a usage error" 2
+expect_err "it says which flag" "the Navigator needs a model: --model or --navigator-model"
+run search --headless --algo collm --navigator llm --budget 5 --model m
+expect_rc "an LLM role without an endpoint is a usage error" 2
+expect_err "it says how to give one" "no LLM endpoint: give --llm-url or --llm, or set OPENAI_BASE_URL"
+run search --headless --algo collm --llm bard:x
+expect_rc "an unknown preset is a usage error" 2
+run search --headless --algo collm --budget 20
+expect_out "without an endpoint the agents are offline" "navigator offline-navigator (offline)"
+
+finish

@@ -1,0 +1,268 @@
+/* A stand-in for an OpenAI-compatible LLM server, for tests and demos on a
+ * machine with no model: it speaks the real protocol on loopback (plain and
+ * streamed answers, usage counts) and answers like a dutiful, unimaginative
+ * model. As the Navigator it writes a strategy in the three sections,
+ * naming the best architecture it was shown; as the Generator it returns
+ * random valid NB201 cells that are not in the visited list, as JSON in a
+ * code fence with prose around it. It can misbehave on request.
+ *
+ *   fake_llm [--port N] [--max-requests N] [--fail-first N] [--429-first N]
+ *            [--garbage-every N] [--invalid-every N] [--seed N]
+ *
+ * It prints "port N" on stdout once it listens, and exits after
+ * --max-requests requests or on SIGTERM. It is not part of collm. */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <strings.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../../engine/core/rng.h"
+#include "../../engine/spaces/nb201.h"
+
+static struct {
+    int port, max_requests, fail_first, first_429, garbage_every, invalid_every;
+    unsigned long long seed;
+} opt = {.max_requests = 1000000, .seed = 1};
+
+static void send_all(int c, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = send(c, s, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static char *read_request(int c)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    long want = -1;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+        ssize_t r = recv(c, buf + len, cap - len - 1, 0);
+        if (r <= 0) {
+            free(buf);
+            return NULL;
+        }
+        len += (size_t)r;
+        buf[len] = '\0';
+        char *end = strstr(buf, "\r\n\r\n");
+        if (end && want < 0) {
+            long cl = 0;
+            for (char *h = buf; h < end; h = strstr(h, "\r\n") + 2)
+                if (strncasecmp(h, "Content-Length:", 15) == 0)
+                    cl = atol(h + 15);
+            want = (long)(end + 4 - buf) + cl;
+        }
+        if (want >= 0 && (long)len >= want)
+            return buf;
+    }
+}
+
+static void reply(int c, int status, const char *extra, const char *body)
+{
+    char head[512];
+    int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n%s"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, extra,
+                     strlen(body));
+    send_all(c, head, (size_t)n);
+    send_all(c, body, strlen(body));
+}
+
+/* The lines of `msg` after the line containing `marker`, up to a blank line. */
+static int visited_has(const char *msg, const char *arch)
+{
+    const char *v = strstr(msg, "Already visited");
+    return v && strstr(v, arch) != NULL;
+}
+
+static char *navigator_answer(const char *user)
+{
+    /* name the best architecture it was shown, as a model would */
+    const char *best = strstr(user, "Best so far: - ");
+    char anchor[256] = "";
+    if (best) {
+        best += 15;
+        size_t l = strcspn(best, " \n");
+        snprintf(anchor, sizeof anchor, "%.*s", (int)(l < 200 ? l : 200), best);
+    }
+    char *out = malloc(4096);
+    snprintf(out, 4096,
+             "Here is the strategy.\n\n# SUMMARY\nThe search is under way; convolutions look "
+             "strong.\n\n# KEY PATTERNS\n- 3x3 convolutions go with the better results\n"
+             "- none on early edges hurts\n\n# NAVIGATION DIRECTIONS\n"
+             "## edge 1<-0\nprefer nor_conv_3x3 (+1.0); avoid none (-1.5)\n"
+             "## edge 2<-0\nprefer nor_conv_3x3 (+0.8)\n## edge 2<-1\nprefer nor_conv_3x3 (+0.8)\n"
+             "## edge 3<-0\nprefer skip_connect (+0.5)\n## edge 3<-1\nprefer nor_conv_3x3 (+0.5)\n"
+             "## edge 3<-2\nprefer nor_conv_1x1 (+0.3), nor_conv_3x3 (+0.3)\n"
+             "## how to search\nexploit 60%%: change at most 2 decisions of these anchors:\n"
+             "- %s\nexplore 40%%: sample from the preferences above\n",
+             anchor[0] ? anchor : "(none yet)");
+    return out;
+}
+
+static char *generator_answer(const char *user, struct rng *r, int invalid)
+{
+    int count = 10;
+    const char *p = strstr(user, "Propose ");
+    if (p)
+        count = atoi(p + 8);
+    if (count < 1 || count > 50)
+        count = 10;
+    char *out = malloc(16384);
+    size_t off = (size_t)snprintf(out, 16384, "Following the strategy, here are %d candidates:\n"
+                                              "```json\n{\"candidates\": [", count);
+    for (int i = 0; i < count; i++) {
+        unsigned char ops[NB201_EDGES];
+        char a[256];
+        for (int tries = 0; tries < 1000; tries++) {
+            for (int k = 0; k < NB201_EDGES; k++)
+                ops[k] = (unsigned char)rng_below(r, NB201_OPS);
+            nb201_format(ops, a, sizeof a);
+            if (!visited_has(user, a) && !strstr(out, a))
+                break;
+        }
+        if (invalid && i == 0)
+            snprintf(a, sizeof a, "|nor_conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+        off += (size_t)snprintf(out + off, 16384 - off, "%s\"%s\"", i ? ", " : "", a);
+    }
+    snprintf(out + off, 16384 - off, "]}\n```\nEach follows the preferences.");
+    return out;
+}
+
+static void answer_chat(int c, const char *content, int stream, size_t prompt_len)
+{
+    cJSON *o = cJSON_CreateObject();
+    long in = (long)prompt_len / 4, outt = (long)strlen(content) / 4;
+    if (stream) {
+        const char *head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                           "Connection: close\r\n\r\n";
+        send_all(c, head, strlen(head));
+        size_t n = strlen(content);
+        for (size_t i = 0; i < n; i += 40) { /* pieces of 40 bytes, as tokens would come */
+            char piece[41];
+            snprintf(piece, sizeof piece, "%.*s", (int)(n - i < 40 ? n - i : 40), content + i);
+            cJSON *ch = cJSON_CreateObject();
+            cJSON *arr = cJSON_AddArrayToObject(ch, "choices");
+            cJSON *c0 = cJSON_CreateObject();
+            cJSON_AddStringToObject(cJSON_AddObjectToObject(c0, "delta"), "content", piece);
+            cJSON_AddItemToArray(arr, c0);
+            char *js = cJSON_PrintUnformatted(ch);
+            char line[512];
+            int l = snprintf(line, sizeof line, "data: %s\n\n", js);
+            send_all(c, line, (size_t)l);
+            free(js);
+            cJSON_Delete(ch);
+        }
+        char tail[256];
+        int l = snprintf(tail, sizeof tail, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":"
+                         "\"stop\"}],\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":%ld}}"
+                         "\n\ndata: [DONE]\n\n", in, outt);
+        send_all(c, tail, (size_t)l);
+        cJSON_Delete(o);
+        return;
+    }
+    cJSON *arr = cJSON_AddArrayToObject(o, "choices");
+    cJSON *c0 = cJSON_CreateObject();
+    cJSON *m = cJSON_AddObjectToObject(c0, "message");
+    cJSON_AddStringToObject(m, "role", "assistant");
+    cJSON_AddStringToObject(m, "content", content);
+    cJSON_AddStringToObject(c0, "finish_reason", "stop");
+    cJSON_AddItemToArray(arr, c0);
+    cJSON *u = cJSON_AddObjectToObject(o, "usage");
+    cJSON_AddNumberToObject(u, "prompt_tokens", (double)in);
+    cJSON_AddNumberToObject(u, "completion_tokens", (double)outt);
+    char *body = cJSON_PrintUnformatted(o);
+    reply(c, 200, "", body);
+    free(body);
+    cJSON_Delete(o);
+}
+
+static void serve(int c, int nth, struct rng *r)
+{
+    char *req = read_request(c);
+    if (!req)
+        return;
+    const char *body = strstr(req, "\r\n\r\n");
+    cJSON *o = body ? cJSON_Parse(body + 4) : NULL;
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(o, "messages");
+    const cJSON *sys = cJSON_GetArrayItem(msgs, 0);
+    const cJSON *last = cJSON_GetArrayItem(msgs, cJSON_GetArraySize(msgs) - 1);
+    const char *system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sys, "content"));
+    const char *user = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(last, "content"));
+    int stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "stream"));
+    if (nth <= opt.fail_first) {
+        reply(c, 500, "", "{\"error\":{\"message\":\"the model is loading\"}}");
+    } else if (nth <= opt.fail_first + opt.first_429) {
+        reply(c, 429, "Retry-After: 0\r\n", "{\"error\":{\"message\":\"rate limited\"}}");
+    } else if (!system || !user) {
+        reply(c, 400, "", "{\"error\":{\"message\":\"no messages\"}}");
+    } else if (strstr(system, "Navigator")) {
+        char *a = navigator_answer(user);
+        answer_chat(c, a, stream, strlen(system) + strlen(user));
+        free(a);
+    } else if (opt.garbage_every && nth % opt.garbage_every == 0) {
+        answer_chat(c, "I would love to help, but I am not sure which cells to suggest.", stream,
+                    strlen(system) + strlen(user));
+    } else {
+        char *a = generator_answer(user, r, opt.invalid_every && nth % opt.invalid_every == 0);
+        answer_chat(c, a, stream, strlen(system) + strlen(user));
+        free(a);
+    }
+    cJSON_Delete(o);
+    free(req);
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i + 1 < argc; i += 2) {
+        int v = atoi(argv[i + 1]);
+        if (!strcmp(argv[i], "--port")) opt.port = v;
+        else if (!strcmp(argv[i], "--max-requests")) opt.max_requests = v;
+        else if (!strcmp(argv[i], "--fail-first")) opt.fail_first = v;
+        else if (!strcmp(argv[i], "--429-first")) opt.first_429 = v;
+        else if (!strcmp(argv[i], "--garbage-every")) opt.garbage_every = v;
+        else if (!strcmp(argv[i], "--invalid-every")) opt.invalid_every = v;
+        else if (!strcmp(argv[i], "--seed")) opt.seed = (unsigned long long)atoll(argv[i + 1]);
+        else {
+            fprintf(stderr, "fake_llm: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    signal(SIGPIPE, SIG_IGN);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 16) < 0) {
+        perror("fake_llm: bind");
+        return 1;
+    }
+    socklen_t al = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &al);
+    printf("port %d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    struct rng r;
+    rng_seed(&r, opt.seed);
+    for (int n = 1; n <= opt.max_requests; n++) {
+        int c = accept(fd, NULL, NULL);
+        if (c < 0)
+            continue;
+        serve(c, n, &r);
+        close(c);
+    }
+    close(fd);
+    return 0;
+}
