@@ -404,6 +404,9 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     struct text visited = {0}, reasons = {0};
     for (size_t i = 0; i < st->nrec; i++)
         add(&visited, "%s\n", st->rec[i].text);
+    for (int i = 0; i < st->ncands; i++) /* being evaluated: visited too */
+        if (st->cands[i].status == CAND_EVALUATING)
+            add(&visited, "%s\n", st->cands[i].text);
     for (int i = 0; in->pending && i < in->pending->n; i++) {
         const struct cand_item *it = &in->pending->items[i];
         char buf[1024];

@@ -255,6 +255,7 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     p->impl = im;
     p->ops = &ops;
     p->source = SRC_AGENT;
+    p->pipelined = 1;
     return p;
 }
 

@@ -85,6 +85,10 @@ struct proposer {
     struct rng rng;
     struct algo_opts opts;
     char navigator[64], generator[64]; /* agent names for the session header */
+    /* It may be asked for the next batch while the last one is still being
+     * evaluated (it reads whatever results are in), so that its latency
+     * hides behind evaluation. */
+    int pipelined;
     void *impl;
 };
 

@@ -55,8 +55,13 @@ static void emit(struct search *s, struct event *ev)
 {
     ev->seq = ++s->seq;
     ev->t = now(s);
-    if (ev->type != EV_SESSION_STARTED && ev->type != EV_ITERATION_STARTED)
-        ev->iter = s->st.iter;
+    if (ev->type != EV_SESSION_STARTED && ev->type != EV_ITERATION_STARTED) {
+        /* a candidate's events belong to the iteration that proposed it,
+         * even when the next one has begun (pipelining) */
+        const struct cand *c = ev->id > 0 && ev->type != EV_CANDIDATES_PROPOSED
+                                   ? state_cand(&s->st, ev->id) : NULL;
+        ev->iter = c ? c->iter : s->st.iter;
+    }
     struct err e;
     if (state_apply(&s->st, ev, &e) < 0 && !s->error[0]) {
         /* A Coordinator bug, not a user error: say so and stop cleanly. */
@@ -359,6 +364,19 @@ static int propose(struct search *s)
     return rc;
 }
 
+/* The next proposal may start before the running evaluations end when the
+ * proposer allows it, but never more than one iteration ahead: everything
+ * still evaluating must belong to the current iteration. */
+static int may_propose_early(const struct search *s)
+{
+    if (!s->prop->pipelined || s->st.in_flight == 0)
+        return 0;
+    for (int i = s->st.ncands - 1; i >= 0; i--)
+        if (s->st.cands[i].status == CAND_EVALUATING && s->st.cands[i].iter != s->st.iter)
+            return 0;
+    return 1;
+}
+
 static void pump(struct search *s)
 {
     if (s->pumping || s->st.ended || !s->started)
@@ -378,10 +396,11 @@ static void pump(struct search *s)
             submit_one(s);
             continue;
         }
-        if (s->qlen > 0 || s->st.in_flight > 0 || s->awaiting_proposal || s->ndone)
-            break; /* wait for the loop to bring results */
-        if (s->st.paused)
-            break; /* until search_resume() */
+        if (s->st.paused || s->awaiting_proposal || s->qlen > 0 || s->ndone)
+            break; /* wait for the loop to bring results, or for search_resume() */
+        if (s->st.in_flight > 0 &&
+            (!may_propose_early(s) || state_budget_left(&s->st) == 0))
+            break;
         if (state_budget_left(&s->st) == 0) {
             struct event ev = {.type = EV_BUDGET_REACHED, .used = s->st.started,
                                .budget = s->cfg.budget};

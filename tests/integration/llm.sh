@@ -43,6 +43,14 @@ if grep -q 'nas-bench\|NAS-Bench\|nb201\|NB201' "$tmp/out" && \
 else ok "the prompts never name the benchmark"; fi
 stop_llm
 
+# a Navigator answer without the sections is asked for again, in the conversation
+start_llm --vague-every 3
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 30
+expect_rc "a vague strategy does not stop the search" 0
+expect_out "it is rejected with what is missing" '"role":"navigator","detail":"the strategy lacks the section \"# SUMMARY\"'
+expect_out "the correction goes back to the model" 'Write the whole strategy again with the sections'
+stop_llm
+
 # the same with streaming, and text output with the agent summary
 start_llm
 run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 20 --stream

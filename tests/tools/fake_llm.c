@@ -7,7 +7,7 @@
  * code fence with prose around it. It can misbehave on request.
  *
  *   fake_llm [--port N] [--max-requests N] [--fail-first N] [--429-first N]
- *            [--garbage-every N] [--invalid-every N] [--seed N]
+ *            [--garbage-every N] [--invalid-every N] [--vague-every N] [--seed N]
  *
  * It prints "port N" on stdout once it listens, and exits after
  * --max-requests requests or on SIGTERM. It is not part of collm. */
@@ -26,7 +26,7 @@
 #include "../../engine/spaces/nb201.h"
 
 static struct {
-    int port, max_requests, fail_first, first_429, garbage_every, invalid_every;
+    int port, max_requests, fail_first, first_429, garbage_every, invalid_every, vague_every;
     unsigned long long seed;
 } opt = {.max_requests = 1000000, .seed = 1};
 
@@ -209,6 +209,10 @@ static void serve(int c, int nth, struct rng *r)
         reply(c, 429, "Retry-After: 0\r\n", "{\"error\":{\"message\":\"rate limited\"}}");
     } else if (!system || !user) {
         reply(c, 400, "", "{\"error\":{\"message\":\"no messages\"}}");
+    } else if (strstr(system, "Navigator") && opt.vague_every && nth % opt.vague_every == 0) {
+        /* a strategy without its sections: the Navigator must be asked again */
+        answer_chat(c, "Keep exploring; convolutions seem good.", stream,
+                    strlen(system) + strlen(user));
     } else if (strstr(system, "Navigator")) {
         char *a = navigator_answer(user);
         answer_chat(c, a, stream, strlen(system) + strlen(user));
@@ -235,6 +239,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--429-first")) opt.first_429 = v;
         else if (!strcmp(argv[i], "--garbage-every")) opt.garbage_every = v;
         else if (!strcmp(argv[i], "--invalid-every")) opt.invalid_every = v;
+        else if (!strcmp(argv[i], "--vague-every")) opt.vague_every = v;
         else if (!strcmp(argv[i], "--seed")) opt.seed = (unsigned long long)atoll(argv[i + 1]);
         else {
             fprintf(stderr, "fake_llm: unknown option %s\n", argv[i]);
