@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/strbuf.h"
 #include "../llm/llm.h"
 #include "agent.h"
 #include "parse.h"
@@ -16,46 +17,14 @@
 
 #define FORMAT_RETRIES 2 /* a Navigator answer without the sections is asked again */
 
-struct text {
-    char *p;
-    size_t len, cap;
-};
-
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct text *t, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 1024;
-        while (cap < t->len + (size_t)n + 1)
-            cap *= 2;
-        char *np = realloc(t->p, cap);
-        if (!np)
-            return;
-        t->p = np;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->p + t->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-}
-
-static const char *str(const struct text *t) { return t->p ? t->p : ""; }
-
 /* "edge 1<-0: none, skip_connect, ..." one line per dimension */
-static void dimensions(const struct space *s, struct text *t)
+static void dimensions(const struct space *s, struct strbuf *t)
 {
     for (int d = 0; d < s->ndims; d++) {
-        add(t, "- %s: ", s->dims[d].name);
+        strbuf_printf(t, "- %s: ", s->dims[d].name);
         for (int c = 0; c < s->dims[d].nchoices; c++)
-            add(t, "%s%s", c ? ", " : "", s->dims[d].choices[c]);
-        add(t, "\n");
+            strbuf_printf(t, "%s%s", c ? ", " : "", s->dims[d].choices[c]);
+        strbuf_printf(t, "\n");
     }
 }
 
@@ -68,9 +37,9 @@ static void constraint_words(const struct constraint *c, const struct space *s, 
 }
 
 /* One evaluated architecture: its text, costs and objective. */
-static void describe(const struct state *st, const struct record *r, struct text *t)
+static void describe(const struct state *st, const struct record *r, struct strbuf *t)
 {
-    add(t, "- %s", r->text);
+    strbuf_printf(t, "- %s", r->text);
     for (int i = 0; i < st->info.nmetrics; i++) {
         const struct metric_def *m = &st->info.metrics[i];
         /* never the reported metric: the search sees only the objective */
@@ -78,9 +47,9 @@ static void describe(const struct state *st, const struct record *r, struct text
             continue;
         if (m->role == METRIC_COST && strcmp(m->name, "flops") && strcmp(m->name, "params"))
             continue;
-        add(t, "  %s=%.4g%s", m->name, r->m[i], m->unit);
+        strbuf_printf(t, "  %s=%.4g%s", m->name, r->m[i], m->unit);
     }
-    add(t, "\n");
+    strbuf_printf(t, "\n");
 }
 
 /* ---- one conversation with the model ------------------------------------- */
@@ -257,39 +226,39 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
                                 ? st->info.metrics[st->info.objective].help
                                 : st->info.metrics[st->info.objective].name;
     if (!n->system) {
-        struct text dims = {0};
+        struct strbuf dims = {0};
         dimensions(s, &dims);
         struct prompt_var v[] = {
-            {"space_description", s->description}, {"dimensions", str(&dims)},
+            {"space_description", s->description}, {"dimensions", strbuf_str(&dims)},
             {"objective", objective}, {"constraint", cons}, {"target", target},
             {"budget", budget},
         };
         n->system = prompt_render(n->prompts, s->family, "navigator.system", v, 6, &e);
-        free(dims.p);
+        strbuf_free(&dims);
         if (!n->system) {
             char buf[800];
             done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
             return 0;
         }
     }
-    struct text results = {0}, best = {0};
+    struct strbuf results = {0}, best = {0};
     if ((size_t)in->since >= st->nrec)
-        add(&results, "none yet: this is the start of the search\n");
+        strbuf_printf(&results, "none yet: this is the start of the search\n");
     for (size_t i = (size_t)in->since; i < st->nrec; i++)
         describe(st, &st->rec[i], &results);
     if (state_best(st))
         describe(st, state_best(st), &best);
     else
-        add(&best, "none yet\n");
+        strbuf_printf(&best, "none yet\n");
     struct prompt_var v[] = {
         {"iteration", iter}, {"evaluated", evaluated}, {"budget_left", left},
-        {"best", str(&best)}, {"results", str(&results)}, {"objective", objective},
+        {"best", strbuf_str(&best)}, {"results", strbuf_str(&results)}, {"objective", objective},
         {"constraint", cons},
     };
     free(n->turn);
     n->turn = prompt_render(n->prompts, s->family, "navigator.user", v, 7, &e);
-    free(results.p);
-    free(best.p);
+    strbuf_free(&results);
+    strbuf_free(&best);
     if (!n->turn) {
         char buf[800];
         done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
@@ -389,42 +358,42 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     constraint_words(in->cons, s, cons, sizeof cons);
     snprintf(count, sizeof count, "%d", in->count);
     if (!g->system) {
-        struct text dims = {0};
+        struct strbuf dims = {0};
         dimensions(s, &dims);
         struct prompt_var v[] = {{"space_description", s->description},
-                                 {"dimensions", str(&dims)}, {"constraint", cons}};
+                                 {"dimensions", strbuf_str(&dims)}, {"constraint", cons}};
         g->system = prompt_render(g->prompts, s->family, "generator.system", v, 3, &e);
-        free(dims.p);
+        strbuf_free(&dims);
         if (!g->system) {
             char buf[800];
             done(ud, -1, NULL, err_str(&e, buf, sizeof buf));
             return 0;
         }
     }
-    struct text visited = {0}, reasons = {0};
+    struct strbuf visited = {0}, reasons = {0};
     for (size_t i = 0; i < st->nrec; i++)
-        add(&visited, "%s\n", st->rec[i].text);
+        strbuf_printf(&visited, "%s\n", st->rec[i].text);
     for (int i = 0; i < st->ncands; i++) /* being evaluated: visited too */
         if (st->cands[i].status == CAND_EVALUATING)
-            add(&visited, "%s\n", st->cands[i].text);
+            strbuf_printf(&visited, "%s\n", st->cands[i].text);
     for (int i = 0; in->pending && i < in->pending->n; i++) {
         const struct cand_item *it = &in->pending->items[i];
         char buf[1024];
         if (it->has_arch && space_encode(s, &it->arch, buf, sizeof buf) >= 0)
-            add(&visited, "%s\n", buf);
+            strbuf_printf(&visited, "%s\n", buf);
         else if (it->text)
-            add(&visited, "%s\n", it->text);
+            strbuf_printf(&visited, "%s\n", it->text);
     }
     if (!visited.len)
-        add(&visited, "none yet\n");
+        strbuf_printf(&visited, "none yet\n");
     if (in->reasons)
-        add(&reasons, "Your previous answer had these problems:\n%s\n", in->reasons);
+        strbuf_printf(&reasons, "Your previous answer had these problems:\n%s\n", in->reasons);
     struct prompt_var v[] = {{"strategy", in->strategy ? in->strategy : ""},
-                             {"visited", str(&visited)}, {"reasons", str(&reasons)},
+                             {"visited", strbuf_str(&visited)}, {"reasons", strbuf_str(&reasons)},
                              {"count", count}, {"constraint", cons}};
     char *user = prompt_render(g->prompts, s->family, "generator.user", v, 5, &e);
-    free(visited.p);
-    free(reasons.p);
+    strbuf_free(&visited);
+    strbuf_free(&reasons);
     if (!user) {
         char buf[800];
         done(ud, -1, NULL, err_str(&e, buf, sizeof buf));

@@ -6,7 +6,6 @@
  * text, draws a pool of candidates around its anchors and from its
  * preferences, and keeps the ones the preferences rank highest. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "agent.h"
 #include "strategy.h"
 
-#define STRATEGY_MAX 16384
 #define LAMBDA 3.0     /* ridge strength: how many results outweigh the prior */
 #define POOL 400       /* candidates drawn per call before ranking */
 #define TEMPERATURE 1.0
@@ -24,7 +22,7 @@
 struct nav_impl {
     const struct space *sp;
     double prior;
-    char text[STRATEGY_MAX];
+    struct strbuf text;
 };
 
 /* Solves (A) x = b for symmetric positive definite A (n x n), in place. */
@@ -114,20 +112,6 @@ out:
     free(idx);
 }
 
-static void put(char *buf, size_t n, size_t *off, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void put(char *buf, size_t n, size_t *off, const char *fmt, ...)
-{
-    if (*off >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *off, n - *off, fmt, ap);
-    va_end(ap);
-    if (w > 0)
-        *off += (size_t)w < n - *off ? (size_t)w : n - *off - 1;
-}
-
 /* The k best records, best first, into idx; returns how many. */
 static int top_records(const struct state *st, int *idx, int k)
 {
@@ -146,13 +130,13 @@ static int top_records(const struct state *st, int *idx, int k)
     return n;
 }
 
-static void write_summary(const struct nav_input *in, char *t, size_t n, size_t *off)
+static void write_summary(const struct nav_input *in, struct strbuf *out)
 {
     const struct state *st = in->st;
     const char *obj = st->info.metrics[st->info.objective].name;
-    put(t, n, off, "# SUMMARY\n");
+    strbuf_printf(out, "# SUMMARY\n");
     if (st->nrec == 0) {
-        put(t, n, off, "Nothing evaluated yet; %d evaluations to spend. Start from what is known "
+        strbuf_printf(out, "Nothing evaluated yet; %d evaluations to spend. Start from what is known "
                        "to work and spread out.\n", in->budget_left);
         return;
     }
@@ -165,24 +149,24 @@ static void write_summary(const struct nav_input *in, char *t, size_t n, size_t 
         if (v > bm)
             bm = v;
     }
-    put(t, n, off, "%zu evaluated, %d left. Best %s %.2f: %s\n", st->nrec, in->budget_left, obj,
+    strbuf_printf(out, "%zu evaluated, %d left. Best %s %.2f: %s\n", st->nrec, in->budget_left, obj,
         b->m[st->info.objective], b->text);
     if (nb > 0)
-        put(t, n, off, "The last batch: %d results, best %.2f, mean %.2f; %s.\n", nb, bm, sum / nb,
+        strbuf_printf(out, "The last batch: %d results, best %.2f, mean %.2f; %s.\n", nb, bm, sum / nb,
             st->best_changed_at > in->since ? "it improved the best" : "no improvement");
 }
 
 static void write_patterns(const struct nav_input *in, const struct plan *p, double prior,
-                           char *t, size_t n, size_t *off)
+                           struct strbuf *out)
 {
     const struct space *s = in->space;
-    put(t, n, off, "# KEY PATTERNS\n");
+    strbuf_printf(out, "# KEY PATTERNS\n");
     if (in->st->nrec < 3 && s->knowledge && prior > 0) {
         const char *k = s->knowledge;
         while (*k) {
             const char *e = strchr(k, '\n');
             int len = e ? (int)(e - k) : (int)strlen(k);
-            put(t, n, off, "- %.*s\n", len, k);
+            strbuf_printf(out, "- %.*s\n", len, k);
             k += len + (e ? 1 : 0);
         }
         return;
@@ -199,7 +183,7 @@ static void write_patterns(const struct nav_input *in, const struct plan *p, dou
             if (bd < 0 || sign * p->w[bd][bc] < 0.25)
                 break;
             used[bd][bc] = 1;
-            put(t, n, off, "- %s on %s %s (%+.2f sd)\n", s->dims[bd].choices[bc], s->dims[bd].name,
+            strbuf_printf(out, "- %s on %s %s (%+.2f sd)\n", s->dims[bd].choices[bc], s->dims[bd].name,
                 sign > 0 ? "goes with the better results" : "goes with the worse results",
                 p->w[bd][bc]);
             shown++;
@@ -230,17 +214,22 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
     p.exploit = k ? 0.5 + 0.4 * used : 0.0;
     p.radius = used < 0.5 ? 2 : 1;
 
-    size_t off = 0;
-    write_summary(in, im->text, sizeof im->text, &off);
-    write_patterns(in, &p, im->prior, im->text, sizeof im->text, &off);
-    strategy_write_directions(&p, s, im->text, sizeof im->text, &off);
-    done(ud, 1, im->text, NULL);
+    strbuf_reset(&im->text);
+    write_summary(in, &im->text);
+    write_patterns(in, &p, im->prior, &im->text);
+    strategy_write_directions(&p, s, &im->text);
+    if (im->text.failed)
+        done(ud, 0, NULL, "out of memory");
+    else
+        done(ud, 1, strbuf_str(&im->text), NULL);
     return 0;
 }
 
 static void nav_destroy(struct navigator *n)
 {
-    free(n->impl);
+    struct nav_impl *im = n->impl;
+    strbuf_free(&im->text);
+    free(im);
 }
 
 static const struct navigator_ops nav_ops = {.strategize = nav_strategize, .destroy = nav_destroy};

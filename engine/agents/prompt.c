@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/datadir.h"
+#include "../core/strbuf.h"
 
 static char *slurp(const char *path, struct err *e)
 {
@@ -36,29 +37,6 @@ static char *slurp(const char *path, struct err *e)
     return buf;
 }
 
-struct out {
-    char *p;
-    size_t len, cap;
-};
-
-static int emit(struct out *o, const char *s, size_t n)
-{
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 4096;
-        while (cap < o->len + n + 1)
-            cap *= 2;
-        char *np = realloc(o->p, cap);
-        if (!np)
-            return -1;
-        o->p = np;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->len, s, n);
-    o->len += n;
-    o->p[o->len] = '\0';
-    return 0;
-}
-
 char *prompt_render(const char *dir, const char *family, const char *name,
                     const struct prompt_var *vars, int nvars, struct err *e)
 {
@@ -67,7 +45,7 @@ char *prompt_render(const char *dir, const char *family, const char *name,
     char *t = slurp(path, e);
     if (!t)
         return NULL;
-    struct out o = {0};
+    struct strbuf o = {0};
     int line = 1, bad = 0;
     for (const char *p = t; *p && !bad; p++) {
         if (*p == '\n')
@@ -77,7 +55,7 @@ char *prompt_render(const char *dir, const char *family, const char *name,
             while (islower((unsigned char)*q) || *q == '_')
                 q++;
         if (*p != '{' || q == p + 1 || *q != '}') {
-            bad = emit(&o, p, 1);
+            bad = strbuf_add(&o, p, 1);
             continue;
         }
         size_t nl = (size_t)(q - p - 1);
@@ -95,16 +73,16 @@ char *prompt_render(const char *dir, const char *family, const char *name,
             err_set(e, where, "unknown placeholder {%.*s}; this prompt knows: %s", (int)nl, p + 1,
                     known);
             free(t);
-            free(o.p);
+            strbuf_free(&o);
             return NULL;
         }
         const char *v = vars[k].value ? vars[k].value : "";
-        bad = emit(&o, v, strlen(v));
+        bad = strbuf_add(&o, v, strlen(v));
         p = q;
     }
     free(t);
     if (bad || !o.p) {
-        free(o.p);
+        strbuf_free(&o);
         if (bad)
             return err_set(e, path, "out of memory"), NULL;
         return calloc(1, 1); /* an empty template */

@@ -1,23 +1,10 @@
 #include "strategy.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static void put(char *buf, size_t n, size_t *off, const char *fmt, ...)
-{
-    if (*off >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *off, n - *off, fmt, ap);
-    va_end(ap);
-    if (w > 0)
-        *off += (size_t)w < n - *off ? (size_t)w : n - *off - 1;
-}
 
 static int cmp_desc(const void *a, const void *b, const double *w)
 {
@@ -28,10 +15,9 @@ static int cmp_desc(const void *a, const void *b, const double *w)
 static const double *sort_w;
 static int by_weight(const void *a, const void *b) { return cmp_desc(a, b, sort_w); }
 
-void strategy_write_directions(const struct plan *p, const struct space *s, char *buf,
-                               size_t n, size_t *off)
+void strategy_write_directions(const struct plan *p, const struct space *s, struct strbuf *out)
 {
-    put(buf, n, off, "# NAVIGATION DIRECTIONS\n");
+    strbuf_printf(out, "# NAVIGATION DIRECTIONS\n");
     for (int d = 0; d < s->ndims; d++) {
         const struct dim_def *dim = &s->dims[d];
         int order[PLAN_MAX_CHOICES], k = 0;
@@ -39,7 +25,7 @@ void strategy_write_directions(const struct plan *p, const struct space *s, char
             order[k++] = c;
         sort_w = p->w[d];
         qsort(order, (size_t)k, sizeof order[0], by_weight);
-        put(buf, n, off, "## %s\n", dim->name);
+        strbuf_printf(out, "## %s\n", dim->name);
         const char *labels[3] = {"prefer", "neutral", "avoid"};
         for (int g = 0; g < 3; g++) {
             int first = 1;
@@ -48,27 +34,27 @@ void strategy_write_directions(const struct plan *p, const struct space *s, char
                 int grp = w >= 0.25 ? 0 : w > -0.25 ? 1 : 2;
                 if (grp != g)
                     continue;
-                put(buf, n, off, "%s%s %s (%+.2f)", first ? "" : ",", first ? labels[g] : "",
+                strbuf_printf(out, "%s%s %s (%+.2f)", first ? "" : ",", first ? labels[g] : "",
                     dim->choices[order[i]], w);
                 first = 0;
             }
             if (!first)
-                put(buf, n, off, "\n");
+                strbuf_printf(out, "\n");
         }
     }
-    put(buf, n, off, "## how to search\n");
+    strbuf_printf(out, "## how to search\n");
     if (p->nanchors == 0) {
-        put(buf, n, off, "explore 100%%: sample every decision from the preferences above\n");
+        strbuf_printf(out, "explore 100%%: sample every decision from the preferences above\n");
         return;
     }
-    put(buf, n, off, "exploit %d%%: change at most %d of the decisions of these anchors, "
+    strbuf_printf(out, "exploit %d%%: change at most %d of the decisions of these anchors, "
                      "using the preferences above:\n", (int)(p->exploit * 100 + 0.5), p->radius);
     for (int i = 0; i < p->nanchors; i++) {
         char a[1024];
         if (space_encode(s, &p->anchors[i], a, sizeof a) >= 0)
-            put(buf, n, off, "- %s (%.2f)\n", a, p->anchor_value[i]);
+            strbuf_printf(out, "- %s (%.2f)\n", a, p->anchor_value[i]);
     }
-    put(buf, n, off, "explore %d%%: sample every decision from the preferences above\n",
+    strbuf_printf(out, "explore %d%%: sample every decision from the preferences above\n",
         100 - (int)(p->exploit * 100 + 0.5));
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "../core/arch.h"
+#include "../core/strbuf.h"
 #include "../spaces/space.h"
 
 #define PLAN_MAX_CHOICES 16
@@ -32,8 +33,7 @@ struct plan {
  * exploit 0.5, radius 2). Returns how many preferences and anchors it found. */
 int strategy_parse(const char *text, const struct space *s, struct plan *p);
 
-/* Appends the NAVIGATION DIRECTIONS section for `p` to buf (at offset *off). */
-void strategy_write_directions(const struct plan *p, const struct space *s, char *buf,
-                               size_t n, size_t *off);
+/* Appends the NAVIGATION DIRECTIONS section for `p`. */
+void strategy_write_directions(const struct plan *p, const struct space *s, struct strbuf *out);
 
 #endif

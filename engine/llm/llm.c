@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../core/rng.h"
+#include "../core/strbuf.h"
 
 #ifndef COLLM_VERSION
 #define COLLM_VERSION "0.1.0"
@@ -18,30 +19,7 @@
 #define DEFAULT_TIMEOUT_MS 300000L
 #define DEFAULT_MAX_RESPONSE ((size_t)4 << 20)
 
-struct buf {
-    char *p;
-    size_t len, cap;
-};
 
-static int buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np)
-            return -1;
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
-}
-
-static const char *buf_str(const struct buf *b) { return b->p ? b->p : ""; }
 
 struct req {
     struct llm_client *c;
@@ -56,8 +34,8 @@ struct req {
     int attempt, cancelled, oversize, finished;
     double retry_after;      /* seconds from the last answer's header, -1 if none */
     uint64_t t0;
-    struct buf resp;         /* raw body of the current attempt */
-    struct buf text;         /* streamed content so far */
+    struct strbuf resp;         /* raw body of the current attempt */
+    struct strbuf text;         /* streamed content so far */
     size_t sse_pos;          /* how far resp has been read as events */
     int sse_events;
     char finish[32];
@@ -113,8 +91,8 @@ static void on_req_closed(uv_handle_t *h)
     free((char *)r->p.base_url);
     free((char *)r->p.model);
     free((char *)r->p.api_key);
-    free(r->resp.p);
-    free(r->text.p);
+    strbuf_free(&r->resp);
+    strbuf_free(&r->text);
     free(r);
     if (--c->open_handles == 0 && c->closing)
         free(c);
@@ -151,7 +129,7 @@ static void finish(struct req *r, const char *text, const char *error, long stat
         .text = text ? text : "", .finish = r->finish, .tokens_in = r->tokens_in,
         .tokens_out = r->tokens_out,
         .latency = (double)(uv_hrtime() - r->t0) * 1e-9, .attempts = r->attempt,
-        .error = error, .raw = error ? buf_str(&r->resp) : NULL,
+        .error = error, .raw = error ? strbuf_str(&r->resp) : NULL,
     };
     if (r->cb.done)
         r->cb.done(r->cb.ud, &res);
@@ -192,7 +170,7 @@ static void sse_data(struct req *r, const char *data, size_t len)
     const cJSON *content = cJSON_GetObjectItemCaseSensitive(d, "content");
     if (cJSON_IsString(content) && content->valuestring[0]) {
         size_t n = strlen(content->valuestring);
-        buf_add(&r->text, content->valuestring, n);
+        strbuf_add(&r->text, content->valuestring, n);
         if (r->cb.delta)
             r->cb.delta(r->cb.ud, r->id, content->valuestring, n);
     }
@@ -232,7 +210,7 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
         r->oversize = 1;
         return 0;
     }
-    if (buf_add(&r->resp, ptr, n) < 0)
+    if (strbuf_add(&r->resp, ptr, n) < 0)
         return 0;
     long status = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -266,16 +244,16 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 }
 
 /* The server's own words from an error body ({"error": {"message": ...}}). */
-static void server_message(const struct buf *b, char *out, size_t n)
+static void server_message(const struct strbuf *b, char *out, size_t n)
 {
     out[0] = '\0';
-    cJSON *o = cJSON_Parse(buf_str(b));
+    cJSON *o = cJSON_Parse(strbuf_str(b));
     const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
     const cJSON *m = cJSON_IsObject(err) ? cJSON_GetObjectItemCaseSensitive(err, "message") : err;
     if (cJSON_IsString(m))
         snprintf(out, n, ": %s", m->valuestring);
     else if (b->len)
-        snprintf(out, n, ": %.160s", buf_str(b));
+        snprintf(out, n, ": %.160s", strbuf_str(b));
     cJSON_Delete(o);
 }
 
@@ -325,10 +303,10 @@ static void complete(struct req *r, CURLcode rc, long status)
         /* 200: a streamed answer, or one JSON body (also when a server
          * ignored stream: true) */
         if (r->p.stream && r->sse_events > 0) {
-            finish(r, buf_str(&r->text), NULL, status);
+            finish(r, strbuf_str(&r->text), NULL, status);
             return;
         }
-        cJSON *o = cJSON_Parse(buf_str(&r->resp));
+        cJSON *o = cJSON_Parse(strbuf_str(&r->resp));
         const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "choices"), 0);
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(ch, "message");
         const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
@@ -478,7 +456,9 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *ud, void
 static int start_attempt(struct req *r, struct err *e)
 {
     r->attempt++;
-    r->resp.len = r->text.len = r->sse_pos = 0;
+    strbuf_reset(&r->resp);
+    strbuf_reset(&r->text);
+    r->sse_pos = 0;
     r->sse_events = r->oversize = 0;
     r->retry_after = -1;
     r->finish[0] = '\0';

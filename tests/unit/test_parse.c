@@ -126,11 +126,11 @@ static void a_strategy_reads_back_into_a_plan(void **state)
     q.nanchors = 1;
     q.exploit = 0.6;
     q.radius = 2;
-    char buf[8192];
-    size_t off = 0;
-    strategy_write_directions(&q, sp, buf, sizeof buf, &off);
+    struct strbuf buf = {0};
+    strategy_write_directions(&q, sp, &buf);
     struct plan back;
-    strategy_parse(buf, sp, &back);
+    strategy_parse(strbuf_str(&buf), sp, &back);
+    strbuf_free(&buf);
     for (int d = 0; d < sp->ndims; d++)
         for (int c = 0; c < NB201_OPS; c++)
             assert_float_equal(back.w[d][c], q.w[d][c], 0.005);

@@ -571,6 +571,21 @@ static void relay(void *ud, const struct eval_result *r)
     *(struct eval_result *)ud = *r;
 }
 
+/* What the loop would do: the oldest job's result arrives, later. */
+static void deferred_complete_oldest(struct deferred *d)
+{
+    struct eval_job job = d->jobs[0];
+    eval_done_fn done = d->done[0];
+    void *ud = d->ud[0];
+    memmove(d->jobs, d->jobs + 1, sizeof d->jobs[0] * (size_t)(d->n - 1));
+    memmove(d->done, d->done + 1, sizeof d->done[0] * (size_t)(d->n - 1));
+    memmove(d->ud, d->ud + 1, sizeof d->ud[0] * (size_t)(d->n - 1));
+    d->n--;
+    struct eval_result res;
+    evaluator_submit(d->inner, &job, relay, &res);
+    done(ud, &res);
+}
+
 static void asynchronous_evaluations_complete_the_search(void **state)
 {
     (void)state;
@@ -591,16 +606,7 @@ static void asynchronous_evaluations_complete_the_search(void **state)
     while (!search_done(s)) {
         assert_true(d.n > 0);            /* waiting on us, not stuck */
         assert_true(st->in_flight <= 3); /* never more than the capacity */
-        struct eval_job job = d.jobs[0];
-        eval_done_fn done = d.done[0];
-        void *ud = d.ud[0];
-        memmove(d.jobs, d.jobs + 1, sizeof d.jobs[0] * (size_t)(d.n - 1));
-        memmove(d.done, d.done + 1, sizeof d.done[0] * (size_t)(d.n - 1));
-        memmove(d.ud, d.ud + 1, sizeof d.ud[0] * (size_t)(d.n - 1));
-        d.n--;
-        struct eval_result res;
-        evaluator_submit(d.inner, &job, relay, &res);
-        done(ud, &res); /* the "loop" delivers it later */
+        deferred_complete_oldest(&d); /* the "loop" delivers it later */
         rounds++;
     }
     assert_int_equal(rounds, 12);
@@ -642,16 +648,7 @@ static void pipelining_overlaps_proposals_and_evaluations(void **state)
             if (st->cands[i].status == CAND_EVALUATING && st->cands[i].iter < oldest_iter)
                 oldest_iter = st->cands[i].iter;
         assert_true(st->iter - oldest_iter <= 1); /* never two iterations ahead */
-        struct eval_job job = d.jobs[0];
-        eval_done_fn done = d.done[0];
-        void *ud = d.ud[0];
-        memmove(d.jobs, d.jobs + 1, sizeof d.jobs[0] * (size_t)(d.n - 1));
-        memmove(d.done, d.done + 1, sizeof d.done[0] * (size_t)(d.n - 1));
-        memmove(d.ud, d.ud + 1, sizeof d.ud[0] * (size_t)(d.n - 1));
-        d.n--;
-        struct eval_result res;
-        evaluator_submit(d.inner, &job, relay, &res);
-        done(ud, &res);
+        deferred_complete_oldest(&d);
     }
     assert_true(overlapped);
     assert_int_equal(st->started, 23);
