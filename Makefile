@@ -26,12 +26,13 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 ENGINE_SRC := $(wildcard engine/*/*.c)
+SESS_SRC   := $(wildcard sessions/*.c)
 APP_SRC    := $(wildcard tui/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard tests/bench/*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 
-ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o) $(SESS_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ    := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)

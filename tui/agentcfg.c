@@ -50,6 +50,23 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
     return n;
 }
 
+void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const char *generator,
+                            const char *llm_url)
+{
+    int nav_llm = navigator && strncmp(navigator, "llm:", 4) == 0;
+    int gen_llm = generator && strncmp(generator, "llm:", 4) == 0;
+    if (!c->navigator)
+        c->navigator = nav_llm ? "llm" : "offline";
+    if (!c->generator)
+        c->generator = gen_llm ? "llm" : "offline";
+    if (!c->url && !c->preset && llm_url && llm_url[0])
+        c->url = llm_url;
+    if (!c->model && !c->nav_model && nav_llm)
+        c->nav_model = navigator + 4;
+    if (!c->model && !c->gen_model && gen_llm)
+        c->gen_model = generator + 4;
+}
+
 /* Presets: where each server listens by default. */
 static const struct {
     const char *kind, *url;
@@ -76,12 +93,13 @@ static int role_uses_llm(const char *kind, int have_url, const char *flag, int *
     return 0;
 }
 
-struct proposer *agent_cfg_proposer(const struct agent_cfg *c, const char *algo,
+struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     const struct space *s, uint64_t seed,
                                     const struct algo_opts *ao, uv_loop_t *loop,
                                     struct llm_client **client, struct err *e)
 {
     *client = NULL;
+    c->used_url[0] = '\0';
     struct proposer *p = proposer_open(algo, s, seed, ao, e);
     if (!p || strcmp(algo, "collm") != 0)
         return p;
@@ -132,6 +150,7 @@ struct proposer *agent_cfg_proposer(const struct agent_cfg *c, const char *algo,
         proposer_close(p);
         return err_usage(e, "--algo collm", "%s", missing), NULL;
     }
+    llm_redact_url(url, c->used_url, sizeof c->used_url);
     struct llm_params lp;
     llm_params_default(&lp);
     lp.base_url = url;

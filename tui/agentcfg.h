@@ -16,15 +16,20 @@ struct agent_cfg {
     const char *prompts;
     double temperature, timeout;
     int max_tokens, retries, stream, json_mode;
+    char used_url[1024]; /* set by agent_cfg_proposer: the endpoint, redacted, or "" */
 };
 
 void agent_cfg_default(struct agent_cfg *c);
+/* For a recorded session: the agents it used, unless the command line
+ * says otherwise (the API key still comes from the environment only). */
+void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const char *generator,
+                            const char *llm_url);
 /* Appends this module's options to `o` (which has room for `max` more). */
 int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max);
 /* The proposer for `algo`: the collm proposer with the configured agents,
  * or a baseline. *client is set when an LLM is used (free it after the
  * search, on the same loop). */
-struct proposer *agent_cfg_proposer(const struct agent_cfg *c, const char *algo,
+struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     const struct space *s, uint64_t seed,
                                     const struct algo_opts *ao, uv_loop_t *loop,
                                     struct llm_client **client, struct err *e);

@@ -1,4 +1,3 @@
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,8 +11,10 @@
 #include "../engine/spaces/space.h"
 #include "agentcfg.h"
 #include "cmds.h"
-#include "headless.h"
+#include "../engine/core/datadir.h"
+#include "../sessions/journal.h"
 #include "opts.h"
+#include "runner.h"
 
 static const char usage[] =
     "usage: collm search [--space SPACE] [--algo ALGO] [--budget N] [--seed N] [OPTIONS]\n"
@@ -33,47 +34,24 @@ static const char usage[] =
     "  collm search --headless --algo collm --llm ollama:qwen3:30b-a3b\n"
     "  collm search --headless --algo local --constraint 'flops<=100' --json | jq .";
 
-/* The loop's side of a headless search: stop when it ends, when it pauses
- * (an LLM that keeps failing: headless has nobody to ask) or on Ctrl-C. */
-struct run {
-    uv_loop_t *loop;
-    struct search *s;
-    uv_signal_t sigint, sigterm;
-    int paused, interrupted;
-    char why[256];
-};
-
-static void watch(void *ud, const struct event *ev, const struct state *st)
+static int begin(void *ud, struct search *s)
 {
-    struct run *r = ud;
-    (void)st;
-    if (ev->type == EV_SESSION_ENDED)
-        uv_stop(r->loop);
-    if (ev->type == EV_PAUSED) {
-        r->paused = 1;
-        snprintf(r->why, sizeof r->why, "%s", ev->detail ? ev->detail : "");
-        uv_stop(r->loop);
-    }
-}
-
-static void on_signal(uv_signal_t *h, int sig)
-{
-    struct run *r = h->data;
-    r->interrupted = 1;
-    search_stop(r->s, END_USER, sig == SIGINT ? "interrupted (Ctrl-C)" : "terminated");
+    (void)ud;
+    return search_start(s);
 }
 
 int cmd_search(int argc, char **argv)
 {
     const char *space_spec = "nb201:cifar10", *algo = "rea", *cons_text = NULL, *datadir = NULL;
-    int budget = 100, headless = 0, json = 0, timestamps = 0, quiet = 0, has_target = 0,
-        strategies = 0;
+    int budget = 100, has_target = 0;
     uint64_t seed = 1;
     double target = 0;
     struct algo_opts ao;
     algo_opts_default(&ao);
     struct agent_cfg ac;
     agent_cfg_default(&ac);
+    struct run_cfg rc_;
+    run_cfg_default(&rc_);
     struct opt opts[48] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10; "
                                                  "see collm spaces)", NULL},
@@ -91,20 +69,13 @@ int cmd_search(int argc, char **argv)
          NULL},
         {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the space's "
                                               "prior knowledge, 0 to 1 (default 1)", NULL},
-        {"headless", OPT_FLAG, &headless, NULL, "print progress lines instead of the TUI", NULL},
-        {"json", OPT_FLAG, &json, NULL, "print the events as JSON Lines (implies --headless)",
-         NULL},
-        {"timestamps", OPT_FLAG, &timestamps, NULL, "add the time offset \"t\" to JSON events",
-         NULL},
-        {"quiet", OPT_FLAG, &quiet, NULL, "print only the final summary", NULL},
-        {"strategies", OPT_FLAG, &strategies, NULL, "print each strategy the Navigator writes",
-         NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
                                            "or the installed data/)", NULL},
     };
     int n = 0;
     while (opts[n].name)
         n++;
+    n += run_cfg_opts(&rc_, opts + n, 47 - n);
     agent_cfg_opts(&ac, opts + n, 47 - n);
     char *pos[1];
     int npos;
@@ -118,7 +89,7 @@ int cmd_search(int argc, char **argv)
         return cmd_usage("search", "--batch", "must be at least 1");
     if (ao.prior < 0 || ao.prior > 1)
         return cmd_usage("search", "--prior", "must be between 0 and 1");
-    if (!headless && !json && isatty(STDOUT_FILENO))
+    if (!rc_.headless && !rc_.json && isatty(STDOUT_FILENO))
         fprintf(stderr, "collm: the terminal UI is not built yet; running headless\n");
 
     uv_loop_t loop;
@@ -130,6 +101,7 @@ int cmd_search(int argc, char **argv)
     struct proposer *p = NULL;
     struct evaluator *ev = NULL;
     struct search *s = NULL;
+    struct journal *j = NULL;
     int code = EXIT_OK;
     if (!sp || constraint_parse(&cfg.cons, cons_text, sp->metrics, sp->nmetrics, &e) < 0 ||
         !(p = agent_cfg_proposer(&ac, algo, sp, seed, &ao, &loop, &client, &e)) ||
@@ -138,45 +110,25 @@ int cmd_search(int argc, char **argv)
         goto out;
     }
 
-    struct headless h;
-    headless_init(&h, stdout, json, timestamps, quiet);
-    h.strategies = strategies;
-    search_listen(s, headless_on_event, &h);
-    struct run r = {.loop = &loop, .s = s};
-    search_listen(s, watch, &r);
-    uv_signal_init(&loop, &r.sigint);
-    uv_signal_init(&loop, &r.sigterm);
-    r.sigint.data = r.sigterm.data = &r;
-    uv_signal_start(&r.sigint, on_signal, SIGINT);
-    uv_signal_start(&r.sigterm, on_signal, SIGTERM);
-
-    search_start(s);
-    if (!search_done(s))
-        uv_run(&loop, UV_RUN_DEFAULT);
-    if (!search_done(s) && r.paused) /* nobody to ask: end with the reason */
-        search_stop(s, END_ERROR, r.why);
-    uv_close((uv_handle_t *)&r.sigint, NULL);
-    uv_close((uv_handle_t *)&r.sigterm, NULL);
-
-    const struct state *st = search_state(s);
-    if (!json)
-        headless_summary(&h, st);
-    if (search_error(s)[0]) {
-        fprintf(stderr, "collm search: %s\n", search_error(s));
-        code = EXIT_FAIL;
-    } else if (!search_done(s)) {
-        fprintf(stderr, "collm search: the search stopped before it ended\n");
-        code = EXIT_FAIL;
-    } else if (st->end == END_ERROR) {
-        fprintf(stderr, "collm search: stopped: %s\n", st->end_detail);
-        code = EXIT_FAIL;
-    } else if (st->end == END_USER) {
-        code = 130;
-    } else if (st->finished == 0) {
-        fprintf(stderr, "collm search: no architecture was evaluated: %s\n", st->end_detail);
-        code = EXIT_FAIL;
+    if (!rc_.no_session) {
+        char path[4096];
+        if (!rc_.session && session_default_path(sp->id, algo, path, sizeof path, &e) < 0) {
+            code = cmd_fail("search", &e);
+            goto out;
+        }
+        struct journal_header h;
+        run_header(&h, "search", client ? (ac.prompts ? ac.prompts : promptdir_default()) : "",
+                   ac.used_url);
+        if (!(j = journal_create(rc_.session ? rc_.session : path, &h, &e))) {
+            code = cmd_fail("search", &e);
+            goto out;
+        }
+        journal_set_fsync(j, rc_.fsync);
     }
+    code = run_search(s, &loop, &rc_, j, begin, NULL);
 out:
+    if (journal_close(j, &e) < 0 && code == EXIT_OK)
+        code = cmd_fail("search", &e);
     search_free(s);
     proposer_close(p); /* cancels what its agents still had in flight */
     llm_client_free(client);

@@ -30,8 +30,10 @@ struct nav_input {
     int budget_left;
 };
 
-/* ok: strategy is the text; !ok: error says why (the text, if any, is raw). */
-typedef void (*strategy_fn)(void *ud, int ok, const char *strategy, const char *error);
+/* ok: strategy is the text, and turn the user message an LLM answered with
+ * it (NULL offline); !ok: error says why. */
+typedef void (*strategy_fn)(void *ud, int ok, const char *strategy, const char *turn,
+                            const char *error);
 
 struct gen_input {
     const struct state *st;
@@ -54,6 +56,8 @@ struct navigator_ops {
                       void *ud);
     /* Optional: drop the call in flight; its callback never comes. */
     void (*cancel)(struct navigator *n);
+    /* Optional: take up the conversation recorded in a resumed session. */
+    int (*restore)(struct navigator *n, const struct state *st, struct err *e);
     void (*destroy)(struct navigator *n);
 };
 struct navigator {

@@ -184,14 +184,14 @@ static void nav_answered(void *self, const struct llm_result *r)
     struct nav *n = self;
     char why[1100];
     if (!r->ok) {
-        n->done(n->ud, 0, NULL, r->error);
+        n->done(n->ud, 0, NULL, NULL, r->error);
         return;
     }
     char *strategy = NULL;
     if (parse_strategy(r->text, r->finish, &strategy, why, sizeof why) == 0) {
         conv_push(n, "user", n->turn);
         conv_push(n, "assistant", strategy);
-        n->done(n->ud, 1, strategy, NULL);
+        n->done(n->ud, 1, strategy, n->turn, NULL);
         free(strategy);
         return;
     }
@@ -205,7 +205,7 @@ static void nav_answered(void *self, const struct llm_result *r)
             return;
         snprintf(why, sizeof why, "%s", err);
     }
-    n->done(n->ud, 0, NULL, why);
+    n->done(n->ud, 0, NULL, NULL, why);
 }
 
 static int nav_strategize(struct navigator *nv, const struct nav_input *in, strategy_fn done,
@@ -237,7 +237,7 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
         strbuf_free(&dims);
         if (!n->system) {
             char buf[800];
-            done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+            done(ud, 0, NULL, NULL, err_str(&e, buf, sizeof buf));
             return 0;
         }
     }
@@ -261,7 +261,7 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
     strbuf_free(&best);
     if (!n->turn) {
         char buf[800];
-        done(ud, 0, NULL, err_str(&e, buf, sizeof buf));
+        done(ud, 0, NULL, NULL, err_str(&e, buf, sizeof buf));
         return 0;
     }
     n->done = done;
@@ -269,7 +269,22 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
     n->format_tries = 0;
     char err[600];
     if (nav_send(n, NULL, NULL, err, sizeof err) < 0)
-        done(ud, 0, NULL, err);
+        done(ud, 0, NULL, NULL, err);
+    return 0;
+}
+
+/* The conversation of a resumed session: every strategy an LLM wrote, with
+ * the turn that asked for it. */
+static int nav_restore(struct navigator *nv, const struct state *st, struct err *e)
+{
+    struct nav *n = nv->impl;
+    for (int i = 0; i < st->strategies; i++) {
+        const struct strategy_rec *r = &st->strats[i];
+        if (!r->turn)
+            continue;
+        if (conv_push(n, "user", r->turn) < 0 || conv_push(n, "assistant", r->text) < 0)
+            return err_set(e, "navigator", "out of memory");
+    }
     return 0;
 }
 
@@ -294,7 +309,7 @@ static void nav_destroy(struct navigator *nv)
 }
 
 static const struct navigator_ops nav_ops = {.strategize = nav_strategize, .cancel = nav_cancel,
-                                             .destroy = nav_destroy};
+                                             .restore = nav_restore, .destroy = nav_destroy};
 
 struct navigator *llm_navigator_new(const struct space *s, struct llm_client *client,
                                     const struct llm_params *p, const char *prompts_dir,

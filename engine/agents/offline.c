@@ -219,9 +219,9 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
     write_patterns(in, &p, im->prior, &im->text);
     strategy_write_directions(&p, s, &im->text);
     if (im->text.failed)
-        done(ud, 0, NULL, "out of memory");
+        done(ud, 0, NULL, NULL, "out of memory");
     else
-        done(ud, 1, strbuf_str(&im->text), NULL);
+        done(ud, 1, strbuf_str(&im->text), NULL, NULL);
     return 0;
 }
 

@@ -114,6 +114,7 @@ void event_free(struct event *ev)
     if (ev->info)
         session_info_free(ev->info);
     free(ev->by);
+    free(ev->pstate);
     for (int i = 0; i < ev->ncand; i++)
         free(ev->cand[i].arch);
     free(ev->cand);
@@ -135,7 +136,7 @@ int event_copy(struct event *dst, const struct event *src)
 {
     *dst = *src;
     dst->info = NULL;
-    dst->by = dst->arch = dst->detail = NULL;
+    dst->by = dst->arch = dst->detail = dst->pstate = NULL;
     dst->text = dst->role = dst->model = dst->finish = NULL;
     dst->cand = NULL;
     dst->ncand = 0;
@@ -149,7 +150,7 @@ int event_copy(struct event *dst, const struct event *src)
     if (dup_into(&dst->by, src->by) | dup_into(&dst->arch, src->arch) |
         dup_into(&dst->detail, src->detail) | dup_into(&dst->text, src->text) |
         dup_into(&dst->role, src->role) | dup_into(&dst->model, src->model) |
-        dup_into(&dst->finish, src->finish))
+        dup_into(&dst->finish, src->finish) | dup_into(&dst->pstate, src->pstate))
         goto fail;
     if (src->nmsg) {
         dst->msgs = calloc((size_t)src->nmsg, sizeof *dst->msgs);
@@ -207,6 +208,11 @@ static cJSON *info_to_json(cJSON *o, const struct session_info *in)
     cJSON_AddNumberToObject(o, "seed", (double)in->seed);
     cJSON_AddNumberToObject(o, "budget", in->budget);
     cJSON_AddStringToObject(o, "constraint", in->constraint ? in->constraint : "");
+    cJSON *pa = cJSON_AddObjectToObject(o, "params");
+    cJSON_AddNumberToObject(pa, "batch", in->batch);
+    cJSON_AddNumberToObject(pa, "population", in->population);
+    cJSON_AddNumberToObject(pa, "tournament", in->tournament);
+    add_exact(pa, "prior", in->prior);
     cJSON *ag = cJSON_AddObjectToObject(o, "agents");
     cJSON_AddStringToObject(ag, "navigator", in->navigator ? in->navigator : "");
     cJSON_AddStringToObject(ag, "generator", in->generator ? in->generator : "");
@@ -266,6 +272,8 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
             cJSON_AddStringToObject(c, "arch", ev->cand[i].arch ? ev->cand[i].arch : "");
             cJSON_AddItemToArray(a, c);
         }
+        if (ev->pstate)
+            cJSON_AddStringToObject(o, "state", ev->pstate);
         break;
     }
     case EV_CANDIDATE_REJECTED:
@@ -303,6 +311,8 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
     case EV_STRATEGY_PROPOSED:
         cJSON_AddStringToObject(o, "by", ev->by ? ev->by : "");
         cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
+        if (ev->detail)
+            cJSON_AddStringToObject(o, "turn", ev->detail);
         break;
     case EV_LLM_REQUEST: {
         cJSON_AddNumberToObject(o, "req", ev->req);
@@ -345,6 +355,10 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
         cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
         break;
     case EV_PAUSED:
+        cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
+        break;
+    case EV_SESSION_RESUMED:
+        cJSON_AddNumberToObject(o, "budget", ev->budget);
         cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
         break;
     case EV_ITERATION_STARTED:
@@ -409,6 +423,14 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
     if (!(seed >= 0 && seed <= 9007199254740992.0) || seed != floor(seed))
         return err_set(e, "seed", "expected a whole number from 0 to 2^53");
     in->seed = (uint64_t)seed;
+    const cJSON *pa = cJSON_GetObjectItemCaseSensitive(o, "params");
+    if (cJSON_IsObject(pa) && (get_int(pa, "batch", &in->batch, e) ||
+                               get_int(pa, "population", &in->population, e) ||
+                               get_int(pa, "tournament", &in->tournament, e) ||
+                               get_num(pa, "prior", &in->prior, e))) {
+        err_wrap(e, "params");
+        return -1;
+    }
     const cJSON *ag = cJSON_GetObjectItemCaseSensitive(o, "agents");
     if (cJSON_IsObject(ag) && (get_str(ag, "navigator", &in->navigator, e) ||
                                get_str(ag, "generator", &in->generator, e))) {
@@ -518,6 +540,8 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
                 return -1;
             }
         }
+        if (cJSON_GetObjectItemCaseSensitive(o, "state") && get_str(o, "state", &ev->pstate, e))
+            return -1;
         return 0;
     }
     case EV_CANDIDATE_REJECTED:
@@ -549,6 +573,8 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
         ev->end = (enum end_reason)v;
         return 0;
     case EV_STRATEGY_PROPOSED:
+        if (cJSON_GetObjectItemCaseSensitive(o, "turn") && get_str(o, "turn", &ev->detail, e))
+            return -1;
         return get_str(o, "by", &ev->by, e) || get_str(o, "text", &ev->text, e) ? -1 : 0;
     case EV_LLM_REQUEST: {
         if (get_int(o, "req", &ev->req, e) || get_str(o, "role", &ev->role, e) ||
@@ -596,6 +622,9 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
                    ? -1 : 0;
     case EV_PAUSED:
         return get_str(o, "detail", &ev->detail, e) ? -1 : 0;
+    case EV_SESSION_RESUMED:
+        return get_int(o, "budget", &ev->budget, e) || get_str(o, "detail", &ev->detail, e) ? -1
+                                                                                             : 0;
     case EV_ITERATION_STARTED:
     case EV_RESUMED:
     case EV__COUNT:

@@ -30,7 +30,8 @@
     X(LLM_FAILED, "llm_failed")                                               \
     X(ANSWER_REJECTED, "answer_rejected")                                     \
     X(PAUSED, "paused")                                                       \
-    X(RESUMED, "resumed")
+    X(RESUMED, "resumed")                                                     \
+    X(SESSION_RESUMED, "session_resumed")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -87,6 +88,8 @@ struct session_info {
     char *constraint;     /* canonical text, "" for none */
     char *navigator;      /* agents, "" for the baselines: "offline-navigator", "llm:MODEL" */
     char *generator;
+    int batch, population, tournament; /* the algorithm's parameters (0: its default) */
+    double prior;
     int has_target;
     double target;
     int nmetrics;
@@ -116,15 +119,19 @@ struct event {
     struct session_info *info;   /* SESSION_STARTED */
     enum source source;          /* CANDIDATES_PROPOSED */
     char *by;                    /* CANDIDATES_PROPOSED: proposer name */
+    char *pstate;                /* CANDIDATES_PROPOSED: the proposer's state after it,
+                                  * opaque text, so a resumed search goes on exactly */
     int ncand;                   /* CANDIDATES_PROPOSED */
     struct ev_cand *cand;
     int id;                      /* candidate id: REJECTED, EVAL_*, BEST_IMPROVED */
     char *arch;                  /* REJECTED, EVAL_*, BEST_IMPROVED: canonical text */
     enum reject_reason reason;   /* REJECTED */
     char *detail;                /* REJECTED, EVAL_FAILED, SESSION_ENDED, LLM_RETRY,
-                                  * LLM_FAILED, ANSWER_REJECTED, PAUSED: words */
+                                  * LLM_FAILED, ANSWER_REJECTED, PAUSED: words;
+                                  * STRATEGY_PROPOSED: the user turn an LLM answered */
     double metrics[METRIC_MAX];  /* EVAL_FINISHED: all metrics; BEST_IMPROVED too */
-    int used, budget;            /* BUDGET_REACHED, SESSION_ENDED */
+    int used, budget;            /* BUDGET_REACHED, SESSION_ENDED; SESSION_RESUMED: the
+                                  * budget from now on */
     enum end_reason end;         /* SESSION_ENDED */
 
     /* The agents. `by` names the agent for STRATEGY_PROPOSED. */

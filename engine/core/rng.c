@@ -1,5 +1,7 @@
 #include "rng.h"
 
+#include <stdio.h>
+
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -57,4 +59,29 @@ double rng_double(struct rng *r)
 void rng_split(struct rng *r, struct rng *child)
 {
     rng_seed(child, rng_next(r));
+}
+
+void rng_save(const struct rng *r, char *buf)
+{
+    for (int i = 0; i < 4; i++)
+        snprintf(buf + 16 * i, 17, "%016llx", (unsigned long long)r->s[i]);
+}
+
+int rng_load(struct rng *r, const char *text)
+{
+    struct rng t;
+    for (int i = 0; i < 4; i++) {
+        t.s[i] = 0;
+        for (int j = 0; j < 16; j++) {
+            char c = text[16 * i + j];
+            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (v < 0)
+                return -1;
+            t.s[i] = t.s[i] << 4 | (uint64_t)v;
+        }
+    }
+    if (text[64] != '\0' && text[64] != ' ')
+        return -1;
+    *r = t;
+    return 0;
 }

@@ -15,6 +15,10 @@ uint64_t rng_next(struct rng *r);
 uint32_t rng_below(struct rng *r, uint32_t n);
 /* Uniform double in [0, 1). */
 double rng_double(struct rng *r);
+/* The state as 64 hex digits (buf >= 65 bytes), and back: a resumed
+ * search continues the very same sequence. rng_load returns -1 on bad text. */
+void rng_save(const struct rng *r, char *buf);
+int rng_load(struct rng *r, const char *text);
 /* Derives an independent stream, e.g. one per proposer. */
 void rng_split(struct rng *r, struct rng *child);
 

@@ -45,8 +45,13 @@ void state_free(struct state *s)
         free(s->cands[i].by);
     }
     free(s->cands);
-    free(s->strategy);
-    free(s->strategy_by);
+    for (int i = 0; i < s->strategies; i++) {
+        free(s->strats[i].by);
+        free(s->strats[i].text);
+        free(s->strats[i].turn);
+    }
+    free(s->strats);
+    free(s->proposer_state);
     archset_free(&s->visited);
     archset_free(&s->seen);
     pareto_free(&s->front);
@@ -171,6 +176,19 @@ static int on_proposed(struct state *s, const struct event *ev, struct err *e)
         }
         s->cands[s->ncands++] = c;
     }
+    if (ev->pstate) {
+        char *ps = strdup(ev->pstate);
+        if (!ps) {
+            for (int j = first; j < s->ncands; j++) {
+                free(s->cands[j].text);
+                free(s->cands[j].by);
+            }
+            s->ncands = first;
+            return err_set(e, "candidates_proposed", "out of memory");
+        }
+        free(s->proposer_state);
+        s->proposer_state = ps;
+    }
     s->batch_first = first;
     s->nbatch = ev->ncand;
     s->proposed += ev->ncand;
@@ -203,7 +221,8 @@ static int on_eval_started(struct state *s, const struct event *ev, struct err *
     struct arch a;
     if (decode(s, ev->arch, &a, e) < 0)
         return -1;
-    if (archset_has(&s->visited, &a))
+    int v = archset_get(&s->visited, &a, -4);
+    if (v != -4 && v != VISIT_ABANDONED) /* abandoned: its evaluation is redone */
         return err_set(e, "eval_started", "candidate %d was already evaluated", ev->id);
     if (archset_put(&s->visited, &a, VISIT_RUNNING) < 0 || archset_add(&s->seen, &a) < 0)
         return err_set(e, "eval_started", "out of memory");
@@ -279,6 +298,65 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
     return 0;
 }
 
+const struct strategy_rec *state_strategy(const struct state *s)
+{
+    return s->strategies ? &s->strats[s->strategies - 1] : NULL;
+}
+
+static int on_strategy(struct state *s, const struct event *ev, struct err *e)
+{
+    if (s->strategies == s->capstrats) {
+        int cap = s->capstrats ? s->capstrats * 2 : 16;
+        struct strategy_rec *n = realloc(s->strats, (size_t)cap * sizeof *n);
+        if (!n)
+            return err_set(e, "strategy_proposed", "out of memory");
+        s->strats = n;
+        s->capstrats = cap;
+    }
+    struct strategy_rec r = {.iter = ev->iter, .by = strdup(ev->by ? ev->by : ""),
+                             .text = strdup(ev->text ? ev->text : ""),
+                             .turn = ev->detail ? strdup(ev->detail) : NULL};
+    if (!r.by || !r.text || (ev->detail && !r.turn)) {
+        free(r.by);
+        free(r.text);
+        free(r.turn);
+        return err_set(e, "strategy_proposed", "out of memory");
+    }
+    s->strats[s->strategies++] = r;
+    return 0;
+}
+
+/* The process that ran the search died or stopped; a new one goes on.
+ * Evaluations that were running are redone: they give their budget back. */
+static int on_resumed(struct state *s, const struct event *ev, struct err *e)
+{
+    if (!s->info.nmetrics)
+        return err_set(e, "session_resumed", "no session_started event came before it");
+    if (ev->budget < s->info.budget)
+        return err_set(e, "session_resumed", "the budget can grow, not shrink (%d < %d)",
+                       ev->budget, s->info.budget);
+    for (int i = 0; i < s->ncands; i++) {
+        struct cand *c = &s->cands[i];
+        if (c->status != CAND_EVALUATING)
+            continue;
+        struct arch a;
+        if (decode(s, c->text, &a, e) < 0)
+            return -1;
+        archset_put(&s->visited, &a, VISIT_ABANDONED); /* a known key: cannot fail */
+        c->status = CAND_QUEUED;
+        s->started--;
+    }
+    s->in_flight = 0;
+    s->llm_in_flight = 0;
+    s->info.budget = ev->budget;
+    s->ended = 0;
+    s->paused = 0;
+    s->pause_reason[0] = '\0';
+    s->end_detail[0] = '\0';
+    s->resumes++;
+    return 0;
+}
+
 static int on_eval_failed(struct state *s, const struct event *ev, struct err *e)
 {
     struct arch a;
@@ -310,20 +388,9 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     case EV_EVAL_FAILED:
         rc = on_eval_failed(s, ev, e);
         break;
-    case EV_STRATEGY_PROPOSED: {
-        char *t = strdup(ev->text ? ev->text : ""), *b = strdup(ev->by ? ev->by : "");
-        if (!t || !b) {
-            free(t);
-            free(b);
-            return err_set(e, "strategy_proposed", "out of memory");
-        }
-        free(s->strategy);
-        free(s->strategy_by);
-        s->strategy = t;
-        s->strategy_by = b;
-        s->strategies++;
+    case EV_STRATEGY_PROPOSED:
+        rc = on_strategy(s, ev, e);
         break;
-    }
     case EV_LLM_REQUEST:
         s->llm_requests++;
         s->llm_in_flight++;
@@ -354,6 +421,9 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     case EV_RESUMED:
         s->paused = 0;
         s->pause_reason[0] = '\0';
+        break;
+    case EV_SESSION_RESUMED:
+        rc = on_resumed(s, ev, e);
         break;
     case EV_SESSION_ENDED:
         s->ended = 1;

@@ -28,7 +28,16 @@ struct record {
     double m[METRIC_MAX];
 };
 
-enum { VISIT_RUNNING = -1, VISIT_FAILED = -2 };
+/* visited values other than a record index: being evaluated; failed; was
+ * being evaluated when the process died (evaluated again on resume) */
+enum { VISIT_RUNNING = -1, VISIT_FAILED = -2, VISIT_ABANDONED = -3 };
+
+struct strategy_rec {
+    int iter;
+    char *by;   /* "offline-navigator", "llm:MODEL" */
+    char *text;
+    char *turn; /* the user message an LLM Navigator answered, or NULL */
+};
 
 /* Every candidate ever proposed, with its fate; ids run 1, 2, 3 ... */
 enum cand_status { CAND_QUEUED, CAND_REJECTED, CAND_EVALUATING, CAND_DONE, CAND_FAILED };
@@ -62,6 +71,8 @@ struct state {
     int ncands, capcands;
     int batch_first, nbatch; /* the latest proposal: cands[batch_first ...] */
     int proposer_batches;    /* CANDIDATES_PROPOSED events so far */
+    char *proposer_state;    /* from the latest CANDIDATES_PROPOSED, or NULL */
+    int resumes;             /* SESSION_RESUMED events so far */
     int proposed;
 
     int rejected[REJ__COUNT];
@@ -71,10 +82,9 @@ struct state {
     struct pareto front; /* (-objective, cost): cost = front_cost metric */
     int front_cost;
 
-    /* the agents */
-    char *strategy;      /* the latest strategy text, NULL before the first */
-    char *strategy_by;
-    int strategies;
+    /* the agents: every strategy, in order */
+    struct strategy_rec *strats;
+    int strategies, capstrats;
     int llm_requests, llm_answers, llm_failures, llm_retries, llm_rejected_answers;
     int llm_in_flight;
     long tokens_in, tokens_out;
@@ -99,6 +109,8 @@ int state_apply(struct state *s, const struct event *ev, struct err *e);
 
 const struct record *state_best(const struct state *s);
 const struct cand *state_cand(const struct state *s, int id); /* NULL if unknown */
+/* The latest strategy, or NULL before the first. */
+const struct strategy_rec *state_strategy(const struct state *s);
 int state_budget_left(const struct state *s);
 int state_has_visited(const struct state *s, const struct arch *a);
 int state_has_seen(const struct state *s, const struct arch *a);

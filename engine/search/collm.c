@@ -165,7 +165,8 @@ static void on_candidates(void *ud, int ok, struct cand_list *cands, const char 
     finish(p);
 }
 
-static void on_strategy(void *ud, int ok, const char *strategy, const char *error)
+static void on_strategy(void *ud, int ok, const char *strategy, const char *turn,
+                        const char *error)
 {
     struct proposer *p = ud;
     struct impl *im = p->impl;
@@ -180,7 +181,7 @@ static void on_strategy(void *ud, int ok, const char *strategy, const char *erro
     free(im->strategy);
     im->strategy = strdup(strategy);
     struct event ev = {.type = EV_STRATEGY_PROPOSED, .by = im->nav->name,
-                       .text = (char *)strategy};
+                       .text = (char *)strategy, .detail = (char *)turn};
     search_emit(p->owner, &ev);
     ask_generator(p);
 }
@@ -222,6 +223,31 @@ static void cancel(struct proposer *p)
         im->gen->ops->cancel(im->gen);
 }
 
+/* "NAVRNG GENRNG SINCE" */
+static char *save(struct proposer *p)
+{
+    struct impl *im = p->impl;
+    char nav[65], gen[65];
+    rng_save(&im->nav->rng, nav);
+    rng_save(&im->gen->rng, gen);
+    char *out = malloc(160);
+    if (out)
+        snprintf(out, 160, "%s %s %d", nav, gen, im->since);
+    return out;
+}
+
+static int restore(struct proposer *p, const char *saved, const struct state *st, struct err *e)
+{
+    struct impl *im = p->impl;
+    if (!saved || strlen(saved) < 131 || rng_load(&im->nav->rng, saved) < 0 ||
+        rng_load(&im->gen->rng, saved + 65) < 0)
+        return err_set(e, "collm", "the recorded agent state is damaged");
+    im->since = atoi(saved + 130);
+    if (im->nav->ops->restore)
+        return im->nav->ops->restore(im->nav, st, e);
+    return 0;
+}
+
 static void destroy(struct proposer *p)
 {
     struct impl *im = p->impl;
@@ -232,8 +258,8 @@ static void destroy(struct proposer *p)
     free(im);
 }
 
-static const struct proposer_ops ops = {.propose = propose, .cancel = cancel,
-                                        .destroy = destroy};
+static const struct proposer_ops ops = {.propose = propose, .cancel = cancel, .save = save,
+                                        .restore = restore, .destroy = destroy};
 
 /* Takes over nav and gen. */
 struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,

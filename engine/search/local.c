@@ -3,7 +3,9 @@
  * neighbour, move to the best neighbour if it beats the current point, and
  * restart from a fresh random point at a local optimum. Neighbours already
  * evaluated are known for free. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "proposer.h"
 
@@ -64,12 +66,43 @@ static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_
     }
 }
 
+/* "have_cur starting value ARCH" */
+static char *save(struct proposer *p)
+{
+    struct impl *im = p->impl;
+    char a[1024] = "-";
+    if (im->have_cur || im->starting)
+        space_encode(p->space, &im->cur, a, sizeof a);
+    size_t n = strlen(a) + 64;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%d %d %.17g %s", im->have_cur, im->starting, im->cur_val, a);
+    return out;
+}
+
+static int restore(struct proposer *p, const char *saved, const struct state *st, struct err *e)
+{
+    (void)st;
+    struct impl *im = p->impl;
+    int have, starting, used = 0;
+    double v;
+    if (!saved || sscanf(saved, "%d %d %lf %n", &have, &starting, &v, &used) < 3 || !used)
+        return err_set(e, "local", "the recorded search state is damaged");
+    im->have_cur = have;
+    im->starting = starting;
+    im->cur_val = v;
+    if ((have || starting) && space_decode(p->space, saved + used, &im->cur, e) < 0)
+        return -1;
+    return 0;
+}
+
 static void destroy(struct proposer *p)
 {
     free(p->impl);
 }
 
-static const struct proposer_ops ops = {.propose = propose, .destroy = destroy};
+static const struct proposer_ops ops = {.propose = propose, .save = save, .restore = restore,
+                                        .destroy = destroy};
 
 struct proposer *local_open(struct proposer *p, struct err *e)
 {

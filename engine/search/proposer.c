@@ -1,5 +1,6 @@
 #include "proposer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +167,31 @@ struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t
     }
     err_usage(e, "--algo", "unknown algorithm '%s'; known: %s", algo, list);
     return NULL;
+}
+
+/* "RNGHEX" or "RNGHEX OWN-STATE" */
+char *proposer_save(struct proposer *p)
+{
+    char rng[65];
+    rng_save(&p->rng, rng);
+    char *own = p->ops->save ? p->ops->save(p) : NULL;
+    size_t n = 66 + (own ? strlen(own) : 0);
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%s%s", rng, own ? " " : "", own ? own : "");
+    free(own);
+    return out;
+}
+
+int proposer_restore(struct proposer *p, const char *saved, const struct state *st,
+                     struct err *e)
+{
+    if (!saved || rng_load(&p->rng, saved) < 0)
+        return err_set(e, "state", "the recorded proposer state is damaged");
+    const char *own = saved[64] == ' ' ? saved + 65 : NULL;
+    if (p->ops->restore)
+        return p->ops->restore(p, own, st, e);
+    return 0;
 }
 
 void proposer_close(struct proposer *p)

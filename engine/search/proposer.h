@@ -63,6 +63,11 @@ struct proposer_ops {
     /* Optional: drop a proposal still in the making (the search is
      * stopping); search_deliver() must not follow. */
     void (*cancel)(struct proposer *p);
+    /* Optional: what the proposer knows beyond its rng and the search state,
+     * as text (malloc'd), and taking it up again in a resumed search. */
+    char *(*save)(struct proposer *p);
+    int (*restore)(struct proposer *p, const char *saved, const struct state *st,
+                   struct err *e);
     void (*destroy)(struct proposer *p);
 };
 
@@ -102,6 +107,12 @@ void algo_opts_default(struct algo_opts *o);
 struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t seed,
                                const struct algo_opts *o, struct err *e);
 void proposer_close(struct proposer *p);
+/* The whole proposer state as one line of text (malloc'd): recorded with
+ * each proposal so that a resumed search proposes exactly what an
+ * uninterrupted one would have. */
+char *proposer_save(struct proposer *p);
+int proposer_restore(struct proposer *p, const char *saved, const struct state *st,
+                     struct err *e);
 
 /* The baselines, for the catalogue. */
 struct proposer *random_open(struct proposer *p, struct err *e);

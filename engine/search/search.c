@@ -37,7 +37,7 @@ struct search {
     struct eval_result *done; /* finished, waiting to be turned into events */
     int ndone, capdone;
 
-    int pumping, awaiting_proposal, stopping, idle_iters, started;
+    int pumping, emitting, awaiting_proposal, stopping, idle_iters, started;
     enum end_reason stop_reason;
     char stop_detail[256];
     char error[512];
@@ -71,8 +71,10 @@ static void emit(struct search *s, struct event *ev)
         s->stopping = 1;
         s->stop_reason = END_ERROR;
     }
+    s->emitting++;
     for (int i = 0; i < s->nlisteners; i++)
         s->listeners[i].fn(s->listeners[i].ud, ev, &s->st);
+    s->emitting--;
 }
 
 struct search *search_new(const struct search_config *cfg, const struct space *sp,
@@ -236,9 +238,12 @@ static void accept_batch(struct search *s, struct cand_list *batch)
         cands[i] = (struct ev_cand){.id = first + i, .arch = texts[i] ? texts[i] : ""};
     }
     s->next_id += batch->n;
+    char *pstate = proposer_save(s->prop);
     struct event ev = {.type = EV_CANDIDATES_PROPOSED, .source = s->prop->source,
-                       .by = (char *)s->prop->name, .ncand = batch->n, .cand = cands};
+                       .by = (char *)s->prop->name, .ncand = batch->n, .cand = cands,
+                       .pstate = pstate};
     emit(s, &ev);
+    free(pstate);
     screen(s, batch, texts, first);
     for (int i = 0; i < batch->n; i++)
         free(texts[i]);
@@ -451,7 +456,63 @@ void search_stop(struct search *s, enum end_reason why, const char *detail)
         s->prop->ops->cancel(s->prop);
         s->awaiting_proposal = 0;
     }
+    /* from a listener (a journal that cannot write) the pump that is
+     * running, or the one that follows the emit, takes it from here */
+    if (!s->emitting)
+        pump(s);
+}
+
+int search_continue(struct search *s, const struct event *evs, int n, int budget,
+                    struct err *e)
+{
+    if (s->started)
+        return err_set(e, "resume", "the search has already started");
+    if (n < 1 || evs[0].type != EV_SESSION_STARTED)
+        return err_set(e, "resume", "the session has no session_started event");
+    for (int i = 0; i < n; i++)
+        if (state_apply(&s->st, &evs[i], e) < 0) {
+            char where[64];
+            snprintf(where, sizeof where, "event %llu", (unsigned long long)evs[i].seq);
+            err_wrap(e, where);
+            return -1;
+        }
+    if (strcmp(s->st.info.space, s->space->id) != 0)
+        return err_set(e, "resume", "the session searched %s, not %s", s->st.info.space,
+                       s->space->id);
+    if (budget < s->st.info.budget)
+        return err_usage(e, "--budget", "the session's budget is %d; it can grow, not shrink",
+                         s->st.info.budget);
+    if (s->st.proposer_state && proposer_restore(s->prop, s->st.proposer_state, &s->st, e) < 0)
+        return -1;
+    /* time goes on from the last recorded offset */
+    clock_gettime(CLOCK_MONOTONIC, &s->t0);
+    double last = evs[n - 1].t;
+    s->t0.tv_sec -= (time_t)last;
+    s->t0.tv_nsec -= (long)((last - (double)(time_t)last) * 1e9);
+    if (s->t0.tv_nsec < 0) {
+        s->t0.tv_nsec += 1000000000L;
+        s->t0.tv_sec--;
+    }
+    s->seq = s->st.last_seq;
+    s->next_id = s->st.ncands + 1;
+    s->cfg.budget = budget;
+    s->started = 1;
+    struct event ev = {.type = EV_SESSION_RESUMED, .budget = budget,
+                       .detail = s->st.ended ? "extended" : "continued"};
+    emit(s, &ev);
+    /* what was accepted but never finished is evaluated, in its order */
+    for (int i = 0; i < s->st.ncands; i++) {
+        const struct cand *c = &s->st.cands[i];
+        struct pending p = {.id = c->id};
+        if (c->status != CAND_QUEUED || space_decode(s->space, c->text, &p.arch, NULL) < 0 ||
+            space_cost(s->space, &p.arch, p.m, NULL) < 0 ||
+            archset_get(&s->st.visited, &p.arch, -4) >= 0)
+            continue;
+        if (enqueue(s, &p) < 0)
+            return err_set(e, "resume", "out of memory");
+    }
     pump(s);
+    return s->error[0] ? -1 : 0;
 }
 
 int search_start(struct search *s)
@@ -471,6 +532,10 @@ int search_start(struct search *s)
     info.constraint = cons;
     info.navigator = s->prop->navigator;
     info.generator = s->prop->generator;
+    info.batch = s->prop->opts.batch;
+    info.population = s->prop->opts.population;
+    info.tournament = s->prop->opts.tournament;
+    info.prior = s->prop->opts.prior;
     memcpy(info.metrics, s->space->metrics, sizeof(struct metric_def) * (size_t)info.nmetrics);
     struct event ev = {.type = EV_SESSION_STARTED, .info = &info};
     emit(s, &ev);

@@ -49,6 +49,14 @@ void search_resume(struct search *s);
 /* Ends the search as soon as nothing is in flight (user request). */
 void search_stop(struct search *s, enum end_reason why, const char *detail);
 
+/* Instead of search_start(): takes up a recorded session. Its events are
+ * applied to the state (listeners do not see them: they are the past), the
+ * proposer takes up its recorded state, SESSION_RESUMED is emitted with the
+ * budget from now on (>= the recorded one), evaluations that were running
+ * or queued are done (again), and the search goes on. */
+int search_continue(struct search *s, const struct event *evs, int n, int budget,
+                    struct err *e);
+
 int search_done(const struct search *s);
 const struct state *search_state(const struct search *s);
 /* Non-empty when the search ended because something failed. */

@@ -1,10 +1,11 @@
 # Helpers for integration tests: each check prints one TAP line.
 # Use: . tests/integration/lib.sh; then run/expect_* ...; finish
 : "${COLLM:=build/collm}"
+export XDG_DATA_HOME="${TMPDIR:-/tmp}/collm-test-xdg-$$"
 n=0
 failed=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$XDG_DATA_HOME"' EXIT
 
 # run ARGS...: runs collm, keeps stdout, stderr and the exit code
 run() {

@@ -1,0 +1,205 @@
+#include "export.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* CSV fields: quoted when they hold a comma, a quote or a newline */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int export_csv(FILE *f, const struct state *st)
+{
+    fputs("order,iter,id,source,by,arch", f);
+    for (int i = 0; i < st->info.nmetrics; i++) {
+        const struct metric_def *m = &st->info.metrics[i];
+        fprintf(f, ",%s%s%s%s", m->name, m->unit && m->unit[0] ? "_" : "",
+                m->unit && strcmp(m->unit, "%") ? m->unit : "", m->unit && !strcmp(m->unit, "%")
+                                                                     ? "pct" : "");
+    }
+    fputc('\n', f);
+    for (size_t r = 0; r < st->nrec; r++) {
+        const struct record *x = &st->rec[r];
+        fprintf(f, "%d,%d,%d,%s,", x->order, x->iter, x->id, source_name(x->source));
+        csv_field(f, x->by ? x->by : "");
+        fputc(',', f);
+        csv_field(f, x->text);
+        for (int i = 0; i < st->info.nmetrics; i++)
+            fprintf(f, ",%.17g", x->m[i]);
+        fputc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+/* indices of the front's records, sorted by cost */
+static int front(const struct state *st, int *idx)
+{
+    int n = (int)st->front.n;
+    for (int i = 0; i < n; i++)
+        idx[i] = st->front.ids[i];
+    int c = st->front_cost;
+    for (int i = 1; i < n; i++) /* insertion sort: fronts are small */
+        for (int j = i; j > 0 && st->rec[idx[j]].m[c] < st->rec[idx[j - 1]].m[c]; j--) {
+            int t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    return n;
+}
+
+int export_pareto(FILE *f, const struct state *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "space", st->info.space ? st->info.space : "");
+    cJSON_AddStringToObject(o, "objective", st->info.metrics[st->info.objective].name);
+    cJSON_AddStringToObject(o, "cost", st->front_cost >= 0
+                                           ? st->info.metrics[st->front_cost].name : "");
+    cJSON *a = cJSON_AddArrayToObject(o, "front");
+    int *idx = malloc((st->front.n + 1) * sizeof *idx);
+    int n = idx && st->front_cost >= 0 ? front(st, idx) : 0;
+    for (int i = 0; i < n; i++) {
+        const struct record *x = &st->rec[idx[i]];
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "arch", x->text);
+        cJSON_AddNumberToObject(p, "order", x->order);
+        cJSON *m = cJSON_AddObjectToObject(p, "metrics");
+        for (int k = 0; k < st->info.nmetrics; k++)
+            cJSON_AddNumberToObject(m, st->info.metrics[k].name, x->m[k]);
+        cJSON_AddItemToArray(a, p);
+    }
+    free(idx);
+    char *s = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!s)
+        return -1;
+    fputs(s, f);
+    fputc('\n', f);
+    free(s);
+    return ferror(f) ? -1 : 0;
+}
+
+/* A "nice" tick step for a range: 1, 2 or 5 times a power of ten. */
+static double tick_step(double range)
+{
+    double raw = range / 6, p = pow(10, floor(log10(raw))), m = raw / p;
+    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+int export_svg(FILE *f, const struct state *st, int cost)
+{
+    if (cost < 0)
+        cost = st->front_cost;
+    int obj = st->info.objective;
+    const double W = 720, H = 480, L = 70, R = 20, T = 40, B = 60;
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < st->nrec; i++) {
+        double x = st->rec[i].m[cost], y = st->rec[i].m[obj];
+        if (!isfinite(x) || !isfinite(y))
+            continue;
+        x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
+    }
+    if (!isfinite(x0)) /* nothing to plot: an empty frame that says so */
+        x0 = y0 = 0, x1 = y1 = 1;
+    if (x1 - x0 < 1e-9)
+        x0 -= 0.5, x1 += 0.5;
+    if (y1 - y0 < 1e-9)
+        y0 -= 0.5, y1 += 0.5;
+    double px = (x1 - x0) * 0.05, py = (y1 - y0) * 0.05;
+    x0 -= px, x1 += px, y0 -= py, y1 += py;
+#define SX(v) (L + ((v) - x0) / (x1 - x0) * (W - L - R))
+#define SY(v) (H - B - ((v) - y0) / (y1 - y0) * (H - T - B))
+    const struct metric_def *mx = &st->info.metrics[cost], *my = &st->info.metrics[obj];
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+               "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
+            W, H, W, H);
+    fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%.0f\" "
+               "y=\"22\" font-size=\"15\">", L);
+    xml_text(f, st->info.algo ? st->info.algo : "");
+    fputs(" on ", f);
+    xml_text(f, st->info.space ? st->info.space : "");
+    fprintf(f, ": %zu evaluated, %zu on the Pareto front</text>\n", st->nrec, st->front.n);
+    /* axes with ticks */
+    fprintf(f, "<g stroke=\"#444\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
+            L, H - B, W - R, H - B, L, T, L, H - B);
+    double sx = tick_step(x1 - x0), sy = tick_step(y1 - y0);
+    for (double v = ceil(x0 / sx) * sx; v <= x1; v += sx)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>"
+                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g</text>\n",
+                SX(v), H - B, SX(v), H - B + 5, SX(v), H - B + 18, v);
+    for (double v = ceil(y0 / sy) * sy; v <= y1; v += sy)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>"
+                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
+                L - 5, SY(v), L, SY(v), L - 8, SY(v) + 4, v);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (L + W - R) / 2, H - 20);
+    xml_text(f, mx->name);
+    fprintf(f, " (%s)</text>\n<text transform=\"translate(18 %.1f) rotate(-90)\" "
+               "text-anchor=\"middle\">", mx->unit ? mx->unit : "", (T + H - B) / 2);
+    xml_text(f, my->name);
+    fprintf(f, " (%s)</text>\n", my->unit ? my->unit : "");
+    /* every evaluation, then the front as a staircase, then the best */
+    fputs("<g fill=\"#9aa7b8\" fill-opacity=\"0.7\">\n", f);
+    for (size_t i = 0; i < st->nrec; i++)
+        if (isfinite(st->rec[i].m[cost]) && isfinite(st->rec[i].m[obj]))
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", SX(st->rec[i].m[cost]),
+                    SY(st->rec[i].m[obj]));
+    fputs("</g>\n", f);
+    int *idx = malloc((st->front.n + 1) * sizeof *idx);
+    int n = idx && cost == st->front_cost ? front(st, idx) : 0;
+    if (n) {
+        fputs("<polyline fill=\"none\" stroke=\"#d9822b\" stroke-width=\"2\" points=\"", f);
+        for (int i = 0; i < n; i++) {
+            const double *m = st->rec[idx[i]].m;
+            if (i)
+                fprintf(f, "%.1f,%.1f ", SX(m[cost]), SY(st->rec[idx[i - 1]].m[obj]));
+            fprintf(f, "%.1f,%.1f ", SX(m[cost]), SY(m[obj]));
+        }
+        fputs("\"/>\n<g fill=\"#d9822b\">\n", f);
+        for (int i = 0; i < n; i++)
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\"/>\n",
+                    SX(st->rec[idx[i]].m[cost]), SY(st->rec[idx[i]].m[obj]));
+        fputs("</g>\n", f);
+    }
+    free(idx);
+    const struct record *b = state_best(st);
+    if (b) {
+        double bx = SX(b->m[cost]), by = SY(b->m[obj]);
+        fprintf(f, "<path d=\"M%.1f %.1f l3 7 7 0 -6 5 3 8 -7 -5 -7 5 3 -8 -6 -5 7 0z\" "
+                   "fill=\"#c0392b\" stroke=\"white\"/>\n", bx, by - 10);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c0392b\">best %.2f</text>\n", bx + 10,
+                by - 10, b->m[obj]);
+    }
+    fprintf(f, "<g font-size=\"11\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" fill=\"#9aa7b8\"/>"
+               "<text x=\"%.0f\" y=\"%.0f\">evaluated</text><circle cx=\"%.0f\" cy=\"%.0f\" "
+               "r=\"4.5\" fill=\"#d9822b\"/><text x=\"%.0f\" y=\"%.0f\">Pareto front</text></g>\n",
+            W - 200, T + 6, W - 192, T + 10, W - 110, T + 6, W - 102, T + 10);
+    fputs("</svg>\n", f);
+#undef SX
+#undef SY
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,367 @@
+#include "journal.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../engine/core/strbuf.h"
+
+struct journal {
+    FILE *f;
+    int fsync;
+    char path[4096];
+    char error[600];
+};
+
+static char *header_json(const struct journal_header *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "format", "collm-session");
+    cJSON_AddNumberToObject(o, "version", JOURNAL_FORMAT);
+    cJSON_AddStringToObject(o, "program", h->program);
+    cJSON_AddStringToObject(o, "created", h->created);
+    cJSON_AddStringToObject(o, "command", h->command);
+    if (h->origin[0])
+        cJSON_AddStringToObject(o, "origin", h->origin);
+    cJSON_AddStringToObject(o, "prompts", h->prompts);
+    cJSON_AddStringToObject(o, "llm_url", h->llm_url);
+    cJSON_AddStringToObject(o, "review", h->review[0] ? h->review : "auto");
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+static int put_line(struct journal *j, const char *line, struct err *e)
+{
+    if (fputs(line, j->f) == EOF || fputc('\n', j->f) == EOF || fflush(j->f) == EOF ||
+        (j->fsync && fsync(fileno(j->f)) < 0))
+        return err_set(e, j->path, "cannot write the session: %s", strerror(errno));
+    return 0;
+}
+
+struct journal *journal_create(const char *path, const struct journal_header *h, struct err *e)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            err_usage(e, path, "the session file exists; resume it with 'collm resume %s', or "
+                      "choose another --session", path);
+        else
+            err_set(e, path, "cannot create the session file: %s", strerror(errno));
+        return NULL;
+    }
+    struct journal *j = calloc(1, sizeof *j);
+    if (!j || !(j->f = fdopen(fd, "w"))) {
+        close(fd);
+        free(j);
+        err_set(e, path, "out of memory");
+        return NULL;
+    }
+    snprintf(j->path, sizeof j->path, "%s", path);
+    char *hl = header_json(h);
+    int rc = hl ? put_line(j, hl, e) : err_set(e, path, "out of memory");
+    free(hl);
+    if (rc < 0) {
+        fclose(j->f);
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+struct journal *journal_reopen(const char *path, off_t keep, struct err *e)
+{
+    if (truncate(path, keep) < 0) {
+        err_set(e, path, "cannot cut the torn last line: %s", strerror(errno));
+        return NULL;
+    }
+    struct journal *j = calloc(1, sizeof *j);
+    if (!j || !(j->f = fopen(path, "a"))) {
+        err_set(e, path, "cannot append to the session: %s", j ? strerror(errno) : "no memory");
+        free(j);
+        return NULL;
+    }
+    snprintf(j->path, sizeof j->path, "%s", path);
+    return j;
+}
+
+void journal_set_fsync(struct journal *j, int on) { j->fsync = on; }
+const char *journal_error(const struct journal *j) { return j->error; }
+const char *journal_path(const struct journal *j) { return j->path; }
+
+int journal_write(struct journal *j, const struct event *ev, const struct session_info *info,
+                  struct err *e)
+{
+    char *line = event_to_json(ev, info, 1);
+    if (!line)
+        return err_set(e, j->path, "out of memory");
+    int rc = put_line(j, line, e);
+    free(line);
+    return rc;
+}
+
+void journal_on_event(void *ud, const struct event *ev, const struct state *st)
+{
+    struct journal *j = ud;
+    struct err e = {0};
+    if (j->error[0])
+        return; /* the first failure is the one to report */
+    if (journal_write(j, ev, st->info.nmetrics ? &st->info : NULL, &e) < 0)
+        err_str(&e, j->error, sizeof j->error);
+}
+
+int journal_close(struct journal *j, struct err *e)
+{
+    if (!j)
+        return 0;
+    int rc = 0;
+    if (fclose(j->f) == EOF)
+        rc = err_set(e, j->path, "cannot close the session: %s", strerror(errno));
+    free(j);
+    return rc;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+static void warn(struct session *s, const char *fmt, long line, const char *what)
+{
+    size_t off = strlen(s->warnings);
+    if (off < sizeof s->warnings - 1)
+        snprintf(s->warnings + off, sizeof s->warnings - off, fmt, line, what);
+}
+
+static int read_header(struct session *s, const char *line, const char *path, struct err *e)
+{
+    char where[4200];
+    snprintf(where, sizeof where, "%s:1", path);
+    cJSON *o = cJSON_Parse(line);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "format");
+    if (!cJSON_IsString(f) || strcmp(f->valuestring, "collm-session") != 0) {
+        cJSON_Delete(o);
+        return err_set(e, where, "not a collm session (no {\"format\": \"collm-session\"} header)");
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "version");
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
+        cJSON_Delete(o);
+        return err_set(e, where, "the header has no format version");
+    }
+    if (v->valuedouble > JOURNAL_FORMAT) {
+        int ver = (int)v->valuedouble;
+        cJSON_Delete(o);
+        return err_set(e, where, "written by a newer collm (session format %d); this collm reads "
+                       "format %d: upgrade collm to read it", ver, JOURNAL_FORMAT);
+    }
+    s->h.version = (int)v->valuedouble;
+#define STR(k, dst)                                                                         \
+    do {                                                                                    \
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);                            \
+        if (cJSON_IsString(x))                                                              \
+            snprintf(dst, sizeof dst, "%s", x->valuestring);                                \
+    } while (0)
+    STR("program", s->h.program);
+    STR("created", s->h.created);
+    STR("command", s->h.command);
+    STR("origin", s->h.origin);
+    STR("prompts", s->h.prompts);
+    STR("llm_url", s->h.llm_url);
+    STR("review", s->h.review);
+#undef STR
+    cJSON_Delete(o);
+    return 0;
+}
+
+static int push(struct session *s, const struct event *ev)
+{
+    if (s->n == s->cap) {
+        int cap = s->cap ? s->cap * 2 : 1024;
+        struct event *n = realloc(s->evs, (size_t)cap * sizeof *n);
+        if (!n)
+            return -1;
+        s->evs = n;
+        s->cap = cap;
+    }
+    s->evs[s->n++] = *ev;
+    return 0;
+}
+
+/* Reads one line (without '\n') into b; returns 1 with *nl set when it
+ * ended with a newline, 0 at the end of the file, -1 when it is too long.
+ * NUL bytes are kept, so the caller can tell binary from text. */
+static int read_line(FILE *f, struct strbuf *b, int *nl)
+{
+    strbuf_reset(b);
+    *nl = 0;
+    char chunk[4096];
+    size_t k = 0;
+    int c;
+    while ((c = getc(f)) != EOF) {
+        if (c == '\n') {
+            *nl = 1;
+            break;
+        }
+        chunk[k++] = (char)c;
+        if (k == sizeof chunk) {
+            if (strbuf_add(b, chunk, k) < 0 || b->len > JOURNAL_MAX_LINE)
+                return -1;
+            k = 0;
+        }
+    }
+    if (k && strbuf_add(b, chunk, k) < 0)
+        return -1;
+    if (b->len > JOURNAL_MAX_LINE)
+        return -1;
+    if (!b->p)
+        strbuf_add(b, "", 0);
+    return *nl || b->len ? 1 : 0;
+}
+
+int session_read(const char *path, struct session *s, struct err *e)
+{
+    memset(s, 0, sizeof *s);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return err_set(e, path, "cannot open the session: %s", strerror(errno));
+    struct strbuf line = {0};
+    long lineno = 0;
+    int rc = 0, nl;
+    const struct session_info *info = NULL;
+    char where[4200];
+    uint64_t last_seq = 0;
+    for (;;) {
+        off_t start = ftello(f);
+        int r = read_line(f, &line, &nl);
+        if (r == 0)
+            break;
+        lineno++;
+        snprintf(where, sizeof where, "%s:%ld", path, lineno);
+        if (r < 0) {
+            rc = err_set(e, where, "the line is longer than %zu MiB: not a session line",
+                         JOURNAL_MAX_LINE >> 20);
+            break;
+        }
+        if (memchr(line.p, '\0', line.len)) {
+            rc = err_set(e, where, "binary data, not JSON text");
+            break;
+        }
+        if (lineno == 1) {
+            if ((rc = read_header(s, strbuf_str(&line), path, e)) < 0)
+                break;
+            s->good_bytes = ftello(f);
+            continue;
+        }
+        struct event ev;
+        struct err pe = {0};
+        int got = event_from_json(strbuf_str(&line), &ev, info, &pe);
+        if (got < 0 && !nl) { /* the process died while writing it */
+            s->truncated = 1;
+            warn(s, "line %ld is cut short (the process was stopped while writing it); %s\n",
+                 lineno, "it is ignored");
+            s->good_bytes = start;
+            break;
+        }
+        if (got < 0) {
+            char buf[800];
+            rc = err_set(e, where, "%s", err_str(&pe, buf, sizeof buf));
+            break;
+        }
+        if (got == 1) {
+            s->skipped++;
+            warn(s, "line %ld: an event type this collm does not know (%s), skipped\n", lineno,
+                 "written by a newer version?");
+            s->good_bytes = ftello(f);
+            continue;
+        }
+        if (ev.seq != last_seq + 1) {
+            rc = err_set(e, where, "expected event %llu, found %llu (lines lost or reordered)",
+                         (unsigned long long)last_seq + 1, (unsigned long long)ev.seq);
+            event_free(&ev);
+            break;
+        }
+        if (s->n == 0 && ev.type != EV_SESSION_STARTED) {
+            rc = err_set(e, where, "the first event must be session_started");
+            event_free(&ev);
+            break;
+        }
+        last_seq = ev.seq;
+        if (push(s, &ev) < 0) {
+            event_free(&ev);
+            rc = err_set(e, where, "out of memory");
+            break;
+        }
+        if (ev.type == EV_SESSION_STARTED)
+            info = s->evs[s->n - 1].info;
+        s->good_bytes = ftello(f);
+    }
+    if (rc == 0 && ferror(f))
+        rc = err_set(e, path, "read error: %s", strerror(errno));
+    if (rc == 0 && lineno == 0)
+        rc = err_set(e, path, "the file is empty: not a collm session");
+    if (rc == 0 && s->n == 0)
+        rc = err_set(e, path, "the session holds no events");
+    strbuf_free(&line);
+    fclose(f);
+    if (rc < 0)
+        session_free(s);
+    return rc;
+}
+
+void session_free(struct session *s)
+{
+    for (int i = 0; i < s->n; i++)
+        event_free(&s->evs[i]);
+    free(s->evs);
+    memset(s, 0, sizeof *s);
+}
+
+static int mkdirs(char *path)
+{
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+                *p = '/';
+                return -1;
+            }
+            *p = '/';
+        }
+    return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int session_default_path(const char *space, const char *algo, char *buf, size_t n,
+                         struct err *e)
+{
+    char dir[4096];
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (xdg && xdg[0] == '/')
+        snprintf(dir, sizeof dir, "%s/collm/sessions", xdg);
+    else if (home && home[0])
+        snprintf(dir, sizeof dir, "%s/.local/share/collm/sessions", home);
+    else
+        return err_usage(e, "--session", "neither XDG_DATA_HOME nor HOME is set: give "
+                         "--session FILE");
+    if (mkdirs(dir) < 0)
+        return err_set(e, dir, "cannot create the sessions folder: %s", strerror(errno));
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char stamp[32], sp[64];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(sp, sizeof sp, "%s", space);
+    for (char *p = sp; *p; p++)
+        if (*p == ':' || *p == '/')
+            *p = '-';
+    for (int k = 1; k < 1000; k++) {
+        if (k == 1)
+            snprintf(buf, n, "%s/%s-%s-%s.jsonl", dir, stamp, sp, algo);
+        else
+            snprintf(buf, n, "%s/%s-%s-%s-%d.jsonl", dir, stamp, sp, algo, k);
+        if (access(buf, F_OK) != 0)
+            return 0;
+    }
+    return err_set(e, dir, "too many sessions started this second");
+}

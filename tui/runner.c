@@ -1,0 +1,169 @@
+#include "runner.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "headless.h"
+
+#ifndef COLLM_VERSION
+#define COLLM_VERSION "0.1.0"
+#endif
+
+void run_cfg_default(struct run_cfg *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)
+{
+    const struct opt mine[] = {
+        {"headless", OPT_FLAG, &c->headless, NULL, "print progress lines instead of the TUI",
+         NULL},
+        {"json", OPT_FLAG, &c->json, NULL, "print the events as JSON Lines (implies --headless)",
+         NULL},
+        {"timestamps", OPT_FLAG, &c->timestamps, NULL,
+         "add the time offset \"t\" to JSON events", NULL},
+        {"quiet", OPT_FLAG, &c->quiet, NULL, "print only the final summary", NULL},
+        {"strategies", OPT_FLAG, &c->strategies, NULL,
+         "print each strategy the Navigator writes", NULL},
+        {"session", OPT_STR, &c->session, "FILE", "write the session journal here (default: "
+                                                  "$XDG_DATA_HOME/collm/sessions/...)", NULL},
+        {"no-session", OPT_FLAG, &c->no_session, NULL, "write no session journal", NULL},
+        {"fsync", OPT_FLAG, &c->fsync, NULL, "fsync the journal after every event", NULL},
+    };
+    int n = (int)(sizeof mine / sizeof mine[0]);
+    if (n > max)
+        return -1;
+    memcpy(o, mine, sizeof mine);
+    return n;
+}
+
+void run_header(struct journal_header *h, const char *command, const char *prompts,
+                const char *llm_url)
+{
+    memset(h, 0, sizeof *h);
+    h->version = JOURNAL_FORMAT;
+    snprintf(h->program, sizeof h->program, "collm %s", COLLM_VERSION);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(h->created, sizeof h->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(h->command, sizeof h->command, "%s", command);
+    snprintf(h->prompts, sizeof h->prompts, "%s", prompts ? prompts : "");
+    snprintf(h->llm_url, sizeof h->llm_url, "%s", llm_url ? llm_url : "");
+    snprintf(h->review, sizeof h->review, "auto");
+}
+
+struct run {
+    uv_loop_t *loop;
+    struct search *s;
+    struct journal *j;
+    uv_signal_t sigint, sigterm;
+    int paused, interrupted, open_handles;
+    char why[256];
+};
+
+/* The signal handles outlive run_search() until the loop closes them. */
+static void on_closed(uv_handle_t *h)
+{
+    struct run *r = h->data;
+    if (--r->open_handles == 0)
+        free(r);
+}
+
+static void watch(void *ud, const struct event *ev, const struct state *st)
+{
+    struct run *r = ud;
+    (void)st;
+    if (!r->s)
+        return;
+    if (r->j && journal_error(r->j)[0] && !search_done(r->s)) {
+        /* what cannot be recorded would be lost: stop here */
+        char why[700];
+        snprintf(why, sizeof why, "the session journal failed: %s", journal_error(r->j));
+        search_stop(r->s, END_ERROR, why);
+    }
+    if (ev->type == EV_SESSION_ENDED)
+        uv_stop(r->loop);
+    if (ev->type == EV_PAUSED) {
+        r->paused = 1;
+        snprintf(r->why, sizeof r->why, "%s", ev->detail ? ev->detail : "");
+        uv_stop(r->loop);
+    }
+}
+
+static void on_signal(uv_signal_t *h, int sig)
+{
+    struct run *r = h->data;
+    if (!r->s)
+        return;
+    r->interrupted = 1;
+    search_stop(r->s, END_USER, sig == SIGINT ? "interrupted (Ctrl-C)" : "terminated");
+}
+
+int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struct journal *j,
+               int (*begin)(void *ud, struct search *s), void *ud)
+{
+    struct headless h;
+    headless_init(&h, stdout, c->json, c->timestamps, c->quiet);
+    h.strategies = c->strategies;
+    /* the journal first: an event is on disk before anyone shows it */
+    if (j)
+        search_listen(s, journal_on_event, j);
+    search_listen(s, headless_on_event, &h);
+    struct run *rp = calloc(1, sizeof *rp);
+    if (!rp) {
+        fprintf(stderr, "collm: out of memory\n");
+        return EXIT_FAIL;
+    }
+    struct run *r = rp;
+    *r = (struct run){.loop = loop, .s = s, .j = j, .open_handles = 2};
+    search_listen(s, watch, r);
+    uv_signal_init(loop, &r->sigint);
+    uv_signal_init(loop, &r->sigterm);
+    r->sigint.data = r->sigterm.data = r;
+    uv_signal_start(&r->sigint, on_signal, SIGINT);
+    uv_signal_start(&r->sigterm, on_signal, SIGTERM);
+
+    int code = EXIT_OK;
+    if (begin(ud, s) < 0 && !search_error(s)[0]) {
+        code = EXIT_FAIL;
+        goto out;
+    }
+    if (!search_done(s))
+        uv_run(loop, UV_RUN_DEFAULT);
+    if (!search_done(s) && r->paused) /* nobody to ask: end with the reason */
+        search_stop(s, END_ERROR, r->why);
+
+    const struct state *st = search_state(s);
+    if (!c->json)
+        headless_summary(&h, st);
+    if (j) /* on stderr: stdout stays the same for the same seed */
+        fprintf(stderr, "collm: session %s\n", journal_path(j));
+    if (search_error(s)[0]) {
+        fprintf(stderr, "collm: %s\n", search_error(s));
+        code = EXIT_FAIL;
+    } else if (!search_done(s)) {
+        fprintf(stderr, "collm: the search stopped before it ended\n");
+        code = EXIT_FAIL;
+    } else if (st->end == END_ERROR) {
+        fprintf(stderr, "collm: stopped: %s\n", st->end_detail);
+        code = EXIT_FAIL;
+    } else if (st->end == END_USER) {
+        code = 130;
+    } else if (st->finished == 0) {
+        fprintf(stderr, "collm: no architecture was evaluated: %s\n", st->end_detail);
+        code = EXIT_FAIL;
+    }
+out:
+    /* the search is done: its listeners must not reach `r` any more */
+    r->s = NULL;
+    uv_close((uv_handle_t *)&r->sigint, on_closed);
+    uv_close((uv_handle_t *)&r->sigterm, on_closed);
+    return code;
+}

@@ -1,0 +1,33 @@
+/* Running a search from the command line: on the loop, printed headless,
+ * written to its session journal, stopped cleanly by Ctrl-C, by an endpoint
+ * that keeps failing (headless has nobody to ask) or by a journal that
+ * cannot be written. Shared by search, resume and fork. */
+#ifndef COLLM_RUNNER_H
+#define COLLM_RUNNER_H
+
+#include <uv.h>
+
+#include "../engine/search/search.h"
+#include "../sessions/journal.h"
+#include "opts.h"
+
+struct run_cfg {
+    int headless, json, timestamps, quiet, strategies;
+    const char *session; /* --session FILE; NULL: the default folder */
+    int no_session, fsync;
+};
+
+void run_cfg_default(struct run_cfg *c);
+/* Appends the output and session options to `o` (room for `max`). */
+int run_cfg_opts(struct run_cfg *c, struct opt *o, int max);
+
+/* Starts the search with begin(ud, s) (search_start or search_continue),
+ * runs the loop until it ends, prints the summary; returns the exit code. */
+int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struct journal *j,
+               int (*begin)(void *ud, struct search *s), void *ud);
+
+/* A header for a new journal. */
+void run_header(struct journal_header *h, const char *command, const char *prompts,
+                const char *llm_url);
+
+#endif
