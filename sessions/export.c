@@ -37,8 +37,9 @@ int export_csv(FILE *f, const struct state *st)
         csv_field(f, x->by ? x->by : "");
         fputc(',', f);
         csv_field(f, x->text);
+        char num[40];
         for (int i = 0; i < st->info.nmetrics; i++)
-            fprintf(f, ",%.17g", x->m[i]);
+            fprintf(f, ",%s", num_exact(x->m[i], num, sizeof num));
         fputc('\n', f);
     }
     return ferror(f) ? -1 : 0;
@@ -191,13 +192,15 @@ int export_svg(FILE *f, const struct state *st, int cost)
         double bx = SX(b->m[cost]), by = SY(b->m[obj]);
         fprintf(f, "<path d=\"M%.1f %.1f l3 7 7 0 -6 5 3 8 -7 -5 -7 5 3 -8 -6 -5 7 0z\" "
                    "fill=\"#c0392b\" stroke=\"white\"/>\n", bx, by - 10);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c0392b\">best %.2f</text>\n", bx + 10,
-                by - 10, b->m[obj]);
+        int left = bx > W - R - 90; /* keep the label inside the picture */
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c0392b\" text-anchor=\"%s\">best %.2f"
+                   "</text>\n", left ? bx - 12 : bx + 12, by + 4, left ? "end" : "start",
+                b->m[obj]);
     }
     fprintf(f, "<g font-size=\"11\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" fill=\"#9aa7b8\"/>"
                "<text x=\"%.0f\" y=\"%.0f\">evaluated</text><circle cx=\"%.0f\" cy=\"%.0f\" "
                "r=\"4.5\" fill=\"#d9822b\"/><text x=\"%.0f\" y=\"%.0f\">Pareto front</text></g>\n",
-            W - 200, T + 6, W - 192, T + 10, W - 110, T + 6, W - 102, T + 10);
+            W - 230, 17.0, W - 222, 21.0, W - 140, 17.0, W - 132, 21.0);
     fputs("</svg>\n", f);
 #undef SX
 #undef SY

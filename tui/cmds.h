@@ -10,6 +10,9 @@ int cmd_search(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_spaces(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints "collm CMD: where: msg" to stderr and returns the exit code the
  * error calls for: 2 when it is a usage error (e->usage), else 1. */

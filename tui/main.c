@@ -19,6 +19,9 @@ static const struct {
     {"search", cmd_search, "run a search (headless for now; --help for options)"},
     {"eval", cmd_eval, "print the metrics of architectures as JSON"},
     {"bench", cmd_bench, "many seeds x algorithms x spaces: a table of mean +- std"},
+    {"replay", cmd_replay, "play a saved session (headless for now)"},
+    {"resume", cmd_resume, "continue a session, extend its budget, or fork it (--from)"},
+    {"export", cmd_export, "a session's results as CSV, Pareto-front JSON, SVG plot"},
     {"spaces", cmd_spaces, "list the search spaces and algorithms"},
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))

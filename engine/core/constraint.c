@@ -120,22 +120,6 @@ int constraint_violated(const struct constraint *c, const double *metrics)
     return -1;
 }
 
-/* The shortest text that reads back as exactly v: a recorded constraint
- * must mean the same limit when a session is resumed. */
-static const char *exact(double v, char *buf, size_t n)
-{
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, n, "%.0f", v);
-        return buf;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    return buf;
-}
-
 void constraint_format(const struct constraint *c, const struct metric_def *defs,
                        char *buf, size_t n)
 {
@@ -145,7 +129,7 @@ void constraint_format(const struct constraint *c, const struct metric_def *defs
         char num[40];
         off += (size_t)snprintf(buf + off, n - off, "%s%s%s%s", i ? "," : "",
                                 defs[c->b[i].metric].name, op_text[c->b[i].op],
-                                exact(c->b[i].value, num, sizeof num));
+                                num_exact(c->b[i].value, num, sizeof num));
     }
 }
 

@@ -191,12 +191,7 @@ static void add_exact(cJSON *o, const char *key, double v)
         return;
     }
     char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    cJSON_AddRawToObject(o, key, buf);
+    cJSON_AddRawToObject(o, key, num_exact(v, buf, sizeof buf));
 }
 
 static cJSON *info_to_json(cJSON *o, const struct session_info *in)

@@ -3,6 +3,8 @@
 #ifndef COLLM_METRIC_H
 #define COLLM_METRIC_H
 
+#include <stddef.h>
+
 #define METRIC_MAX 16
 
 enum metric_role {
@@ -17,6 +19,10 @@ struct metric_def {
     const char *help;
     enum metric_role role;
 };
+
+/* The shortest decimal text that reads back as exactly v ("93.76", not
+ * "93.760000000000005"): journals and exports give back the same doubles. */
+const char *num_exact(double v, char *buf, size_t n);
 
 /* Index of `name` in defs, or -1. */
 int metric_find(const struct metric_def *defs, int n, const char *name);

@@ -1,0 +1,102 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../engine/core/state.h"
+#include "../engine/spaces/space.h"
+#include "../sessions/export.h"
+#include "../sessions/journal.h"
+#include "cmds.h"
+#include "opts.h"
+
+static const char usage[] =
+    "usage: collm export FILE [--csv OUT] [--pareto OUT] [--svg OUT] [--cost METRIC]\n"
+    "\n"
+    "Writes what a session found: --csv every evaluated architecture with its\n"
+    "metrics, iteration and source; --pareto the Pareto front as JSON; --svg a\n"
+    "plot of the objective against a cost with the front and the best marked.\n"
+    "OUT may be '-' for standard output. Example:\n"
+    "  collm export run.jsonl --csv run.csv --pareto front.json --svg front.svg";
+
+static int write_to(const char *out, int (*fn)(FILE *, const struct state *, int),
+                    const struct state *st, int cost, const char *what)
+{
+    FILE *f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+    if (!f) {
+        fprintf(stderr, "collm export: --%s %s: cannot write: %s\n", what, out, strerror(errno));
+        return EXIT_FAIL;
+    }
+    int rc = fn(f, st, cost);
+    if (f != stdout && fclose(f) != 0)
+        rc = -1;
+    if (rc < 0) {
+        fprintf(stderr, "collm export: --%s %s: cannot write: %s\n", what, out, strerror(errno));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static int csv(FILE *f, const struct state *st, int c) { (void)c; return export_csv(f, st); }
+static int pareto(FILE *f, const struct state *st, int c) { (void)c; return export_pareto(f, st); }
+static int svg(FILE *f, const struct state *st, int c) { return export_svg(f, st, c); }
+
+int cmd_export(int argc, char **argv)
+{
+    const char *csv_out = NULL, *pareto_out = NULL, *svg_out = NULL, *cost_name = NULL,
+               *datadir = NULL;
+    const struct opt opts[] = {
+        {"csv", OPT_STR, &csv_out, "OUT", "every evaluated architecture, as CSV", NULL},
+        {"pareto", OPT_STR, &pareto_out, "OUT", "the Pareto front, as JSON", NULL},
+        {"svg", OPT_STR, &svg_out, "OUT", "a plot of the objective against a cost", NULL},
+        {"cost", OPT_STR, &cost_name, "METRIC", "the cost to plot (default: the front's, "
+                                                "flops)", NULL},
+        {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {0},
+    };
+    char *pos[1];
+    int npos;
+    struct err e = {0};
+    int rc = opts_parse("export", usage, opts, argc, argv, pos, 1, &npos, &e);
+    if (rc)
+        return rc > 0 ? EXIT_OK : cmd_fail("export", &e);
+    if (npos != 1)
+        return cmd_usage("export", "", "give the session file to export (see --help)");
+    if (!csv_out && !pareto_out && !svg_out)
+        return cmd_usage("export", "", "say what to write: --csv, --pareto and/or --svg");
+
+    struct session ss;
+    if (session_read(pos[0], &ss, &e) < 0)
+        return cmd_fail("export", &e);
+    if (ss.warnings[0])
+        fprintf(stderr, "collm export: %s: %s", pos[0], ss.warnings);
+    struct space *sp = space_open(ss.evs[0].info->space, datadir, &e);
+    if (!sp) {
+        session_free(&ss);
+        return cmd_fail("export", &e);
+    }
+    struct state st;
+    state_init(&st, space_decode_ctx, sp, sp->front_cost);
+    int code = EXIT_OK;
+    for (int i = 0; i < ss.n && code == EXIT_OK; i++)
+        if (state_apply(&st, &ss.evs[i], &e) < 0) {
+            err_wrap(&e, pos[0]);
+            code = cmd_fail("export", &e);
+        }
+    int cost = -1;
+    if (code == EXIT_OK && cost_name) {
+        cost = metric_find(st.info.metrics, st.info.nmetrics, cost_name);
+        if (cost < 0 || st.info.metrics[cost].role != METRIC_COST)
+            code = cmd_usage("export", "--cost", "'%s' is not a cost of %s", cost_name,
+                             st.info.space);
+    }
+    if (code == EXIT_OK && csv_out)
+        code = write_to(csv_out, csv, &st, cost, "csv");
+    if (code == EXIT_OK && pareto_out)
+        code = write_to(pareto_out, pareto, &st, cost, "pareto");
+    if (code == EXIT_OK && svg_out)
+        code = write_to(svg_out, svg, &st, cost, "svg");
+    state_free(&st);
+    space_close(sp);
+    session_free(&ss);
+    return code;
+}

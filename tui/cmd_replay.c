@@ -1,0 +1,94 @@
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../engine/core/state.h"
+#include "../engine/spaces/space.h"
+#include "../sessions/journal.h"
+#include "cmds.h"
+#include "headless.h"
+#include "opts.h"
+
+static const char usage[] =
+    "usage: collm replay FILE [--speed X] [--json] [--quiet]\n"
+    "\n"
+    "Plays a saved session: the same lines a live headless run prints, with the\n"
+    "original timing scaled by --speed (2 = twice as fast; 0 = as fast as\n"
+    "possible). The state is rebuilt by the same reducer as a live search.";
+
+/* Sleeps for `secs` seconds of session time at `speed`, at most 10 s per
+ * gap so a long pause in the original does not hold the replay forever. */
+static void wait_scaled(double secs, double speed)
+{
+    if (speed <= 0 || secs <= 0)
+        return;
+    double d = fmin(secs / speed, 10.0);
+    struct timespec ts = {(time_t)d, (long)((d - (double)(time_t)d) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    double speed = 1.0;
+    int json = 0, quiet = 0, headless = 0, timestamps = 0;
+    const char *datadir = NULL;
+    const struct opt opts[] = {
+        {"speed", OPT_DOUBLE, &speed, "X", "time scale: 0.25 to 64, or 0 for no waiting "
+                                           "(default 1)", NULL},
+        {"headless", OPT_FLAG, &headless, NULL, "print progress lines (the TUI comes later)",
+         NULL},
+        {"json", OPT_FLAG, &json, NULL, "print the events as JSON Lines", NULL},
+        {"timestamps", OPT_FLAG, &timestamps, NULL, "keep the time offsets in JSON", NULL},
+        {"quiet", OPT_FLAG, &quiet, NULL, "print only the final summary", NULL},
+        {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {0},
+    };
+    char *pos[1];
+    int npos;
+    struct err e = {0};
+    int rc = opts_parse("replay", usage, opts, argc, argv, pos, 1, &npos, &e);
+    if (rc)
+        return rc > 0 ? EXIT_OK : cmd_fail("replay", &e);
+    if (npos != 1)
+        return cmd_usage("replay", "", "give the session file to replay (see --help)");
+    if (speed != 0 && (speed < 0.25 || speed > 64))
+        return cmd_usage("replay", "--speed", "must be 0 or between 0.25 and 64, got %g", speed);
+
+    struct session ss;
+    if (session_read(pos[0], &ss, &e) < 0)
+        return cmd_fail("replay", &e);
+    if (ss.warnings[0])
+        fprintf(stderr, "collm replay: %s: %s", pos[0], ss.warnings);
+    const struct session_info *info = ss.evs[0].info;
+    struct space *sp = space_open(info->space, datadir, &e);
+    if (!sp) {
+        session_free(&ss);
+        return cmd_fail("replay", &e);
+    }
+    struct state st;
+    state_init(&st, space_decode_ctx, sp, sp->front_cost);
+    struct headless h;
+    headless_init(&h, stdout, json, timestamps, quiet);
+    int code = EXIT_OK;
+    for (int i = 0; i < ss.n; i++) {
+        if (i)
+            wait_scaled(ss.evs[i].t - ss.evs[i - 1].t, speed);
+        if (state_apply(&st, &ss.evs[i], &e) < 0) {
+            char where[4200];
+            snprintf(where, sizeof where, "%s: event %llu", pos[0],
+                     (unsigned long long)ss.evs[i].seq);
+            err_wrap(&e, where);
+            code = cmd_fail("replay", &e);
+            break;
+        }
+        headless_on_event(&h, &ss.evs[i], &st);
+    }
+    if (code == EXIT_OK && !json)
+        headless_summary(&h, &st);
+    state_free(&st);
+    space_close(sp);
+    session_free(&ss);
+    return code;
+}

@@ -1,0 +1,165 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "../engine/core/constraint.h"
+#include "../engine/core/datadir.h"
+#include "../engine/eval/eval.h"
+#include "../engine/llm/llm.h"
+#include "../engine/search/search.h"
+#include "../engine/spaces/space.h"
+#include "../sessions/journal.h"
+#include "agentcfg.h"
+#include "cmds.h"
+#include "opts.h"
+#include "runner.h"
+
+static const char usage[] =
+    "usage: collm resume FILE [--budget N] [--from SEQ [--session NEW]] [OPTIONS]\n"
+    "\n"
+    "Continues a stopped or killed search where its journal ends: the state is\n"
+    "rebuilt from the events, evaluations that were running are done again, and\n"
+    "the search goes on to its budget (--budget N extends it). Nothing finished is\n"
+    "evaluated twice. With --from SEQ it forks instead: a new session (--session\n"
+    "NEW, else the default folder) starts as the old one was after event SEQ, and\n"
+    "the old file is never touched. LLM agents use the endpoint the session\n"
+    "recorded unless you give another; OPENAI_API_KEY comes from the environment.";
+
+struct cont {
+    const struct event *evs;
+    int n, budget;
+    struct err e;
+};
+
+static int begin(void *ud, struct search *s)
+{
+    struct cont *c = ud;
+    if (search_continue(s, c->evs, c->n, c->budget, &c->e) < 0) {
+        cmd_fail("resume", &c->e);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_resume(int argc, char **argv)
+{
+    int budget = 0, has_budget = 0, from = 0, has_from = 0;
+    const char *datadir = NULL;
+    struct run_cfg rc_;
+    run_cfg_default(&rc_);
+    struct agent_cfg ac;
+    agent_cfg_default(&ac);
+    struct opt opts[48] = {
+        {"budget", OPT_INT, &budget, "N", "the budget from now on (default: the session's)",
+         &has_budget},
+        {"from", OPT_INT, &from, "SEQ", "fork a new session from event SEQ", &has_from},
+        {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+    };
+    int n = 3;
+    n += run_cfg_opts(&rc_, opts + n, 47 - n);
+    agent_cfg_opts(&ac, opts + n, 47 - n);
+    char *pos[1];
+    int npos;
+    struct err e = {0};
+    int rc = opts_parse("resume", usage, opts, argc, argv, pos, 1, &npos, &e);
+    if (rc)
+        return rc > 0 ? EXIT_OK : cmd_fail("resume", &e);
+    if (npos != 1)
+        return cmd_usage("resume", "", "give the session file to resume (see --help)");
+    const char *file = pos[0];
+    if (rc_.no_session)
+        return cmd_usage("resume", "--no-session", "a resumed search is always recorded");
+
+    struct session ss;
+    if (session_read(file, &ss, &e) < 0)
+        return cmd_fail("resume", &e);
+    if (ss.warnings[0])
+        fprintf(stderr, "collm resume: %s: %s", file, ss.warnings);
+
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct space *sp = NULL;
+    struct llm_client *client = NULL;
+    struct proposer *p = NULL;
+    struct evaluator *ev = NULL;
+    struct search *s = NULL;
+    struct journal *j = NULL;
+    int code = EXIT_OK, take = ss.n;
+    const struct session_info *info = ss.evs[0].info;
+    uint64_t last = ss.evs[ss.n - 1].seq;
+
+    if (has_from) {
+        if (from < 1 || (uint64_t)from > last) {
+            code = cmd_usage("resume", "--from", "the session has events 1 to %llu, not %d",
+                             (unsigned long long)last, from);
+            goto out;
+        }
+        take = from; /* events are numbered 1, 2, ... in file order */
+    } else if (rc_.session) {
+        code = cmd_usage("resume", "--session", "resuming writes to FILE itself; --session "
+                         "names the new file of a fork (--from SEQ)");
+        goto out;
+    }
+    /* the budget in force at the cut: the start's, or a later resume's */
+    int recorded = info->budget;
+    for (int i = 0; i < take; i++)
+        if (ss.evs[i].type == EV_SESSION_RESUMED)
+            recorded = ss.evs[i].budget;
+    const struct event *lastev = &ss.evs[take - 1];
+    if (!has_budget && lastev->type == EV_SESSION_ENDED && lastev->end == END_BUDGET) {
+        code = cmd_usage("resume", "--budget", "the session already used its whole budget "
+                         "(%d); give a larger --budget to go on", recorded);
+        goto out;
+    }
+    if (!has_budget)
+        budget = recorded;
+
+    if (!(sp = space_open(info->space, datadir, &e)))
+        goto fail;
+    struct search_config cfg = {.algo = info->algo, .seed = info->seed, .budget = budget,
+                                .has_target = info->has_target, .target = info->target};
+    if (constraint_parse(&cfg.cons, info->constraint, sp->metrics, sp->nmetrics, &e) < 0)
+        goto fail;
+    struct algo_opts ao = {.batch = info->batch, .population = info->population,
+                           .tournament = info->tournament, .prior = info->prior};
+    agent_cfg_from_session(&ac, info->navigator, info->generator, ss.h.llm_url);
+    if (!(p = agent_cfg_proposer(&ac, info->algo, sp, info->seed, &ao, &loop, &client, &e)) ||
+        !(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e)))
+        goto fail;
+
+    if (has_from) {
+        char path[4096];
+        if (!rc_.session && session_default_path(sp->id, info->algo, path, sizeof path, &e) < 0)
+            goto fail;
+        struct journal_header h;
+        run_header(&h, "fork", client ? (ac.prompts ? ac.prompts : promptdir_default()) : "",
+                   ac.used_url);
+        snprintf(h.origin, sizeof h.origin, "%s@%d", file, from);
+        if (!(j = journal_create(rc_.session ? rc_.session : path, &h, &e)))
+            goto fail;
+        for (int i = 0; i < take; i++) /* the fork starts with the old events */
+            if (journal_write(j, &ss.evs[i], info, &e) < 0)
+                goto fail;
+    } else if (!(j = journal_reopen(file, ss.good_bytes, &e))) {
+        goto fail;
+    }
+    journal_set_fsync(j, rc_.fsync);
+    struct cont c = {.evs = ss.evs, .n = take, .budget = budget};
+    code = run_search(s, &loop, &rc_, j, begin, &c);
+    goto out;
+fail:
+    code = cmd_fail("resume", &e);
+out:
+    if (journal_close(j, &e) < 0 && code == EXIT_OK)
+        code = cmd_fail("resume", &e);
+    search_free(s);
+    proposer_close(p);
+    llm_client_free(client);
+    for (int i = 0; i < 4 && uv_loop_close(&loop) == UV_EBUSY; i++)
+        uv_run(&loop, UV_RUN_DEFAULT);
+    evaluator_close(ev);
+    space_close(sp);
+    session_free(&ss);
+    return code;
+}
