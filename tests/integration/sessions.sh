@@ -1,0 +1,125 @@
+# Sessions: the journal, replay, resume after SIGKILL, fork, export, and
+# every kind of damaged file.
+. tests/integration/lib.sh
+
+S="$tmp/s.jsonl"
+run search --headless --algo collm --budget 40 --seed 2 --session "$S"
+expect_rc "a search writes its session" 0
+expect_err "the session path is said on stderr" "collm: session $S"
+cp "$tmp/out" "$tmp/live"
+if head -1 "$S" | grep -q '"format":"collm-session","version":1'; then ok "the journal starts with its header"
+else not_ok "the journal starts with its header"; fi
+if grep -q '"t":' "$S" && grep -q '"seq":2,' "$S"; then ok "events carry sequence and time"
+else not_ok "events carry sequence and time"; fi
+
+run replay "$S" --speed 0
+expect_rc "replay succeeds" 0
+if cmp -s "$tmp/out" "$tmp/live"; then ok "replay prints what the live run printed"
+else not_ok "replay prints what the live run printed" "$(diff "$tmp/live" "$tmp/out" | head -5)"; fi
+run replay "$S" --speed 100
+expect_rc "a speed out of range is a usage error" 2
+
+# ---- export ---------------------------------------------------------------
+run export "$S" --csv "$tmp/s.csv" --pareto "$tmp/p.json" --svg "$tmp/p.svg"
+expect_rc "export succeeds" 0
+if [ "$(wc -l <"$tmp/s.csv")" -eq 41 ] && head -1 "$tmp/s.csv" | grep -q '^order,iter,id,source,by,arch,valid_acc_pct,test_acc_pct,flops_M'; then
+    ok "the CSV has a header and one row per evaluation"
+else not_ok "the CSV has a header and one row per evaluation"; fi
+if grep -q '"front":' "$tmp/p.json" && grep -q '"objective":.*"valid_acc"' "$tmp/p.json"; then ok "the Pareto JSON names its axes"
+else not_ok "the Pareto JSON names its axes"; fi
+if head -1 "$tmp/p.svg" | grep -q '^<svg' && [ "$(grep -c '<circle' "$tmp/p.svg")" -ge 40 ] && grep -q 'best 91' "$tmp/p.svg"; then
+    ok "the SVG plots every evaluation and marks the best"
+else not_ok "the SVG plots every evaluation and marks the best"; fi
+run export "$S"
+expect_rc "export with nothing to write is a usage error" 2
+
+# ---- resume after SIGKILL ---------------------------------------------------
+# An uninterrupted run for each algorithm, then runs killed at several
+# moments and resumed: the same architectures in the same order, the same
+# best, exactly the budget.
+now() { date +%s.%N; }
+for algo in local rea collm; do
+    case $algo in collm) B=1500 ;; *) B=6000 ;; esac
+    t0=$(now)
+    "$COLLM" search --headless --quiet --algo $algo --budget $B --seed 5 --session "$tmp/full-$algo.jsonl" >/dev/null 2>&1
+    t1=$(now)
+    "$COLLM" export "$tmp/full-$algo.jsonl" --csv - | cut -d, -f6 >"$tmp/full-$algo.archs"
+    interrupted=0
+    for frac in 0.3 0.6 0.85; do
+        K="$tmp/kill-$algo-$frac.jsonl"
+        delay=$(awk -v a="$t0" -v b="$t1" -v f="$frac" 'BEGIN { printf "%.3f", (b - a) * f }')
+        "$COLLM" search --headless --quiet --algo $algo --budget $B --seed 5 --session "$K" >/dev/null 2>&1 &
+        pid=$!
+        sleep "$delay"
+        kill -KILL $pid 2>/dev/null
+        wait $pid 2>/dev/null
+        # a kill before the journal existed or after the end interrupts nothing
+        [ -s "$K" ] || continue
+        tail -c 300 "$K" | grep -q '"type":"session_ended"' && continue
+        interrupted=$((interrupted + 1))
+        run resume "$K" --quiet
+        "$COLLM" export "$K" --csv - | cut -d, -f6 >"$tmp/k.archs"
+        if [ "$rc" -eq 0 ] && cmp -s "$tmp/k.archs" "$tmp/full-$algo.archs"; then
+            ok "$algo killed at $frac of its run and resumed: the same evaluations in the same order"
+        else
+            not_ok "$algo killed at $frac of its run and resumed: the same evaluations in the same order" \
+                "rc $rc; $(wc -l <"$tmp/k.archs") vs $(wc -l <"$tmp/full-$algo.archs") lines" \
+                "$(diff "$tmp/k.archs" "$tmp/full-$algo.archs" | head -3)"
+        fi
+    done
+    if [ $interrupted -ge 1 ]; then ok "$algo: $interrupted of 3 kills interrupted the search"
+    else not_ok "$algo: no kill interrupted the search (runs too fast to test?)"; fi
+done
+
+# ---- fork -----------------------------------------------------------------
+cp "$S" "$tmp/orig"
+run resume "$S" --from 30 --session "$tmp/fork.jsonl" --budget 50 --quiet
+expect_rc "a fork succeeds" 0
+if cmp -s "$S" "$tmp/orig"; then ok "the forked session is untouched"
+else not_ok "the forked session is untouched"; fi
+if head -1 "$tmp/fork.jsonl" | grep -q '"command":"fork","origin":"'; then ok "the fork records where it came from"
+else not_ok "the fork records where it came from"; fi
+if [ "$(sed -n '2,31p' "$tmp/fork.jsonl" | md5sum)" = "$(sed -n '2,31p' "$S" | md5sum)" ]; then
+    ok "the fork starts with the old events up to --from"
+else not_ok "the fork starts with the old events up to --from"; fi
+expect_out "the fork goes on to its budget" "evaluated  50 of budget 50"
+run resume "$S" --from 99999 --session "$tmp/f2.jsonl"
+expect_rc "--from past the end is a usage error" 2
+run resume "$S"
+expect_rc "resuming a finished session without more budget is a usage error" 2
+expect_err "it says how to go on" "give a larger --budget to go on"
+
+# ---- damaged files: a clear message, a non-zero exit, nothing overwritten --
+damaged() { # NAME FILE EXPECTED-RC MESSAGE
+    cp "$2" "$tmp/before"
+    run resume "$2"
+    if [ "$rc" -eq "$3" ] && grep -qF -- "$4" "$tmp/err" && cmp -s "$2" "$tmp/before"; then ok "$1"
+    else not_ok "$1" "rc $rc (wanted $3), wanted message: $4"; fi
+}
+head -c 0 /dev/null >"$tmp/empty.jsonl"
+damaged "an empty file" "$tmp/empty.jsonl" 1 "the file is empty: not a collm session"
+head -c 3000 /dev/urandom | tr '\n' 'x' >"$tmp/binary.jsonl"
+damaged "a binary file" "$tmp/binary.jsonl" 1 "binary.jsonl:1:"
+sed '1s/"version":1/"version":7/' "$S" >"$tmp/future.jsonl"
+damaged "a newer format is refused" "$tmp/future.jsonl" 1 "written by a newer collm (session format 7)"
+sed '20s/"type":"[a-z_]*"/"type":"eval_finished","metrics":7/' "$S" >"$tmp/corrupt.jsonl"
+damaged "a corrupt line in the middle" "$tmp/corrupt.jsonl" 1 "corrupt.jsonl:20: "
+sed '25d' "$S" >"$tmp/gap.jsonl"
+damaged "a lost line" "$tmp/gap.jsonl" 1 "gap.jsonl:25: expected event 24, found 25"
+{ head -1 "$S"; head -c 70000000 /dev/zero | tr '\0' 'a'; } >"$tmp/huge.jsonl"
+damaged "a huge line" "$tmp/huge.jsonl" 1 "huge.jsonl:2: the line is longer than 64 MiB"
+printf '{"hello": 1}\n' >"$tmp/other.jsonl"
+damaged "a JSON file that is no session" "$tmp/other.jsonl" 1 "not a collm session"
+
+# a torn last line (killed while writing): tolerated with a warning
+head -c -40 "$S" >"$tmp/torn.jsonl"
+run replay "$tmp/torn.jsonl" --speed 0 --quiet
+expect_rc "a torn last line can be replayed" 0
+expect_err "with a warning" "is cut short"
+# an event type from a newer minor version is skipped with a warning
+{ head -5 "$S"; echo '{"seq":5,"type":"hologram","iter":1}'; tail -n +6 "$S"; } >"$tmp/newer.jsonl"
+run replay "$tmp/newer.jsonl" --speed 0 --quiet
+expect_rc "an unknown event type is skipped" 0
+expect_err "with a warning" "an event type this collm does not know"
+
+finish
