@@ -112,15 +112,16 @@ out:
     free(idx);
 }
 
-/* The k best records, best first, into idx; returns how many. */
+/* The k best records, best first, into idx; returns how many. Ties keep
+ * the earlier record first; a missing (NaN) objective is never among them. */
 static int top_records(const struct state *st, int *idx, int k)
 {
     int n = 0, obj = st->info.objective;
     for (size_t i = 0; i < st->nrec; i++) {
         double v = st->rec[i].m[obj];
-        int j = n < k ? n++ : k - 1;
-        if (j == k - 1 && n == k && v <= st->rec[idx[j]].m[obj])
+        if (isnan(v) || (n == k && v <= st->rec[idx[n - 1]].m[obj]))
             continue;
+        int j = n < k ? n++ : k - 1; /* the slot to fill: a new one, or the worst */
         while (j > 0 && st->rec[idx[j - 1]].m[obj] < v) {
             idx[j] = idx[j - 1];
             j--;

@@ -1,0 +1,147 @@
+/* The journal round trip: what a search wrote, read back and reduced, is
+ * the state the search had. */
+#include "testutil.h"
+
+#include "../../engine/search/search.h"
+#include "../../sessions/journal.h"
+
+static void compare(const struct state *a, const struct state *b)
+{
+    assert_int_equal(a->nrec, b->nrec);
+    for (size_t i = 0; i < a->nrec; i++) {
+        assert_string_equal(a->rec[i].text, b->rec[i].text);
+        assert_memory_equal(a->rec[i].m, b->rec[i].m, sizeof a->rec[i].m);
+        assert_int_equal(a->rec[i].iter, b->rec[i].iter);
+        assert_int_equal(a->rec[i].source, b->rec[i].source);
+        assert_string_equal(a->rec[i].by, b->rec[i].by);
+    }
+    assert_int_equal(a->best, b->best);
+    assert_int_equal(a->best_changed_at, b->best_changed_at);
+    assert_int_equal(a->front.n, b->front.n);
+    assert_memory_equal(a->front.pts, b->front.pts, a->front.n * 2 * sizeof(double));
+    assert_int_equal(a->visited.len, b->visited.len);
+    assert_int_equal(a->ncands, b->ncands);
+    for (int i = 0; i < a->ncands; i++) {
+        assert_string_equal(a->cands[i].text, b->cands[i].text);
+        assert_int_equal(a->cands[i].status, b->cands[i].status);
+    }
+    assert_int_equal(a->strategies, b->strategies);
+    for (int i = 0; i < a->strategies; i++)
+        assert_string_equal(a->strats[i].text, b->strats[i].text);
+    assert_memory_equal(a->rejected, b->rejected, sizeof a->rejected);
+    assert_int_equal(a->ended, b->ended);
+    assert_int_equal(a->end, b->end);
+    assert_string_equal(a->info.space, b->info.space);
+    assert_int_equal(a->info.seed, b->info.seed);
+    assert_string_equal(a->info.constraint, b->info.constraint);
+    assert_string_equal(a->proposer_state, b->proposer_state);
+}
+
+static void journal_rebuilds_the_final_state(void **state)
+{
+    (void)state;
+    static const char *const algos[] = {"random", "rea", "local", "collm"};
+    for (int a = 0; a < 4; a++) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/collm-test-session-%d-%d.jsonl", (int)getpid(), a);
+        unlink(path);
+        struct err e;
+        struct space *sp = space_open("nb201:cifar100", NULL, &e);
+        struct evaluator *ev = evaluator_open(sp, &e);
+        struct proposer *p = proposer_open(algos[a], sp, 11, NULL, &e);
+        struct search_config cfg = {.algo = algos[a], .seed = 11, .budget = 80};
+        assert_int_equal(constraint_parse(&cfg.cons, "params<=1.2", sp->metrics, sp->nmetrics,
+                                          &e), 0);
+        struct search *s = search_new(&cfg, sp, ev, p, &e);
+        struct journal_header h = {.version = 1, .program = "test", .command = "search"};
+        struct journal *j = journal_create(path, &h, &e);
+        assert_non_null(j);
+        search_listen(s, journal_on_event, j);
+        search_start(s);
+        assert_int_equal(journal_close(j, &e), 0);
+
+        struct session ss;
+        assert_int_equal(session_read(path, &ss, &e), 0);
+        assert_string_equal(ss.warnings, "");
+        assert_string_equal(ss.h.command, "search");
+        struct state re;
+        state_init(&re, space_decode_ctx, sp, sp->front_cost);
+        for (int i = 0; i < ss.n; i++)
+            assert_int_equal(state_apply(&re, &ss.evs[i], &e), 0);
+        compare(search_state(s), &re);
+
+        /* a second journal cannot overwrite the first */
+        assert_null(journal_create(path, &h, &e));
+        assert_true(e.usage);
+        assert_non_null(strstr(e.msg, "the session file exists"));
+
+        state_free(&re);
+        session_free(&ss);
+        search_free(s);
+        proposer_close(p);
+        evaluator_close(ev);
+        space_close(sp);
+        unlink(path);
+    }
+}
+
+/* Cut after every event in turn and resumed: the end is always the state
+ * of the run that was never cut. */
+static void resuming_from_any_event_gives_the_same_end(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    static const char *const algos[] = {"local", "collm"};
+    for (int a = 0; a < 2; a++) {
+        struct algo_opts o;
+        algo_opts_default(&o);
+        o.batch = 4;
+        struct search_config cfg = {.algo = algos[a], .seed = 3, .budget = 30};
+        struct proposer *p = proposer_open(algos[a], sp, 3, &o, &e);
+        struct search *full = search_new(&cfg, sp, ev, p, &e);
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/collm-test-resume-%d.jsonl", (int)getpid());
+        unlink(path);
+        struct journal_header h = {.version = 1};
+        struct journal *j = journal_create(path, &h, &e);
+        search_listen(full, journal_on_event, j);
+        search_start(full);
+        journal_close(j, &e);
+        struct session ss;
+        assert_int_equal(session_read(path, &ss, &e), 0);
+        unlink(path);
+        for (int cut = 1; cut < ss.n; cut++) {
+            struct proposer *q = proposer_open(algos[a], sp, 3, &o, &e);
+            struct search *s = search_new(&cfg, sp, ev, q, &e);
+            if (search_continue(s, ss.evs, cut, 30, &e) < 0)
+                fail_msg("cut %d: %s: %s", cut, e.where, e.msg);
+            const struct state *x = search_state(s), *y = search_state(full);
+            assert_true(x->ended);
+            assert_int_equal(x->started, 30);
+            assert_int_equal(x->nrec, y->nrec);
+            for (size_t i = 0; i < x->nrec; i++)
+                if (strcmp(x->rec[i].text, y->rec[i].text) != 0)
+                    fail_msg("%s, cut after event %d: evaluation %zu differs", algos[a], cut,
+                             (size_t)i + 1);
+            assert_int_equal(x->best, y->best);
+            search_free(s);
+            proposer_close(q);
+        }
+        session_free(&ss);
+        search_free(full);
+        proposer_close(p);
+    }
+    evaluator_close(ev);
+    space_close(sp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(journal_rebuilds_the_final_state),
+        cmocka_unit_test(resuming_from_any_event_gives_the_same_end),
+    };
+    return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+}
