@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../engine/agents/agent.h"
+#include "../sessions/journal.h"
 
 void agent_cfg_default(struct agent_cfg *c)
 {
@@ -18,7 +19,8 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
 {
     const struct opt mine[] = {
         {"llm", OPT_STR, &c->preset, "KIND:MODEL",
-         "an LLM server on its usual local port: ollama:M, vllm:M, llamacpp:M (or openai:M)",
+         "an LLM server on its usual local port: ollama:M, vllm:M, llamacpp:M (or openai:M); "
+         "replay:FILE answers from a recorded session",
          NULL},
         {"llm-url", OPT_STR, &c->url, "URL", "OpenAI-compatible base URL, e.g. "
                                              "http://127.0.0.1:8000/v1 (else OPENAI_BASE_URL)",
@@ -67,6 +69,56 @@ void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const ch
         c->gen_model = generator + 4;
 }
 
+/* --llm replay:FILE: a client that answers every request with the answer
+ * recorded in FILE for the same messages. Sets the roles and models the
+ * recording used, unless the command line chose them. */
+static struct llm_client *replay_client(struct agent_cfg *c, const char *file, uv_loop_t *loop,
+                                        struct err *e)
+{
+    struct session ss;
+    if (session_read(file, &ss, e) < 0)
+        return NULL;
+    struct llm_client *cl = llm_client_new(loop, e);
+    int pairs = 0, *latest = calloc((size_t)ss.n + 1, sizeof *latest), maxreq = ss.n;
+    for (int i = 0; cl && latest && i < ss.n; i++) {
+        const struct event *ev = &ss.evs[i];
+        if (ev->type == EV_LLM_REQUEST && ev->req >= 1 && ev->req <= maxreq)
+            latest[ev->req] = i + 1; /* req numbers restart when a session is resumed */
+        if (ev->type != EV_LLM_ANSWER || ev->req < 1 || ev->req > maxreq || !latest[ev->req])
+            continue;
+        const struct event *rq = &ss.evs[latest[ev->req] - 1];
+        struct llm_msg *m = calloc((size_t)rq->nmsg + 1, sizeof *m);
+        for (int k = 0; m && k < rq->nmsg; k++)
+            m[k] = (struct llm_msg){rq->msgs[k].role, rq->msgs[k].content};
+        if (m && llm_client_record(cl, m, rq->nmsg, ev->text, ev->finish, ev->tokens_in,
+                                   ev->tokens_out) == 0)
+            pairs++;
+        free(m);
+    }
+    free(latest);
+    const struct session_info *info = ss.evs[0].info;
+    static char nav_model[128], gen_model[128];
+    snprintf(nav_model, sizeof nav_model, "%s",
+             info->navigator && !strncmp(info->navigator, "llm:", 4) ? info->navigator + 4 : "");
+    snprintf(gen_model, sizeof gen_model, "%s",
+             info->generator && !strncmp(info->generator, "llm:", 4) ? info->generator + 4 : "");
+    if (!c->navigator)
+        c->navigator = nav_model[0] ? "llm" : "offline";
+    if (!c->generator)
+        c->generator = gen_model[0] ? "llm" : "offline";
+    if (!c->model && !c->nav_model && nav_model[0])
+        c->nav_model = nav_model;
+    if (!c->model && !c->gen_model && gen_model[0])
+        c->gen_model = gen_model;
+    session_free(&ss);
+    if (cl && pairs == 0) {
+        err_usage(e, "--llm", "%s holds no answered LLM requests to replay", file);
+        llm_client_free(cl);
+        return NULL;
+    }
+    return cl;
+}
+
 /* Presets: where each server listens by default. */
 static const struct {
     const char *kind, *url;
@@ -106,7 +158,15 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
 
     static char preset_model[256];
     const char *url = c->url, *model = c->model;
-    if (c->preset) {
+    struct llm_client *replay = NULL;
+    if (c->preset && strncmp(c->preset, "replay:", 7) == 0) {
+        if (!(replay = replay_client(c, c->preset + 7, loop, e))) {
+            proposer_close(p);
+            return NULL;
+        }
+        url = c->preset; /* shown as the endpoint: never the network */
+        model = c->model;
+    } else if (c->preset) {
         const char *colon = strchr(c->preset, ':');
         size_t kl = colon ? (size_t)(colon - c->preset) : strlen(c->preset);
         int found = 0;
@@ -118,8 +178,8 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
             }
         if (!found || !colon || !colon[1]) {
             proposer_close(p);
-            return err_usage(e, "--llm", "expected ollama:MODEL, vllm:MODEL, llamacpp:MODEL or "
-                             "openai:MODEL, got '%s'", c->preset), NULL;
+            return err_usage(e, "--llm", "expected ollama:MODEL, vllm:MODEL, llamacpp:MODEL, "
+                             "openai:MODEL or replay:FILE, got '%s'", c->preset), NULL;
         }
         snprintf(preset_model, sizeof preset_model, "%s", colon + 1);
         if (!model)
@@ -135,8 +195,10 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
         proposer_close(p);
         return NULL;
     }
-    if (!nav_llm && !gen_llm)
+    if (!nav_llm && !gen_llm) {
+        llm_client_free(replay);
         return p; /* the offline agents collm_open made */
+    }
     const char *nav_model = c->nav_model ? c->nav_model : model;
     const char *gen_model = c->gen_model ? c->gen_model : model;
     const char *missing = !url ? "no LLM endpoint: give --llm-url or --llm, or set "
@@ -147,6 +209,7 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                                     "--generator-model"
                                                   : NULL;
     if (missing) {
+        llm_client_free(replay);
         proposer_close(p);
         return err_usage(e, "--algo collm", "%s", missing), NULL;
     }
@@ -160,7 +223,7 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     lp.stream = c->stream;
     lp.timeout_ms = (long)(c->timeout * 1000);
     lp.max_retries = c->retries;
-    *client = llm_client_new(loop, e);
+    *client = replay ? replay : llm_client_new(loop, e);
     if (!*client) {
         proposer_close(p);
         return NULL;

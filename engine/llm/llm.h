@@ -73,6 +73,15 @@ int llm_in_flight(const struct llm_client *c);
  * client's handles; run the loop once more to free them. */
 void llm_client_free(struct llm_client *c);
 
+/* A client that answers from a recording instead of the network (the
+ * `--llm replay:FILE` backend): each request gets the recorded answer of
+ * the first unused recorded request with exactly the same messages, so a
+ * recorded LLM search re-runs offline and gives the same result. A request
+ * that was never recorded fails with a clear error. Answers arrive from the
+ * loop, as real ones do. */
+int llm_client_record(struct llm_client *c, const struct llm_msg *msgs, int n,
+                      const char *answer, const char *finish, long tokens_in, long tokens_out);
+
 /* base_url without user:password@, for messages. */
 void llm_redact_url(const char *url, char *buf, size_t n);
 

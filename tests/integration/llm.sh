@@ -76,6 +76,22 @@ expect_err "the reason names the endpoint" "/v1/chat/completions: Couldn't conne
 expect_out "what was evaluated is kept" "evaluated  10 of budget 50"
 stop_llm
 
+# a recorded LLM search re-runs offline from its own journal
+start_llm
+"$COLLM" search --headless --quiet --algo collm --llm-url "$URL" --model fake-1 --budget 30 --session "$tmp/rec.jsonl" >/dev/null 2>&1
+stop_llm
+run search --headless --algo collm --llm "replay:$tmp/rec.jsonl" --budget 30 --session "$tmp/rep.jsonl"
+expect_rc "--llm replay:FILE runs without any server" 0
+"$COLLM" export "$tmp/rec.jsonl" --csv - | cut -d, -f6 >"$tmp/a1"
+"$COLLM" export "$tmp/rep.jsonl" --csv - | cut -d, -f6 >"$tmp/a2"
+if cmp -s "$tmp/a1" "$tmp/a2"; then ok "the replayed search evaluates exactly what the recorded one did"
+else not_ok "the replayed search evaluates exactly what the recorded one did"; fi
+run search --headless --algo collm --llm "replay:$tmp/rec.jsonl" --budget 30 --no-session --constraint 'flops<=100'
+expect_rc "a search that goes another way than the recording stops" 1
+expect_err "and says why" "the recording has no answer to this request"
+run search --headless --algo collm --llm "replay:$tmp/nothing.jsonl" --budget 30 --no-session
+expect_rc "a missing recording is an error" 1
+
 run search --headless --algo collm --llm-url http://127.0.0.1:9/v1 --budget 5
 expect_rc "an LLM role without a model is a usage error" 2
 expect_err "it says which flag" "the Navigator needs a model: --model or --navigator-model"
