@@ -86,6 +86,18 @@ expect_rc "--llm replay:FILE runs without any server" 0
 "$COLLM" export "$tmp/rep.jsonl" --csv - | cut -d, -f6 >"$tmp/a2"
 if cmp -s "$tmp/a1" "$tmp/a2"; then ok "the replayed search evaluates exactly what the recorded one did"
 else not_ok "the replayed search evaluates exactly what the recorded one did"; fi
+if grep -q "$KEY" "$tmp/rec.jsonl"; then not_ok "the API key is not in the session file"
+else ok "the API key is not in the session file"; fi
+
+# resuming an LLM session takes up the Navigator's conversation
+start_llm
+run resume "$tmp/rec.jsonl" --budget 40 --llm-url "$URL"
+expect_rc "an LLM session resumes against a live endpoint" 0
+nmsg=$(grep '"type":"llm_request"' "$tmp/rec.jsonl" | grep '"role":"navigator"' | tail -1 | grep -o '"role":"[a-z]*","content"' | wc -l)
+if [ "$nmsg" -eq 8 ]; then ok "the resumed Navigator has the whole conversation (system + 3 turns + the new one)"
+else not_ok "the resumed Navigator has the whole conversation (system + 3 turns + the new one)" "$nmsg messages"; fi
+stop_llm
+
 run search --headless --algo collm --llm "replay:$tmp/rec.jsonl" --budget 30 --no-session --constraint 'flops<=100'
 expect_rc "a search that goes another way than the recording stops" 1
 expect_err "and says why" "the recording has no answer to this request"
