@@ -143,7 +143,10 @@ int export_svg(FILE *f, const struct state *st, int cost)
     xml_text(f, st->info.algo ? st->info.algo : "");
     fputs(" on ", f);
     xml_text(f, st->info.space ? st->info.space : "");
-    fprintf(f, ": %zu evaluated, %zu on the Pareto front</text>\n", st->nrec, st->front.n);
+    if (cost == st->front_cost)
+        fprintf(f, ": %zu evaluated, %zu on the Pareto front</text>\n", st->nrec, st->front.n);
+    else
+        fprintf(f, ": %zu evaluated</text>\n", st->nrec);
     /* axes with ticks */
     fprintf(f, "<g stroke=\"#444\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,27 +37,56 @@ static char *header_json(const struct journal_header *h)
     return s;
 }
 
+/* One write of the line with its newline, so a kill leaves a whole line or
+ * a torn one, never a whole line without its end. */
 static int put_line(struct journal *j, const char *line, struct err *e)
 {
-    if (fputs(line, j->f) == EOF || fputc('\n', j->f) == EOF || fflush(j->f) == EOF ||
-        (j->fsync && fsync(fileno(j->f)) < 0))
+    size_t n = strlen(line);
+    char *buf = malloc(n + 2);
+    if (!buf)
+        return err_set(e, j->path, "out of memory");
+    memcpy(buf, line, n);
+    buf[n] = '\n';
+    int bad = fwrite(buf, 1, n + 1, j->f) != n + 1 || fflush(j->f) == EOF ||
+              (j->fsync && fsync(fileno(j->f)) < 0);
+    free(buf);
+    if (bad)
         return err_set(e, j->path, "cannot write the session: %s", strerror(errno));
+    return 0;
+}
+
+/* One writer per session: a second collm resuming a running search would
+ * interleave lines. The lock goes with the process. */
+static int lock(int fd, const char *path, struct err *e)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+        return err_set(e, path, errno == EWOULDBLOCK
+                                    ? "another collm is writing this session right now"
+                                    : "cannot lock the session: %s",
+                       strerror(errno));
     return 0;
 }
 
 struct journal *journal_create(const char *path, const struct journal_header *h, struct err *e)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0644);
     if (fd < 0) {
-        if (errno == EEXIST)
+        struct stat st;
+        if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            err_usage(e, path, "is a folder; --session wants a file name");
+        else if (errno == EEXIST)
             err_usage(e, path, "the session file exists; resume it with 'collm resume %s', or "
                       "choose another --session", path);
         else
             err_set(e, path, "cannot create the session file: %s", strerror(errno));
         return NULL;
     }
+    if (lock(fd, path, e) < 0) {
+        close(fd);
+        return NULL;
+    }
     struct journal *j = calloc(1, sizeof *j);
-    if (!j || !(j->f = fdopen(fd, "w"))) {
+    if (!j || !(j->f = fdopen(fd, "a"))) {
         close(fd);
         free(j);
         err_set(e, path, "out of memory");
@@ -74,19 +104,35 @@ struct journal *journal_create(const char *path, const struct journal_header *h,
     return j;
 }
 
-struct journal *journal_reopen(const char *path, off_t keep, struct err *e)
+struct journal *journal_reopen(const char *path, off_t keep, int add_newline, struct err *e)
 {
-    if (truncate(path, keep) < 0) {
+    int fd = open(path, O_WRONLY | O_APPEND);
+    if (fd < 0) {
+        err_set(e, path, "cannot append to the session: %s", strerror(errno));
+        return NULL;
+    }
+    if (lock(fd, path, e) < 0) {
+        close(fd);
+        return NULL;
+    }
+    if (ftruncate(fd, keep) < 0) {
         err_set(e, path, "cannot cut the torn last line: %s", strerror(errno));
+        close(fd);
         return NULL;
     }
     struct journal *j = calloc(1, sizeof *j);
-    if (!j || !(j->f = fopen(path, "a"))) {
-        err_set(e, path, "cannot append to the session: %s", j ? strerror(errno) : "no memory");
+    if (!j || !(j->f = fdopen(fd, "a"))) {
+        err_set(e, path, "out of memory");
+        close(fd);
         free(j);
         return NULL;
     }
     snprintf(j->path, sizeof j->path, "%s", path);
+    if (add_newline && put_line(j, "", e) < 0) { /* a whole last line that lacked its end */
+        fclose(j->f);
+        free(j);
+        return NULL;
+    }
     return j;
 }
 
@@ -146,9 +192,9 @@ static int read_header(struct session *s, const char *line, const char *path, st
         return err_set(e, where, "not a collm session (no {\"format\": \"collm-session\"} header)");
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "version");
-    if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble != (int)v->valuedouble) {
         cJSON_Delete(o);
-        return err_set(e, where, "the header has no format version");
+        return err_set(e, where, "the header has no format version (a whole number)");
     }
     if (v->valuedouble > JOURNAL_FORMAT) {
         int ver = (int)v->valuedouble;
@@ -269,18 +315,20 @@ int session_read(const char *path, struct session *s, struct err *e)
             rc = err_set(e, where, "%s", err_str(&pe, buf, sizeof buf));
             break;
         }
-        if (got == 1) {
-            s->skipped++;
-            warn(s, "line %ld: an event type this collm does not know (%s), skipped\n", lineno,
-                 "written by a newer version?");
-            s->good_bytes = ftello(f);
-            continue;
-        }
         if (ev.seq != last_seq + 1) {
             rc = err_set(e, where, "expected event %llu, found %llu (lines lost or reordered)",
                          (unsigned long long)last_seq + 1, (unsigned long long)ev.seq);
             event_free(&ev);
             break;
+        }
+        if (got == 1) {
+            s->skipped++;
+            last_seq = ev.seq;
+            warn(s, "line %ld: an event type this collm does not know (%s), skipped\n", lineno,
+                 "written by a newer version?");
+            s->good_bytes = ftello(f);
+            s->needs_newline = !nl;
+            continue;
         }
         if (s->n == 0 && ev.type != EV_SESSION_STARTED) {
             rc = err_set(e, where, "the first event must be session_started");
@@ -296,6 +344,7 @@ int session_read(const char *path, struct session *s, struct err *e)
         if (ev.type == EV_SESSION_STARTED)
             info = s->evs[s->n - 1].info;
         s->good_bytes = ftello(f);
+        s->needs_newline = !nl;
     }
     if (rc == 0 && ferror(f))
         rc = err_set(e, path, "read error: %s", strerror(errno));

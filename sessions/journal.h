@@ -36,8 +36,9 @@ struct journal;
 /* A new file; refuses to overwrite one that exists. */
 struct journal *journal_create(const char *path, const struct journal_header *h, struct err *e);
 /* An existing file (resume): cut it to `keep` bytes first, dropping a torn
- * last line, then append. */
-struct journal *journal_reopen(const char *path, off_t keep, struct err *e);
+ * last line, end a last line that lacks its newline, then append. Both
+ * create and reopen lock the file: one writer at a time. */
+struct journal *journal_reopen(const char *path, off_t keep, int add_newline, struct err *e);
 void journal_set_fsync(struct journal *j, int on);
 /* Writes one event as a line and flushes it. -1 with e when it could not. */
 int journal_write(struct journal *j, const struct event *ev, const struct session_info *info,
@@ -56,6 +57,7 @@ struct session {
     int n, cap;
     off_t good_bytes;     /* up to the end of the last whole line */
     int truncated;        /* a torn last line was dropped */
+    int needs_newline;    /* the last line is whole but lacks its '\n' */
     int skipped;          /* events of unknown types (a newer minor version) */
     char warnings[2048];  /* one per line, for the user */
 };

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../engine/core/state.h"
 #include "../engine/spaces/space.h"
@@ -17,6 +18,13 @@ static const char usage[] =
     "plot of the objective against a cost with the front and the best marked.\n"
     "OUT may be '-' for standard output. Example:\n"
     "  collm export run.jsonl --csv run.csv --pareto front.json --svg front.svg";
+
+/* 1 when a and b name the same file */
+static int same_file(const char *a, const char *b)
+{
+    struct stat x, y;
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
 
 static int write_to(const char *out, int (*fn)(FILE *, const struct state *, int),
                     const struct state *st, int cost, const char *what)
@@ -64,6 +72,11 @@ int cmd_export(int argc, char **argv)
     if (!csv_out && !pareto_out && !svg_out)
         return cmd_usage("export", "", "say what to write: --csv, --pareto and/or --svg");
 
+    const char *outs[3] = {csv_out, pareto_out, svg_out}, *flags[3] = {"csv", "pareto", "svg"};
+    for (int i = 0; i < 3; i++)
+        if (outs[i] && same_file(outs[i], pos[0]))
+            return cmd_usage("export", "", "--%s %s is the session itself; it would be "
+                             "overwritten", flags[i], outs[i]);
     struct session ss;
     if (session_read(pos[0], &ss, &e) < 0)
         return cmd_fail("export", &e);
@@ -79,7 +92,10 @@ int cmd_export(int argc, char **argv)
     int code = EXIT_OK;
     for (int i = 0; i < ss.n && code == EXIT_OK; i++)
         if (state_apply(&st, &ss.evs[i], &e) < 0) {
-            err_wrap(&e, pos[0]);
+            char where[4300];
+            snprintf(where, sizeof where, "%s: event %llu", pos[0],
+                     (unsigned long long)ss.evs[i].seq);
+            err_wrap(&e, where);
             code = cmd_fail("export", &e);
         }
     int cost = -1;

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "../engine/core/constraint.h"
@@ -28,7 +29,8 @@ static const char usage[] =
 
 struct cont {
     const struct event *evs;
-    int n, budget;
+    int n, budget, failed;
+    const char *file;
     struct err e;
 };
 
@@ -36,7 +38,9 @@ static int begin(void *ud, struct search *s)
 {
     struct cont *c = ud;
     if (search_continue(s, c->evs, c->n, c->budget, &c->e) < 0) {
+        err_wrap(&c->e, c->file);
         cmd_fail("resume", &c->e);
+        c->failed = 1;
         return -1;
     }
     return 0;
@@ -44,7 +48,8 @@ static int begin(void *ud, struct search *s)
 
 int cmd_resume(int argc, char **argv)
 {
-    int budget = 0, has_budget = 0, from = 0, has_from = 0;
+    int budget = 0, has_budget = 0, from = 0, has_from = 0, has_target = 0;
+    double target = 0;
     const char *datadir = NULL;
     struct run_cfg rc_;
     run_cfg_default(&rc_);
@@ -54,9 +59,11 @@ int cmd_resume(int argc, char **argv)
         {"budget", OPT_INT, &budget, "N", "the budget from now on (default: the session's)",
          &has_budget},
         {"from", OPT_INT, &from, "SEQ", "fork a new session from event SEQ", &has_from},
+        {"target", OPT_DOUBLE, &target, "X", "a new target (default: the session's)",
+         &has_target},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
     };
-    int n = 3;
+    int n = 4;
     n += run_cfg_opts(&rc_, opts + n, 47 - n);
     agent_cfg_opts(&ac, opts + n, 47 - n);
     char *pos[1];
@@ -86,6 +93,7 @@ int cmd_resume(int argc, char **argv)
     struct search *s = NULL;
     struct journal *j = NULL;
     int code = EXIT_OK, take = ss.n;
+    char fork_path[4096] = "";
     const struct session_info *info = ss.evs[0].info;
     uint64_t last = ss.evs[ss.n - 1].seq;
 
@@ -112,20 +120,36 @@ int cmd_resume(int argc, char **argv)
                          "(%d); give a larger --budget to go on", recorded);
         goto out;
     }
+    if (!has_target && lastev->type == EV_SESSION_ENDED && lastev->end == END_TARGET) {
+        code = cmd_usage("resume", "--target", "the session reached its target (%g); give a "
+                         "higher --target to go on", info->target);
+        goto out;
+    }
     if (!has_budget)
         budget = recorded;
+    if (budget < recorded) { /* before any file is touched */
+        code = cmd_usage("resume", "--budget", "the session's budget is %d; it can grow, not "
+                         "shrink", recorded);
+        goto out;
+    }
 
     if (!(sp = space_open(info->space, datadir, &e)))
-        goto fail;
+        goto bad_header;
     struct search_config cfg = {.algo = info->algo, .seed = info->seed, .budget = budget,
-                                .has_target = info->has_target, .target = info->target};
+                                .has_target = info->has_target || has_target,
+                                .target = has_target ? target : info->target};
     if (constraint_parse(&cfg.cons, info->constraint, sp->metrics, sp->nmetrics, &e) < 0)
-        goto fail;
+        goto bad_header;
     struct algo_opts ao = {.batch = info->batch, .population = info->population,
                            .tournament = info->tournament, .prior = info->prior};
     agent_cfg_from_session(&ac, info->navigator, info->generator, ss.h.llm_url);
-    if (!(p = agent_cfg_proposer(&ac, info->algo, sp, info->seed, &ao, &loop, &client, &e)) ||
-        !(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e)))
+    if (!(p = agent_cfg_proposer(&ac, info->algo, sp, info->seed, &ao, &loop, &client, &e))) {
+        if (strstr(e.where, "--algo") || strstr(e.where, "--population") ||
+            strstr(e.where, "--tournament"))
+            goto bad_header; /* what the session recorded, not a flag given now */
+        goto fail;
+    }
+    if (!(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e)))
         goto fail;
 
     if (has_from) {
@@ -138,18 +162,36 @@ int cmd_resume(int argc, char **argv)
         snprintf(h.origin, sizeof h.origin, "%s@%d", file, from);
         if (!(j = journal_create(rc_.session ? rc_.session : path, &h, &e)))
             goto fail;
+        snprintf(fork_path, sizeof fork_path, "%s", journal_path(j));
         for (int i = 0; i < take; i++) /* the fork starts with the old events */
             if (journal_write(j, &ss.evs[i], info, &e) < 0)
                 goto fail;
-    } else if (!(j = journal_reopen(file, ss.good_bytes, &e))) {
+    } else if (!(j = journal_reopen(file, ss.good_bytes, ss.needs_newline, &e))) {
         goto fail;
     }
     journal_set_fsync(j, rc_.fsync);
-    struct cont c = {.evs = ss.evs, .n = take, .budget = budget};
+    struct cont c = {.evs = ss.evs, .n = take, .budget = budget, .file = file};
     code = run_search(s, &loop, &rc_, j, begin, &c);
+    if (c.failed && fork_path[0]) { /* a fork that never started leaves no file */
+        journal_close(j, &e);
+        j = NULL;
+        unlink(fork_path);
+    }
     goto out;
+bad_header:
+    {
+        char where[4400];
+        snprintf(where, sizeof where, "%s: session_started", file);
+        err_wrap(&e, where);
+        e.usage = 0;
+    }
 fail:
     code = cmd_fail("resume", &e);
+    if (fork_path[0]) {
+        journal_close(j, &e);
+        j = NULL;
+        unlink(fork_path);
+    }
 out:
     if (journal_close(j, &e) < 0 && code == EXIT_OK)
         code = cmd_fail("resume", &e);

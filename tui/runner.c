@@ -116,6 +116,7 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
     if (j)
         search_listen(s, journal_on_event, j);
     search_listen(s, headless_on_event, &h);
+    search_attach_loop(s, loop);
     struct run *rp = calloc(1, sizeof *rp);
     if (!rp) {
         fprintf(stderr, "collm: out of memory\n");

@@ -417,6 +417,8 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
         return -1;
     if (!(seed >= 0 && seed <= 9007199254740992.0) || seed != floor(seed))
         return err_set(e, "seed", "expected a whole number from 0 to 2^53");
+    if (in->budget < 1)
+        return err_set(e, "budget", "expected at least 1, got %d", in->budget);
     in->seed = (uint64_t)seed;
     const cJSON *pa = cJSON_GetObjectItemCaseSensitive(o, "params");
     if (cJSON_IsObject(pa) && (get_int(pa, "batch", &in->batch, e) ||
@@ -500,14 +502,16 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, "type");
     if (!cJSON_IsString(type))
         return err_set(e, "type", "expected the event type as a string");
-    if ((t = event_type_from_name(type->valuestring)) < 0)
-        return 1;
-    ev->type = (enum event_type)t;
-    if (get_num(o, "seq", &seq, e) || get_int(o, "iter", &ev->iter, e))
+    if (get_num(o, "seq", &seq, e))
         return -1;
     if (!(seq >= 0 && seq <= 9007199254740992.0) || seq != floor(seq))
         return err_set(e, "seq", "expected a whole number from 0 to 2^53");
-    ev->seq = (uint64_t)seq;
+    ev->seq = (uint64_t)seq; /* also for a type we skip: the reader counts it */
+    if ((t = event_type_from_name(type->valuestring)) < 0)
+        return 1;
+    ev->type = (enum event_type)t;
+    if (get_int(o, "iter", &ev->iter, e))
+        return -1;
     const cJSON *tt = cJSON_GetObjectItemCaseSensitive(o, "t");
     ev->t = cJSON_IsNumber(tt) ? tt->valuedouble : 0.0;
 
@@ -643,7 +647,10 @@ int event_from_json(const char *line, struct event *ev, const struct session_inf
     int rc = cJSON_IsObject(o) ? from_obj(o, ev, info, e)
                                : err_set(e, "", "expected a JSON object");
     cJSON_Delete(o);
-    if (rc != 0)
+    if (rc != 0) {
+        uint64_t seq = ev->seq;
         event_free(ev);
+        ev->seq = rc == 1 ? seq : 0;
+    }
     return rc;
 }

@@ -165,8 +165,8 @@ void event_free(struct event *ev);
  * malloc'd single line without newline, or NULL on allocation failure. */
 char *event_to_json(const struct event *ev, const struct session_info *info, int with_time);
 /* Parses one line. Returns 0, or 1 for a type this version does not know
- * (ev untouched, a newer writer's event), or -1 with `e` saying what is
- * wrong. */
+ * (a newer writer's event: only ev->seq is set), or -1 with `e` saying what
+ * is wrong. */
 int event_from_json(const char *line, struct event *ev, const struct session_info *info,
                     struct err *e);
 

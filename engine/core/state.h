@@ -71,6 +71,7 @@ struct state {
     int ncands, capcands;
     int batch_first, nbatch; /* the latest proposal: cands[batch_first ...] */
     int proposer_batches;    /* CANDIDATES_PROPOSED events so far */
+    int proposed_iter;       /* the iteration of the latest of them */
     char *proposer_state;    /* from the latest CANDIDATES_PROPOSED, or NULL */
     int resumes;             /* SESSION_RESUMED events so far */
     int proposed;

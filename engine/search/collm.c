@@ -25,6 +25,7 @@ struct impl {
     int since;         /* records before this index were seen by the last strategy */
     int want, valid, attempts;
     char *strategy;
+    char *pending_strategy; /* resumed: a strategy written but never used */
     struct cand_list out;
     char reasons[REASONS_MAX];
     int in_call, finished, failed, cancelled;
@@ -200,7 +201,15 @@ static int propose(struct proposer *p, const struct propose_ctx *ctx, struct can
                            .budget_left = ctx->want};
     im->since = (int)ctx->st->nrec;
     im->in_call = 1;
-    im->nav->ops->strategize(im->nav, &in, on_strategy, p);
+    if (im->pending_strategy) {
+        /* the process died after the Navigator answered: go on from there */
+        free(im->strategy);
+        im->strategy = im->pending_strategy;
+        im->pending_strategy = NULL;
+        ask_generator(p);
+    } else {
+        im->nav->ops->strategize(im->nav, &in, on_strategy, p);
+    }
     im->in_call = 0;
     if (!im->finished)
         return 1; /* an agent answers later: finish() delivers */
@@ -223,6 +232,22 @@ static void cancel(struct proposer *p)
         im->gen->ops->cancel(im->gen);
 }
 
+/* The Navigator's conversation, and a strategy of the current iteration
+ * that no candidates came from yet (the process died in between). */
+static int restore_agents(struct proposer *p, const struct state *st, struct err *e)
+{
+    struct impl *im = p->impl;
+    const struct strategy_rec *last = state_strategy(st);
+    free(im->pending_strategy);
+    im->pending_strategy = NULL;
+    if (last && last->iter == st->iter && st->proposed_iter < st->iter &&
+        !(im->pending_strategy = strdup(last->text)))
+        return err_set(e, "collm", "out of memory");
+    if (im->nav->ops->restore)
+        return im->nav->ops->restore(im->nav, st, e);
+    return 0;
+}
+
 /* "NAVRNG GENRNG SINCE" */
 static char *save(struct proposer *p)
 {
@@ -239,13 +264,13 @@ static char *save(struct proposer *p)
 static int restore(struct proposer *p, const char *saved, const struct state *st, struct err *e)
 {
     struct impl *im = p->impl;
-    if (!saved || strlen(saved) < 131 || rng_load(&im->nav->rng, saved) < 0 ||
+    if (!saved)
+        return restore_agents(p, st, e); /* nothing proposed yet */
+    if (strlen(saved) < 131 || rng_load(&im->nav->rng, saved) < 0 ||
         rng_load(&im->gen->rng, saved + 65) < 0)
         return err_set(e, "collm", "the recorded agent state is damaged");
     im->since = atoi(saved + 130);
-    if (im->nav->ops->restore)
-        return im->nav->ops->restore(im->nav, st, e);
-    return 0;
+    return restore_agents(p, st, e);
 }
 
 static void destroy(struct proposer *p)
@@ -254,6 +279,7 @@ static void destroy(struct proposer *p)
     navigator_free(im->nav);
     generator_free(im->gen);
     free(im->strategy);
+    free(im->pending_strategy);
     cand_list_free(&im->out);
     free(im);
 }

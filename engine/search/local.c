@@ -84,6 +84,8 @@ static int restore(struct proposer *p, const char *saved, const struct state *st
 {
     (void)st;
     struct impl *im = p->impl;
+    if (!saved)
+        return 0; /* nothing proposed yet: as new */
     int have, starting, used = 0;
     double v;
     if (!saved || sscanf(saved, "%d %d %lf %n", &have, &starting, &v, &used) < 3 || !used)

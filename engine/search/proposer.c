@@ -183,13 +183,15 @@ char *proposer_save(struct proposer *p)
     return out;
 }
 
+/* saved == NULL: nothing was proposed before the cut; the proposer is as
+ * new, but may still take up what the agents wrote (a first strategy). */
 int proposer_restore(struct proposer *p, const char *saved, const struct state *st,
                      struct err *e)
 {
-    if (!saved || rng_load(&p->rng, saved) < 0)
+    if (saved && (strlen(saved) < 64 || rng_load(&p->rng, saved) < 0))
         return err_set(e, "state", "the recorded proposer state is damaged");
-    const char *own = saved[64] == ' ' ? saved + 65 : NULL;
-    if (p->ops->restore)
+    const char *own = saved && saved[64] == ' ' ? saved + 65 : NULL;
+    if (p->ops->restore && (own || !saved))
         return p->ops->restore(p, own, st, e);
     return 0;
 }

@@ -38,6 +38,7 @@ struct search {
     int ndone, capdone;
 
     int pumping, emitting, awaiting_proposal, stopping, idle_iters, started;
+    uv_idle_t *idle; /* with a loop: continues a long run on the next turn */
     enum end_reason stop_reason;
     char stop_detail[256];
     char error[512];
@@ -97,10 +98,19 @@ struct search *search_new(const struct search_config *cfg, const struct space *s
     return s;
 }
 
+static void free_handle(uv_handle_t *h)
+{
+    free(h);
+}
+
 void search_free(struct search *s)
 {
     if (!s)
         return;
+    if (s->idle) { /* the handle outlives the search until the loop closes it */
+        s->idle->data = NULL;
+        uv_close((uv_handle_t *)s->idle, free_handle);
+    }
     state_free(&s->st);
     free(s->queue);
     free(s->done);
@@ -171,46 +181,57 @@ static void reject(struct search *s, int id, const char *text, enum reject_reaso
 
 /* Legality, de-duplication, constraint: each candidate either joins the
  * queue or is rejected with its reason. */
+/* Legality, de-duplication, constraint, room in the budget: the candidate
+ * either joins the queue or is rejected with its reason. `known` is its
+ * arch when the proposer gave one; else `text` is decoded. An abandoned
+ * evaluation (its process died) is no duplicate of itself. */
+static void screen_one(struct search *s, int id, const char *text, const struct arch *known,
+                       struct archset *batch_seen, int abandoned_ok)
+{
+    struct pending p = {.id = id};
+    struct err e = {0};
+    char detail[600];
+    if (known) {
+        p.arch = *known;
+    } else if (space_decode(s->space, text, &p.arch, &e) < 0) {
+        reject(s, id, text, REJ_INVALID, err_str(&e, detail, sizeof detail));
+        return;
+    }
+    int v = archset_get(&s->st.visited, &p.arch, -4);
+    if ((v != -4 && !(abandoned_ok && v == VISIT_ABANDONED)) ||
+        archset_has(batch_seen, &p.arch)) {
+        reject(s, id, text, REJ_DUPLICATE, "already evaluated or queued");
+        return;
+    }
+    if (space_cost(s->space, &p.arch, p.m, &e) < 0) {
+        reject(s, id, text, REJ_INVALID, err_str(&e, detail, sizeof detail));
+        return;
+    }
+    int bad = constraint_violated(&s->cfg.cons, p.m);
+    if (bad >= 0) {
+        constraint_explain(&s->cfg.cons, bad, s->space->metrics, p.m, detail, sizeof detail);
+        reject(s, id, text, REJ_CONSTRAINT, detail);
+        return;
+    }
+    if (s->qlen >= state_budget_left(&s->st)) {
+        reject(s, id, text, REJ_SURPLUS, "the budget has no room left in this iteration");
+        return;
+    }
+    archset_add(batch_seen, &p.arch);
+    if (enqueue(s, &p) < 0) {
+        snprintf(s->error, sizeof s->error, "out of memory");
+        s->stopping = 1;
+        s->stop_reason = END_ERROR;
+    }
+}
+
 static void screen(struct search *s, const struct cand_list *batch, char **texts, int first)
 {
     struct archset batch_seen;
     archset_init(&batch_seen);
     for (int i = 0; i < batch->n; i++) {
         const struct cand_item *it = &batch->items[i];
-        int id = first + i;
-        struct pending p = {.id = id};
-        struct err e = {0};
-        char detail[600];
-        if (it->has_arch) {
-            p.arch = it->arch;
-        } else if (space_decode(s->space, it->text, &p.arch, &e) < 0) {
-            reject(s, id, texts[i], REJ_INVALID, err_str(&e, detail, sizeof detail));
-            continue;
-        }
-        if (state_has_visited(&s->st, &p.arch) || archset_has(&batch_seen, &p.arch)) {
-            reject(s, id, texts[i], REJ_DUPLICATE, "already evaluated or queued");
-            continue;
-        }
-        if (space_cost(s->space, &p.arch, p.m, &e) < 0) {
-            reject(s, id, texts[i], REJ_INVALID, err_str(&e, detail, sizeof detail));
-            continue;
-        }
-        int bad = constraint_violated(&s->cfg.cons, p.m);
-        if (bad >= 0) {
-            constraint_explain(&s->cfg.cons, bad, s->space->metrics, p.m, detail, sizeof detail);
-            reject(s, id, texts[i], REJ_CONSTRAINT, detail);
-            continue;
-        }
-        if (s->qlen >= state_budget_left(&s->st)) {
-            reject(s, id, texts[i], REJ_SURPLUS, "the budget has no room left in this iteration");
-            continue;
-        }
-        archset_add(&batch_seen, &p.arch);
-        if (enqueue(s, &p) < 0) {
-            snprintf(s->error, sizeof s->error, "out of memory");
-            s->stopping = 1;
-            s->stop_reason = END_ERROR;
-        }
+        screen_one(s, first + i, texts[i], it->has_arch ? &it->arch : NULL, &batch_seen, 0);
     }
     archset_free(&batch_seen);
 }
@@ -347,8 +368,12 @@ static void drain_done(struct search *s)
 
 static int propose(struct search *s)
 {
-    struct event it = {.type = EV_ITERATION_STARTED, .iter = s->st.iter + 1};
-    emit(s, &it);
+    /* an iteration that started but proposed nothing before the process
+     * died is this one, not a new one */
+    if (s->st.iter == 0 || s->st.proposed_iter == s->st.iter) {
+        struct event it = {.type = EV_ITERATION_STARTED, .iter = s->st.iter + 1};
+        emit(s, &it);
+    }
     struct cand_list batch;
     cand_list_init(&batch);
     struct propose_ctx ctx = {.st = &s->st, .space = s->space, .cons = &s->cfg.cons,
@@ -382,12 +407,34 @@ static int may_propose_early(const struct search *s)
     return 1;
 }
 
+#define SLICE 256 /* steps of instant work between turns of the loop */
+
+static void on_idle(uv_idle_t *h)
+{
+    struct search *s = h->data;
+    uv_idle_stop(h);
+    if (s)
+        pump(s);
+}
+
+void search_attach_loop(struct search *s, uv_loop_t *loop)
+{
+    if (s->idle || !(s->idle = calloc(1, sizeof *s->idle)))
+        return;
+    uv_idle_init(loop, s->idle);
+    s->idle->data = s;
+}
+
 static void pump(struct search *s)
 {
     if (s->pumping || s->st.ended || !s->started)
         return;
     s->pumping = 1;
-    for (;;) {
+    for (int steps = 0;; steps++) {
+        if (s->idle && steps >= SLICE && !s->stopping) {
+            uv_idle_start(s->idle, on_idle); /* the rest on the next turn */
+            break;
+        }
         drain_done(s);
         if (s->stopping) {
             s->qlen = 0; /* queued candidates are dropped, never started */
@@ -482,7 +529,7 @@ int search_continue(struct search *s, const struct event *evs, int n, int budget
     if (budget < s->st.info.budget)
         return err_usage(e, "--budget", "the session's budget is %d; it can grow, not shrink",
                          s->st.info.budget);
-    if (s->st.proposer_state && proposer_restore(s->prop, s->st.proposer_state, &s->st, e) < 0)
+    if (proposer_restore(s->prop, s->st.proposer_state, &s->st, e) < 0)
         return -1;
     /* time goes on from the last recorded offset */
     clock_gettime(CLOCK_MONOTONIC, &s->t0);
@@ -500,16 +547,24 @@ int search_continue(struct search *s, const struct event *evs, int n, int budget
     struct event ev = {.type = EV_SESSION_RESUMED, .budget = budget,
                        .detail = s->st.ended ? "extended" : "continued"};
     emit(s, &ev);
-    /* what was accepted but never finished is evaluated, in its order */
-    for (int i = 0; i < s->st.ncands; i++) {
-        const struct cand *c = &s->st.cands[i];
-        struct pending p = {.id = c->id};
-        if (c->status != CAND_QUEUED || space_decode(s->space, c->text, &p.arch, NULL) < 0 ||
-            space_cost(s->space, &p.arch, p.m, NULL) < 0 ||
-            archset_get(&s->st.visited, &p.arch, -4) >= 0)
-            continue;
-        if (enqueue(s, &p) < 0)
-            return err_set(e, "resume", "out of memory");
+    /* Candidates without a fate: accepted but never finished, or not yet
+     * screened when the process died. Screened (again), in their order, as
+     * the uninterrupted run did; the rejections it would have written are
+     * written now. */
+    struct archset seen;
+    archset_init(&seen);
+    for (int i = 0; i < s->st.ncands; i++)
+        if (s->st.cands[i].status == CAND_QUEUED)
+            screen_one(s, s->st.cands[i].id, s->st.cands[i].text, NULL, &seen, 1);
+    archset_free(&seen);
+    /* a target the recorded search had reached still holds */
+    const struct record *b = state_best(&s->st);
+    if (s->cfg.has_target && b && b->m[s->space->objective] >= s->cfg.target && !s->stopping) {
+        s->stopping = 1;
+        s->stop_reason = END_TARGET;
+        snprintf(s->stop_detail, sizeof s->stop_detail, "%s %g >= target %g",
+                 s->space->metrics[s->space->objective].name, b->m[s->space->objective],
+                 s->cfg.target);
     }
     pump(s);
     return s->error[0] ? -1 : 0;

@@ -7,6 +7,7 @@
 #define COLLM_SEARCH_H
 
 #include <stdint.h>
+#include <uv.h>
 
 #include "../core/constraint.h"
 #include "../core/event.h"
@@ -35,6 +36,10 @@ struct search *search_new(const struct search_config *cfg, const struct space *s
 void search_free(struct search *s);
 /* Listeners see every event after the reducer applied it. */
 int search_listen(struct search *s, search_listener fn, void *ud);
+/* With a loop, a long run of instant work (table evaluations) yields to it
+ * every few hundred steps, so signals, keys and redraws are served; the
+ * events stay the same. Call before starting. */
+void search_attach_loop(struct search *s, uv_loop_t *loop);
 /* Emits session_started and runs as far as it can without waiting. */
 int search_start(struct search *s);
 /* For proposers that answered "later": hands over their batch. */

@@ -117,9 +117,40 @@ run replay "$tmp/torn.jsonl" --speed 0 --quiet
 expect_rc "a torn last line can be replayed" 0
 expect_err "with a warning" "is cut short"
 # an event type from a newer minor version is skipped with a warning
-{ head -5 "$S"; echo '{"seq":5,"type":"hologram","iter":1}'; tail -n +6 "$S"; } >"$tmp/newer.jsonl"
+sed '0,/"type":"best_improved"/s/"type":"best_improved"/"type":"hologram"/' "$S" >"$tmp/newer.jsonl"
 run replay "$tmp/newer.jsonl" --speed 0 --quiet
 expect_rc "an unknown event type is skipped" 0
 expect_err "with a warning" "an event type this collm does not know"
+
+# a last line that is whole but lacks its newline gets one before appending
+head -n 40 "$S" | head -c -1 >"$tmp/nonl.jsonl"
+run resume "$tmp/nonl.jsonl" --quiet
+expect_rc "a last line without its newline: resume goes on" 0
+run replay "$tmp/nonl.jsonl" --speed 0 --quiet
+expect_rc "and the file stays a valid session" 0
+
+# one writer at a time
+"$COLLM" search --headless --quiet --algo random --budget 15000 --fsync --session "$tmp/busy.jsonl" >/dev/null 2>&1 &
+busy=$!
+i=0; while [ ! -s "$tmp/busy.jsonl" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+run resume "$tmp/busy.jsonl" --budget 16000
+if kill -0 $busy 2>/dev/null; then
+    expect_rc "a session being written cannot be resumed at the same time" 1
+    expect_err "it says so" "another collm is writing this session right now"
+else ok "(the writer was done before the check: nothing to test)"; ok "(skipped)"; fi
+kill $busy 2>/dev/null; wait $busy 2>/dev/null
+
+run export "$S" --csv "$S"
+expect_rc "export refuses to overwrite the session" 2
+run resume "$S" --from 30 --session "$tmp/shrink.jsonl" --budget 10
+expect_rc "a fork with a smaller budget is a usage error" 2
+if [ -e "$tmp/shrink.jsonl" ]; then not_ok "and leaves no file"; else ok "and leaves no file"; fi
+
+"$COLLM" search --headless --quiet --algo local --budget 200 --target 91.3 --seed 1 --session "$tmp/tgt.jsonl" >/dev/null 2>&1
+run resume "$tmp/tgt.jsonl"
+expect_rc "a session that reached its target wants a new one" 2
+run resume "$tmp/tgt.jsonl" --target 91.5 --quiet
+expect_rc "with a higher target it goes on" 0
+expect_out "to the new target or the budget" "valid_acc"
 
 finish
