@@ -356,8 +356,11 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
         cJSON_AddNumberToObject(o, "budget", ev->budget);
         cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
         break;
-    case EV_ITERATION_STARTED:
     case EV_RESUMED:
+        if (ev->detail)
+            cJSON_AddStringToObject(o, "detail", ev->detail);
+        break;
+    case EV_ITERATION_STARTED:
     case EV__COUNT:
         break;
     }
@@ -624,8 +627,11 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
     case EV_SESSION_RESUMED:
         return get_int(o, "budget", &ev->budget, e) || get_str(o, "detail", &ev->detail, e) ? -1
                                                                                              : 0;
-    case EV_ITERATION_STARTED:
     case EV_RESUMED:
+        if (cJSON_GetObjectItemCaseSensitive(o, "detail") && get_str(o, "detail", &ev->detail, e))
+            return -1;
+        return 0;
+    case EV_ITERATION_STARTED:
     case EV__COUNT:
         return 0;
     }

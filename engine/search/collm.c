@@ -46,7 +46,7 @@ static void finish(struct proposer *p)
     if (im->in_call || im->cancelled)
         return; /* propose() hands the batch over itself */
     if (im->failed)
-        search_pause(p->owner, im->error);
+        search_proposal_failed(p->owner, im->error);
     else
         search_deliver(p->owner, &im->out);
 }

@@ -39,6 +39,9 @@ struct search {
 
     int pumping, emitting, awaiting_proposal, stopping, idle_iters, started;
     uv_idle_t *idle; /* with a loop: continues a long run on the next turn */
+    uv_timer_t *pace_timer;
+    double pace, iter_t0;
+    int hold, stepping, steps_left, pace_due;
     enum end_reason stop_reason;
     char stop_detail[256];
     char error[512];
@@ -110,6 +113,10 @@ void search_free(struct search *s)
     if (s->idle) { /* the handle outlives the search until the loop closes it */
         s->idle->data = NULL;
         uv_close((uv_handle_t *)s->idle, free_handle);
+    }
+    if (s->pace_timer) {
+        s->pace_timer->data = NULL;
+        uv_close((uv_handle_t *)s->pace_timer, free_handle);
     }
     state_free(&s->st);
     free(s->queue);
@@ -417,12 +424,63 @@ static void on_idle(uv_idle_t *h)
         pump(s);
 }
 
+static void on_pace(uv_timer_t *h)
+{
+    struct search *s = h->data;
+    if (s) {
+        s->pace_due = 1;
+        pump(s);
+    }
+}
+
 void search_attach_loop(struct search *s, uv_loop_t *loop)
 {
     if (s->idle || !(s->idle = calloc(1, sizeof *s->idle)))
         return;
     uv_idle_init(loop, s->idle);
     s->idle->data = s;
+    if ((s->pace_timer = calloc(1, sizeof *s->pace_timer))) {
+        uv_timer_init(loop, s->pace_timer);
+        s->pace_timer->data = s;
+    }
+}
+
+void search_set_pace(struct search *s, double seconds)
+{
+    s->pace = seconds > 0 ? seconds : 0;
+    if (s->pace_timer && uv_is_active((uv_handle_t *)s->pace_timer)) {
+        uv_timer_stop(s->pace_timer); /* the new pace counts from now on */
+        pump(s);
+    }
+}
+
+void search_hold(struct search *s)
+{
+    s->hold = 1;
+}
+
+/* 1 when the next iteration must wait (pace, hold, a finished step). */
+static int wait_before_proposing(struct search *s)
+{
+    if (s->hold || (s->stepping && s->steps_left == 0)) {
+        const char *why = s->hold ? "waiting for you: resume or step" : "stepped one iteration";
+        s->hold = s->stepping = 0;
+        struct event ev = {.type = EV_PAUSED, .detail = (char *)why};
+        emit(s, &ev);
+        return 1;
+    }
+    if (s->pace > 0 && s->pace_timer && !s->pace_due && s->st.iter > 0) {
+        double wait = s->iter_t0 + s->pace - now(s);
+        if (wait > 0) {
+            uv_timer_start(s->pace_timer, on_pace, (uint64_t)(wait * 1000) + 1, 0);
+            return 1;
+        }
+    }
+    s->pace_due = 0;
+    if (s->stepping)
+        s->steps_left--;
+    s->iter_t0 = now(s);
+    return 0;
 }
 
 static void pump(struct search *s)
@@ -462,7 +520,7 @@ static void pump(struct search *s)
             end_session(s, END_BUDGET, detail);
             break;
         }
-        if (propose(s) == 1)
+        if (wait_before_proposing(s) || propose(s) == 1)
             break;
     }
     s->pumping = 0;
@@ -477,18 +535,36 @@ void search_pause(struct search *s, const char *why)
 {
     if (s->st.ended || s->st.paused)
         return;
-    s->awaiting_proposal = 0;
+    /* a proposal in the making may still arrive: it is kept */
     struct event ev = {.type = EV_PAUSED, .detail = (char *)why};
     emit(s, &ev);
     pump(s);
+}
+
+void search_proposal_failed(struct search *s, const char *why)
+{
+    s->awaiting_proposal = 0;
+    search_pause(s, why);
 }
 
 void search_resume(struct search *s)
 {
     if (s->st.ended || !s->st.paused)
         return;
+    s->stepping = 0;
     struct event ev = {.type = EV_RESUMED};
     emit(s, &ev);
+    pump(s);
+}
+
+void search_step(struct search *s)
+{
+    if (s->st.ended || !s->st.paused)
+        return;
+    struct event ev = {.type = EV_RESUMED, .detail = "one iteration"};
+    emit(s, &ev);
+    s->stepping = 1;
+    s->steps_left = 1;
     pump(s);
 }
 

@@ -40,6 +40,12 @@ int search_listen(struct search *s, search_listener fn, void *ud);
  * every few hundred steps, so signals, keys and redraws are served; the
  * events stay the same. Call before starting. */
 void search_attach_loop(struct search *s, uv_loop_t *loop);
+/* The person at the TUI: at most one iteration every `seconds` (needs a
+ * loop; 0 = as fast as it goes); stop before the first proposal until
+ * search_resume() or search_step(); run one iteration, then pause. */
+void search_set_pace(struct search *s, double seconds);
+void search_hold(struct search *s);
+void search_step(struct search *s);
 /* Emits session_started and runs as far as it can without waiting. */
 int search_start(struct search *s);
 /* For proposers that answered "later": hands over their batch. */
@@ -50,6 +56,9 @@ void search_emit(struct search *s, struct event *ev);
 /* A proposer that cannot go on (repeated LLM failures) pauses the search
  * with the reason; nothing evaluated is lost. search_resume() asks again. */
 void search_pause(struct search *s, const char *why);
+/* For a proposer that answered "later" and then could not: no batch will
+ * come; the search pauses with the reason. */
+void search_proposal_failed(struct search *s, const char *why);
 void search_resume(struct search *s);
 /* Ends the search as soon as nothing is in flight (user request). */
 void search_stop(struct search *s, enum end_reason why, const char *detail);

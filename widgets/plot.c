@@ -1,0 +1,195 @@
+#include "plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int canvas_init(struct canvas *c, int w, int h)
+{
+    memset(c, 0, sizeof *c);
+    if (w < 1 || h < 1)
+        return -1;
+    c->dots = calloc((size_t)w * (size_t)h, 1);
+    c->role = calloc((size_t)w * (size_t)h, 1);
+    if (!c->dots || !c->role) {
+        canvas_free(c);
+        return -1;
+    }
+    c->w = w;
+    c->h = h;
+    return 0;
+}
+
+void canvas_free(struct canvas *c)
+{
+    free(c->dots);
+    free(c->role);
+    memset(c, 0, sizeof *c);
+}
+
+void canvas_clear(struct canvas *c)
+{
+    memset(c->dots, 0, (size_t)c->w * (size_t)c->h);
+    memset(c->role, 0, (size_t)c->w * (size_t)c->h);
+}
+
+/* Unicode braille: dot (col, row) -> bit */
+static const uint8_t bit[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
+
+static int rank(uint8_t role)
+{
+    switch (role) {
+    case ROLE_BEST: return 4;
+    case ROLE_FRONT: return 3;
+    case ROLE_LATEST: return 2;
+    case ROLE_POINT: return 1;
+    default: return 0;
+    }
+}
+
+void canvas_dot(struct canvas *c, int px, int py, uint8_t role)
+{
+    if (px < 0 || py < 0 || px >= 2 * c->w || py >= 4 * c->h)
+        return;
+    size_t i = (size_t)(py / 4) * (size_t)c->w + (size_t)(px / 2);
+    c->dots[i] |= bit[py % 4][px % 2];
+    if (rank(role) > rank(c->role[i]))
+        c->role[i] = role;
+}
+
+void canvas_line(struct canvas *c, int x0, int y0, int x1, int y1, uint8_t role)
+{
+    int dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
+    int err = dx + dy;
+    for (;;) { /* Bresenham */
+        canvas_dot(c, x0, y0, role);
+        if (x0 == x1 && y0 == y1)
+            return;
+        int e2 = 2 * err;
+        if (e2 >= dy) {
+            err += dy;
+            x0 += sx;
+        }
+        if (e2 <= dx) {
+            err += dx;
+            y0 += sy;
+        }
+    }
+}
+
+const char *canvas_cell(const struct canvas *c, int x, int y, char *buf)
+{
+    uint8_t d = c->dots[(size_t)y * (size_t)c->w + (size_t)x];
+    if (!d) {
+        buf[0] = ' ';
+        buf[1] = '\0';
+        return buf;
+    }
+    unsigned cp = 0x2800u + d; /* three bytes of UTF-8 */
+    buf[0] = (char)(0xE0 | (cp >> 12));
+    buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    buf[2] = (char)(0x80 | (cp & 0x3F));
+    buf[3] = '\0';
+    return buf;
+}
+
+void plot_fit(struct plot_range *r, const struct plot_point *p, size_t n)
+{
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(p[i].x) || !isfinite(p[i].y))
+            continue;
+        x0 = fmin(x0, p[i].x), x1 = fmax(x1, p[i].x);
+        y0 = fmin(y0, p[i].y), y1 = fmax(y1, p[i].y);
+    }
+    if (!isfinite(x0)) /* nothing to show */
+        x0 = y0 = 0, x1 = y1 = 1;
+    if (x1 - x0 < 1e-12)
+        x0 -= 0.5, x1 += 0.5;
+    if (y1 - y0 < 1e-12)
+        y0 -= 0.5, y1 += 0.5;
+    double mx = (x1 - x0) * 0.03, my = (y1 - y0) * 0.03;
+    *r = (struct plot_range){x0 - mx, x1 + mx, y0 - my, y1 + my};
+}
+
+static int to_px(const struct plot_range *r, const struct canvas *c, double x)
+{
+    return (int)lround((x - r->x0) / (r->x1 - r->x0) * (2 * c->w - 1));
+}
+
+static int to_py(const struct plot_range *r, const struct canvas *c, double y)
+{
+    return (int)lround((r->y1 - y) / (r->y1 - r->y0) * (4 * c->h - 1));
+}
+
+static int by_x(const void *a, const void *b)
+{
+    const struct plot_point *p = a, *q = b;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+void plot_render(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
+                 struct canvas *c)
+{
+    canvas_clear(c);
+    size_t nf = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(p[i].x) || !isfinite(p[i].y))
+            continue;
+        canvas_dot(c, to_px(r, c, p[i].x), to_py(r, c, p[i].y), p[i].role);
+        nf += p[i].role == ROLE_FRONT || p[i].role == ROLE_BEST;
+    }
+    if (!stairs || nf < 2)
+        return;
+    struct plot_point *f = malloc(nf * sizeof *f);
+    if (!f)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((p[i].role == ROLE_FRONT || p[i].role == ROLE_BEST) && isfinite(p[i].x) &&
+            isfinite(p[i].y))
+            f[k++] = p[i];
+    qsort(f, k, sizeof *f, by_x);
+    for (size_t i = 1; i < k; i++) { /* across, then up */
+        int xa = to_px(r, c, f[i - 1].x), ya = to_py(r, c, f[i - 1].y);
+        int xb = to_px(r, c, f[i].x), yb = to_py(r, c, f[i].y);
+        canvas_line(c, xa, ya, xb, ya, ROLE_FRONT);
+        canvas_line(c, xb, ya, xb, yb, ROLE_FRONT);
+    }
+    free(f);
+}
+
+void plot_draw(WINDOW *win, int y, int x, int h, int w, const struct plot_range *r,
+               const struct canvas *c, const char *xlabel, const char *ylabel)
+{
+    char buf[64];
+    int lw = 7; /* room for the y labels */
+    wattrset(win, theme_attr(ROLE_DIM));
+    snprintf(buf, sizeof buf, "%*.*g", lw - 1, 5, r->y1);
+    mvwaddnstr(win, y, x, buf, lw - 1);
+    snprintf(buf, sizeof buf, "%*.*g", lw - 1, 5, r->y0);
+    mvwaddnstr(win, y + h - 2, x, buf, lw - 1);
+    if (ylabel)
+        mvwaddnstr(win, y + (h - 1) / 2, x, ylabel, lw - 1);
+    for (int cy = 0; cy < c->h && cy < h - 1; cy++)
+        for (int cx = 0; cx < c->w && cx < w - lw; cx++) {
+            char cell[4];
+            uint8_t role = c->role[(size_t)cy * (size_t)c->w + (size_t)cx];
+            wattrset(win, theme_attr(role ? role : ROLE_POINT));
+            mvwaddstr(win, y + cy, x + lw + cx, canvas_cell(c, cx, cy, cell));
+        }
+    wattrset(win, theme_attr(ROLE_DIM));
+    snprintf(buf, sizeof buf, "%.4g", r->x0);
+    mvwaddnstr(win, y + h - 1, x + lw, buf, w - lw);
+    snprintf(buf, sizeof buf, "%.4g", r->x1);
+    int l = (int)strlen(buf);
+    if (w - l > lw + 8)
+        mvwaddstr(win, y + h - 1, x + w - l, buf);
+    if (xlabel) {
+        int lx = x + lw + (w - lw - (int)strlen(xlabel)) / 2;
+        if (lx > x + lw + 6)
+            mvwaddnstr(win, y + h - 1, lx, xlabel, w - (lx - x));
+    }
+    wattrset(win, theme_attr(ROLE_NORMAL));
+}

@@ -1,0 +1,48 @@
+/* A scrollable, sortable, filterable table. It knows nothing of what the
+ * rows are: a source gives it a row count, each cell as text, a sort key
+ * per cell and a role (colour) per row. */
+#ifndef COLLM_TABLE_H
+#define COLLM_TABLE_H
+
+#include <curses.h>
+
+#include "theme.h"
+
+struct table_col {
+    const char *title;
+    int width;     /* 0: takes what is left */
+    int right;     /* right-aligned (numbers) */
+};
+
+struct table_source {
+    int (*rows)(void *ud);
+    void (*cell)(void *ud, int row, int col, char *buf, size_t n);
+    double (*key)(void *ud, int row, int col); /* sort key; NaN sorts last */
+    enum theme_role (*role)(void *ud, int row);
+    void *ud;
+};
+
+struct table {
+    const struct table_col *cols;
+    int ncols;
+    struct table_source src;
+    int *order;     /* the rows shown, in order */
+    int n, cap;
+    int sel, top;   /* selected position in `order`, first shown */
+    int sort_col, sort_desc;
+    char filter[64]; /* rows whose text holds it (any column) */
+    int follow;     /* keep the last row selected as rows arrive */
+};
+
+void table_init(struct table *t, const struct table_col *cols, int ncols,
+                const struct table_source *src);
+void table_free(struct table *t);
+/* Re-reads the rows, filters and sorts them; keeps the selected row. */
+void table_refresh(struct table *t);
+/* Up, down, page, home, end; 'o' next sort column, 'O' reverse. 1 if used. */
+int table_key(struct table *t, int ch, int page);
+/* The selected row (source index), or -1. */
+int table_selected(const struct table *t);
+void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int focused);
+
+#endif

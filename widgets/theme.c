@@ -1,0 +1,137 @@
+#include "theme.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/core/datadir.h"
+
+static const char *const role_names[] = {
+#define X(id, name) name,
+    THEME_ROLES(X)
+#undef X
+};
+
+static attr_t attrs[ROLE__COUNT];
+static char current[64] = "mono";
+
+/* The monochrome scheme: also the base every theme starts from. */
+static void mono(void)
+{
+    for (int i = 0; i < ROLE__COUNT; i++)
+        attrs[i] = A_NORMAL;
+    attrs[ROLE_DIM] = A_DIM;
+    attrs[ROLE_TITLE] = A_BOLD;
+    attrs[ROLE_FOCUS] = A_BOLD;
+    attrs[ROLE_SECTION] = A_BOLD | A_UNDERLINE;
+    attrs[ROLE_SELECTED] = A_REVERSE;
+    attrs[ROLE_STATUS] = A_REVERSE;
+    attrs[ROLE_KEY] = A_BOLD;
+    attrs[ROLE_GOOD] = A_BOLD;
+    attrs[ROLE_BAD] = A_UNDERLINE;
+    attrs[ROLE_WARN] = A_BOLD;
+    attrs[ROLE_FRONT] = A_BOLD;
+    attrs[ROLE_BEST] = A_BOLD | A_REVERSE;
+    attrs[ROLE_LATEST] = A_BOLD;
+}
+
+static int colour(const char *s)
+{
+    static const char *const names[] = {"black", "red", "green", "yellow", "blue", "magenta",
+                                        "cyan", "white"};
+    if (strcmp(s, "default") == 0)
+        return -1;
+    for (int i = 0; i < 8; i++) {
+        if (strcmp(s, names[i]) == 0)
+            return i;
+        if (strncmp(s, "bright", 6) == 0 && strcmp(s + 6, names[i]) == 0)
+            return COLORS >= 16 ? i + 8 : i;
+    }
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end == '\0' && v >= 0 && v < 256 ? (v < COLORS ? (int)v : (int)(v % 8)) : -2;
+}
+
+int theme_load(const char *name, const char *dir, struct err *e)
+{
+    mono();
+    snprintf(current, sizeof current, "mono");
+    if (!name || strcmp(name, "mono") == 0)
+        return 0;
+    const char *nc = getenv("NO_COLOR");
+    if ((nc && nc[0]) || !has_colors())
+        return 0; /* what the user or the terminal asks for */
+    char path[4300], base[4096];
+    if (!dir) { /* themes/ beside prompts/ and data/ */
+        snprintf(base, sizeof base, "%s", promptdir_default());
+        char *slash = strrchr(base, '/');
+        if (slash)
+            *slash = '\0';
+        dir = base;
+        snprintf(path, sizeof path, "%s/themes/%s.theme", dir, name);
+    } else {
+        snprintf(path, sizeof path, "%s/%s.theme", dir, name);
+    }
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_usage(e, "--theme", "no theme '%s' (%s: %s); try dark, light or mono", name,
+                         path, strerror(errno));
+    start_color();
+    use_default_colors();
+    char line[256];
+    int lineno = 0, pair = 1, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '#' || *p == '\0')
+            continue;
+        char role[32], fg[32], bg[32], extra[64] = "";
+        int n = sscanf(p, "%31[a-z_] = %31s %31s %63[^\n]", role, fg, bg, extra);
+        char where[4400];
+        snprintf(where, sizeof where, "%s:%d", path, lineno);
+        int r = -1;
+        for (int i = 0; i < ROLE__COUNT; i++)
+            if (n >= 1 && strcmp(role, role_names[i]) == 0)
+                r = i;
+        int cf = n >= 2 ? colour(fg) : -2, cb = n >= 3 ? colour(bg) : -2;
+        if (n < 3 || r < 0 || cf == -2 || cb == -2) {
+            rc = err_usage(e, where, "expected 'ROLE = FG BG [bold] [underline] [reverse]' with a "
+                           "known role and colours (black..white, brightX, 0-255, default)");
+            break;
+        }
+        attr_t a = 0;
+        if (strstr(extra, "bold"))
+            a |= A_BOLD;
+        if (strstr(extra, "underline"))
+            a |= A_UNDERLINE;
+        if (strstr(extra, "reverse"))
+            a |= A_REVERSE;
+        if (strstr(extra, "dim"))
+            a |= A_DIM;
+        if (pair < COLOR_PAIRS) {
+            init_pair((short)pair, (short)cf, (short)cb);
+            attrs[r] = COLOR_PAIR(pair) | a;
+            pair++;
+        }
+    }
+    fclose(f);
+    if (rc == 0)
+        snprintf(current, sizeof current, "%s", name);
+    else
+        mono();
+    return rc;
+}
+
+attr_t theme_attr(enum theme_role r)
+{
+    return r < ROLE__COUNT ? attrs[r] : A_NORMAL;
+}
+
+const char *theme_name(void)
+{
+    return current;
+}

@@ -1,0 +1,44 @@
+/* Colours by role, from theme files (themes/NAME.theme), with a monochrome
+ * scheme that uses only bold/underline/reverse, chosen when the terminal has
+ * no colours, when NO_COLOR is set, or by name. One table of roles, as
+ * htop's CRT colour schemes: everything that draws asks for a role. */
+#ifndef COLLM_THEME_H
+#define COLLM_THEME_H
+
+#include <curses.h>
+
+#include "../engine/core/err.h"
+
+#define THEME_ROLES(X)                                                                     \
+    X(NORMAL, "normal")                                                                    \
+    X(DIM, "dim")                                                                          \
+    X(TITLE, "title")                                                                      \
+    X(BORDER, "border")                                                                    \
+    X(FOCUS, "focus")                                                                      \
+    X(SECTION, "section")                                                                  \
+    X(SELECTED, "selected")                                                                \
+    X(STATUS, "status")                                                                    \
+    X(KEY, "key")                                                                          \
+    X(GOOD, "good")                                                                        \
+    X(BAD, "bad")                                                                          \
+    X(WARN, "warn")                                                                        \
+    X(POINT, "point")                                                                      \
+    X(LATEST, "latest")                                                                    \
+    X(FRONT, "front")                                                                      \
+    X(BEST, "best")
+
+enum theme_role {
+#define X(id, name) ROLE_##id,
+    THEME_ROLES(X)
+#undef X
+    ROLE__COUNT
+};
+
+/* Loads DIR/NAME.theme (dir NULL: the themes folder beside the program);
+ * "mono" is built in. Call after initscr(). Falls back to mono when the
+ * terminal has no colours or NO_COLOR is set, and says so in *note. */
+int theme_load(const char *name, const char *dir, struct err *e);
+attr_t theme_attr(enum theme_role r);
+const char *theme_name(void);
+
+#endif
