@@ -25,7 +25,11 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+CURSES_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags ncursesw 2>/dev/null))
+CURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null)
+
 ENGINE_SRC := $(wildcard engine/*/*.c)
+WIDGET_SRC := $(wildcard widgets/*.c)
 SESS_SRC   := $(wildcard sessions/*.c)
 APP_SRC    := $(wildcard tui/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -33,12 +37,14 @@ BENCH_SRC  := $(wildcard tests/bench/*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o) $(SESS_SRC:%.c=$(BUILD)/obj/%.o)
+WIDGET_OBJ := $(WIDGET_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ    := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 LIB := $(BUILD)/libcollm.a
+WLIB := $(BUILD)/libwidgets.a
 BIN := $(BUILD)/collm
 
 .PHONY: all run test bench clean deps check-layers tests-build
@@ -77,23 +83,27 @@ $(LIB): $(ENGINE_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BIN): $(APP_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+$(WLIB): $(WIDGET_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BIN): $(APP_OBJ) $(WLIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(WLIB) $(LIB) $(LDLIBS) $(CURSES_LIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(if $(filter widgets/% tui/%,$<),$(CURSES_CFLAGS)) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fake_server.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fake_server.h $(WLIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -pthread -o $@ $< $(LIB) $(TEST_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(CURSES_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -pthread -o $@ $< $(WLIB) $(LIB) $(TEST_LIBS) $(LDLIBS) $(CURSES_LIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+$(BUILD)/bench/%: tests/bench/%.c $(WLIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(CURSES_CFLAGS) $(LDFLAGS) -o $@ $< $(WLIB) $(LIB) $(LDLIBS) $(CURSES_LIBS)
 
--include $(ENGINE_OBJ:.o=.d) $(APP_OBJ:.o=.d)
+-include $(ENGINE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(WIDGET_OBJ:.o=.d)

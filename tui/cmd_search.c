@@ -89,8 +89,6 @@ int cmd_search(int argc, char **argv)
         return cmd_usage("search", "--batch", "must be at least 1");
     if (ao.prior < 0 || ao.prior > 1)
         return cmd_usage("search", "--prior", "must be between 0 and 1");
-    if (!rc_.headless && !rc_.json && isatty(STDOUT_FILENO))
-        fprintf(stderr, "collm: the terminal UI is not built yet; running headless\n");
 
     uv_loop_t loop;
     uv_loop_init(&loop);

@@ -9,6 +9,7 @@
 
 #include "cmds.h"
 #include "headless.h"
+#include "tui.h"
 
 #ifndef COLLM_VERSION
 #define COLLM_VERSION "0.1.0"
@@ -17,6 +18,27 @@
 void run_cfg_default(struct run_cfg *c)
 {
     memset(c, 0, sizeof *c);
+    c->pace = 1.0;
+    c->script = getenv("COLLM_TUI_SCRIPT");
+}
+
+int run_cfg_tui(const struct run_cfg *c)
+{
+    if (c->headless || c->json || c->quiet)
+        return 0;
+    return c->script || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+}
+
+/* The TUI's options from the run options. */
+static void tui_from(const struct run_cfg *c, struct tui_opts *o)
+{
+    tui_opts_default(o);
+    if (c->theme)
+        o->theme = c->theme;
+    o->script = c->script;
+    o->pace = c->pace;
+    if (c->size)
+        sscanf(c->size, "%dx%d", &o->cols, &o->rows);
 }
 
 int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)
@@ -31,6 +53,15 @@ int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)
         {"quiet", OPT_FLAG, &c->quiet, NULL, "print only the final summary", NULL},
         {"strategies", OPT_FLAG, &c->strategies, NULL,
          "print each strategy the Navigator writes", NULL},
+        {"theme", OPT_STR, &c->theme, "NAME", "TUI colours: dark (default), light, mono; "
+                                              "NO_COLOR is respected", NULL},
+        {"pace", OPT_DOUBLE, &c->pace, "S", "TUI: at most one iteration every S seconds with "
+                                           "instant evaluators (default 1; + and - change it)",
+         NULL},
+        {"script", OPT_STR, &c->script, "FILE", "TUI tests: keys from FILE, screen dumps "
+                                               "(also COLLM_TUI_SCRIPT)", NULL},
+        {"size", OPT_STR, &c->size, "WxH", "TUI tests: the virtual screen (default 80x24)",
+         NULL},
         {"session", OPT_STR, &c->session, "FILE", "write the session journal here (default: "
                                                   "$XDG_DATA_HOME/collm/sessions/...)", NULL},
         {"no-session", OPT_FLAG, &c->no_session, NULL, "write no session journal", NULL},
@@ -109,6 +140,13 @@ static void on_signal(uv_signal_t *h, int sig)
 int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struct journal *j,
                int (*begin)(void *ud, struct search *s), void *ud)
 {
+    if (run_cfg_tui(c)) {
+        if (j)
+            search_listen(s, journal_on_event, j);
+        struct tui_opts o;
+        tui_from(c, &o);
+        return tui_live(s, loop, search_space(s), &o, j ? journal_path(j) : NULL, begin, ud);
+    }
     struct headless h;
     headless_init(&h, stdout, c->json, c->timestamps, c->quiet);
     h.strategies = c->strategies;

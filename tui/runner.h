@@ -13,11 +13,15 @@
 
 struct run_cfg {
     int headless, json, timestamps, quiet, strategies;
+    const char *theme, *script, *size; /* the TUI */
+    double pace;
     const char *session; /* --session FILE; NULL: the default folder */
     int no_session, fsync;
 };
 
 void run_cfg_default(struct run_cfg *c);
+/* 1 when the TUI is wanted: a terminal (or a key script), not --headless. */
+int run_cfg_tui(const struct run_cfg *c);
 /* Appends the output and session options to `o` (room for `max`). */
 int run_cfg_opts(struct run_cfg *c, struct opt *o, int max);
 

@@ -43,6 +43,7 @@ void state_free(struct state *s)
     for (int i = 0; i < s->ncands; i++) {
         free(s->cands[i].text);
         free(s->cands[i].by);
+        free(s->cands[i].detail);
     }
     free(s->cands);
     for (int i = 0; i < s->strategies; i++) {
@@ -213,6 +214,8 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
     if (c) {
         c->status = CAND_REJECTED;
         c->reason = ev->reason;
+        free(c->detail);
+        c->detail = ev->detail ? strdup(ev->detail) : NULL;
     }
     return 0;
 }

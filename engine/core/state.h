@@ -50,6 +50,7 @@ struct cand {
     char *by;
     enum cand_status status;
     enum reject_reason reason;
+    char *detail; /* why it was rejected or failed, or NULL */
     int rec; /* index into state.rec once evaluated, else -1 */
 };
 

@@ -135,6 +135,7 @@ int search_listen(struct search *s, search_listener fn, void *ud)
 }
 
 const struct state *search_state(const struct search *s) { return &s->st; }
+const struct space *search_space(const struct search *s) { return s->space; }
 int search_done(const struct search *s) { return s->st.ended; }
 const char *search_error(const struct search *s) { return s->error; }
 

@@ -73,6 +73,7 @@ int search_continue(struct search *s, const struct event *evs, int n, int budget
 
 int search_done(const struct search *s);
 const struct state *search_state(const struct search *s);
+const struct space *search_space(const struct search *s);
 /* Non-empty when the search ended because something failed. */
 const char *search_error(const struct search *s);
 
