@@ -58,6 +58,7 @@ struct app {
     char note[256];             /* a one-line message in the footer */
 
     int dirty, quit, code;
+    int filtering;              /* typing the history filter */
     uv_poll_t in;
     uv_signal_t winch;
     uv_timer_t frame, tick, clock;
@@ -333,14 +334,15 @@ static void draw_status(struct app *a)
     const char *run = st->ended ? "ended" : st->paused ? "PAUSED" : "running";
     if (a->ss)
         run = a->pos >= a->ss->n ? "replay: end" : a->rpaused ? "replay: PAUSED" : "replay";
-    char agents[96] = "";
+    char agents[96] = "", llm[64] = "";
     if (nav[0])
         snprintf(agents, sizeof agents, " (%s)", strncmp(nav, "llm:", 4) ? "offline" : nav + 4);
-    snprintf(line, sizeof line,
-             " %s | %s | %s%s | it %d | %d/%d evals | llm %d, %ld tok | %s",
-             run, st->info.space ? st->info.space : "?", st->info.algo ? st->info.algo : "?",
-             agents, st->iter, st->started, st->info.budget, st->llm_in_flight,
-             st->tokens_in + st->tokens_out, elapsed);
+    if (st->llm_requests)
+        snprintf(llm, sizeof llm, " | llm %d busy, %ld tok", st->llm_in_flight,
+                 st->tokens_in + st->tokens_out);
+    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d evals%s | %s", run,
+             st->info.space ? st->info.space : "?", st->info.algo ? st->info.algo : "?", agents,
+             st->iter, st->started, st->info.budget, llm, elapsed);
     wattrset(stdscr, theme_attr(ROLE_STATUS));
     mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
@@ -462,14 +464,14 @@ static void center_box(int h, int w, struct rect *out)
 /* One place for every key, its meaning and its help line (as nnn and tig). */
 #define KEYS(X)                                                                              \
     X('?', "?", "this help")                                                                 \
-    X('q', "q", "quit (asks while a search runs; the session is saved either way)")          \
+    X('q', "q", "quit (asks while a search runs; the session is saved)")                    \
     X('p', "p / space", "pause or resume (replay: pause the clock)")                         \
     X('s', "s", "run one iteration, then pause (replay: one event)")                         \
-    X('+', "+ / -", "faster or slower: iterations per second (replay: speed x2 / x0.5)")     \
-    X('c', "c", "the cost on the Pareto plot and history: flops, params, latencies ...")     \
+    X('+', "+ / -", "no pace / one iteration a second (replay: speed x2, x0.5)")            \
+    X('c', "c", "the next cost for the plot and history: flops, params ...")                \
     X('\t', "Tab", "move between panes")                                                     \
     X('o', "o / O", "sort the history by the next column / reverse it")                      \
-    X('/', "/", "filter the history by text (Esc clears)")                                   \
+    X('/', "/", "filter the history by text; Enter keeps it, Esc clears it")               \
     X('\n', "Enter", "details of the selected architecture")                                 \
     X('[', "[ ]", "replay: previous / next iteration")                                       \
     X('g', "Home End", "first / last line; in replay: first / last event")
@@ -662,14 +664,28 @@ static void replay_schedule(struct app *a)
     uv_timer_start(&a->clock, on_clock, (uint64_t)ms, 0);
 }
 
-/* the events of the next (dir > 0) or previous iteration boundary */
+/* How many events make iteration k complete: up to the start of k + 1. */
+static int iteration_end(const struct app *a, int k)
+{
+    for (int i = 0; i < a->ss->n; i++)
+        if (a->ss->evs[i].type == EV_ITERATION_STARTED && a->ss->evs[i].iter == k + 1)
+            return i;
+    return a->ss->n;
+}
+
+/* The end of this iteration (or the next one, if already there), or the
+ * end of the previous one. */
 static int iteration_edge(const struct app *a, int dir)
 {
-    int i = a->pos + (dir > 0 ? 0 : -2);
-    for (; i >= 0 && i < a->ss->n; i += dir)
-        if (a->ss->evs[i].type == EV_ITERATION_STARTED)
-            return dir > 0 ? i + 1 : i + 1;
-    return dir > 0 ? a->ss->n : 1;
+    int k = a->rst.iter;
+    if (dir > 0) {
+        int e = iteration_end(a, k);
+        return a->pos >= e ? iteration_end(a, k + 1) : e;
+    }
+    int e = iteration_end(a, k - 1);
+    if (e >= a->pos)
+        e = iteration_end(a, k - 2);
+    return e > 1 ? e : 1;
 }
 
 static void quit(struct app *a)
@@ -707,6 +723,25 @@ static void key(struct app *a, int ch)
             quit(a);
         return;
     }
+    if (a->filtering) { /* the history filter, as it is typed */
+        size_t n = strlen(a->hist.filter);
+        if (ch == 27) {
+            a->hist.filter[0] = '\0';
+            a->filtering = 0;
+        } else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+            a->filtering = 0;
+        } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+            a->hist.filter[n - 1] = '\0';
+        } else if (ch >= 32 && ch < 127 && n + 1 < sizeof a->hist.filter) {
+            a->hist.filter[n] = (char)ch;
+            a->hist.filter[n + 1] = '\0';
+        }
+        if (a->filtering)
+            snprintf(a->note, sizeof a->note, "filter: %s_   (Enter keep, Esc clear)",
+                     a->hist.filter);
+        mark(a);
+        return;
+    }
     int page = a->pane[a->focus].h - 3;
     switch (ch) {
     case 'q':
@@ -716,6 +751,12 @@ static void key(struct app *a, int ch)
             quit(a);
         break;
     case '?': a->overlay = OV_HELP; break;
+    case '/':
+        a->filtering = 1;
+        a->focus = P_HISTORY;
+        snprintf(a->note, sizeof a->note, "filter: %s_   (Enter keep, Esc clear)",
+                 a->hist.filter);
+        break;
     case '\t': do a->focus = (a->focus + 1) % P__COUNT; while (!a->shown[a->focus] || a->focus == P_PLOT); break;
     case KEY_BTAB: do a->focus = (a->focus + P__COUNT - 1) % P__COUNT; while (!a->shown[a->focus] || a->focus == P_PLOT); break;
     case 'p': case ' ':

@@ -2,21 +2,26 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include "../engine/core/state.h"
 #include "../engine/spaces/space.h"
 #include "../sessions/journal.h"
 #include "cmds.h"
 #include "headless.h"
+#include "tui.h"
 #include "opts.h"
 
 static const char usage[] =
-    "usage: collm replay FILE [--speed X] [--json] [--quiet]\n"
+    "usage: collm replay FILE [--speed X] [--headless | --json | --quiet]\n"
     "\n"
-    "Plays a saved session: the same lines a live headless run prints, with the\n"
-    "original timing scaled by --speed (2 = twice as fast; 0 = as fast as\n"
-    "possible). The state is rebuilt by the same reducer as a live search.";
+    "Plays a saved session in the TUI (in a terminal), or prints the lines a live\n"
+    "headless run printed (--headless, or when not a terminal), with the original\n"
+    "timing scaled by --speed (2 = twice as fast; 0 = as fast as possible). The\n"
+    "state is rebuilt by the same reducer as a live search. TUI keys: space pause,\n"
+    ". step, [ ] previous/next iteration, < > speed, ? help, q quit.";
 
 /* Sleeps for `secs` seconds of session time at `speed`, at most 10 s per
  * gap so a long pause in the original does not hold the replay forever. */
@@ -33,12 +38,15 @@ int cmd_replay(int argc, char **argv)
 {
     double speed = 1.0;
     int json = 0, quiet = 0, headless = 0, timestamps = 0;
-    const char *datadir = NULL;
+    const char *datadir = NULL, *theme = NULL, *size = NULL, *script = getenv("COLLM_TUI_SCRIPT");
     const struct opt opts[] = {
         {"speed", OPT_DOUBLE, &speed, "X", "time scale: 0.25 to 64, or 0 for no waiting "
                                            "(default 1)", NULL},
-        {"headless", OPT_FLAG, &headless, NULL, "print progress lines (the TUI comes later)",
-         NULL},
+        {"headless", OPT_FLAG, &headless, NULL, "print the lines a headless run printed instead "
+                                                "of the TUI", NULL},
+        {"theme", OPT_STR, &theme, "NAME", "TUI colours: dark, light, mono", NULL},
+        {"script", OPT_STR, &script, "FILE", "TUI tests: keys from FILE", NULL},
+        {"size", OPT_STR, &size, "WxH", "TUI tests: the virtual screen", NULL},
         {"json", OPT_FLAG, &json, NULL, "print the events as JSON Lines", NULL},
         {"timestamps", OPT_FLAG, &timestamps, NULL, "keep the time offsets in JSON", NULL},
         {"quiet", OPT_FLAG, &quiet, NULL, "print only the final summary", NULL},
@@ -66,6 +74,24 @@ int cmd_replay(int argc, char **argv)
     if (!sp) {
         session_free(&ss);
         return cmd_fail("replay", &e);
+    }
+    if (!headless && !json && !quiet && (script || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))) {
+        struct tui_opts o;
+        tui_opts_default(&o);
+        o.speed = speed > 0 ? speed : 64;
+        o.script = script;
+        if (theme)
+            o.theme = theme;
+        if (size)
+            sscanf(size, "%dx%d", &o.cols, &o.rows);
+        uv_loop_t loop;
+        uv_loop_init(&loop);
+        int code = tui_replay(&ss, sp, &loop, &o);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        uv_loop_close(&loop);
+        space_close(sp);
+        session_free(&ss);
+        return code;
     }
     struct state st;
     state_init(&st, space_decode_ctx, sp, sp->front_cost);

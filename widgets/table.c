@@ -96,13 +96,14 @@ int table_key(struct table *t, int ch, int page)
     case KEY_NPAGE: case ' ': t->sel += page; break;
     case KEY_HOME: case 'g': t->sel = 0; break;
     case KEY_END: case 'G': t->sel = t->n - 1; break;
-    case 'o':
-        t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
+    case 'o': case 'O': /* a new order starts at its top */
+        if (ch == 'o')
+            t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
+        else
+            t->sort_desc = !t->sort_desc;
+        t->follow = 0;
         table_refresh(t);
-        return 1;
-    case 'O':
-        t->sort_desc = !t->sort_desc;
-        table_refresh(t);
+        t->sel = t->top = 0;
         return 1;
     default: return 0;
     }
