@@ -1,0 +1,48 @@
+# The TUI in a real terminal (tmux): it starts, shows evaluations, pauses,
+# helps, asks before quitting, restores the terminal, leaves its session,
+# and uses no CPU while it waits.
+. tests/integration/lib.sh
+command -v tmux >/dev/null || { echo "# tmux is not installed"; finish; exit 0; }
+sock="collm-test-$$"
+T="tmux -L $sock"
+trap '$T kill-server 2>/dev/null; rm -rf "$tmp" "$XDG_DATA_HOME"' EXIT
+screen_has() { # TEXT [SECONDS]: wait until the pane shows TEXT
+    i=0
+    while [ $i -lt $((${2:-10} * 20)) ]; do
+        $T capture-pane -p -t t >"$tmp/pane" 2>/dev/null
+        grep -qF -- "$1" "$tmp/pane" && return 0
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+check() { if screen_has "$2" "${3:-10}"; then ok "$1"; else not_ok "$1" "the screen lacks: $2" "$(cat "$tmp/pane")"; fi; }
+
+$T new-session -d -x 100 -y 32 -s t \
+    "env LANG=C.UTF-8 XDG_DATA_HOME=$XDG_DATA_HOME $COLLM search --algo collm --budget 200 --pace 0.3; echo EXITED rc=\$?; sleep 60"
+check "the TUI starts and shows evaluations" "evals"
+check "the strategy pane shows the Navigator's sections" "# SUMMARY"
+$T send-keys -t t p
+check "p pauses" "PAUSED"
+pid=$(pgrep -f "$COLLM search --algo collm --budget 200" | head -1)
+if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; then
+    sleep 0.5
+    t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    sleep 2
+    t2=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    if [ $((t2 - t1)) -le 5 ]; then ok "paused, it uses no CPU ($((t2 - t1)) ticks in 2 s)"
+    else not_ok "paused, it uses no CPU" "$((t2 - t1)) ticks in 2 s"; fi
+fi
+$T send-keys -t t '?'
+check "? shows the keys" "# Keys"
+$T send-keys -t t x
+$T send-keys -t t q
+check "q asks first while the search runs" "Quit?"
+$T send-keys -t t y
+check "y quits" "EXITED rc=0"
+if grep -q "Strategy" "$tmp/pane"; then not_ok "the terminal is restored (the TUI is gone)"
+else ok "the terminal is restored (the TUI is gone)"; fi
+check "it says where the search stood" "collm on nb201:cifar10: user"
+if ls "$XDG_DATA_HOME"/collm/sessions/*.jsonl >/dev/null 2>&1; then ok "the session file exists"
+else not_ok "the session file exists"; fi
+finish

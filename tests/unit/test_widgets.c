@@ -1,0 +1,160 @@
+/* Widgets without a terminal where they can be (plot, table order), and on a
+ * virtual screen where they draw. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "../../widgets/plot.h"
+#include "../../widgets/table.h"
+
+static void braille_cells_encode_their_dots(void **state)
+{
+    (void)state;
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, 2, 1), 0);
+    char buf[4];
+    assert_string_equal(canvas_cell(&c, 0, 0, buf), " ");
+    canvas_dot(&c, 0, 0, ROLE_POINT); /* top left: U+2801 */
+    assert_string_equal(canvas_cell(&c, 0, 0, buf), "\xe2\xa0\x81");
+    canvas_dot(&c, 1, 3, ROLE_BEST); /* bottom right: U+2881 */
+    assert_string_equal(canvas_cell(&c, 0, 0, buf), "\xe2\xa2\x81");
+    assert_int_equal(c.role[0], ROLE_BEST); /* the best wins the cell */
+    canvas_dot(&c, 0, 1, ROLE_POINT);
+    assert_int_equal(c.role[0], ROLE_BEST);
+    canvas_dot(&c, 99, 99, ROLE_POINT); /* outside: ignored */
+    canvas_free(&c);
+}
+
+static void one_point_and_equal_values_get_a_range(void **state)
+{
+    (void)state;
+    struct plot_point one = {5, 7, ROLE_POINT};
+    struct plot_range r;
+    plot_fit(&r, &one, 1);
+    assert_true(r.x0 < 5 && r.x1 > 5 && r.y0 < 7 && r.y1 > 7);
+    struct canvas c;
+    canvas_init(&c, 10, 5);
+    plot_render(&r, &one, 1, 0, &c);
+    int dots = 0;
+    for (int i = 0; i < 50; i++)
+        dots += c.dots[i] != 0;
+    assert_int_equal(dots, 1);
+    struct plot_point same[3] = {{1, 2, ROLE_POINT}, {1, 2, ROLE_POINT}, {1, 2, ROLE_FRONT}};
+    plot_fit(&r, same, 3);
+    assert_true(r.x1 - r.x0 > 0.5 && r.y1 - r.y0 > 0.5);
+    struct plot_point none[2] = {{NAN, 1, ROLE_POINT}, {1, INFINITY, ROLE_POINT}};
+    plot_fit(&r, none, 2); /* nothing finite: a unit box, no crash */
+    assert_true(r.x1 > r.x0 && r.y1 > r.y0);
+    plot_render(&r, none, 2, 1, &c);
+    canvas_free(&c);
+}
+
+static void many_points_stay_inside_and_extremes_reach_the_edges(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    struct plot_point *p = malloc(N * sizeof *p);
+    for (int i = 0; i < N; i++)
+        p[i] = (struct plot_point){sin(i) * 100, cos(i * 0.7) * 3 + 90, ROLE_POINT};
+    p[0] = (struct plot_point){-100, 93, ROLE_BEST};
+    struct plot_range r;
+    plot_fit(&r, p, N);
+    struct canvas c;
+    canvas_init(&c, 40, 10);
+    plot_render(&r, p, N, 1, &c);
+    /* the dots span the canvas, up to the small margin: something in the
+     * first and last two columns, the first and last rows */
+    int left = 0, right = 0, top = 0, bottom = 0;
+    for (int y = 0; y < c.h; y++) {
+        left |= c.dots[y * c.w] || c.dots[y * c.w + 1];
+        right |= c.dots[y * c.w + c.w - 1] || c.dots[y * c.w + c.w - 2];
+    }
+    for (int x = 0; x < c.w; x++) {
+        top |= c.dots[x] != 0;
+        bottom |= c.dots[(c.h - 1) * c.w + x] != 0;
+    }
+    assert_true(left && right && top && bottom);
+    canvas_free(&c);
+    free(p);
+}
+
+/* ---- table ---------------------------------------------------------------- */
+
+static double values[] = {3, 1, NAN, 2, 5};
+static int rows(void *ud) { (void)ud; return 5; }
+static void cell(void *ud, int row, int col, char *buf, size_t n)
+{
+    (void)ud;
+    if (col == 0)
+        snprintf(buf, n, "r%d", row);
+    else
+        snprintf(buf, n, "%g", values[row]);
+}
+static double key(void *ud, int row, int col) { (void)ud; return col == 0 ? row : values[row]; }
+
+static const struct table_col cols[] = {{"name", 4, 0}, {"value", 6, 1}};
+
+static void table_sorts_filters_and_scrolls(void **state)
+{
+    (void)state;
+    struct table t;
+    struct table_source src = {rows, cell, key, NULL, NULL};
+    table_init(&t, cols, 2, &src);
+    table_refresh(&t);
+    assert_int_equal(t.n, 5);
+    assert_int_equal(table_selected(&t), 4); /* follows the newest row */
+    table_key(&t, 'o', 3);                   /* by name */
+    table_key(&t, 'o', 3);                   /* by value */
+    int want[] = {1, 3, 0, 4, 2};            /* NaN last */
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(t.order[i], want[i]);
+    table_key(&t, 'O', 3); /* descending, NaN still last */
+    int down[] = {4, 0, 3, 1, 2};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(t.order[i], down[i]);
+    assert_int_equal(table_selected(&t), 4); /* a new order starts at its top */
+    table_key(&t, KEY_DOWN, 3);
+    table_key(&t, KEY_NPAGE, 3);
+    assert_int_equal(t.sel, 4);
+    table_key(&t, KEY_NPAGE, 3); /* clamped */
+    assert_int_equal(t.sel, 4);
+    table_key(&t, KEY_HOME, 3);
+    assert_int_equal(t.sel, 0);
+    snprintf(t.filter, sizeof t.filter, "r3");
+    table_refresh(&t);
+    assert_int_equal(t.n, 1);
+    assert_int_equal(table_selected(&t), 3);
+
+    /* drawn on a virtual screen: the header and the rows, scrolled */
+    FILE *in = fopen("/dev/null", "r"), *out = fopen("/dev/null", "w");
+    SCREEN *scr = newterm("xterm", out, in);
+    assert_non_null(scr);
+    set_term(scr);
+    resize_term(10, 30);
+    t.filter[0] = '\0';
+    table_refresh(&t);
+    table_draw(&t, stdscr, 0, 0, 3, 12, 1); /* room for 2 rows */
+    char line[32];
+    mvinnstr(0, 0, line, 11);
+    assert_string_equal(line, "name valuev"); /* sorted by value, descending */
+    table_key(&t, KEY_END, 2);
+    table_draw(&t, stdscr, 0, 0, 3, 12, 1);
+    mvinnstr(2, 0, line, 11);
+    assert_string_equal(line, "r2      nan"); /* the last row (NaN sorts last) is in view */
+    endwin();
+    delscreen(scr);
+    fclose(in);
+    fclose(out);
+    table_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(braille_cells_encode_their_dots),
+        cmocka_unit_test(one_point_and_equal_values_get_a_range),
+        cmocka_unit_test(many_points_stay_inside_and_extremes_reach_the_edges),
+        cmocka_unit_test(table_sorts_filters_and_scrolls),
+    };
+    return cmocka_run_group_tests_name("widgets", tests, NULL, NULL);
+}
