@@ -70,6 +70,7 @@ tests-build: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do ./$$b || exit 1; done
+	@sh tests/bench/tui.sh ./$(BIN)
 
 clean:
 	rm -rf build

@@ -977,6 +977,19 @@ static void on_script(uv_idle_t *h)
                 resize_term(hgt, w);
         } else if (strcmp(cmd, "dump") == 0) {
             dump(a, arg);
+        } else if (strcmp(cmd, "frames") == 0) { /* make bench: N full redraws, timed */
+            int n = 0;
+            char out[400] = "";
+            sscanf(arg, "%d %399s", &n, out);
+            FILE *f = out[0] ? fopen(out, "w") : NULL;
+            for (int i = 0; f && i < n; i++) {
+                uint64_t t = uv_hrtime();
+                redrawwin(stdscr); /* everything, not only what changed */
+                draw(a);
+                fprintf(f, "%.9f\n", (double)(uv_hrtime() - t) * 1e-9);
+            }
+            if (f)
+                fclose(f);
         } else if (strcmp(cmd, "quit") == 0) {
             quit(a);
         } else {
