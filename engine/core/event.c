@@ -28,6 +28,7 @@ static const char *const end_names[] = {
 };
 static const char *const role_names[] = {"objective", "report", "cost"};
 
+
 static int find_name(const char *const *names, int n, const char *s)
 {
     for (int i = 0; s && i < n; i++)
@@ -35,6 +36,15 @@ static int find_name(const char *const *names, int n, const char *s)
             return i;
     return -1;
 }
+
+static const char *const review_names[] = {
+#define X(id, name) name,
+    REVIEW_POLICIES(X)
+#undef X
+};
+
+const char *review_name(enum review_policy r) { return r < REVIEW__COUNT ? review_names[r] : "?"; }
+int review_from_name(const char *name) { return find_name(review_names, REVIEW__COUNT, name); }
 
 const char *event_type_name(enum event_type t) { return t < EV__COUNT ? type_names[t] : "?"; }
 int event_type_from_name(const char *name) { return find_name(type_names, EV__COUNT, name); }
@@ -203,6 +213,7 @@ static cJSON *info_to_json(cJSON *o, const struct session_info *in)
     cJSON_AddNumberToObject(o, "seed", (double)in->seed);
     cJSON_AddNumberToObject(o, "budget", in->budget);
     cJSON_AddStringToObject(o, "constraint", in->constraint ? in->constraint : "");
+    cJSON_AddStringToObject(o, "review", review_name(in->review));
     cJSON *pa = cJSON_AddObjectToObject(o, "params");
     cJSON_AddNumberToObject(pa, "batch", in->batch);
     cJSON_AddNumberToObject(pa, "population", in->population);
@@ -360,6 +371,21 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
         if (ev->detail)
             cJSON_AddStringToObject(o, "detail", ev->detail);
         break;
+    case EV_CANDIDATE_APPROVED:
+        cJSON_AddNumberToObject(o, "id", ev->id);
+        break;
+    case EV_CANDIDATE_EDITED:
+        cJSON_AddNumberToObject(o, "id", ev->id);
+        cJSON_AddStringToObject(o, "arch", ev->arch ? ev->arch : "");
+        cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
+        break;
+    case EV_STRATEGY_EDITED:
+        cJSON_AddStringToObject(o, "by", ev->by ? ev->by : "user");
+        cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
+        break;
+    case EV_REVIEW_CHANGED:
+        cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
+        break;
     case EV_ITERATION_STARTED:
     case EV__COUNT:
         break;
@@ -423,6 +449,13 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
     if (in->budget < 1)
         return err_set(e, "budget", "expected at least 1, got %d", in->budget);
     in->seed = (uint64_t)seed;
+    const cJSON *rv = cJSON_GetObjectItemCaseSensitive(o, "review");
+    if (rv) {
+        int r = cJSON_IsString(rv) ? review_from_name(rv->valuestring) : -1;
+        if (r < 0)
+            return err_set(e, "review", "expected auto, candidates, strategy or all");
+        in->review = (enum review_policy)r;
+    }
     const cJSON *pa = cJSON_GetObjectItemCaseSensitive(o, "params");
     if (cJSON_IsObject(pa) && (get_int(pa, "batch", &in->batch, e) ||
                                get_int(pa, "population", &in->population, e) ||
@@ -631,6 +664,19 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
         if (cJSON_GetObjectItemCaseSensitive(o, "detail") && get_str(o, "detail", &ev->detail, e))
             return -1;
         return 0;
+    case EV_CANDIDATE_APPROVED:
+        return get_int(o, "id", &ev->id, e) ? -1 : 0;
+    case EV_CANDIDATE_EDITED:
+        return get_int(o, "id", &ev->id, e) || get_str(o, "arch", &ev->arch, e) ||
+                       get_str(o, "detail", &ev->detail, e)
+                   ? -1 : 0;
+    case EV_STRATEGY_EDITED:
+        return get_str(o, "by", &ev->by, e) || get_str(o, "text", &ev->text, e) ? -1 : 0;
+    case EV_REVIEW_CHANGED:
+        if (get_str(o, "detail", &ev->detail, e))
+            return -1;
+        return review_from_name(ev->detail) < 0
+                   ? err_set(e, "detail", "expected auto, candidates, strategy or all") : 0;
     case EV_ITERATION_STARTED:
     case EV__COUNT:
         return 0;

@@ -31,7 +31,11 @@
     X(ANSWER_REJECTED, "answer_rejected")                                     \
     X(PAUSED, "paused")                                                       \
     X(RESUMED, "resumed")                                                     \
-    X(SESSION_RESUMED, "session_resumed")
+    X(SESSION_RESUMED, "session_resumed")                                     \
+    X(CANDIDATE_APPROVED, "candidate_approved")                               \
+    X(CANDIDATE_EDITED, "candidate_edited")                                   \
+    X(STRATEGY_EDITED, "strategy_edited")                                     \
+    X(REVIEW_CHANGED, "review_changed")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -77,6 +81,21 @@ enum end_reason {
     END__COUNT
 };
 
+/* What waits for a person before it goes on (DESIGN §3). */
+#define REVIEW_POLICIES(X)                                                    \
+    X(AUTO, "auto")                                                           \
+    X(CANDIDATES, "candidates")                                               \
+    X(STRATEGY, "strategy")                                                   \
+    X(ALL, "all")
+enum review_policy {
+#define X(id, name) REVIEW_##id,
+    REVIEW_POLICIES(X)
+#undef X
+    REVIEW__COUNT
+};
+const char *review_name(enum review_policy r);
+int review_from_name(const char *name); /* -1 if unknown */
+
 /* What a session is: the header of the stream. Owned strings. */
 struct session_info {
     int version;          /* event format version */
@@ -89,6 +108,7 @@ struct session_info {
     char *navigator;      /* agents, "" for the baselines: "offline-navigator", "llm:MODEL" */
     char *generator;
     int batch, population, tournament; /* the algorithm's parameters (0: its default) */
+    enum review_policy review;
     double prior;
     int has_target;
     double target;
@@ -128,7 +148,9 @@ struct event {
     enum reject_reason reason;   /* REJECTED */
     char *detail;                /* REJECTED, EVAL_FAILED, SESSION_ENDED, LLM_RETRY,
                                   * LLM_FAILED, ANSWER_REJECTED, PAUSED: words;
-                                  * STRATEGY_PROPOSED: the user turn an LLM answered */
+                                  * STRATEGY_PROPOSED: the user turn an LLM answered;
+                                  * CANDIDATE_EDITED: the text before the edit;
+                                  * REVIEW_CHANGED: the policy's name */
     double metrics[METRIC_MAX];  /* EVAL_FINISHED: all metrics; BEST_IMPROVED too */
     int used, budget;            /* BUDGET_REACHED, SESSION_ENDED; SESSION_RESUMED: the
                                   * budget from now on */

@@ -128,6 +128,7 @@ static int on_started(struct state *s, const struct event *ev, struct err *e)
     const struct session_info *in = ev->info;
     if (in->objective < 0 || in->objective >= in->nmetrics)
         return err_set(e, "session_started", "objective metric out of range");
+    s->review = in->review;
     if (session_info_copy(&s->info, in) < 0) {
         free_info(&s->info);
         memset(&s->info, 0, sizeof s->info);
@@ -140,6 +141,26 @@ static int on_started(struct state *s, const struct event *ev, struct err *e)
             if (in->metrics[i].role == METRIC_COST)
                 s->front_cost = i;
     }
+    return 0;
+}
+
+int state_awaits_review(const struct state *s, const struct cand *c)
+{
+    return c->status == CAND_QUEUED && !c->approved &&
+           (s->review == REVIEW_CANDIDATES || s->review == REVIEW_ALL);
+}
+
+static int on_edited(struct state *s, const struct event *ev, struct err *e)
+{
+    struct cand *c = find_cand(s, ev->id);
+    if (!c || c->status != CAND_QUEUED)
+        return err_set(e, "candidate_edited", "candidate %d is not waiting to run", ev->id);
+    char *t = strdup(ev->arch ? ev->arch : "");
+    if (!t)
+        return err_set(e, "candidate_edited", "out of memory");
+    free(c->text);
+    c->text = t;
+    c->edited = c->approved = 1;
     return 0;
 }
 
@@ -162,7 +183,7 @@ static int on_proposed(struct state *s, const struct event *ev, struct err *e)
     int first = s->ncands;
     for (int i = 0; i < ev->ncand; i++) {
         struct cand c = {.id = ev->cand[i].id, .iter = ev->iter, .source = ev->source,
-                         .status = CAND_QUEUED, .rec = -1};
+                         .status = CAND_QUEUED, .rec = -1, .approved = ev->source == SRC_USER};
         c.text = strdup(ev->cand[i].arch);
         c.by = strdup(ev->by ? ev->by : "");
         if (!c.text || !c.by) {
@@ -194,7 +215,8 @@ static int on_proposed(struct state *s, const struct event *ev, struct err *e)
     s->nbatch = ev->ncand;
     s->proposed += ev->ncand;
     s->proposer_batches++;
-    s->proposed_iter = ev->iter;
+    if (ev->source != SRC_USER) /* a person's own candidate is no iteration's proposal */
+        s->proposed_iter = ev->iter;
     return 0;
 }
 
@@ -431,6 +453,31 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     case EV_SESSION_RESUMED:
         rc = on_resumed(s, ev, e);
         break;
+    case EV_CANDIDATE_APPROVED: {
+        struct cand *c = find_cand(s, ev->id);
+        if (!c)
+            rc = err_set(e, "candidate_approved", "no candidate %d", ev->id);
+        else
+            c->approved = 1;
+        break;
+    }
+    case EV_CANDIDATE_EDITED:
+        rc = on_edited(s, ev, e);
+        break;
+    case EV_STRATEGY_EDITED: {
+        struct event as = *ev; /* a strategy like any other, by the person */
+        as.detail = NULL;
+        rc = on_strategy(s, &as, e);
+        break;
+    }
+    case EV_REVIEW_CHANGED: {
+        int r = ev->detail ? review_from_name(ev->detail) : -1;
+        if (r < 0)
+            rc = err_set(e, "review_changed", "unknown policy");
+        else
+            s->review = (enum review_policy)r;
+        break;
+    }
     case EV_SESSION_ENDED:
         s->ended = 1;
         s->end = ev->end;

@@ -51,6 +51,8 @@ struct cand {
     enum cand_status status;
     enum reject_reason reason;
     char *detail; /* why it was rejected or failed, or NULL */
+    int approved; /* a person approved it (or proposed it) */
+    int edited;   /* a person changed it before it ran */
     int rec; /* index into state.rec once evaluated, else -1 */
 };
 
@@ -94,6 +96,7 @@ struct state {
 
     int paused;
     char pause_reason[256];
+    enum review_policy review; /* what waits for a person */
 
     int ended;
     enum end_reason end;
@@ -113,6 +116,8 @@ const struct record *state_best(const struct state *s);
 const struct cand *state_cand(const struct state *s, int id); /* NULL if unknown */
 /* The latest strategy, or NULL before the first. */
 const struct strategy_rec *state_strategy(const struct state *s);
+/* 1 when the policy makes this queued candidate wait for a person. */
+int state_awaits_review(const struct state *s, const struct cand *c);
 int state_budget_left(const struct state *s);
 int state_has_visited(const struct state *s, const struct arch *a);
 int state_has_seen(const struct state *s, const struct arch *a);

@@ -28,7 +28,7 @@ struct impl {
     char *pending_strategy; /* resumed: a strategy written but never used */
     struct cand_list out;
     char reasons[REASONS_MAX];
-    int in_call, finished, failed, cancelled;
+    int in_call, finished, failed, cancelled, reviewing;
     char error[512];
 };
 
@@ -184,6 +184,29 @@ static void on_strategy(void *ud, int ok, const char *strategy, const char *turn
     struct event ev = {.type = EV_STRATEGY_PROPOSED, .by = im->nav->name,
                        .text = (char *)strategy, .detail = (char *)turn};
     search_emit(p->owner, &ev);
+    enum review_policy r = search_review(p->owner);
+    if (r == REVIEW_STRATEGY || r == REVIEW_ALL) {
+        im->reviewing = 1; /* a person reads it first */
+        return;
+    }
+    ask_generator(p);
+}
+
+static int strategy_waiting(struct proposer *p)
+{
+    return ((struct impl *)p->impl)->reviewing;
+}
+
+static void approve_strategy(struct proposer *p, const char *text)
+{
+    struct impl *im = p->impl;
+    if (!im->reviewing)
+        return;
+    im->reviewing = 0;
+    if (text) {
+        free(im->strategy);
+        im->strategy = strdup(text);
+    }
     ask_generator(p);
 }
 
@@ -193,7 +216,7 @@ static int propose(struct proposer *p, const struct propose_ctx *ctx, struct can
     struct impl *im = p->impl;
     im->ctx = *ctx;
     im->want = ctx->want < im->batch ? ctx->want : im->batch;
-    im->valid = im->attempts = im->finished = im->failed = im->cancelled = 0;
+    im->valid = im->attempts = im->finished = im->failed = im->cancelled = im->reviewing = 0;
     im->reasons[0] = im->error[0] = '\0';
     cand_list_clear(&im->out);
     struct nav_input in = {.st = ctx->st, .space = ctx->space, .cons = ctx->cons,
@@ -284,7 +307,9 @@ static void destroy(struct proposer *p)
     free(im);
 }
 
-static const struct proposer_ops ops = {.propose = propose, .cancel = cancel, .save = save,
+static const struct proposer_ops ops = {.propose = propose, .cancel = cancel,
+                                        .strategy_waiting = strategy_waiting,
+                                        .approve_strategy = approve_strategy, .save = save,
                                         .restore = restore, .destroy = destroy};
 
 /* Takes over nav and gen. */

@@ -65,6 +65,10 @@ struct proposer_ops {
     void (*cancel)(struct proposer *p);
     /* Optional: what the proposer knows beyond its rng and the search state,
      * as text (malloc'd), and taking it up again in a resumed search. */
+    /* Optional, agents: a strategy waits for a person (review policy), and
+     * the go-ahead with the text to use (NULL: as proposed). */
+    int (*strategy_waiting)(struct proposer *p);
+    void (*approve_strategy)(struct proposer *p, const char *text);
     char *(*save)(struct proposer *p);
     int (*restore)(struct proposer *p, const char *saved, const struct state *st,
                    struct err *e);

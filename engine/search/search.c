@@ -18,6 +18,8 @@ struct pending {
     double m[METRIC_MAX];
 };
 
+static int may_start(const struct search *s, const struct pending *p);
+
 struct search {
     struct search_config cfg;
     const struct space *space;
@@ -32,8 +34,8 @@ struct search {
     struct timespec t0;
     int next_id;
 
-    struct pending *queue; /* accepted, waiting for an evaluation slot */
-    int qhead, qlen, qcap;
+    struct pending *queue; /* accepted, waiting for an evaluation slot (or a person) */
+    int qlen, qcap;
     struct eval_result *done; /* finished, waiting to be turned into events */
     int ndone, capdone;
 
@@ -162,21 +164,48 @@ static void on_eval_done(void *ud, const struct eval_result *r)
 
 static int enqueue(struct search *s, const struct pending *p)
 {
-    if (s->qhead + s->qlen == s->qcap) {
-        if (s->qhead > 0) {
-            memmove(s->queue, s->queue + s->qhead, (size_t)s->qlen * sizeof *s->queue);
-            s->qhead = 0;
-        } else {
-            int ncap = s->qcap ? s->qcap * 2 : 32;
-            struct pending *nq = realloc(s->queue, (size_t)ncap * sizeof *nq);
-            if (!nq)
-                return -1;
-            s->queue = nq;
-            s->qcap = ncap;
-        }
+    if (s->qlen == s->qcap) {
+        int ncap = s->qcap ? s->qcap * 2 : 32;
+        struct pending *nq = realloc(s->queue, (size_t)ncap * sizeof *nq);
+        if (!nq)
+            return -1;
+        s->queue = nq;
+        s->qcap = ncap;
     }
-    s->queue[s->qhead + s->qlen++] = *p;
+    s->queue[s->qlen++] = *p;
     return 0;
+}
+
+static int queue_find(const struct search *s, int id)
+{
+    for (int i = 0; i < s->qlen; i++)
+        if (s->queue[i].id == id)
+            return i;
+    return -1;
+}
+
+static int queue_insert(struct search *s, int i, const struct pending *p)
+{
+    if (enqueue(s, p) < 0)
+        return -1;
+    memmove(s->queue + i + 1, s->queue + i, (size_t)(s->qlen - 1 - i) * sizeof *s->queue);
+    s->queue[i] = *p;
+    return 0;
+}
+
+static void queue_remove(struct search *s, int i)
+{
+    memmove(s->queue + i, s->queue + i + 1, (size_t)(s->qlen - i - 1) * sizeof *s->queue);
+    s->qlen--;
+}
+
+/* The first queued candidate that may run now, or -1. */
+static int next_startable(const struct search *s)
+{
+    for (int i = 0; i < s->qlen; i++)
+        if (may_start(s, &s->queue[i]))
+            return i;
+    return -1;
 }
 
 static void reject(struct search *s, int id, const char *text, enum reject_reason why,
@@ -339,10 +368,16 @@ static void end_session(struct search *s, enum end_reason why, const char *detai
     emit(s, &ev);
 }
 
-static void submit_one(struct search *s)
+static int may_start(const struct search *s, const struct pending *p)
 {
-    struct pending p = s->queue[s->qhead++];
-    s->qlen--;
+    const struct cand *c = state_cand(&s->st, p->id);
+    return !c || !state_awaits_review(&s->st, c);
+}
+
+static void submit_one(struct search *s, int i)
+{
+    struct pending p = s->queue[i];
+    queue_remove(s, i);
     char text[1024];
     if (space_encode(s->space, &p.arch, text, sizeof text) < 0)
         snprintf(text, sizeof text, "?");
@@ -503,8 +538,10 @@ static void pump(struct search *s)
             }
             break; /* wait for in-flight work */
         }
-        if (s->qlen > 0 && s->st.in_flight < s->ev->capacity && state_budget_left(&s->st) > 0) {
-            submit_one(s);
+        int next = s->qlen > 0 && s->st.in_flight < s->ev->capacity &&
+                           state_budget_left(&s->st) > 0 ? next_startable(s) : -1;
+        if (next >= 0) {
+            submit_one(s, next);
             continue;
         }
         if (s->st.paused || s->awaiting_proposal || s->qlen > 0 || s->ndone)
@@ -530,6 +567,145 @@ static void pump(struct search *s)
 void search_emit(struct search *s, struct event *ev)
 {
     emit(s, ev);
+}
+
+enum review_policy search_review(const struct search *s)
+{
+    return s->st.review;
+}
+
+/* A person's architecture: valid, new, within the constraint? */
+int search_check(const struct search *s, const char *text, struct err *e)
+{
+    struct arch a;
+    double m[METRIC_MAX] = {0};
+    if (space_decode(s->space, text, &a, e) < 0 || space_cost(s->space, &a, m, e) < 0)
+        return -1;
+    if (archset_has(&s->st.visited, &a))
+        return err_usage(e, "", "already evaluated");
+    for (int i = 0; i < s->qlen; i++)
+        if (arch_eq(&s->queue[i].arch, &a))
+            return err_usage(e, "", "already waiting to run (candidate %d)", s->queue[i].id);
+    int bad = constraint_violated(&s->cfg.cons, m);
+    if (bad >= 0) {
+        char why[200];
+        constraint_explain(&s->cfg.cons, bad, s->space->metrics, m, why, sizeof why);
+        return err_usage(e, "", "over the constraint: %s", why);
+    }
+    return 0;
+}
+
+static int waiting(struct search *s, int id, struct err *e)
+{
+    int i = queue_find(s, id);
+    if (i < 0)
+        err_usage(e, "", "candidate %d is not waiting to run", id);
+    return i;
+}
+
+int search_approve(struct search *s, int id, struct err *e)
+{
+    int n = 0;
+    for (int i = 0; i < s->qlen; i++) {
+        const struct cand *c = state_cand(&s->st, s->queue[i].id);
+        if ((id == 0 || s->queue[i].id == id) && c && !c->approved) {
+            struct event ev = {.type = EV_CANDIDATE_APPROVED, .id = s->queue[i].id};
+            emit(s, &ev);
+            n++;
+        }
+    }
+    if (id && !n && waiting(s, id, e) < 0)
+        return -1;
+    pump(s);
+    return n;
+}
+
+int search_veto(struct search *s, int id, struct err *e)
+{
+    int i = waiting(s, id, e);
+    if (i < 0)
+        return -1;
+    char text[1024];
+    space_encode(s->space, &s->queue[i].arch, text, sizeof text);
+    queue_remove(s, i);
+    reject(s, id, text, REJ_VETOED, "by the user");
+    pump(s);
+    return 0;
+}
+
+int search_edit(struct search *s, int id, const char *text, struct err *e)
+{
+    int i = waiting(s, id, e);
+    if (i < 0)
+        return -1;
+    struct pending p = s->queue[i];
+    queue_remove(s, i); /* it is not its own duplicate */
+    struct arch a;
+    if (search_check(s, text, e) < 0 || space_decode(s->space, text, &a, e) < 0) {
+        queue_insert(s, i, &p);
+        return -1;
+    }
+    char before[1024], after[1024];
+    space_encode(s->space, &p.arch, before, sizeof before);
+    space_encode(s->space, &a, after, sizeof after);
+    p.arch = a;
+    space_cost(s->space, &a, p.m, NULL);
+    if (queue_insert(s, i, &p) < 0) /* in its old place */
+        return err_set(e, "edit", "out of memory");
+    struct event ev = {.type = EV_CANDIDATE_EDITED, .id = id, .arch = after, .detail = before};
+    emit(s, &ev);
+    pump(s);
+    return 0;
+}
+
+int search_inject(struct search *s, const char *text, struct err *e)
+{
+    if (s->st.ended)
+        return err_usage(e, "", "the search has ended");
+    if (search_check(s, text, e) < 0)
+        return -1;
+    struct arch a;
+    space_decode(s->space, text, &a, NULL);
+    char canon[1024];
+    space_encode(s->space, &a, canon, sizeof canon);
+    int id = s->next_id++;
+    struct ev_cand c = {.id = id, .arch = canon};
+    struct event ev = {.type = EV_CANDIDATES_PROPOSED, .source = SRC_USER, .by = "user",
+                       .ncand = 1, .cand = &c};
+    emit(s, &ev);
+    struct archset seen;
+    archset_init(&seen);
+    screen_one(s, id, canon, &a, &seen, 0);
+    archset_free(&seen);
+    pump(s);
+    return id;
+}
+
+void search_set_review(struct search *s, enum review_policy r)
+{
+    if (r == s->st.review || r >= REVIEW__COUNT)
+        return;
+    struct event ev = {.type = EV_REVIEW_CHANGED, .detail = (char *)review_name(r)};
+    emit(s, &ev);
+    pump(s);
+}
+
+int search_strategy_waiting(const struct search *s)
+{
+    return s->awaiting_proposal && s->prop->ops->strategy_waiting &&
+           s->prop->ops->strategy_waiting(s->prop);
+}
+
+int search_approve_strategy(struct search *s, const char *text, struct err *e)
+{
+    if (!search_strategy_waiting(s))
+        return err_usage(e, "", "no strategy is waiting for review");
+    if (text) {
+        struct event ev = {.type = EV_STRATEGY_EDITED, .by = "user", .text = (char *)text};
+        emit(s, &ev);
+    }
+    s->prop->ops->approve_strategy(s->prop, text);
+    return 0;
 }
 
 void search_pause(struct search *s, const char *why)
@@ -664,6 +840,7 @@ int search_start(struct search *s)
     info.constraint = cons;
     info.navigator = s->prop->navigator;
     info.generator = s->prop->generator;
+    info.review = s->cfg.review;
     info.batch = s->prop->opts.batch;
     info.population = s->prop->opts.population;
     info.tournament = s->prop->opts.tournament;

@@ -25,6 +25,7 @@ struct search_config {
     /* Iterations in a row that start no evaluation before the search gives
      * up as exhausted (every proposal a duplicate or over the constraint). */
     int max_idle_iters;
+    enum review_policy review; /* what waits for a person at the start */
 };
 
 typedef void (*search_listener)(void *ud, const struct event *ev, const struct state *st);
@@ -70,6 +71,22 @@ void search_stop(struct search *s, enum end_reason why, const char *detail);
  * or queued are done (again), and the search goes on. */
 int search_continue(struct search *s, const struct event *evs, int n, int budget,
                     struct err *e);
+
+/* ---- a person at the controls (each is an event in the journal) ---- */
+enum review_policy search_review(const struct search *s);
+void search_set_review(struct search *s, enum review_policy r);
+/* Checks an architecture a person typed: valid, new, within the constraint. */
+int search_check(const struct search *s, const char *text, struct err *e);
+/* Approve a candidate waiting for review (id 0: all of them); veto one;
+ * change one before it runs; add one's own. -1 with e saying why not. */
+int search_approve(struct search *s, int id, struct err *e);
+int search_veto(struct search *s, int id, struct err *e);
+int search_edit(struct search *s, int id, const char *text, struct err *e);
+int search_inject(struct search *s, const char *text, struct err *e);
+/* Under the strategy review: a strategy waits; go on with it, or with the
+ * person's version of it (text, recorded as strategy_edited). */
+int search_strategy_waiting(const struct search *s);
+int search_approve_strategy(struct search *s, const char *text, struct err *e);
 
 int search_done(const struct search *s);
 const struct state *search_state(const struct search *s);

@@ -137,11 +137,105 @@ static void resuming_from_any_event_gives_the_same_end(void **state)
     space_close(sp);
 }
 
+/* A steered search: review, veto, an edit refused and one made, an
+ * injection, an edited strategy. Its journal replays to the same state. */
+static void a_steered_search_replays_exactly(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    struct algo_opts o;
+    algo_opts_default(&o);
+    o.batch = 4;
+    struct proposer *p = proposer_open("collm", sp, 9, &o, &e);
+    struct search_config cfg = {.algo = "collm", .seed = 9, .budget = 12,
+                                .review = REVIEW_ALL};
+    constraint_parse(&cfg.cons, "flops<=150", sp->metrics, sp->nmetrics, &e);
+    struct search *s = search_new(&cfg, sp, ev, p, &e);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/collm-test-steer-%d.jsonl", (int)getpid());
+    unlink(path);
+    struct journal_header h = {.version = 1};
+    struct journal *j = journal_create(path, &h, &e);
+    search_listen(s, journal_on_event, j);
+    search_start(s);
+    const struct state *st = search_state(s);
+
+    /* the first strategy waits for a person, who makes edge 1<-0 'none' */
+    assert_true(search_strategy_waiting(s));
+    assert_int_equal(st->started, 0);
+    char edited[8192];
+    snprintf(edited, sizeof edited, "%s\n## edge 1<-0\nprefer none (+9)\n",
+             state_strategy(st)->text);
+    assert_int_equal(search_approve_strategy(s, edited, &e), 0);
+    assert_string_equal(state_strategy(st)->by, "user");
+    /* the candidates wait for review, and follow the edited strategy */
+    assert_int_equal(st->nbatch, 4);
+    int none_first = 0;
+    for (int i = 0; i < st->nbatch; i++) {
+        const struct cand *c = &st->cands[st->batch_first + i];
+        assert_true(state_awaits_review(st, c));
+        none_first += strncmp(c->text, "|none~0|", 8) == 0;
+    }
+    assert_true(none_first >= 3);
+    assert_int_equal(st->started, 0);
+    int id0 = st->cands[st->batch_first].id;
+    assert_int_equal(search_veto(s, id0, &e), 0);
+    assert_int_equal(st->cands[id0 - 1].reason, REJ_VETOED);
+    /* an edit into something invalid, or over the constraint, is refused */
+    assert_int_equal(search_edit(s, id0 + 1, "|none~0|+|bogus~0|", &e), -1);
+    assert_non_null(strstr(e.msg, "expected an operation"));
+    assert_int_equal(search_edit(s, id0 + 1, "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+                                             "+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+                                 &e), -1);
+    assert_non_null(strstr(e.msg, "over the constraint"));
+    const char *mine = "|skip_connect~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|"
+                       "nor_conv_1x1~1|nor_conv_3x3~2|";
+    assert_int_equal(search_edit(s, id0 + 1, mine, &e), 0);
+    assert_true(st->cands[id0].edited);
+    assert_int_equal(st->started, 1); /* an edit is an approval: it runs */
+    /* a person's own candidate runs without review */
+    int inj = search_inject(s, "|nor_conv_1x1~0|+|none~0|nor_conv_1x1~1|+|skip_connect~0|"
+                               "none~1|nor_conv_1x1~2|", &e);
+    assert_true(inj > 0);
+    assert_int_equal(st->started, 2);
+    assert_int_equal(search_inject(s, mine, &e), -1); /* already evaluated */
+    assert_int_equal(search_approve(s, 0, &e), 2);
+    assert_int_equal(st->started, 4);
+    /* from now on, no review */
+    search_set_review(s, REVIEW_AUTO);
+    if (search_strategy_waiting(s))
+        search_approve_strategy(s, NULL, &e);
+    assert_true(search_done(s));
+    assert_int_equal(st->started, 12);
+    journal_close(j, &e);
+
+    struct session ss;
+    assert_int_equal(session_read(path, &ss, &e), 0);
+    struct state re;
+    state_init(&re, space_decode_ctx, sp, sp->front_cost);
+    for (int i = 0; i < ss.n; i++)
+        if (state_apply(&re, &ss.evs[i], &e) < 0)
+            fail_msg("event %d: %s: %s", i + 1, e.where, e.msg);
+    compare(st, &re);
+    assert_int_equal(re.rejected[REJ_VETOED], 1);
+    assert_int_equal(re.review, REVIEW_AUTO);
+    state_free(&re);
+    session_free(&ss);
+    unlink(path);
+    search_free(s);
+    proposer_close(p);
+    evaluator_close(ev);
+    space_close(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(journal_rebuilds_the_final_state),
         cmocka_unit_test(resuming_from_any_event_gives_the_same_end),
+        cmocka_unit_test(a_steered_search_replays_exactly),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
