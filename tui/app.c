@@ -59,6 +59,10 @@ struct app {
 
     int dirty, quit, code;
     int filtering;              /* typing the history filter */
+    int cands_iter;             /* the iteration the candidates pane shows */
+    int editing;                /* typing an architecture: the candidate's id, or -1 new */
+    char editbuf[1024];
+    char editerr[300];
     uv_poll_t in;
     uv_signal_t winch;
     uv_timer_t frame, tick, clock;
@@ -197,12 +201,26 @@ static enum theme_role hist_role(void *ud, int row)
     return ROLE_NORMAL;
 }
 
-static int cand_rows(void *ud) { return st_of(ud)->nbatch; }
+/* The candidates of the current iteration, the person's own included. */
+static int cand_rows(void *ud)
+{
+    const struct state *st = st_of(ud);
+    int n = 0;
+    for (int i = st->ncands - 1; i >= 0 && st->cands[i].iter >= st->iter; i--)
+        n += st->cands[i].iter == st->iter;
+    return n;
+}
 
 static const struct cand *cand_at(void *ud, int row)
 {
     const struct state *st = st_of(ud);
-    return &st->cands[st->batch_first + row];
+    int first = st->ncands;
+    while (first > 0 && st->cands[first - 1].iter >= st->iter)
+        first--;
+    for (int i = first; i < st->ncands; i++)
+        if (st->cands[i].iter == st->iter && row-- == 0)
+            return &st->cands[i];
+    return &st->cands[st->ncands - 1];
 }
 
 static void cand_cell(void *ud, int row, int col, char *buf, size_t n)
@@ -213,7 +231,10 @@ static void cand_cell(void *ud, int row, int col, char *buf, size_t n)
         snprintf(buf, n, "%d", c->id);
     } else if (col == 1) {
         switch (c->status) {
-        case CAND_QUEUED: snprintf(buf, n, "queued"); break;
+        case CAND_QUEUED:
+            snprintf(buf, n, "%s%s", state_awaits_review(st, c) ? "awaiting review" : "queued",
+                     c->source == SRC_USER ? " (yours)" : c->edited ? " (edited)" : "");
+            break;
         case CAND_EVALUATING: snprintf(buf, n, "evaluating"); break;
         case CAND_FAILED: snprintf(buf, n, "failed"); break;
         case CAND_DONE:
@@ -244,7 +265,7 @@ static enum theme_role cand_role(void *ud, int row)
     case CAND_FAILED: return ROLE_WARN;
     case CAND_EVALUATING: return ROLE_LATEST;
     case CAND_DONE: return c->rec == st_of(ud)->best ? ROLE_BEST : ROLE_NORMAL;
-    default: return ROLE_DIM;
+    default: return state_awaits_review(st_of(ud), c) ? ROLE_WARN : ROLE_DIM;
     }
 }
 
@@ -252,7 +273,7 @@ static struct table_col hist_cols[] = {
     {"#", 4, 1}, {"it", 3, 1}, {"valid", 6, 1}, {"test", 6, 1}, {"cost", 7, 1}, {"arch", 0, 0},
 };
 static const struct table_col cand_cols[] = {
-    {"id", 4, 1}, {"status", 13, 0}, {"arch", 0, 0},
+    {"id", 4, 1}, {"status", 16, 0}, {"arch", 0, 0},
 };
 
 /* ---- drawing ------------------------------------------------------------------ */
@@ -340,9 +361,12 @@ static void draw_status(struct app *a)
     if (st->llm_requests)
         snprintf(llm, sizeof llm, " | llm %d busy, %ld tok", st->llm_in_flight,
                  st->tokens_in + st->tokens_out);
-    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d evals%s | %s", run,
+    char review[32] = "";
+    if (st->review != REVIEW_AUTO)
+        snprintf(review, sizeof review, " | review %s", review_name(st->review));
+    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d evals%s%s | %s", run,
              st->info.space ? st->info.space : "?", st->info.algo ? st->info.algo : "?", agents,
-             st->iter, st->started, st->info.budget, llm, elapsed);
+             st->iter, st->started, st->info.budget, review, llm, elapsed);
     wattrset(stdscr, theme_attr(ROLE_STATUS));
     mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
@@ -359,9 +383,12 @@ static void draw_footer(struct app *a)
                  "Home/End  Tab pane  Enter detail  ? help  q quit", a->speed);
     else if (st->paused && st->pause_reason[0] && !a->shown[P_LOG])
         snprintf(line, sizeof line, " paused: %s   (p resume, s step)", st->pause_reason);
+    else if (st->review != REVIEW_AUTO)
+        snprintf(line, sizeof line, " a approve  A all  v veto  e edit  i inject  E strategy  "
+                 "r review  p pause  ? help  q quit");
     else
-        snprintf(line, sizeof line, " p pause  s step  + - pace  c cost  Tab pane  o sort  "
-                 "Enter detail  ? help  q quit");
+        snprintf(line, sizeof line, " p pause  s step  +- pace  c cost  Tab pane  i inject  "
+                 "r review  Enter detail  ? help  q quit");
     wattrset(stdscr, theme_attr(ROLE_KEY));
     mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
@@ -474,6 +501,11 @@ static void center_box(int h, int w, struct rect *out)
     X('/', "/", "filter the history by text; Enter keeps it, Esc clears it")               \
     X('\n', "Enter", "details of the selected architecture")                                 \
     X('[', "[ ]", "replay: previous / next iteration")                                       \
+    X('r', "r", "review: auto, candidates, strategy, all (what waits for you)")            \
+    X('a', "a / A", "approve the selected candidate / all (and a waiting strategy)")        \
+    X('v', "v", "veto the selected candidate")                                              \
+    X('e', "e / i", "edit the selected candidate / inject your own (checked as you type)") \
+    X('E', "E", "edit the waiting strategy in $EDITOR before the Generator sees it")       \
     X('g', "Home End", "first / last line; in replay: first / last event")
 
 static const char *help_text(void)
@@ -545,8 +577,11 @@ static void draw(struct app *a)
     const struct strategy_rec *sr = state_strategy(st);
     char by[96] = "";
     if (sr)
-        snprintf(by, sizeof by, "it %d, %s", sr->iter,
-                 strncmp(sr->by, "llm:", 4) ? "offline" : sr->by + 4);
+        snprintf(by, sizeof by, "it %d, %s%s", sr->iter,
+                 strcmp(sr->by, "user") == 0 ? "yours"
+                 : strncmp(sr->by, "llm:", 4) ? "offline" : sr->by + 4,
+                 a->search && search_strategy_waiting(a->search) ? " - REVIEW: a go, E edit"
+                                                                 : "");
     frame_pane(a, P_STRATEGY, by);
     textview_set(&a->strat, sr ? sr->text
                                : (st->info.navigator && st->info.navigator[0]
@@ -555,9 +590,13 @@ static void draw(struct app *a)
     struct rect r = a->pane[P_STRATEGY];
     textview_draw(&a->strat, stdscr, r.y + 1, r.x + 1, r.h - 2, r.w - 2);
 
+    if (a->cands_iter != st->iter) { /* a new iteration: its first candidate */
+        a->cands_iter = st->iter;
+        a->cands.sel = a->cands.top = 0;
+    }
     table_refresh(&a->cands);
     char cx[64];
-    snprintf(cx, sizeof cx, "iteration %d, %d proposed", st->iter, st->nbatch);
+    snprintf(cx, sizeof cx, "iteration %d, %d", st->iter, cand_rows(a));
     frame_pane(a, P_CANDS, cx);
     r = a->pane[P_CANDS];
     table_draw(&a->cands, stdscr, r.y + 1, r.x + 1, r.h - 2, r.w - 2, a->focus == P_CANDS);
@@ -688,6 +727,62 @@ static int iteration_edge(const struct app *a, int dir)
     return e > 1 ? e : 1;
 }
 
+/* The waiting strategy in $EDITOR, the way git and mutt do: leave the
+ * screen, run the editor on a file, come back and redraw. */
+static void edit_strategy(struct app *a)
+{
+    const struct strategy_rec *sr = state_strategy(st_of(a));
+    char path[] = "/tmp/collm-strategy-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || !sr) {
+        snprintf(a->note, sizeof a->note, "cannot make a file for the editor: %s",
+                 strerror(errno));
+        return;
+    }
+    FILE *f = fdopen(fd, "w");
+    fputs(sr->text, f);
+    fclose(f);
+    const char *ed = getenv("VISUAL");
+    if (!ed || !*ed)
+        ed = getenv("EDITOR");
+    if (!ed || !*ed)
+        ed = "vi";
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "%s '%s'", ed, path);
+    def_prog_mode();
+    endwin();
+    int rc = system(cmd);
+    reset_prog_mode();
+    refresh();
+    struct strbuf_local {
+        char *p;
+        size_t n;
+    } text = {0};
+    f = fopen(path, "r");
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        long len = ftell(f);
+        rewind(f);
+        text.p = len >= 0 ? malloc((size_t)len + 1) : NULL;
+        if (text.p) {
+            text.n = fread(text.p, 1, (size_t)len, f);
+            text.p[text.n] = '\0';
+        }
+        fclose(f);
+    }
+    unlink(path);
+    struct err e = {0};
+    if (rc != 0 || !text.p) {
+        snprintf(a->note, sizeof a->note, "the editor (%s) failed; the strategy is unchanged", ed);
+    } else if (strcmp(text.p, sr->text) == 0) {
+        snprintf(a->note, sizeof a->note, "unchanged; a to go on with it");
+    } else if (search_approve_strategy(a->search, text.p, &e) == 0) {
+        snprintf(a->note, sizeof a->note, "your strategy goes to the Generator");
+    }
+    free(text.p);
+    mark(a);
+}
+
 static void quit(struct app *a)
 {
     a->quit = 1;
@@ -723,6 +818,38 @@ static void key(struct app *a, int ch)
             quit(a);
         return;
     }
+    if (a->editing) { /* an architecture, checked as it is typed */
+        size_t n = strlen(a->editbuf);
+        struct err e = {0};
+        if (ch == 27) {
+            a->editing = 0;
+        } else if (ch == 21) { /* Ctrl-U: start over */
+            a->editbuf[0] = '\0';
+        } else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+            int rc = a->editing > 0 ? search_edit(a->search, a->editing, a->editbuf, &e)
+                                    : search_inject(a->search, a->editbuf, &e);
+            if (rc >= 0) {
+                snprintf(a->note, sizeof a->note, "%s", a->editing > 0 ? "edited" : "injected");
+                a->editing = 0;
+                mark(a);
+                return;
+            }
+        } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+            a->editbuf[n - 1] = '\0';
+        } else if (ch >= 32 && ch < 127 && n + 1 < sizeof a->editbuf) {
+            a->editbuf[n] = (char)ch;
+            a->editbuf[n + 1] = '\0';
+        }
+        if (a->editing) {
+            char why[400] = "ok";
+            if (e.msg[0] || search_check(a->search, a->editbuf, &e) < 0)
+                err_str(&e, why, sizeof why);
+            snprintf(a->note, sizeof a->note, "%s: %s_  [%s]", a->editing > 0 ? "edit" : "inject",
+                     a->editbuf, why);
+        }
+        mark(a);
+        return;
+    }
     if (a->filtering) { /* the history filter, as it is typed */
         size_t n = strlen(a->hist.filter);
         if (ch == 27) {
@@ -751,6 +878,60 @@ static void key(struct app *a, int ch)
             quit(a);
         break;
     case '?': a->overlay = OV_HELP; break;
+    case 'r':
+        if (a->search)
+            search_set_review(a->search, (enum review_policy)((st->review + 1) % REVIEW__COUNT));
+        break;
+    case 'a': case 'A':
+        if (!a->search)
+            break;
+        if (search_strategy_waiting(a->search) && (ch == 'A' || a->focus == P_STRATEGY)) {
+            struct err e;
+            search_approve_strategy(a->search, NULL, &e);
+        }
+        if (ch == 'A' || a->focus == P_CANDS) {
+            struct err e = {0};
+            int row = table_selected(&a->cands);
+            table_refresh(&a->cands);
+            if (search_approve(a->search, ch == 'A' ? 0 : row >= 0 ? cand_at(a, row)->id : -1,
+                               &e) < 0)
+                snprintf(a->note, sizeof a->note, "%s", e.msg);
+        }
+        break;
+    case 'v': case 'e':
+        if (a->search && a->focus == P_CANDS) {
+            table_refresh(&a->cands);
+            int row = table_selected(&a->cands);
+            const struct cand *c = row >= 0 ? cand_at(a, row) : NULL;
+            struct err e = {0};
+            if (!c || c->status != CAND_QUEUED) {
+                snprintf(a->note, sizeof a->note, "select a candidate that has not run yet");
+            } else if (ch == 'v') {
+                if (search_veto(a->search, c->id, &e) < 0)
+                    snprintf(a->note, sizeof a->note, "%s", e.msg);
+            } else {
+                a->editing = c->id;
+                snprintf(a->editbuf, sizeof a->editbuf, "%s", c->text);
+                snprintf(a->note, sizeof a->note, "edit: %s_", a->editbuf);
+            }
+        } else if (a->search) {
+            snprintf(a->note, sizeof a->note, "Tab to the candidates first");
+        }
+        break;
+    case 'i':
+        if (a->search && !st->ended) {
+            a->editing = -1;
+            a->editbuf[0] = '\0';
+            snprintf(a->note, sizeof a->note, "inject: _  (an architecture; Enter adds it)");
+        }
+        break;
+    case 'E':
+        if (a->search && search_strategy_waiting(a->search))
+            edit_strategy(a);
+        else if (a->search)
+            snprintf(a->note, sizeof a->note, "no strategy is waiting: press r until review "
+                     "is strategy or all, then E when one arrives");
+        break;
     case '/':
         a->filtering = 1;
         a->focus = P_HISTORY;
@@ -883,7 +1064,7 @@ static int script_key(const char *s)
                  {"right", KEY_RIGHT}, {"pgup", KEY_PPAGE}, {"pgdn", KEY_NPAGE},
                  {"home", KEY_HOME},   {"end", KEY_END},   {"tab", '\t'},
                  {"enter", '\n'},      {"esc", 27},        {"space", ' '},
-                 {"btab", KEY_BTAB}};
+                 {"btab", KEY_BTAB}, {"ctrl-u", 21}, {"bs", KEY_BACKSPACE}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s, names[i].name) == 0)
             return names[i].key;
@@ -922,7 +1103,8 @@ static void on_script(uv_idle_t *h)
 {
     struct app *a = h->data;
     const struct state *st = st_of(a);
-    if (a->script_wait == 1 && !(st->paused || st->ended))
+    if (a->script_wait == 1 && !(st->paused || st->ended ||
+                                 (a->search && search_waiting_for_person(a->search))))
         return;
     if (a->script_wait == 2 && !st->ended)
         return;
@@ -950,7 +1132,7 @@ static void on_script(uv_idle_t *h)
             if (a->search) {
                 for (int i = 0; i < n && !st->ended; i++)
                     search_step(a->search);
-                if (!st->paused && !st->ended) {
+                if (!st->paused && !st->ended && !search_waiting_for_person(a->search)) {
                     a->script_wait = 1;
                     return;
                 }
@@ -1056,6 +1238,7 @@ static int start(struct app *a, const struct tui_opts *o, SCREEN **scr, FILE **n
     table_init(&a->hist, hist_cols, 6, &hs);
     struct table_source cs = {cand_rows, cand_cell, cand_key, cand_role, a};
     table_init(&a->cands, cand_cols, 3, &cs);
+    a->cands.follow = 0; /* a batch is read from its top */
     a->detail_rec = -1;
     a->cost = -1;
     a->t0 = uv_now(a->loop);

@@ -137,7 +137,8 @@ int cmd_resume(int argc, char **argv)
         goto bad_header;
     struct search_config cfg = {.algo = info->algo, .seed = info->seed, .budget = budget,
                                 .has_target = info->has_target || has_target,
-                                .target = has_target ? target : info->target};
+                                .target = has_target ? target : info->target,
+                                .review = info->review};
     if (constraint_parse(&cfg.cons, info->constraint, sp->metrics, sp->nmetrics, &e) < 0)
         goto bad_header;
     struct algo_opts ao = {.batch = info->batch, .population = info->population,

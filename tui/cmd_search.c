@@ -42,7 +42,8 @@ static int begin(void *ud, struct search *s)
 
 int cmd_search(int argc, char **argv)
 {
-    const char *space_spec = "nb201:cifar10", *algo = "rea", *cons_text = NULL, *datadir = NULL;
+    const char *space_spec = "nb201:cifar10", *algo = "rea", *cons_text = NULL, *datadir = NULL,
+               *review = "auto";
     int budget = 100, has_target = 0;
     uint64_t seed = 1;
     double target = 0;
@@ -67,6 +68,8 @@ int cmd_search(int argc, char **argv)
         {"population", OPT_INT, &ao.population, "N", "rea population size (default 10)", NULL},
         {"tournament", OPT_INT, &ao.tournament, "N", "rea tournament sample size (default 10)",
          NULL},
+        {"review", OPT_STR, &review, "POLICY", "what waits for you: auto (default), candidates, "
+                                                "strategy, all", NULL},
         {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the space's "
                                               "prior knowledge, 0 to 1 (default 1)", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
@@ -89,12 +92,20 @@ int cmd_search(int argc, char **argv)
         return cmd_usage("search", "--batch", "must be at least 1");
     if (ao.prior < 0 || ao.prior > 1)
         return cmd_usage("search", "--prior", "must be between 0 and 1");
+    int rv = review_from_name(review);
+    if (rv < 0)
+        return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "
+                         "'%s'", review);
 
+    if (rv != REVIEW_AUTO && !run_cfg_tui(&rc_))
+        return cmd_usage("search", "--review", "'%s' waits for a person, which needs the TUI: "
+                         "run in a terminal without --headless/--json/--quiet", review);
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct space *sp = space_open(space_spec, datadir, &e);
     struct search_config cfg = {.algo = algo, .seed = seed, .budget = budget,
-                                .has_target = has_target, .target = target};
+                                .has_target = has_target, .target = target,
+                                .review = (enum review_policy)rv};
     struct llm_client *client = NULL;
     struct proposer *p = NULL;
     struct evaluator *ev = NULL;

@@ -72,7 +72,7 @@ void table_refresh(struct table *t)
         sorting = t;
         qsort(t->order, (size_t)t->n, sizeof *t->order, cmp);
     }
-    t->sel = t->n ? t->n - 1 : 0;
+    t->sel = t->follow ? (t->n ? t->n - 1 : 0) : 0;
     if (!(t->follow && was_last) && keep >= 0)
         for (int i = 0; i < t->n; i++)
             if (t->order[i] == keep)

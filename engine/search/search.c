@@ -696,6 +696,12 @@ int search_strategy_waiting(const struct search *s)
            s->prop->ops->strategy_waiting(s->prop);
 }
 
+int search_waiting_for_person(const struct search *s)
+{
+    return search_strategy_waiting(s) ||
+           (s->qlen > 0 && next_startable(s) < 0 && s->st.in_flight == 0);
+}
+
 int search_approve_strategy(struct search *s, const char *text, struct err *e)
 {
     if (!search_strategy_waiting(s))

@@ -86,6 +86,8 @@ int search_inject(struct search *s, const char *text, struct err *e);
 /* Under the strategy review: a strategy waits; go on with it, or with the
  * person's version of it (text, recorded as strategy_edited). */
 int search_strategy_waiting(const struct search *s);
+/* 1 when nothing moves until a person acts: a strategy or candidates wait. */
+int search_waiting_for_person(const struct search *s);
 int search_approve_strategy(struct search *s, const char *text, struct err *e);
 
 int search_done(const struct search *s);

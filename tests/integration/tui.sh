@@ -17,12 +17,26 @@ if [ -s "$tmp/live.jsonl" ] && grep -q '"detail":"paused by the user"\|"type":"p
     ok "the TUI's pauses and steps are in the journal"
 else not_ok "the TUI's pauses and steps are in the journal"; fi
 
+script steer.script
+run search --algo collm --budget 30 --seed 5 --script "$tmp/steer.script" --session "$tmp/steer.jsonl"
+expect_rc "a steered search in the TUI succeeds" 0
+if grep -q '"reason":"vetoed","detail":"by the user"' "$tmp/steer.jsonl" && \
+   grep -q '"source":"user","by":"user"' "$tmp/steer.jsonl" && \
+   grep -q '"type":"review_changed","iter":0,"detail":"candidates"' "$tmp/steer.jsonl" && \
+   ! grep -q '"type":"candidate_edited"' "$tmp/steer.jsonl"; then
+    ok "the veto, the injection and the review policy are in the journal; the refused edit is not"
+else not_ok "the veto, the injection and the review policy are in the journal; the refused edit is not"; fi
+run replay "$tmp/steer.jsonl" --headless --speed 0 --quiet
+expect_rc "the steered session replays" 0
+run search --algo collm --review candidates --headless
+expect_rc "a review policy without a person (headless) is a usage error" 2
+
 script replay.script
 run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
 
 for f in live-80x24 help detail live-200x60 too-small sorted filtering quit-asks replay-it2 replay-it3 \
-         replay-back replay-end; do
+         replay-back replay-end review edit-invalid steered; do
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$exp/$f.txt"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$exp/$f.txt"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$exp/$f.txt" "$tmp/dumps/$f.txt" | head -8)"; fi
