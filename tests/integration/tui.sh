@@ -31,12 +31,21 @@ expect_rc "the steered session replays" 0
 run search --algo collm --review candidates --headless
 expect_rc "a review policy without a person (headless) is a usage error" 2
 
+script strategy.script
+EDITOR='sh -c "printf \"\\n## edge 1<-0\\nprefer none (+9)\\n\" >>\"\$0\""' \
+    run search --algo collm --budget 30 --seed 5 --script "$tmp/strategy.script" --no-session
+expect_rc "a strategy edited in \$EDITOR" 0
+if grep -q "Strategy: it 1, yours" "$tmp/dumps/strategy-edited.txt" && \
+   [ "$(grep -c '|none~0|+' "$tmp/dumps/strategy-edited.txt")" -ge 4 ]; then
+    ok "the edited strategy is shown as yours and the Generator follows it"
+else not_ok "the edited strategy is shown as yours and the Generator follows it"; fi
+
 script replay.script
 run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
 
 for f in live-80x24 help detail live-200x60 too-small sorted filtering quit-asks replay-it2 replay-it3 \
-         replay-back replay-end review edit-invalid steered; do
+         replay-back replay-end review edit-invalid steered strategy-waiting; do
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$exp/$f.txt"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$exp/$f.txt"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$exp/$f.txt" "$tmp/dumps/$f.txt" | head -8)"; fi
