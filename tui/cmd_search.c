@@ -42,7 +42,7 @@ static int begin(void *ud, struct search *s)
 
 int cmd_search(int argc, char **argv)
 {
-    const char *space_spec = "nb201:cifar10", *algo = "rea", *cons_text = NULL, *datadir = NULL,
+    const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
                *review = "auto";
     int budget = 100, has_target = 0;
     uint64_t seed = 1;
@@ -56,7 +56,7 @@ int cmd_search(int argc, char **argv)
     struct opt opts[48] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10; "
                                                  "see collm spaces)", NULL},
-        {"algo", OPT_STR, &algo, "ALGO", "random, rea, local or collm (default rea)", NULL},
+        {"algo", OPT_STR, &algo, "ALGO", "collm (default), random, rea or local", NULL},
         {"budget", OPT_INT, &budget, "N", "distinct architectures to evaluate (default 100)",
          NULL},
         {"seed", OPT_U64, &seed, "N", "random seed (default 1)", NULL},

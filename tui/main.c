@@ -16,10 +16,10 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
-    {"search", cmd_search, "run a search (headless for now; --help for options)"},
+    {"search", cmd_search, "a search, in the TUI or --headless (--help for options)"},
     {"eval", cmd_eval, "print the metrics of architectures as JSON"},
     {"bench", cmd_bench, "many seeds x algorithms x spaces: a table of mean +- std"},
-    {"replay", cmd_replay, "play a saved session (headless for now)"},
+    {"replay", cmd_replay, "play a saved session, in the TUI or --headless"},
     {"resume", cmd_resume, "continue a session, extend its budget, or fork it (--from)"},
     {"export", cmd_export, "a session's results as CSV, Pareto-front JSON, SVG plot"},
     {"spaces", cmd_spaces, "list the search spaces and algorithms"},
@@ -30,7 +30,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: collm [COMMAND] [OPTIONS]\n\n"
                "Collaborative LLM-guided neural architecture search.\n"
-               "With no command, runs the default search (nb201:cifar10).\n\nCommands:\n");
+               "With no command: the default search in the TUI (nb201:cifar10, collm with\n"
+               "the offline agents).\n\nCommands:\n");
     for (int i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nRun 'collm COMMAND --help' for the options of a command.\n"
