@@ -50,7 +50,7 @@ struct app {
     int focus;
     enum overlay overlay;
     struct table hist, cands;
-    struct textview strat, detail;
+    struct textview strat, detail, help;
     int detail_rec;             /* record shown in the detail view */
     int cost;                   /* metric on the plot's x axis */
     char log[LOG_LINES][256];
@@ -59,6 +59,13 @@ struct app {
 
     int dirty, quit, code;
     int filtering;              /* typing the history filter */
+    int seeking;                /* replay: typing an event number */
+    char seekbuf[16];
+    double pace;                /* live: seconds per iteration */
+    int show_log;               /* small screens: the log instead of the history */
+    int llm_req[64];            /* LLM requests in flight, and when they started */
+    uint64_t llm_t0[64];
+    int nllm;
     int cands_iter;             /* the iteration the candidates pane shows */
     int editing;                /* typing an architecture: the candidate's id, or -1 new */
     char editbuf[1024];
@@ -139,11 +146,28 @@ static void log_event(struct app *a, const struct event *ev)
     }
 }
 
+/* When each LLM request in flight started, for the status line. */
+static void track_llm(struct app *a, const struct event *ev)
+{
+    if (ev->type == EV_LLM_REQUEST && a->nllm < 64) {
+        a->llm_req[a->nllm] = ev->req;
+        a->llm_t0[a->nllm++] = uv_now(a->loop);
+    } else if (ev->type == EV_LLM_ANSWER || ev->type == EV_LLM_FAILED) {
+        for (int i = 0; i < a->nllm; i++)
+            if (a->llm_req[i] == ev->req) {
+                a->llm_req[i] = a->llm_req[--a->nllm];
+                a->llm_t0[i] = a->llm_t0[a->nllm];
+                break;
+            }
+    }
+}
+
 static void on_event(void *ud, const struct event *ev, const struct state *st)
 {
     (void)st;
     struct app *a = ud;
     log_event(a, ev);
+    track_llm(a, ev);
     mark(a);
 }
 
@@ -300,7 +324,11 @@ static void layout(struct app *a)
     a->pane[P_PLOT] = (struct rect){1, w1, h1, w2};
     a->pane[P_HISTORY] = (struct rect){1 + h1, w1, H - h1, w2};
     a->shown[P_STRATEGY] = a->shown[P_CANDS] = a->shown[P_PLOT] = a->shown[P_HISTORY] = 1;
-    if (LINES >= 34) { /* room for a log under the history */
+    if (a->show_log && LINES < 34) { /* the log where the history was */
+        a->pane[P_LOG] = a->pane[P_HISTORY];
+        a->shown[P_HISTORY] = 0;
+        a->shown[P_LOG] = 1;
+    } else if (LINES >= 34) { /* room for a log under the history */
         int hl = 6;
         a->pane[P_HISTORY].h -= hl;
         a->pane[P_LOG] = (struct rect){1 + H - hl, w1, hl, w2};
@@ -361,12 +389,25 @@ static void draw_status(struct app *a)
     if (st->llm_requests)
         snprintf(llm, sizeof llm, " | llm %d busy, %ld tok", st->llm_in_flight,
                  st->tokens_in + st->tokens_out);
-    char review[32] = "";
+    char review[32] = "", pace[32] = "", busy[32] = "";
     if (st->review != REVIEW_AUTO)
         snprintf(review, sizeof review, " | review %s", review_name(st->review));
-    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d evals%s%s | %s", run,
+    if (a->search && !st->ended)
+        snprintf(pace, sizeof pace, a->pace > 0 ? " | pace %gs" : " | no pace", a->pace);
+    if (st->in_flight)
+        snprintf(busy, sizeof busy, " | %d running", st->in_flight);
+    if (a->nllm && !a->script) { /* the oldest request in flight, and for how long */
+        uint64_t t0 = a->llm_t0[0];
+        for (int i = 1; i < a->nllm; i++)
+            if (a->llm_t0[i] < t0)
+                t0 = a->llm_t0[i];
+        snprintf(llm, sizeof llm, " | llm %d waiting %llus, %ld tok", a->nllm,
+                 (unsigned long long)((uv_now(a->loop) - t0) / 1000),
+                 st->tokens_in + st->tokens_out);
+    }
+    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d evals%s%s%s%s | %s", run,
              st->info.space ? st->info.space : "?", st->info.algo ? st->info.algo : "?", agents,
-             st->iter, st->started, st->info.budget, review, llm, elapsed);
+             st->iter, st->started, st->info.budget, busy, review, llm, pace, elapsed);
     wattrset(stdscr, theme_attr(ROLE_STATUS));
     mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
@@ -494,7 +535,9 @@ static void center_box(int h, int w, struct rect *out)
     X('q', "q", "quit (asks while a search runs; the session is saved)")                    \
     X('p', "p / space", "pause or resume (replay: pause the clock)")                         \
     X('s', "s", "run one iteration, then pause (replay: one event)")                         \
-    X('+', "+ / -", "no pace / one iteration a second (replay: speed x2, x0.5)")            \
+    X('+', "+ / -", "faster / slower: the pace between iterations (replay: speed x2, x0.5)") \
+    X('l', "l", "the log instead of the history (small screens)")                            \
+    X(':', ":", "replay: go to event number N")                                              \
     X('c', "c", "the next cost for the plot and history: flops, params ...")                \
     X('\t', "Tab", "move between panes")                                                     \
     X('o', "o / O", "sort the history by the next column / reverse it")                      \
@@ -511,13 +554,13 @@ static void center_box(int h, int w, struct rect *out)
 static const char *help_text(void)
 {
     static char buf[2048];
-    size_t off = (size_t)snprintf(buf, sizeof buf, "# Keys\n");
+    size_t off = 0;
 #define X(k, name, help)                                                                     \
     off += (size_t)snprintf(buf + off, sizeof buf - off, "%-10s %s\n", name, help);
     KEYS(X)
 #undef X
-    snprintf(buf + off, sizeof buf - off, "\nArrows, j/k, PgUp/PgDn scroll the focused pane.\n"
-                                          "Press any key to close.");
+    snprintf(buf + off, sizeof buf - off, "Arrows, j/k, PgUp/PgDn scroll the focused pane "
+                                          "(and this help). Any other key closes it.");
     return buf;
 }
 
@@ -604,12 +647,14 @@ static void draw(struct app *a)
     int fc = a->cost >= 0 ? a->cost : st->front_cost;
     hist_cols[4].title = fc >= 0 ? st->info.metrics[fc].name : "cost";
     table_refresh(&a->hist);
-    char hx[96];
-    snprintf(hx, sizeof hx, "%zu evaluated%s%s", st->nrec, a->hist.filter[0] ? ", filter " : "",
-             a->hist.filter);
-    frame_pane(a, P_HISTORY, hx);
-    r = a->pane[P_HISTORY];
-    table_draw(&a->hist, stdscr, r.y + 1, r.x + 1, r.h - 2, r.w - 2, a->focus == P_HISTORY);
+    if (a->shown[P_HISTORY]) {
+        char hx[96];
+        snprintf(hx, sizeof hx, "%zu evaluated%s%s", st->nrec,
+                 a->hist.filter[0] ? ", filter " : "", a->hist.filter);
+        frame_pane(a, P_HISTORY, hx);
+        r = a->pane[P_HISTORY];
+        table_draw(&a->hist, stdscr, r.y + 1, r.x + 1, r.h - 2, r.w - 2, a->focus == P_HISTORY);
+    }
 
     draw_plot(a);
     if (a->shown[P_LOG])
@@ -618,11 +663,9 @@ static void draw(struct app *a)
 
     struct rect b;
     if (a->overlay == OV_HELP) {
-        struct textview hv = {0};
-        textview_set(&hv, help_text());
-        center_box(18, 78, &b);
-        textview_draw(&hv, stdscr, b.y + 1, b.x + 2, b.h - 2, b.w - 4);
-        textview_free(&hv);
+        textview_set(&a->help, help_text());
+        center_box(LINES - 2, 84, &b);
+        textview_draw(&a->help, stdscr, b.y + 1, b.x + 2, b.h - 2, b.w - 4);
     } else if (a->overlay == OV_DETAIL) {
         draw_detail(a);
     } else if (a->overlay == OV_QUIT) {
@@ -802,8 +845,9 @@ static void key(struct app *a, int ch)
         mark(a);
         return;
     }
-    if (a->overlay == OV_HELP) {
-        a->overlay = OV_NONE;
+    if (a->overlay == OV_HELP) { /* arrows scroll it; any other key closes it */
+        if (!textview_key(&a->help, ch, LINES - 4))
+            a->overlay = OV_NONE;
         mark(a);
         return;
     }
@@ -850,6 +894,32 @@ static void key(struct app *a, int ch)
         mark(a);
         return;
     }
+    if (a->seeking) { /* replay: an event number */
+        size_t n = strlen(a->seekbuf);
+        if (ch == 27) {
+            a->seeking = 0;
+        } else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+            int to = atoi(a->seekbuf);
+            a->seeking = 0;
+            if (to >= 1 && to <= a->ss->n) {
+                a->rpaused = 1;
+                replay_to(a, to);
+            } else {
+                snprintf(a->note, sizeof a->note, "no event %s: the session has 1 to %d",
+                         a->seekbuf, a->ss->n);
+            }
+        } else if (ch >= '0' && ch <= '9' && n + 1 < sizeof a->seekbuf) {
+            a->seekbuf[n] = (char)ch;
+            a->seekbuf[n + 1] = '\0';
+        } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+            a->seekbuf[n - 1] = '\0';
+        }
+        if (a->seeking)
+            snprintf(a->note, sizeof a->note, "go to event: %s_  (1 to %d; Enter goes, Esc not)",
+                     a->seekbuf, a->ss->n);
+        mark(a);
+        return;
+    }
     if (a->filtering) { /* the history filter, as it is typed */
         size_t n = strlen(a->hist.filter);
         if (ch == 27) {
@@ -878,6 +948,15 @@ static void key(struct app *a, int ch)
             quit(a);
         break;
     case '?': a->overlay = OV_HELP; break;
+    case 'l': a->show_log = !a->show_log; break;
+    case ':':
+        if (a->ss) {
+            a->seeking = 1;
+            a->seekbuf[0] = '\0';
+            snprintf(a->note, sizeof a->note, "go to event: _  (1 to %d; Enter goes, Esc not)",
+                     a->ss->n);
+        }
+        break;
     case 'r':
         if (a->search)
             search_set_review(a->search, (enum review_policy)((st->review + 1) % REVIEW__COUNT));
@@ -966,18 +1045,18 @@ static void key(struct app *a, int ch)
         if (a->ss) {
             a->speed = fmin(a->speed * 2, 64);
             replay_schedule(a);
-        } else {
-            search_set_pace(a->search, 0); /* as fast as it goes */
-            snprintf(a->note, sizeof a->note, "pace: as fast as the evaluator goes");
+        } else { /* faster: half the wait, then none */
+            a->pace = a->pace > 0.13 ? a->pace / 2 : 0;
+            search_set_pace(a->search, a->pace);
         }
         break;
     case '-': case '<':
         if (a->ss) {
             a->speed = fmax(a->speed / 2, 0.25);
             replay_schedule(a);
-        } else {
-            search_set_pace(a->search, 1.0);
-            snprintf(a->note, sizeof a->note, "pace: one iteration a second");
+        } else { /* slower: twice the wait, up to 8 s */
+            a->pace = a->pace > 0 ? fmin(a->pace * 2, 8) : 0.125;
+            search_set_pace(a->search, a->pace);
         }
         break;
     case ']': case '[':
@@ -1288,6 +1367,7 @@ static void finish_ui(struct app *a, SCREEN *scr, FILE *null_in, FILE *null_out)
     table_free(&a->cands);
     textview_free(&a->strat);
     textview_free(&a->detail);
+    textview_free(&a->help);
 }
 
 void tui_opts_default(struct tui_opts *o)
@@ -1317,6 +1397,7 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
         return EXIT_FAIL;
     a->search = s;
     a->session_path = session_path;
+    a->pace = o->script ? 0 : o->pace;
     SCREEN *scr = NULL;
     FILE *ni = NULL, *no = NULL;
     search_listen(s, on_event, a);

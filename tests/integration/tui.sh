@@ -45,7 +45,7 @@ run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
 
 for f in live-80x24 help detail live-200x60 too-small sorted filtering quit-asks replay-it2 replay-it3 \
-         replay-back replay-end review edit-invalid steered strategy-waiting; do
+         replay-back replay-seek replay-end review edit-invalid steered strategy-waiting; do
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$exp/$f.txt"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$exp/$f.txt"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$exp/$f.txt" "$tmp/dumps/$f.txt" | head -8)"; fi
