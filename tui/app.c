@@ -141,6 +141,28 @@ static void log_event(struct app *a, const struct event *ev)
     case EV_SESSION_RESUMED:
         logf_(a, "session resumed, budget %d", ev->budget);
         break;
+    case EV_CANDIDATE_APPROVED:
+        logf_(a, "you approved #%d", ev->id);
+        break;
+    case EV_CANDIDATE_REJECTED:
+        if (ev->reason == REJ_VETOED)
+            logf_(a, "you vetoed #%d", ev->id);
+        else
+            logf_(a, "#%d %s: %s", ev->id, reject_reason_name(ev->reason), ev->detail);
+        break;
+    case EV_CANDIDATE_EDITED:
+        logf_(a, "you edited #%d", ev->id);
+        break;
+    case EV_STRATEGY_EDITED:
+        logf_(a, "you edited the strategy");
+        break;
+    case EV_REVIEW_CHANGED:
+        logf_(a, "review: %s", ev->detail);
+        break;
+    case EV_CANDIDATES_PROPOSED:
+        if (ev->source == SRC_USER)
+            logf_(a, "you added #%d", ev->ncand ? ev->cand[0].id : 0);
+        break;
     default:
         break;
     }
@@ -193,8 +215,8 @@ static void hist_cell(void *ud, int row, int col, char *buf, size_t n)
     case 1: snprintf(buf, n, "%d", r->iter); break;
     case 2: snprintf(buf, n, "%.2f", r->m[st->info.objective]); break;
     case 3: snprintf(buf, n, "%.2f", st->info.report >= 0 ? r->m[st->info.report] : NAN); break;
-    case 4: snprintf(buf, n, "%.4g", cost >= 0 ? r->m[cost] : NAN); break;
-    default: snprintf(buf, n, "%s", r->text); break;
+    case 4: snprintf(buf, n, "%.1f", cost >= 0 ? r->m[cost] : NAN); break;
+    default: space_brief(((struct app *)ud)->sp, r->text, buf, n); break;
     }
 }
 
@@ -254,10 +276,11 @@ static void cand_cell(void *ud, int row, int col, char *buf, size_t n)
     if (col == 0) {
         snprintf(buf, n, "%d", c->id);
     } else if (col == 1) {
-        switch (c->status) {
+        switch (c->status) { /* the reason's detail is in the footer when selected */
         case CAND_QUEUED:
-            snprintf(buf, n, "%s%s", state_awaits_review(st, c) ? "awaiting review" : "queued",
-                     c->source == SRC_USER ? " (yours)" : c->edited ? " (edited)" : "");
+            snprintf(buf, n, "%s", state_awaits_review(st, c) ? "to review"
+                                   : c->source == SRC_USER ? "yours" : c->edited ? "edited"
+                                                                             : "queued");
             break;
         case CAND_EVALUATING: snprintf(buf, n, "evaluating"); break;
         case CAND_FAILED: snprintf(buf, n, "failed"); break;
@@ -266,12 +289,11 @@ static void cand_cell(void *ud, int row, int col, char *buf, size_t n)
                                                       : NAN);
             break;
         case CAND_REJECTED:
-            snprintf(buf, n, "%s%s%s", reject_reason_name(c->reason), c->detail ? ": " : "",
-                     c->detail ? c->detail : "");
+            snprintf(buf, n, "%s", reject_reason_name(c->reason));
             break;
         }
     } else {
-        snprintf(buf, n, "%s", c->text);
+        space_brief(((struct app *)ud)->sp, c->text, buf, n);
     }
 }
 
@@ -294,10 +316,10 @@ static enum theme_role cand_role(void *ud, int row)
 }
 
 static struct table_col hist_cols[] = {
-    {"#", 4, 1}, {"it", 3, 1}, {"valid", 6, 1}, {"test", 6, 1}, {"cost", 7, 1}, {"arch", 0, 0},
+    {"#", 4, 1}, {"it", 3, 1}, {"valid", 6, 1}, {"test", 6, 1}, {"cost", 6, 1}, {"arch", 0, 0},
 };
 static const struct table_col cand_cols[] = {
-    {"id", 4, 1}, {"status", 16, 0}, {"arch", 0, 0},
+    {"id", 3, 1}, {"status", 10, 0}, {"arch", 0, 0},
 };
 
 /* ---- drawing ------------------------------------------------------------------ */
@@ -318,7 +340,7 @@ static void layout(struct app *a)
             a->shown[i] = 1;
         return;
     }
-    int w1 = W * 45 / 100, w2 = W - w1, h1 = H / 2;
+    int w1 = W / 2, w2 = W - w1, h1 = H / 2;
     a->pane[P_STRATEGY] = (struct rect){1, 0, h1, w1};
     a->pane[P_CANDS] = (struct rect){1 + h1, 0, H - h1, w1};
     a->pane[P_PLOT] = (struct rect){1, w1, h1, w2};
@@ -405,7 +427,7 @@ static void draw_status(struct app *a)
                  (unsigned long long)((uv_now(a->loop) - t0) / 1000),
                  st->tokens_in + st->tokens_out);
     }
-    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d evals%s%s%s%s | %s", run,
+    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d%s%s%s%s | %s", run,
              st->info.space ? st->info.space : "?", st->info.algo ? st->info.algo : "?", agents,
              st->iter, st->started, st->info.budget, busy, review, llm, pace, elapsed);
     wattrset(stdscr, theme_attr(ROLE_STATUS));
@@ -417,19 +439,28 @@ static void draw_footer(struct app *a)
 {
     const struct state *st = st_of(a);
     char line[512];
+    const struct cand *sel = NULL;
+    if (a->focus == P_CANDS && table_selected(&a->cands) >= 0 && cand_rows(a) > 0)
+        sel = cand_at(a, table_selected(&a->cands));
     if (a->note[0])
         snprintf(line, sizeof line, " %s", a->note);
+    else if (sel && sel->detail)
+        snprintf(line, sizeof line, " #%d %s: %s", sel->id, reject_reason_name(sel->reason),
+                 sel->detail);
+    else if (a->search && st->ended)
+        snprintf(line, sizeof line, " ended (%s). Enter details, Tab panes, ? help, q quit",
+                 st->end_detail);
     else if (a->ss)
-        snprintf(line, sizeof line, " space pause  . step  [ ] iteration  < > speed x%g  "
-                 "Home/End  Tab pane  Enter detail  ? help  q quit", a->speed);
+        snprintf(line, sizeof line, " event %d/%d  x%g  space pause  . step  [ ] iteration  "
+                 "< > speed  : go to  ? help  q quit", a->pos, a->ss->n, a->speed);
     else if (st->paused && st->pause_reason[0] && !a->shown[P_LOG])
         snprintf(line, sizeof line, " paused: %s   (p resume, s step)", st->pause_reason);
     else if (st->review != REVIEW_AUTO)
-        snprintf(line, sizeof line, " a approve  A all  v veto  e edit  i inject  E strategy  "
-                 "r review  p pause  ? help  q quit");
+        snprintf(line, sizeof line, " a ok  A all  v veto  e edit  i add  E strategy  r review  "
+                 "p pause  ? help  q quit");
     else
-        snprintf(line, sizeof line, " p pause  s step  +- pace  c cost  Tab pane  i inject  "
-                 "r review  Enter detail  ? help  q quit");
+        snprintf(line, sizeof line, " p pause  s step  +- pace  c cost  Tab pane  r review  "
+                 "l log  Enter detail  ? help  q quit");
     wattrset(stdscr, theme_attr(ROLE_KEY));
     mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
@@ -448,6 +479,12 @@ static void draw_plot(struct app *a)
     frame_pane(a, P_PLOT, extra);
     if (r.w < 16 || r.h < 6 || cost < 0)
         return;
+    if (st->nrec == 0) {
+        wattrset(stdscr, theme_attr(ROLE_DIM));
+        mvaddnstr(r.y + r.h / 2, r.x + 3, "(nothing evaluated yet)", r.w - 6);
+        wattrset(stdscr, theme_attr(ROLE_NORMAL));
+        return;
+    }
     /* the best-so-far curve takes the last 3 rows of the pane */
     int ch = r.h - 2 - 4, cw = r.w - 2 - 7;
     struct plot_point *pts = malloc((st->nrec + 1) * sizeof *pts);
@@ -888,8 +925,8 @@ static void key(struct app *a, int ch)
             char why[400] = "ok";
             if (e.msg[0] || search_check(a->search, a->editbuf, &e) < 0)
                 err_str(&e, why, sizeof why);
-            snprintf(a->note, sizeof a->note, "%s: %s_  [%s]", a->editing > 0 ? "edit" : "inject",
-                     a->editbuf, why);
+            snprintf(a->note, sizeof a->note, "%s [%s]: %s_", a->editing > 0 ? "edit" : "add",
+                     why, a->editbuf);
         }
         mark(a);
         return;
@@ -958,8 +995,15 @@ static void key(struct app *a, int ch)
         }
         break;
     case 'r':
-        if (a->search)
-            search_set_review(a->search, (enum review_policy)((st->review + 1) % REVIEW__COUNT));
+        if (a->search) {
+            enum review_policy rv = (enum review_policy)((st->review + 1) % REVIEW__COUNT);
+            search_set_review(a->search, rv);
+            snprintf(a->note, sizeof a->note, "review: %s%s", review_name(rv),
+                     rv == REVIEW_AUTO ? " (nothing waits for you)"
+                     : rv == REVIEW_CANDIDATES ? " (each batch waits for a/A/v/e)"
+                     : rv == REVIEW_STRATEGY ? " (each strategy waits for a or E)"
+                                             : " (strategies and candidates wait)");
+        }
         break;
     case 'a': case 'A':
         if (!a->search)
@@ -968,17 +1012,27 @@ static void key(struct app *a, int ch)
             struct err e;
             search_approve_strategy(a->search, NULL, &e);
         }
-        if (ch == 'A' || a->focus == P_CANDS) {
+        if (search_strategy_waiting(a->search) || (ch == 'a' && a->focus == P_STRATEGY)) {
+            snprintf(a->note, sizeof a->note, "the strategy goes to the Generator");
+            break; /* what it brings is reviewed on its own */
+        }
+        {
             struct err e = {0};
-            int row = table_selected(&a->cands);
             table_refresh(&a->cands);
-            if (search_approve(a->search, ch == 'A' ? 0 : row >= 0 ? cand_at(a, row)->id : -1,
-                               &e) < 0)
+            int row = table_selected(&a->cands);
+            int rc = search_approve(a->search, ch == 'A' ? 0
+                                               : row >= 0 && cand_rows(a) ? cand_at(a, row)->id
+                                                                          : -1, &e);
+            if (rc < 0)
                 snprintf(a->note, sizeof a->note, "%s", e.msg);
+            else if (rc == 0)
+                snprintf(a->note, sizeof a->note, "nothing is waiting for approval");
+            if (ch == 'a' && a->cands.sel < a->cands.n - 1)
+                a->cands.sel++; /* on to the next one */
         }
         break;
     case 'v': case 'e':
-        if (a->search && a->focus == P_CANDS) {
+        if (a->search) {
             table_refresh(&a->cands);
             int row = table_selected(&a->cands);
             const struct cand *c = row >= 0 ? cand_at(a, row) : NULL;
@@ -988,13 +1042,13 @@ static void key(struct app *a, int ch)
             } else if (ch == 'v') {
                 if (search_veto(a->search, c->id, &e) < 0)
                     snprintf(a->note, sizeof a->note, "%s", e.msg);
+                else if (a->cands.sel < a->cands.n - 1)
+                    a->cands.sel++;
             } else {
                 a->editing = c->id;
                 snprintf(a->editbuf, sizeof a->editbuf, "%s", c->text);
                 snprintf(a->note, sizeof a->note, "edit: %s_", a->editbuf);
             }
-        } else if (a->search) {
-            snprintf(a->note, sizeof a->note, "Tab to the candidates first");
         }
         break;
     case 'i':
@@ -1021,10 +1075,14 @@ static void key(struct app *a, int ch)
     case KEY_BTAB: do a->focus = (a->focus + P__COUNT - 1) % P__COUNT; while (!a->shown[a->focus] || a->focus == P_PLOT); break;
     case 'p': case ' ':
         if (a->search) {
-            if (st->paused)
+            if (st->ended)
+                snprintf(a->note, sizeof a->note, "the search has ended");
+            else if (st->paused)
                 search_resume(a->search);
-            else if (!st->ended)
+            else
                 search_pause(a->search, "paused by the user");
+        } else if (a->pos >= a->ss->n) {
+            snprintf(a->note, sizeof a->note, "at the end: Home or : goes back");
         } else {
             a->rpaused = !a->rpaused;
             replay_schedule(a);
@@ -1032,7 +1090,11 @@ static void key(struct app *a, int ch)
         break;
     case 's': case '.':
         if (a->search) {
-            if (!st->paused && !st->ended)
+            if (st->ended)
+                snprintf(a->note, sizeof a->note, "the search has ended");
+            else if (search_stepping(a->search))
+                snprintf(a->note, sizeof a->note, "a step is under way");
+            else if (!st->paused)
                 search_pause(a->search, "paused by the user");
             else
                 search_step(a->search);
@@ -1423,9 +1485,9 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
     int code = a->code;
     finish_ui(a, scr, ni, no);
     const struct state *st = search_state(s);
-    printf("%s on %s: %s (%s); %d of %d evaluated", st->info.algo, st->info.space,
-           st->ended ? end_reason_name(st->end) : "stopped", st->end_detail, st->started,
-           st->info.budget);
+    printf("%s on %s: %s; %d of %d evaluated", st->info.algo, st->info.space,
+           !st->ended ? "stopped" : st->end == END_USER ? "stopped by you" : st->end_detail,
+           st->started, st->info.budget);
     const struct record *b = state_best(st);
     if (b)
         printf("; best %s %.2f: %s", st->info.metrics[st->info.objective].name,

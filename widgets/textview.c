@@ -51,8 +51,15 @@ int textview_draw(struct textview *v, WINDOW *win, int y, int x, int h, int w)
         int len = nl ? (int)(nl - p) : (int)strlen(p);
         enum theme_role role = p[0] == '#' ? ROLE_SECTION : ROLE_NORMAL;
         int off = 0;
-        do { /* wrap long lines */
+        do { /* wrap long lines, at a space where there is one */
             int n = len - off < w ? len - off : w;
+            if (len - off > w) {
+                int sp = n;
+                while (sp > w / 2 && p[off + sp] != ' ')
+                    sp--;
+                if (sp > w / 2)
+                    n = sp + 1;
+            }
             int row = line - v->top;
             if (row >= 0 && row < h) {
                 wattrset(win, theme_attr(role));

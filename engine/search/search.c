@@ -740,6 +740,11 @@ void search_resume(struct search *s)
     pump(s);
 }
 
+int search_stepping(const struct search *s)
+{
+    return s->stepping;
+}
+
 void search_step(struct search *s)
 {
     if (s->st.ended || !s->st.paused)

@@ -47,6 +47,7 @@ void search_attach_loop(struct search *s, uv_loop_t *loop);
 void search_set_pace(struct search *s, double seconds);
 void search_hold(struct search *s);
 void search_step(struct search *s);
+int search_stepping(const struct search *s); /* a step is under way */
 /* Emits session_started and runs as far as it can without waiting. */
 int search_start(struct search *s);
 /* For proposers that answered "later": hands over their batch. */

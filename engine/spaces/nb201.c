@@ -195,6 +195,17 @@ static const char knowledge[] =
     "usually helps\n"
     "avg_pool_3x3 has nothing to learn and rarely helps more than once\n";
 
+/* "3x3 3x3 1x1 sk 3x3 -": the six edges in the order of the long form. */
+static int brief(const struct space *s, const struct arch *a, char *buf, size_t n)
+{
+    (void)s;
+    static const char *const op[NB201_OPS] = {"-", "sk", "1x1", "3x3", "ap"};
+    if (!valid_arch(a))
+        return -1;
+    return snprintf(buf, n, "%s %s %s %s %s %s", op[a->v[0]], op[a->v[1]], op[a->v[2]],
+                    op[a->v[3]], op[a->v[4]], op[a->v[5]]);
+}
+
 static void destroy(struct space *s)
 {
     free(s->impl);
@@ -202,7 +213,8 @@ static void destroy(struct space *s)
 }
 
 static const struct space_ops ops = {
-    .decode = decode, .encode = encode, .cost = cost, .prior = prior, .destroy = destroy,
+    .decode = decode, .encode = encode, .cost = cost, .prior = prior, .brief = brief,
+    .destroy = destroy,
 };
 
 struct space *nb201_space_open(const char *dataset, const char *datadir, struct err *e)

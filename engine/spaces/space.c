@@ -128,3 +128,20 @@ void space_nth(const struct space *s, size_t k, struct arch *out)
         k /= (size_t)s->dims[d].nchoices;
     }
 }
+
+const char *space_brief(const struct space *s, const char *text, char *buf, size_t n)
+{
+    struct arch a;
+    if (space_decode(s, text, &a, NULL) < 0) {
+        snprintf(buf, n, "%s", text);
+        return buf;
+    }
+    if (s->ops->brief && s->ops->brief(s, &a, buf, n) >= 0)
+        return buf;
+    size_t off = 0;
+    buf[0] = '\0';
+    for (int d = 0; d < s->ndims && off < n; d++)
+        off += (size_t)snprintf(buf + off, n - off, "%s%s", d ? " " : "",
+                                s->dims[d].choices[a.v[d]]);
+    return buf;
+}

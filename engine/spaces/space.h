@@ -32,6 +32,8 @@ struct space_ops {
      * result: > 0 good, < 0 bad, in standard deviations of the objective.
      * Optional; the offline agents start from it. */
     double (*prior)(const struct space *s, int dim, int choice);
+    /* Optional: a short form for narrow screens ("3x3 3x3 sk ..."). */
+    int (*brief)(const struct space *s, const struct arch *a, char *buf, size_t n);
     /* Optional overrides of the generic moves. */
     void (*sample)(const struct space *s, struct rng *r, struct arch *out);
     void (*mutate)(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);
@@ -72,6 +74,9 @@ int space_decode(const struct space *s, const char *text, struct arch *out, stru
 int space_encode(const struct space *s, const struct arch *a, char *buf, size_t n);
 int space_cost(const struct space *s, const struct arch *a, double *m, struct err *e);
 double space_prior(const struct space *s, int dim, int choice); /* 0 without a prior */
+/* The short form of an architecture's text, for tables: the space's own, or
+ * its choices by name; the text itself when it does not decode. */
+const char *space_brief(const struct space *s, const char *text, char *buf, size_t n);
 void space_sample(const struct space *s, struct rng *r, struct arch *out);
 /* One random change: one dimension moved to a different choice (generic). */
 void space_mutate(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);

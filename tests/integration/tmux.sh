@@ -34,7 +34,7 @@ if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; then
     else not_ok "paused, it uses no CPU" "$((t2 - t1)) ticks in 2 s"; fi
 fi
 $T send-keys -t t '?'
-check "? shows the keys" "# Keys"
+check "? shows the keys" "this help"
 $T send-keys -t t x
 $T send-keys -t t q
 check "q asks first while the search runs" "Quit?"
