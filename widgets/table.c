@@ -133,7 +133,8 @@ void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int 
     int cx = x;
     for (int c = 0; c < t->ncols && cx < x + width; c++) {
         char head[64];
-        snprintf(head, sizeof head, "%s%s", t->cols[c].title,
+        int tw = c == t->sort_col && wid[c] > 2 ? wid[c] - 2 : wid[c]; /* the mark stays */
+        snprintf(head, sizeof head, "%.*s%s", tw, t->cols[c].title,
                  c == t->sort_col ? (t->sort_desc ? " v" : " ^") : "");
         mvwprintw(w, y, cx, t->cols[c].right ? "%*.*s" : "%-*.*s", wid[c], wid[c], head);
         cx += wid[c] + 1;

@@ -53,8 +53,8 @@ int textview_draw(struct textview *v, WINDOW *win, int y, int x, int h, int w)
         int off = 0;
         do { /* wrap long lines, at a space where there is one */
             int n = len - off < w ? len - off : w;
-            if (len - off > w) {
-                int sp = n;
+            if (len - off > w && p[off + n] != ' ') { /* break after the last space */
+                int sp = n - 1;
                 while (sp > w / 2 && p[off + sp] != ' ')
                     sp--;
                 if (sp > w / 2)
@@ -69,6 +69,8 @@ int textview_draw(struct textview *v, WINDOW *win, int y, int x, int h, int w)
                     wprintw(win, "%*s", w - n, "");
             }
             off += n;
+            while (off < len && p[off] == ' ' && off > 0 && p[off - 1] != ' ')
+                off++; /* a continuation does not start with the space it broke at */
             line++;
         } while (off < len);
         if (!nl)

@@ -19,8 +19,8 @@ screen_has() { # TEXT [SECONDS]: wait until the pane shows TEXT
 check() { if screen_has "$2" "${3:-10}"; then ok "$1"; else not_ok "$1" "the screen lacks: $2" "$(cat "$tmp/pane")"; fi; }
 
 $T new-session -d -x 100 -y 32 -s t \
-    "env LANG=C.UTF-8 XDG_DATA_HOME=$XDG_DATA_HOME $COLLM search --algo collm --budget 200 --pace 0.3; echo EXITED rc=\$?; sleep 60"
-check "the TUI starts and shows evaluations" "evals"
+    "env LANG=C.UTF-8 XDG_DATA_HOME=$XDG_DATA_HOME $COLLM search --algo collm --budget 200 --pace 1; echo EXITED rc=\$?; sleep 60"
+check "the TUI starts and shows evaluations" "/200"
 check "the strategy pane shows the Navigator's sections" "# SUMMARY"
 $T send-keys -t t p
 check "p pauses" "PAUSED"
@@ -42,7 +42,7 @@ $T send-keys -t t y
 check "y quits" "EXITED rc=0"
 if grep -q "Strategy" "$tmp/pane"; then not_ok "the terminal is restored (the TUI is gone)"
 else ok "the terminal is restored (the TUI is gone)"; fi
-check "it says where the search stood" "collm on nb201:cifar10: user"
+check "it says where the search stood" "collm on nb201:cifar10: stopped by you"
 if ls "$XDG_DATA_HOME"/collm/sessions/*.jsonl >/dev/null 2>&1; then ok "the session file exists"
 else not_ok "the session file exists"; fi
 finish
