@@ -63,6 +63,9 @@ struct app {
     char seekbuf[16];
     double pace;                /* live: seconds per iteration */
     int show_log;               /* small screens: the log instead of the history */
+    char live[256];             /* the tail of an LLM answer streaming in */
+    char live_role[16];
+    size_t live_total;
     int llm_req[64];            /* LLM requests in flight, and when they started */
     uint64_t llm_t0[64];
     int nllm;
@@ -113,8 +116,12 @@ static void log_event(struct app *a, const struct event *ev)
         logf_(a, "it %d: llm #%d %s -> %s", ev->iter, ev->req, ev->role, ev->model);
         break;
     case EV_LLM_ANSWER:
+        if (a->live_total)
+            logf_(a, "llm #%d streamed %zu characters", ev->req, a->live_total);
         logf_(a, "llm #%d answered: %ld+%ld tokens, %.1f s", ev->req, ev->tokens_in,
               ev->tokens_out, ev->latency);
+        a->live[0] = '\0';
+        a->live_total = 0;
         break;
     case EV_LLM_RETRY:
         logf_(a, "llm #%d retry %d in %.1f s: %s", ev->req, ev->attempt, ev->delay, ev->detail);
@@ -182,6 +189,28 @@ static void track_llm(struct app *a, const struct event *ev)
                 break;
             }
     }
+}
+
+/* An answer as it streams in: its tail, one line, shown at the foot of
+ * the log (and counted in the log when it is complete). */
+static void on_stream(void *ud, const char *role, const char *text, size_t len)
+{
+    struct app *a = ud;
+    snprintf(a->live_role, sizeof a->live_role, "%s", role);
+    size_t have = strlen(a->live), keep = sizeof a->live - 1;
+    if (have + len > keep) {
+        size_t drop = have + len - keep < have ? have + len - keep : have;
+        memmove(a->live, a->live + drop, have - drop + 1);
+        have -= drop;
+    }
+    size_t take = len < keep - have ? len : keep - have;
+    memcpy(a->live + have, text + len - take, take);
+    a->live[have + take] = '\0';
+    for (char *p = a->live; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    a->live_total += len;
+    mark(a);
 }
 
 static void on_event(void *ud, const struct event *ev, const struct state *st)
@@ -538,6 +567,16 @@ static void draw_log(struct app *a)
     struct rect r = a->pane[P_LOG];
     frame_pane(a, P_LOG, NULL);
     int rows = r.h - 2;
+    char live[300] = "";
+    if (a->live[0]) { /* the answer streaming in takes the last line */
+        int w = r.w - 2 - (int)strlen(a->live_role) - 10;
+        int l = (int)strlen(a->live);
+        snprintf(live, sizeof live, "%s writes: %s", a->live_role,
+                 a->live + (w > 0 && l > w ? l - w : 0));
+        rows--;
+        wattrset(stdscr, theme_attr(ROLE_LATEST));
+        mvprintw(r.y + r.h - 2, r.x + 1, "%-*.*s", r.w - 2, r.w - 2, live);
+    }
     int first = a->nlog - rows - a->logtop;
     if (first < 0)
         first = 0;
@@ -573,7 +612,7 @@ static void center_box(int h, int w, struct rect *out)
     X('p', "p / space", "pause or resume (replay: pause the clock)")                         \
     X('s', "s", "run one iteration, then pause (replay: one event)")                         \
     X('+', "+ / -", "faster / slower: the pace between iterations (replay: speed x2, x0.5)") \
-    X('l', "l", "the log instead of the history (small screens)")                            \
+    X('l', "l", "the log (LLM calls, streamed answers) instead of the history")              \
     X(':', ":", "replay: go to event number N")                                              \
     X('c', "c", "the next cost for the plot and history: flops, params ...")                \
     X('\t', "Tab", "move between panes")                                                     \
@@ -1463,6 +1502,7 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
     SCREEN *scr = NULL;
     FILE *ni = NULL, *no = NULL;
     search_listen(s, on_event, a);
+    search_listen_stream(s, on_stream, a);
     search_attach_loop(s, loop);
     if (o->script)
         search_hold(s); /* a script moves it on, iteration by iteration */

@@ -18,6 +18,9 @@
  * for their LLM calls, nothing else. */
 struct agent_host {
     void (*emit)(void *ud, struct event *ev);
+    /* Optional: text of an answer as it streams in (never journalled: the
+     * whole answer is, once it is complete). */
+    void (*stream)(void *ud, const char *role, const char *text, size_t len);
     void *ud;
 };
 

@@ -91,9 +91,18 @@ static void on_llm_done(void *ud, const struct llm_result *r)
     c->answered(c->self, r);
 }
 
+static void on_llm_delta(void *ud, uint64_t id, const char *text, size_t len)
+{
+    (void)id;
+    struct call *c = ud;
+    if (c->host->stream)
+        c->host->stream(c->host->ud, c->role, text, len);
+}
+
 static int send_call(struct call *c, const struct llm_msg *msgs, int n, char *err, size_t errn)
 {
-    struct llm_callbacks cb = {.done = on_llm_done, .retry = on_llm_retry, .ud = c};
+    struct llm_callbacks cb = {.done = on_llm_done, .retry = on_llm_retry,
+                               .delta = on_llm_delta, .ud = c};
     struct err e = {0};
     uint64_t id = llm_chat(c->client, &c->params, msgs, n, &cb, &e);
     if (!id) {

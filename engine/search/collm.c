@@ -39,6 +39,13 @@ static void emit_host(void *ud, struct event *ev)
         search_emit(p->owner, ev);
 }
 
+static void stream_host(void *ud, const char *role, const char *text, size_t len)
+{
+    struct proposer *p = ud;
+    if (p->owner)
+        search_stream(p->owner, role, text, len);
+}
+
 static void finish(struct proposer *p)
 {
     struct impl *im = p->impl;
@@ -325,7 +332,8 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     }
     im->nav = nav;
     im->gen = gen;
-    nav->host = gen->host = (struct agent_host){.emit = emit_host, .ud = p};
+    nav->host = gen->host = (struct agent_host){.emit = emit_host, .stream = stream_host,
+                                                .ud = p};
     snprintf(p->navigator, sizeof p->navigator, "%s", nav->name);
     snprintf(p->generator, sizeof p->generator, "%s", gen->name);
     im->batch = p->opts.batch > 0 ? p->opts.batch : DEFAULT_BATCH;

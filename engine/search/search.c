@@ -30,6 +30,8 @@ struct search {
     struct { search_listener fn; void *ud; } listeners[MAX_LISTENERS];
     int nlisteners;
 
+    search_stream_fn stream_fn;
+    void *stream_ud;
     uint64_t seq;
     struct timespec t0;
     int next_id;
@@ -134,6 +136,18 @@ int search_listen(struct search *s, search_listener fn, void *ud)
     s->listeners[s->nlisteners].ud = ud;
     s->nlisteners++;
     return 0;
+}
+
+void search_listen_stream(struct search *s, search_stream_fn fn, void *ud)
+{
+    s->stream_fn = fn;
+    s->stream_ud = ud;
+}
+
+void search_stream(struct search *s, const char *role, const char *text, size_t len)
+{
+    if (s->stream_fn)
+        s->stream_fn(s->stream_ud, role, text, len);
 }
 
 const struct state *search_state(const struct search *s) { return &s->st; }

@@ -37,6 +37,10 @@ struct search *search_new(const struct search_config *cfg, const struct space *s
 void search_free(struct search *s);
 /* Listeners see every event after the reducer applied it. */
 int search_listen(struct search *s, search_listener fn, void *ud);
+/* Text of LLM answers as it streams in, for a screen (not an event). */
+typedef void (*search_stream_fn)(void *ud, const char *role, const char *text, size_t len);
+void search_listen_stream(struct search *s, search_stream_fn fn, void *ud);
+void search_stream(struct search *s, const char *role, const char *text, size_t len);
 /* With a loop, a long run of instant work (table evaluations) yields to it
  * every few hundred steps, so signals, keys and redraws are served; the
  * events stay the same. Call before starting. */

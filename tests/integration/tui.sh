@@ -40,6 +40,21 @@ if grep -q "Strategy: it 1, yours" "$tmp/dumps/strategy-edited.txt" && \
     ok "the edited strategy is shown as yours and the Generator follows it"
 else not_ok "the edited strategy is shown as yours and the Generator follows it"; fi
 
+# streamed LLM answers reach the screen (the fake server on loopback)
+: "${FAKE_LLM:=build/tools/fake_llm}"
+script stream.script
+"$FAKE_LLM" >"$tmp/port" 2>/dev/null &
+llm=$!
+i=0; while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+run search --algo collm --budget 20 --llm-url "http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1" \
+    --model fake-1 --stream --script "$tmp/stream.script" --size 100x40 --no-session
+kill $llm 2>/dev/null; wait $llm 2>/dev/null
+expect_rc "a TUI search with streamed LLM answers" 0
+if grep -q "llm #[0-9]* streamed [0-9]* characters" "$tmp/dumps/stream.txt" && \
+   grep -q "collm (fake-1)" "$tmp/dumps/stream.txt"; then
+    ok "the streamed answers and the model show on the screen"
+else not_ok "the streamed answers and the model show on the screen" "$(cat "$tmp/dumps/stream.txt")"; fi
+
 script replay.script
 run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
