@@ -54,7 +54,11 @@ static int eval_one(const struct space *sp, struct evaluator *ev, const char *te
     space_encode(sp, &job.arch, canon, sizeof canon);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "space", sp->id);
-    cJSON_AddStringToObject(o, "arch", canon);
+    cJSON *as_json = canon[0] == '{' ? cJSON_Parse(canon) : NULL; /* OFA's dict stays a dict */
+    if (as_json)
+        cJSON_AddItemToObject(o, "arch", as_json);
+    else
+        cJSON_AddStringToObject(o, "arch", canon);
     cJSON *m = cJSON_AddObjectToObject(o, "metrics");
     for (int i = 0; i < sp->nmetrics; i++)
         cJSON_AddNumberToObject(m, sp->metrics[i].name, s.r.m[i]);

@@ -336,6 +336,7 @@ static int gen_generate(struct generator *g, const struct gen_input *in, cands_f
             for (int d = 0; d < s->ndims; d++)
                 a.v[d] = (uint8_t)draw_choice(&p, &s->dims[d], d, -1, &g->rng);
         }
+        space_canonical(s, &a);
         if (!propose_is_fresh(&ctx, &a) || cand_list_has(in->pending, &a))
             continue;
         int dup = 0;

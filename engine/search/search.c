@@ -244,6 +244,7 @@ static void screen_one(struct search *s, int id, const char *text, const struct 
     char detail[600];
     if (known) {
         p.arch = *known;
+        space_canonical(s->space, &p.arch); /* one network, one visited entry */
     } else if (space_decode(s->space, text, &p.arch, &e) < 0) {
         reject(s, id, text, REJ_INVALID, err_str(&e, detail, sizeof detail));
         return;

@@ -4,11 +4,14 @@
 #include <string.h>
 
 #include "nb201.h"
+#include "ofa.h"
 
 static const struct space_info catalogue[] = {
     {"nb201:cifar10", "NAS-Bench-201 cell, CIFAR-10 (15,625 archs, 200-epoch table)"},
     {"nb201:cifar100", "NAS-Bench-201 cell, CIFAR-100 (15,625 archs, 200-epoch table)"},
     {"nb201:imagenet16", "NAS-Bench-201 cell, ImageNet16-120 (15,625 archs, 200-epoch table)"},
+    {"ofa-mbv3", "Once-for-All MobileNetV3, ImageNet (~1e20 archs, OFA's accuracy predictor, "
+                 "MFLOPs, Note10 latency)"},
 };
 
 const struct space_info *space_catalogue(int *n)
@@ -30,6 +33,8 @@ struct space *space_open(const char *spec, const char *datadir, struct err *e)
 
     if (strcmp(family, "nb201") == 0)
         return nb201_space_open(dataset, datadir, e);
+    if (strcmp(family, "ofa-mbv3") == 0)
+        return ofa_space_open(dataset, datadir, e);
 
     char list[256] = "";
     int n;
@@ -103,6 +108,12 @@ void space_mutate(const struct space *s, struct rng *r, const struct arch *in, s
     out->v[d] = (uint8_t)v;
 }
 
+void space_canonical(const struct space *s, struct arch *a)
+{
+    if (s->ops->canonical)
+        s->ops->canonical(s, a);
+}
+
 int space_neighbours(const struct space *s, const struct arch *a, struct arch *out, int max)
 {
     int n = 0;
@@ -114,7 +125,12 @@ int space_neighbours(const struct space *s, const struct arch *a, struct arch *o
                 return n;
             out[n] = *a;
             out[n].v[d] = (uint8_t)c;
-            n++;
+            space_canonical(s, &out[n]);
+            int dup = arch_eq(&out[n], a);
+            for (int k = 0; k < n && !dup; k++)
+                dup = arch_eq(&out[k], &out[n]);
+            if (!dup)
+                n++;
         }
     return n;
 }

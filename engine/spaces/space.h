@@ -32,6 +32,8 @@ struct space_ops {
      * result: > 0 good, < 0 bad, in standard deviations of the objective.
      * Optional; the offline agents start from it. */
     double (*prior)(const struct space *s, int dim, int choice);
+    /* Optional: makes equal networks equal values (inactive decisions zeroed). */
+    void (*canonical)(const struct space *s, struct arch *a);
     /* Optional: a short form for narrow screens ("3x3 3x3 sk ..."). */
     int (*brief)(const struct space *s, const struct arch *a, char *buf, size_t n);
     /* Optional overrides of the generic moves. */
@@ -55,6 +57,7 @@ struct space {
     size_t size;             /* number of architectures, 0 if too many to count */
     const char *description; /* for prompts: what the decisions mean, no benchmark names */
     const char *knowledge;   /* a practitioner's rules of thumb, one per line */
+    const char *datadir;     /* where its data came from (NULL: the default) */
     void *impl;
 };
 
@@ -80,7 +83,10 @@ const char *space_brief(const struct space *s, const char *text, char *buf, size
 void space_sample(const struct space *s, struct rng *r, struct arch *out);
 /* One random change: one dimension moved to a different choice (generic). */
 void space_mutate(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);
-/* All one-dimension changes of `a`, at most `max`; returns how many. */
+/* Canonical form in place (nothing for spaces without inactive decisions). */
+void space_canonical(const struct space *s, struct arch *a);
+/* All one-dimension changes of `a` that make another network (canonical,
+ * no repeats), at most `max`; returns how many. */
 int space_neighbours(const struct space *s, const struct arch *a, struct arch *out, int max);
 /* The k-th architecture (0 <= k < size) of a space whose dimensions are
  * independent: a mixed-radix count, first dimension fastest. */
