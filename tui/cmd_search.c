@@ -70,6 +70,11 @@ int cmd_search(int argc, char **argv)
          NULL},
         {"review", OPT_STR, &review, "POLICY", "what waits for you: auto (default), candidates, "
                                                 "strategy, all", NULL},
+        {"ea-population", OPT_INT, &ao.ea_population, "N", "ofa-ea population (default 100)",
+         NULL},
+        {"generations", OPT_INT, &ao.generations, "N", "ofa-ea generations (default 500)", NULL},
+        {"mutate-prob", OPT_DOUBLE, &ao.mutate_prob, "P", "ofa-ea mutation probability per gene "
+                                                          "(default 0.1)", NULL},
         {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the space's "
                                               "prior knowledge, 0 to 1 (default 1)", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "

@@ -25,6 +25,7 @@ int bench_oracle(const struct space *s, struct evaluator *ev, const struct const
     memset(o, 0, sizeof *o);
     if (s->size == 0 || s->size > 1000000)
         return 0;
+    o->countable = 1;
     struct arch a;
     for (size_t k = 0; k < s->size; k++) {
         space_nth(s, k, &a);

@@ -25,6 +25,7 @@ struct bench_config {
 /* The best any search could report in a space under the constraint, found
  * by evaluating every architecture (only for spaces small enough to count). */
 struct bench_oracle {
+    int countable; /* the space is small enough to evaluate whole */
     int known;
     double objective, report;
     char arch[256];

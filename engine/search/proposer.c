@@ -118,6 +118,8 @@ static const struct {
     {{"collm", "CoLLM-NAS: a Navigator writes strategy, a Generator writes candidates "
                "(offline agents unless an LLM is configured)"},
      collm_open},
+    {{"ofa-ea", "OFA's evolutionary search (ofa-mbv3 only): population 100, 500 generations"},
+     ofa_ea_open},
 };
 #define NALGOS ((int)(sizeof algos / sizeof algos[0]))
 
@@ -134,7 +136,8 @@ void algo_opts_default(struct algo_opts *o)
 {
     /* NAS-Bench-201 paper's REA: population 10, sample size 10 */
     *o = (struct algo_opts){.batch = 0, .population = 10, .tournament = 10,
-                            .prior = 1.0};
+                            .prior = 1.0, .ea_population = 100, .generations = 500,
+                            .mutate_prob = 0.1};
 }
 
 struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t seed,

@@ -81,6 +81,8 @@ struct algo_opts {
     int population;  /* REA */
     int tournament;  /* REA sample size */
     double prior;    /* collm offline Navigator: weight of the space's prior, 0..1 */
+    int ea_population, generations; /* ofa-ea: OFA's defaults 100 and 500 */
+    double mutate_prob;             /* ofa-ea: per gene, 0.1 */
 };
 
 struct search;
@@ -94,6 +96,7 @@ struct proposer {
     struct rng rng;
     struct algo_opts opts;
     char navigator[64], generator[64]; /* agent names for the session header */
+    char done[160]; /* set when it has nothing more to propose by design (not exhausted) */
     /* It may be asked for the next batch while the last one is still being
      * evaluated (it reads whatever results are in), so that its latency
      * hides behind evaluation. */
@@ -123,6 +126,7 @@ struct proposer *random_open(struct proposer *p, struct err *e);
 struct proposer *rea_open(struct proposer *p, struct err *e);
 struct proposer *local_open(struct proposer *p, struct err *e);
 struct proposer *collm_open(struct proposer *p, struct err *e);
+struct proposer *ofa_ea_open(struct proposer *p, struct err *e);
 struct navigator;
 struct generator;
 /* The collm proposer with the given agents (taken over, freed on close). */

@@ -325,7 +325,9 @@ static void accept_batch(struct search *s, struct cand_list *batch)
     if (batch->n == 0) {
         s->stopping = 1;
         s->stop_reason = END_EXHAUSTED;
-        if (s->cfg.cons.n)
+        if (s->prop->done[0])
+            snprintf(s->stop_detail, sizeof s->stop_detail, "%s", s->prop->done);
+        else if (s->cfg.cons.n)
             snprintf(s->stop_detail, sizeof s->stop_detail,
                      "%s found no new architecture that satisfies the constraint", s->prop->name);
         else

@@ -269,6 +269,41 @@ static void a_damaged_weights_file_is_refused(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+#include "../../engine/search/search.h"
+
+/* OFA's evolution: feasible populations, a fixed number of generations,
+ * never the same architecture asked twice, and better than its start. */
+static void ofa_evolution_runs_its_generations(void **state)
+{
+    (void)state;
+    struct err e;
+    struct algo_opts o;
+    algo_opts_default(&o);
+    o.ea_population = 20;
+    o.generations = 8;
+    struct proposer *p = proposer_open("ofa-ea", sp, 3, &o, &e);
+    assert_non_null(p);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    struct search_config cfg = {.algo = "ofa-ea", .seed = 3, .budget = 100000};
+    constraint_parse(&cfg.cons, "flops<=300", sp->metrics, sp->nmetrics, &e);
+    struct search *s = search_new(&cfg, sp, ev, p, &e);
+    search_start(s);
+    const struct state *st = search_state(s);
+    assert_true(st->ended);
+    assert_string_equal(st->end_detail, "ofa-ea finished its 8 generations");
+    assert_true(st->started > 20 && st->started <= 20 + 8 * 20);
+    for (size_t i = 0; i < st->nrec; i++)
+        assert_true(st->rec[i].m[1] <= 300);
+    double first = -1;
+    for (int i = 0; i < 20; i++)
+        if (st->rec[i].m[0] > first)
+            first = st->rec[i].m[0];
+    assert_true(state_best(st)->m[0] > first); /* evolution improved on the start */
+    search_free(s);
+    proposer_close(p);
+    evaluator_close(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +312,7 @@ int main(void)
         cmocka_unit_test(the_codec_masks_inactive_blocks_and_names_errors),
         cmocka_unit_test(moves_stay_canonical_and_change_the_network),
         cmocka_unit_test(a_damaged_weights_file_is_refused),
+        cmocka_unit_test(ofa_evolution_runs_its_generations),
     };
     return cmocka_run_group_tests_name("ofa", tests, setup, teardown);
 }
