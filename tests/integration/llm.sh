@@ -8,6 +8,9 @@ unset OPENAI_BASE_URL
 
 # start_llm ARGS...: starts a fake server, sets $URL and $LLM_PID
 start_llm() {
+    # the redirection below truncates in the child, after the fork: without
+    # the rm the wait loop can read the previous server's (dead) port
+    rm -f "$tmp/port"
     "$FAKE_LLM" "$@" >"$tmp/port" 2>/dev/null &
     LLM_PID=$!
     i=0
