@@ -13,6 +13,7 @@ int cmd_spaces(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* Prints "collm CMD: where: msg" to stderr and returns the exit code the
  * error calls for: 2 when it is a usage error (e->usage), else 1. */

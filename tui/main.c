@@ -23,6 +23,7 @@ static const struct {
     {"resume", cmd_resume, "continue a session, extend its budget, or fork it (--from)"},
     {"export", cmd_export, "a session's results as CSV, Pareto-front JSON, SVG plot"},
     {"spaces", cmd_spaces, "list the search spaces and algorithms"},
+    {"doctor", cmd_doctor, "libraries, the OpenBLAS kernel, data files, the LLM endpoint"},
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
 

@@ -101,6 +101,28 @@ for c in search eval bench spaces; do
     if [ "$rc" -eq 0 ] && grep -q "^usage: collm $c" "$tmp/out"; then ok "collm $c --help"
     else not_ok "collm $c --help"; fi
 done
+# --- doctor ---------------------------------------------------------------
+run doctor
+expect_rc "doctor succeeds with the data in place" 0
+expect_out "doctor names the OpenBLAS kernel" "kernel    "
+expect_out "doctor checks the predictor's checksum" "ok        ofa/acc_predictor/weights_f32le.bin"
+COLLM_DATA_DIR=/nonexistent run doctor
+expect_rc "doctor fails without data" 1
+expect_out "doctor names what is missing" "MISSING   nb201.csv"
+run doctor --llm-url http://127.0.0.1:9/v1
+expect_out "doctor says when the endpoint does not answer" "FAILED    http://127.0.0.1:9/v1"
+
+# --- the OFA space ----------------------------------------------------------
+run eval --space ofa-mbv3 '{"ks":[7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7],"e":[6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6],"d":[4,4,4,4,4],"r":224}'
+expect_rc "eval of an OFA architecture" 0
+expect_out "prints predicted accuracy, MFLOPs and Note10 latency" '"metrics":{"pred_acc":83.592778444290161,"flops":843.10104,"note10":92.398037994780054}'
+run eval --space ofa-mbv3 '{"ks":[7],"e":[6],"d":[4,4,4,4,4],"r":224}'
+expect_rc "a wrong OFA list is a usage error" 2
+expect_err "it names the field" "ks: expected a list of 20 values"
+run search --headless --quiet --space ofa-mbv3 --algo collm --budget 60 --constraint 'flops<=300' --no-session
+expect_rc "a collm search of the OFA space" 0
+expect_out "within the constraint" "constraint flops<=300"
+
 run --help
 expect_rc "collm --help exits 0" 0
 expect_out "collm --help lists commands" "bench"

@@ -1,0 +1,183 @@
+/* collm doctor: what this machine gives collm, and what is wrong with it. */
+#include <cblas.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../engine/core/datadir.h"
+#include "../engine/core/sha256.h"
+#include "../engine/llm/llm.h"
+#include "cmds.h"
+#include "opts.h"
+
+#ifndef COLLM_VERSION
+#define COLLM_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+    "usage: collm doctor [--llm-url URL]\n"
+    "\n"
+    "Reports the libraries and the OpenBLAS kernel in use (and whether this CPU could\n"
+    "use a faster one), the data files with their checksums, and, when an endpoint is\n"
+    "configured (--llm-url or OPENAI_BASE_URL), whether the LLM server answers.\n"
+    "Exit code 1 when something collm needs is missing or damaged.";
+
+static int file_sha(const char *path, char *hex, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    struct sha256 h;
+    sha256_init(&h);
+    char buf[65536];
+    size_t n;
+    *size = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        sha256_update(&h, buf, n);
+        *size += (long)n;
+    }
+    fclose(f);
+    sha256_hex(&h, hex);
+    return 0;
+}
+
+/* The kernels that use AVX2 and AVX-512, as OpenBLAS names them. */
+static int kernel_uses(const char *core, const char *const *names)
+{
+    for (; *names; names++)
+        if (strcasecmp(core, *names) == 0)
+            return 1;
+    return 0;
+}
+
+static int cpu_has(const char *flag)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[8192];
+    int has = 0;
+    while (f && !has && fgets(line, sizeof line, f))
+        if (strncmp(line, "flags", 5) == 0) {
+            char pat[64];
+            snprintf(pat, sizeof pat, " %s ", flag);
+            line[strcspn(line, "\n")] = ' ';
+            has = strstr(line, pat) != NULL;
+        }
+    if (f)
+        fclose(f);
+    return has;
+}
+
+static size_t sink(char *p, size_t s, size_t n, void *ud)
+{
+    (void)p;
+    *(size_t *)ud += s * n;
+    return s * n;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+    const char *url = NULL;
+    const struct opt opts[] = {
+        {"llm-url", OPT_STR, &url, "URL", "the endpoint to check (else OPENAI_BASE_URL)", NULL},
+        {0},
+    };
+    char *pos[1];
+    int npos;
+    struct err e = {0};
+    int rc = opts_parse("doctor", usage, opts, argc, argv, pos, 0, &npos, &e);
+    if (rc)
+        return rc > 0 ? EXIT_OK : cmd_fail("doctor", &e);
+    int bad = 0;
+
+    printf("collm %s\n\nLibraries\n", COLLM_VERSION);
+    printf("  libcurl   %s\n", curl_version());
+    printf("  OpenBLAS  %s\n", openblas_get_config());
+    const char *core = openblas_get_corename();
+    printf("  kernel    %s, %d thread%s", core, openblas_get_num_threads(),
+           openblas_get_num_threads() == 1 ? "" : "s");
+    const char *env = getenv("OPENBLAS_CORETYPE");
+    printf("%s%s%s\n", env ? " (OPENBLAS_CORETYPE=" : "", env ? env : "", env ? ")" : "");
+    static const char *const avx2[] = {"Haswell", "Zen", "SkylakeX", "Cooperlake",
+                                       "SapphireRapids", NULL};
+    static const char *const avx512[] = {"SkylakeX", "Cooperlake", "SapphireRapids", NULL};
+    if (cpu_has("avx512f") && !kernel_uses(core, avx512))
+        printf("  note      this CPU has AVX-512 but OpenBLAS picked %s: a faster kernel exists "
+               "(SkylakeX). OpenBLAS 0.3.21 misdetects some CPUs; OPENBLAS_CORETYPE=SkylakeX "
+               "in your environment selects it (collm never sets it)\n", core);
+    else if (cpu_has("avx2") && !kernel_uses(core, avx2))
+        printf("  note      this CPU has AVX2 but OpenBLAS picked %s: OPENBLAS_CORETYPE=Haswell "
+               "selects a faster kernel (collm never sets it)\n", core);
+
+    printf("\nData (%s)\n", datadir_default());
+    static const struct {
+        const char *file, *sha, *what;
+    } files[] = {
+        {"nb201.csv", "fc6c0c1fa788d68827a13897b1c6e5b79794f71288b08448a6fe064f2d987873",
+         "NAS-Bench-201 table"},
+        {"ofa/acc_predictor/weights_f32le.bin",
+         "b8928695b043d34292765ec1c014ad369c635996871f08d27a52d34fccb3919d",
+         "OFA accuracy predictor"},
+        {"ofa/flops/block_macs.csv", NULL, "OFA MACs per block"},
+        {"ofa/flops/fixed_macs.csv", NULL, "OFA fixed MACs"},
+        {"ofa/latency_note10/block_table.csv", NULL, "Note10 latency per block"},
+        {"ofa/latency_note10/fixed_table.csv", NULL, "Note10 fixed latency"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[4200], hex[65];
+        long size;
+        datadir_path(NULL, files[i].file, path, sizeof path);
+        if (file_sha(path, hex, &size) < 0) {
+            printf("  MISSING   %-38s %s: %s\n", files[i].file, files[i].what, strerror(errno));
+            bad = 1;
+        } else if (files[i].sha && strcmp(hex, files[i].sha) != 0) {
+            printf("  DAMAGED   %-38s sha256 %.16s..., expected %.16s...\n", files[i].file, hex,
+                   files[i].sha);
+            bad = 1;
+        } else {
+            printf("  ok        %-38s %8ld bytes  sha256 %.16s...\n", files[i].file, size, hex);
+        }
+    }
+
+    if (!url)
+        url = getenv("OPENAI_BASE_URL");
+    printf("\nLLM endpoint\n");
+    if (!url || !*url) {
+        printf("  none configured: collm uses the offline agents (--llm-url, --llm or "
+               "OPENAI_BASE_URL to set one)\n");
+    } else {
+        char shown[1024], models[1200];
+        llm_redact_url(url, shown, sizeof shown);
+        snprintf(models, sizeof models, "%s%smodels", url, url[strlen(url) - 1] == '/' ? "" : "/");
+        CURL *c = curl_easy_init();
+        struct curl_slist *h = NULL;
+        const char *key = getenv("OPENAI_API_KEY");
+        if (key && *key) {
+            char auth[1200];
+            snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+            h = curl_slist_append(h, auth); /* a header only, never printed */
+        }
+        size_t got = 0;
+        long status = 0;
+        curl_easy_setopt(c, CURLOPT_URL, models);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+        CURLcode cr = curl_easy_perform(c);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (cr != CURLE_OK) {
+            printf("  FAILED    %s: %s\n", shown, curl_easy_strerror(cr));
+            bad = 1;
+        } else {
+            printf("  %-9s %s/models: HTTP %ld, %zu bytes\n", status == 200 ? "ok" : "ANSWERS",
+                   shown, status, got);
+            bad |= status != 200;
+        }
+        curl_slist_free_all(h);
+        curl_easy_cleanup(c);
+    }
+    return bad ? EXIT_FAIL : EXIT_OK;
+}
