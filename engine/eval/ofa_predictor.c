@@ -85,9 +85,15 @@ static void layer(const float *in, int n, int k, const float *W, const float *b,
 void ofa_predict(const struct ofa_predictor *p, const float *x, int n, float *out,
                  float *scratch)
 {
-    float *h1 = scratch, *h2 = scratch + (size_t)n * OFA_HIDDEN;
-    layer(x, n, OFA_FEATURES, p->W0, p->b0, OFA_HIDDEN, h1, 1);
-    layer(h1, n, OFA_HIDDEN, p->W2, p->b2, OFA_HIDDEN, h2, 1);
-    layer(h2, n, OFA_HIDDEN, p->W4, p->b4, OFA_HIDDEN, h1, 1);
-    layer(h1, n, OFA_HIDDEN, p->W6, p->b6, 1, out, 0);
+    /* Large batches go through in chunks whose activations stay in cache:
+     * the bias and ReLU passes over a 10,000 x 400 matrix otherwise cost
+     * more than half again the products themselves (make bench). */
+    for (int i = 0; i < n; i += OFA_CHUNK) {
+        int m = n - i < OFA_CHUNK ? n - i : OFA_CHUNK;
+        float *h1 = scratch, *h2 = scratch + (size_t)m * OFA_HIDDEN;
+        layer(x + (size_t)i * OFA_FEATURES, m, OFA_FEATURES, p->W0, p->b0, OFA_HIDDEN, h1, 1);
+        layer(h1, m, OFA_HIDDEN, p->W2, p->b2, OFA_HIDDEN, h2, 1);
+        layer(h2, m, OFA_HIDDEN, p->W4, p->b4, OFA_HIDDEN, h1, 1);
+        layer(h1, m, OFA_HIDDEN, p->W6, p->b6, 1, out + i, 0);
+    }
 }

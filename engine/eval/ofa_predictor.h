@@ -9,6 +9,7 @@
 
 #define OFA_FEATURES 128
 #define OFA_HIDDEN 400
+#define OFA_CHUNK 256 /* rows per pass through the layers */
 #define OFA_WEIGHTS_SHA256 "b8928695b043d34292765ec1c014ad369c635996871f08d27a52d34fccb3919d"
 
 struct ofa_predictor {
@@ -21,7 +22,7 @@ void ofa_predictor_free(struct ofa_predictor *p);
 /* The 128 inputs of an (canonical) architecture. */
 void ofa_features(const struct arch *a, float *x);
 /* Predicted top-1 (a fraction) of n architectures given as n x 128 inputs;
- * `scratch` holds at least 2 * n * 400 floats. */
+ * `scratch` holds at least 2 * min(n, OFA_CHUNK) * OFA_HIDDEN floats. */
 void ofa_predict(const struct ofa_predictor *p, const float *x, int n, float *out,
                  float *scratch);
 
