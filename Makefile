@@ -67,9 +67,13 @@ test: deps
 
 tests-build: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 
-bench: deps
+bench:
+	@sh .ci/deps.sh python3-torch
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do ./$$b || exit 1; done
+	@d=$$(mktemp -d) && for b in $(BENCH_BIN); do ./$$b "$$d" || exit 1; done && \
+	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
+	    /usr/bin/python3 tests/bench/ofa_torch.py data "$$d"; \
+	else echo "(python3-torch is not installed: no torch comparison)"; fi; rm -rf "$$d"
 	@sh tests/bench/tui.sh ./$(BIN)
 
 clean:

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install the Debian packages collm needs, only those missing, idempotently.
 # Quiet and fast when everything is present (one dpkg query, no network).
+# Extra package names as arguments are installed too (make bench adds
+# python3-torch, the reference it compares the OFA predictor against).
 set -eu
 
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev
-libopenblas-dev libuv1-dev libcmocka-dev zlib1g-dev tmux"
+libopenblas-dev libuv1-dev libcmocka-dev zlib1g-dev tmux $*"
 
 missing=""
 for p in $PKGS; do
