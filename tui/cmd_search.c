@@ -44,7 +44,7 @@ int cmd_search(int argc, char **argv)
 {
     const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
                *review = "auto";
-    int budget = 100, has_target = 0;
+    int budget = 100, has_budget = 0, has_target = 0;
     uint64_t seed = 1;
     double target = 0;
     struct algo_opts ao;
@@ -56,9 +56,9 @@ int cmd_search(int argc, char **argv)
     struct opt opts[48] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10; "
                                                  "see collm spaces)", NULL},
-        {"algo", OPT_STR, &algo, "ALGO", "collm (default), random, rea or local", NULL},
-        {"budget", OPT_INT, &budget, "N", "distinct architectures to evaluate (default 100)",
-         NULL},
+        {"algo", OPT_STR, &algo, "ALGO", "collm (default), random, rea, local or ofa-ea", NULL},
+        {"budget", OPT_INT, &budget, "N", "distinct architectures to evaluate (default 100; "
+                                          "ofa-ea: enough for its whole run)", &has_budget},
         {"seed", OPT_U64, &seed, "N", "random seed (default 1)", NULL},
         {"constraint", OPT_STR, &cons_text, "EXPR",
          "cost limits, e.g. 'flops<=100' or 'params<1,lat_pixel3<=20'", NULL},
@@ -93,6 +93,11 @@ int cmd_search(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
     if (budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
+    /* OFA's search is defined by its generations, not a budget: by default
+     * it may query as often as a whole run can (every child distinct) */
+    if (!has_budget && strcmp(algo, "ofa-ea") == 0 && ao.ea_population > 0 &&
+        ao.generations > 0 && ao.generations < 1000000 / ao.ea_population)
+        budget = ao.ea_population * (ao.generations + 1);
     if (ao.batch < 0)
         return cmd_usage("search", "--batch", "must be at least 1");
     if (ao.prior < 0 || ao.prior > 1)

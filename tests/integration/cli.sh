@@ -122,6 +122,12 @@ expect_err "it names the field" "ks: expected a list of 20 values"
 run search --headless --quiet --space ofa-mbv3 --algo collm --budget 60 --constraint 'flops<=300' --no-session
 expect_rc "a collm search of the OFA space" 0
 expect_out "within the constraint" "constraint flops<=300"
+run search --headless --quiet --space ofa-mbv3 --algo ofa-ea --ea-population 10 --generations 5 --no-session
+expect_rc "ofa-ea runs without a --budget" 0
+expect_out "it runs all its generations by default" "finished its 5 generations"
+expect_out "its default budget covers the whole run" "of budget 60 (distinct"
+run search --headless --quiet --space ofa-mbv3 --algo ofa-ea --budget 20 --no-session
+expect_out "an explicit --budget still limits ofa-ea" "evaluated  20 of budget 20"
 
 run --help
 expect_rc "collm --help exits 0" 0
