@@ -243,7 +243,12 @@ static void hist_cell(void *ud, int row, int col, char *buf, size_t n)
     case 0: snprintf(buf, n, "%d", r->order); break;
     case 1: snprintf(buf, n, "%d", r->iter); break;
     case 2: snprintf(buf, n, "%.2f", r->m[st->info.objective]); break;
-    case 3: snprintf(buf, n, "%.2f", st->info.report >= 0 ? r->m[st->info.report] : NAN); break;
+    case 3:
+        if (st->info.report >= 0)
+            snprintf(buf, n, "%.2f", r->m[st->info.report]);
+        else
+            buf[0] = 0; /* the space reports nothing beside its objective (ofa-mbv3) */
+        break;
     case 4: snprintf(buf, n, "%.1f", cost >= 0 ? r->m[cost] : NAN); break;
     default: space_brief(((struct app *)ud)->sp, r->text, buf, n); break;
     }
@@ -722,6 +727,17 @@ static void draw(struct app *a)
 
     int fc = a->cost >= 0 ? a->cost : st->front_cost;
     hist_cols[4].title = fc >= 0 ? st->info.metrics[fc].name : "cost";
+    /* "valid_acc" is headed "valid", "pred_acc" "pred": the columns stay narrow */
+    static char obj_title[16], rep_title[16];
+    snprintf(obj_title, sizeof obj_title, "%.*s",
+             (int)strcspn(st->info.metrics[st->info.objective].name, "_"),
+             st->info.metrics[st->info.objective].name);
+    snprintf(rep_title, sizeof rep_title, "%.*s",
+             st->info.report >= 0 ? (int)strcspn(st->info.metrics[st->info.report].name, "_") : 0,
+             st->info.report >= 0 ? st->info.metrics[st->info.report].name : "");
+    hist_cols[2].title = obj_title;
+    hist_cols[3].title = rep_title;
+    hist_cols[3].width = st->info.report >= 0 ? 6 : -1;
     table_refresh(&a->hist);
     if (a->shown[P_HISTORY]) {
         char hx[96];

@@ -50,11 +50,12 @@ static void print_table(FILE *f, const struct bench_config *c, const struct benc
             (unsigned long long)(c->seed0 + (uint64_t)c->seeds - 1), c->budget,
             c->constraint ? ", constraint " : "", c->constraint ? c->constraint : "");
     fprintf(f, "The search sees the objective only; the reported metric is that of the "
-               "best-by-objective architecture. Mean ± sample std over seeds. "
+               "best-by-objective architecture, and so are its costs. Mean ± sample std over "
+               "seeds. "
                "\"to optimum\": median evaluations until the space's best objective was "
                "found (runs that found it / all runs).\n\n");
-    fprintf(f, "| space | algo | objective | reported | evals | to optimum |\n");
-    fprintf(f, "|---|---|---|---|---|---|\n");
+    fprintf(f, "| space | algo | objective | reported | costs | evals | to optimum |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|\n");
     for (int si = 0; si < c->nspaces; si++) {
         for (int ai = 0; ai < c->nalgos; ai++) {
             const struct bench_cell *x = &r->cells[si * c->nalgos + ai];
@@ -70,13 +71,13 @@ static void print_table(FILE *f, const struct bench_config *c, const struct benc
             if (r->report[si][0])
                 snprintf(rep, sizeof rep, "%s %.2f ± %.2f", r->report[si], x->rep_mean,
                          x->rep_std);
-            fprintf(f, "| %s | %s | %s %.2f ± %.2f | %s | %.1f | %s |\n", c->spaces[si],
-                    c->algos[ai], r->objective[si], x->obj_mean, x->obj_std, rep, x->evals_mean,
-                    opt);
+            fprintf(f, "| %s | %s | %s %.2f ± %.2f | %s | %s | %.1f | %s |\n",
+                    c->spaces[si], c->algos[ai], r->objective[si], x->obj_mean, x->obj_std, rep,
+                    x->costs, x->evals_mean, opt);
         }
         const struct bench_oracle *o = &r->oracle[si];
         if (o->known) {
-            fprintf(f, "| %s | *best in space* | %s %.2f | %s %.2f | | ", c->spaces[si],
+            fprintf(f, "| %s | *best in space* | %s %.2f | %s %.2f | | | ", c->spaces[si],
                     r->objective[si], o->objective, r->report[si], o->report);
             print_cell_code(f, o->arch);
             fprintf(f, " |\n");

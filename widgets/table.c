@@ -98,7 +98,9 @@ int table_key(struct table *t, int ch, int page)
     case KEY_END: case 'G': t->sel = t->n - 1; break;
     case 'o': case 'O': /* a new order starts at its top */
         if (ch == 'o')
-            t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
+            do /* hidden columns are not sort keys */
+                t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
+            while (t->sort_col >= 0 && t->cols[t->sort_col].width < 0);
         else
             t->sort_desc = !t->sort_desc;
         t->follow = 0;
@@ -123,6 +125,8 @@ void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int 
     int fixed = 0, flex = -1, wid[16];
     for (int c = 0; c < t->ncols && c < 16; c++) {
         wid[c] = t->cols[c].width;
+        if (wid[c] < 0)
+            continue;
         fixed += wid[c] + 1;
         if (!wid[c])
             flex = c;
@@ -132,6 +136,8 @@ void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int 
     wattrset(w, theme_attr(ROLE_TITLE));
     int cx = x;
     for (int c = 0; c < t->ncols && cx < x + width; c++) {
+        if (wid[c] < 0)
+            continue;
         char head[64];
         int tw = c == t->sort_col && wid[c] > 2 ? wid[c] - 2 : wid[c]; /* the mark stays */
         snprintf(head, sizeof head, "%.*s%s", tw, t->cols[c].title,
@@ -159,6 +165,8 @@ void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int 
         wattrset(w, theme_attr(k == t->sel && focused ? ROLE_SELECTED : role));
         cx = x;
         for (int c = 0; c < t->ncols && cx < x + width; c++) {
+            if (wid[c] < 0)
+                continue;
             char cell[512];
             t->src.cell(t->src.ud, row, c, cell, sizeof cell);
             int cw = wid[c] < x + width - cx ? wid[c] : x + width - cx;

@@ -10,7 +10,7 @@
 
 struct table_col {
     const char *title;
-    int width;     /* 0: takes what is left */
+    int width;     /* 0: takes what is left; < 0: hidden */
     int right;     /* right-aligned (numbers) */
 };
 

@@ -67,6 +67,39 @@ static void mean_std(const double *v, int n, double *mean, double *std)
     *std = n > 1 ? sqrt(s / (n - 1)) : 0.0; /* sample std */
 }
 
+/* Which costs a row shows: all of a space's few (OFA: flops and note10);
+ * for a space with many (NB201's eight), those the constraint names, or the
+ * first. */
+static int pick_costs(const struct space *sp, const struct constraint *cons, int *idx)
+{
+    int n = 0, all = 0;
+    for (int k = 0; k < sp->nmetrics; k++)
+        all += sp->metrics[k].role == METRIC_COST;
+    for (int k = 0; k < sp->nmetrics; k++) {
+        if (sp->metrics[k].role != METRIC_COST)
+            continue;
+        int named = 0;
+        for (int j = 0; j < cons->n; j++)
+            named |= cons->b[j].metric == k;
+        if (all <= 3 || named || (cons->n == 0 && n == 0))
+            idx[n++] = k;
+    }
+    return n;
+}
+
+static void format_costs(const struct space *sp, const int *idx, int nidx, double *const *v,
+                         int n, char *buf, size_t size)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < nidx && off < size; j++) {
+        double mean, std;
+        mean_std(v[j], n, &mean, &std);
+        off += (size_t)snprintf(buf + off, size - off, "%s%s %.2f ± %.2f", j ? ", " : "",
+                                sp->metrics[idx[j]].name, mean, std);
+    }
+}
+
 static int run_cell(const struct bench_config *cfg, const struct space *sp,
                     struct evaluator *ev, const struct constraint *cons, const char *algo,
                     const struct bench_oracle *orc, struct bench_cell *cell, struct err *e)
@@ -74,7 +107,11 @@ static int run_cell(const struct bench_config *cfg, const struct space *sp,
     int n = cfg->seeds;
     double *obj = calloc((size_t)n, sizeof *obj), *rep = calloc((size_t)n, sizeof *rep);
     double *to_opt = calloc((size_t)n, sizeof *to_opt), *used = calloc((size_t)n, sizeof *used);
-    int rc = 0;
+    int rc = 0, idx[METRIC_MAX], nidx = pick_costs(sp, cons, idx);
+    double *cost[METRIC_MAX] = {0};
+    for (int j = 0; j < nidx; j++)
+        if (!(cost[j] = calloc((size_t)n, sizeof *cost[j])))
+            used = NULL; /* reported as out of memory below */
     if (!obj || !rep || !to_opt || !used) {
         rc = err_set(e, "bench", "out of memory");
         goto out;
@@ -108,6 +145,8 @@ static int run_cell(const struct bench_config *cfg, const struct space *sp,
         obj[i] = b ? b->m[sp->objective] : NAN;
         rep[i] = b && sp->report >= 0 ? b->m[sp->report] : NAN;
         used[i] = st->started;
+        for (int j = 0; j < nidx; j++)
+            cost[j][i] = b ? b->m[idx[j]] : NAN;
         to_opt[i] = b && orc->known && b->m[sp->objective] >= orc->objective
                         ? st->best_changed_at : INFINITY;
         if (isfinite(to_opt[i]))
@@ -120,6 +159,7 @@ static int run_cell(const struct bench_config *cfg, const struct space *sp,
     mean_std(rep, n, &cell->rep_mean, &cell->rep_std);
     double um;
     mean_std(used, n, &cell->evals_mean, &um);
+    format_costs(sp, idx, nidx, cost, n, cell->costs, sizeof cell->costs);
     qsort(to_opt, (size_t)n, sizeof *to_opt, cmp_double);
     double med = n % 2 ? to_opt[n / 2] : 0.5 * (to_opt[n / 2 - 1] + to_opt[n / 2]);
     cell->median_to_optimum = isfinite(med) ? med : -1;
@@ -128,6 +168,8 @@ out:
     free(rep);
     free(to_opt);
     free(used);
+    for (int j = 0; j < nidx; j++)
+        free(cost[j]);
     return rc;
 }
 

@@ -342,6 +342,23 @@ static double prior(const struct space *s, int dim, int choice)
     return (choice - 2) * 0.3;
 }
 
+/* "192 | 73 56 36 | 76 53 ...": the resolution, then each stage's active
+ * blocks as kernel size and expand ratio, so a table row shows a whole net. */
+static int brief(const struct space *s, const struct arch *a, char *buf, size_t n)
+{
+    (void)s;
+    if (!valid(a))
+        return -1;
+    size_t off = (size_t)snprintf(buf, n, "%d", ofa_r[a->v[OFA_DIM_R]]);
+    for (int i = 0; i < OFA_SLOTS && off < n; i++) {
+        if (!ofa_active(a, i))
+            continue;
+        off += (size_t)snprintf(buf + off, n - off, "%s%d%d", i % 4 == 0 ? " | " : " ",
+                                ofa_ks[a->v[i]], ofa_e[a->v[OFA_SLOTS + i]]);
+    }
+    return 0;
+}
+
 static void destroy(struct space *s)
 {
     free(s);
@@ -349,7 +366,7 @@ static void destroy(struct space *s)
 
 static const struct space_ops ops = {
     .decode = decode, .encode = encode, .cost = cost, .prior = prior, .canonical = canonical_op,
-    .sample = sample, .mutate = mutate, .destroy = destroy,
+    .brief = brief, .sample = sample, .mutate = mutate, .destroy = destroy,
 };
 
 static const char description[] =

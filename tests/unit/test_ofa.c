@@ -304,6 +304,20 @@ static void ofa_evolution_runs_its_generations(void **state)
     evaluator_close(ev);
 }
 
+/* the table rows' short form: resolution, then active blocks per stage */
+static void the_brief_shows_active_blocks_per_stage(void **state)
+{
+    (void)state;
+    const char *text = "{\"ks\":[3,5,7,7, 5,5,3,3, 7,7,7,7, 3,3,5,5, 5,7,3,5],"
+                       "\"e\":[3,4,6,6, 6,6,3,3, 4,4,4,4, 3,6,3,6, 6,4,3,3],"
+                       "\"d\":[2,3,4,2,4],\"r\":176}";
+    char buf[256];
+    assert_string_equal(space_brief(sp, text, buf, sizeof buf),
+                        "176 | 33 54 | 56 56 33 | 74 74 74 74 | 33 36 | 56 74 33 53");
+    /* what does not decode is shown as it came */
+    assert_string_equal(space_brief(sp, "{\"ks\":1}", buf, sizeof buf), "{\"ks\":1}");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +327,7 @@ int main(void)
         cmocka_unit_test(moves_stay_canonical_and_change_the_network),
         cmocka_unit_test(a_damaged_weights_file_is_refused),
         cmocka_unit_test(ofa_evolution_runs_its_generations),
+        cmocka_unit_test(the_brief_shows_active_blocks_per_stage),
     };
     return cmocka_run_group_tests_name("ofa", tests, setup, teardown);
 }

@@ -148,6 +148,35 @@ static void table_sorts_filters_and_scrolls(void **state)
     table_free(&t);
 }
 
+/* a hidden column takes no room and is skipped as a sort key */
+static void table_hides_a_column(void **state)
+{
+    (void)state;
+    static const struct table_col hid[] = {{"value", -1, 1}, {"name", 4, 0}};
+    struct table t;
+    struct table_source src = {rows, cell, key, NULL, NULL};
+    table_init(&t, hid, 2, &src);
+    table_refresh(&t);
+    table_key(&t, 'o', 3);
+    assert_int_equal(t.sort_col, 1); /* not the hidden column 0 */
+    FILE *in = fopen("/dev/null", "r"), *out = fopen("/dev/null", "w");
+    SCREEN *scr = newterm("xterm", out, in);
+    assert_non_null(scr);
+    set_term(scr);
+    resize_term(10, 30);
+    table_draw(&t, stdscr, 0, 0, 3, 10, 1);
+    char line[32];
+    mvinnstr(1, 0, line, 4);
+    /* column 1 (cell() gives values there), sorted ascending, starts at the
+     * left edge: row 1's value 1 first */
+    assert_string_equal(line, "1   ");
+    endwin();
+    delscreen(scr);
+    fclose(in);
+    fclose(out);
+    table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +184,7 @@ int main(void)
         cmocka_unit_test(one_point_and_equal_values_get_a_range),
         cmocka_unit_test(many_points_stay_inside_and_extremes_reach_the_edges),
         cmocka_unit_test(table_sorts_filters_and_scrolls),
+        cmocka_unit_test(table_hides_a_column),
     };
     return cmocka_run_group_tests_name("widgets", tests, NULL, NULL);
 }
