@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "nb201_table.h"
-#include "ofa_predictor.h"
+#include "ofa_eval.h"
 
 /* ---- NB201: the table gives both accuracies ------------------------------ */
 
@@ -42,57 +42,10 @@ static void table_destroy(struct evaluator *ev)
 
 static const struct evaluator_ops table_ops = {.submit = table_submit, .destroy = table_destroy};
 
-/* ---- OFA: the accuracy predictor on OpenBLAS ------------------------------ */
-
-struct ofa_impl {
-    struct ofa_predictor p;
-    float x[OFA_FEATURES], scratch[2 * OFA_HIDDEN];
-};
-
-static int ofa_submit(struct evaluator *ev, const struct eval_job *job, eval_done_fn done,
-                      void *ud)
-{
-    struct ofa_impl *im = ev->impl;
-    struct eval_result r = {.id = job->id, .ok = 1};
-    memcpy(r.m, job->m, sizeof r.m);
-    float acc;
-    ofa_features(&job->arch, im->x);
-    ofa_predict(&im->p, im->x, 1, &acc, im->scratch);
-    r.m[ev->space->objective] = 100.0 * acc;
-    done(ud, &r);
-    return 0;
-}
-
-static void ofa_destroy(struct evaluator *ev)
-{
-    struct ofa_impl *im = ev->impl;
-    ofa_predictor_free(&im->p);
-    free(im);
-    free(ev);
-}
-
-static const struct evaluator_ops ofa_ops = {.submit = ofa_submit, .destroy = ofa_destroy};
-
-static struct evaluator *ofa_open(const struct space *s, struct err *e)
-{
-    struct evaluator *ev = calloc(1, sizeof *ev);
-    struct ofa_impl *im = calloc(1, sizeof *im);
-    if (!ev || !im || ofa_predictor_load(&im->p, s->datadir, e) < 0) {
-        if (!ev || !im)
-            err_set(e, s->id, "out of memory");
-        free(ev);
-        free(im);
-        return NULL;
-    }
-    *ev = (struct evaluator){.ops = &ofa_ops, .name = "ofa-predictor", .capacity = 1,
-                             .space = s, .impl = im};
-    return ev;
-}
-
 struct evaluator *evaluator_open(const struct space *s, struct err *e)
 {
     if (strcmp(s->family, "ofa-mbv3") == 0)
-        return ofa_open(s, e);
+        return ofa_evaluator_open(s, e);
     if (strcmp(s->family, "nb201") != 0) {
         err_set(e, s->id, "no evaluator for this space");
         return NULL;
@@ -121,4 +74,22 @@ int evaluator_submit(struct evaluator *ev, const struct eval_job *job, eval_done
                      void *ud)
 {
     return ev->ops->submit(ev, job, done, ud);
+}
+
+void evaluator_attach_loop(struct evaluator *ev, uv_loop_t *loop)
+{
+    if (ev && ev->ops->attach)
+        ev->ops->attach(ev, loop);
+}
+
+void evaluator_flush(struct evaluator *ev)
+{
+    if (ev && ev->ops->flush)
+        ev->ops->flush(ev);
+}
+
+void evaluator_forget(struct evaluator *ev, void *ud)
+{
+    if (ev && ev->ops->forget)
+        ev->ops->forget(ev, ud);
 }

@@ -5,6 +5,8 @@
 #ifndef COLLM_EVAL_H
 #define COLLM_EVAL_H
 
+#include <uv.h>
+
 #include "../core/arch.h"
 #include "../core/err.h"
 #include "../core/metric.h"
@@ -33,6 +35,14 @@ struct evaluator_ops {
     int (*submit)(struct evaluator *ev, const struct eval_job *job, eval_done_fn done,
                   void *ud);
     void (*destroy)(struct evaluator *ev);
+    /* Optional, for evaluators that work on the loop's thread pool. Until
+     * attach() they answer synchronously (bench, eval, tests without a
+     * loop); after it, submit() only queues, flush() starts what is queued
+     * as one batch, and forget() drops every callback still owed to ud
+     * (its owner is going away). */
+    void (*attach)(struct evaluator *ev, uv_loop_t *loop);
+    void (*flush)(struct evaluator *ev);
+    void (*forget)(struct evaluator *ev, void *ud);
 };
 
 struct evaluator {
@@ -41,6 +51,10 @@ struct evaluator {
     int capacity;            /* jobs in flight at once */
     const struct space *space;
     void *impl;
+    /* what the thread pool did: batches run, the largest, and how many ran
+     * on a thread other than the loop's (all of them, or a bug) */
+    long batches, off_loop_batches;
+    int largest_batch;
 };
 
 /* The default evaluator for a space (the NB201 table for nb201:*). */
@@ -48,5 +62,8 @@ struct evaluator *evaluator_open(const struct space *s, struct err *e);
 void evaluator_close(struct evaluator *ev);
 int evaluator_submit(struct evaluator *ev, const struct eval_job *job, eval_done_fn done,
                      void *ud);
+void evaluator_attach_loop(struct evaluator *ev, uv_loop_t *loop);
+void evaluator_flush(struct evaluator *ev);
+void evaluator_forget(struct evaluator *ev, void *ud);
 
 #endif

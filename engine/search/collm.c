@@ -340,7 +340,9 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     p->impl = im;
     p->ops = &ops;
     p->source = SRC_AGENT;
-    p->pipelined = 1;
+    /* pipelining hides an LLM's latency; offline agents answer at once, and
+     * proposing early would only hide results from them */
+    p->pipelined = !(nav->offline && gen->offline);
     return p;
 }
 

@@ -114,6 +114,7 @@ void search_free(struct search *s)
 {
     if (!s)
         return;
+    evaluator_forget(s->ev, s); /* results still owed arrive for no one */
     if (s->idle) { /* the handle outlives the search until the loop closes it */
         s->idle->data = NULL;
         uv_close((uv_handle_t *)s->idle, free_handle);
@@ -492,6 +493,7 @@ void search_attach_loop(struct search *s, uv_loop_t *loop)
         return;
     uv_idle_init(loop, s->idle);
     s->idle->data = s;
+    evaluator_attach_loop(s->ev, loop); /* predictors leave the loop thread */
     if ((s->pace_timer = calloc(1, sizeof *s->pace_timer))) {
         uv_timer_init(loop, s->pace_timer);
         s->pace_timer->data = s;
@@ -578,6 +580,7 @@ static void pump(struct search *s)
         if (wait_before_proposing(s) || propose(s) == 1)
             break;
     }
+    evaluator_flush(s->ev); /* what this turn submitted goes as one batch */
     s->pumping = 0;
 }
 

@@ -318,6 +318,93 @@ static void the_brief_shows_active_blocks_per_stage(void **state)
     assert_string_equal(space_brief(sp, "{\"ks\":1}", buf, sizeof buf), "{\"ks\":1}");
 }
 
+/* One search of `algo`, with or without a loop: the records it leaves. */
+static struct search *run_ofa(const char *algo, struct evaluator *ev, uv_loop_t *loop,
+                              struct proposer **pp)
+{
+    struct err e;
+    struct algo_opts o;
+    algo_opts_default(&o);
+    o.ea_population = 20;
+    o.generations = 6;
+    struct proposer *p = proposer_open(algo, sp, 5, &o, &e);
+    assert_non_null(p);
+    struct search_config cfg = {.algo = algo, .seed = 5, .budget = 120};
+    constraint_parse(&cfg.cons, "flops<=350", sp->metrics, sp->nmetrics, &e);
+    struct search *s = search_new(&cfg, sp, ev, p, &e);
+    assert_non_null(s);
+    if (loop)
+        search_attach_loop(s, loop);
+    search_start(s);
+    if (loop)
+        uv_run(loop, UV_RUN_DEFAULT);
+    *pp = p;
+    return s;
+}
+
+/* On a loop the predictor runs in batches on the thread pool, and every
+ * search finds exactly what it finds without one. */
+static void the_thread_pool_changes_nothing_but_where(void **state)
+{
+    (void)state;
+    static const char *const algos[] = {"ofa-ea", "collm", "random"};
+    for (int a = 0; a < 3; a++) {
+        struct err e;
+        struct proposer *p1, *p2;
+        struct evaluator *sync = evaluator_open(sp, &e), *async = evaluator_open(sp, &e);
+        uv_loop_t loop;
+        uv_loop_init(&loop);
+        struct search *s1 = run_ofa(algos[a], sync, NULL, &p1);
+        struct search *s2 = run_ofa(algos[a], async, &loop, &p2);
+        const struct state *x = search_state(s1), *y = search_state(s2);
+        assert_true(x->ended && y->ended);
+        assert_int_equal(x->nrec, y->nrec);
+        assert_true(x->nrec > 50);
+        for (size_t i = 0; i < x->nrec; i++) {
+            assert_string_equal(x->rec[i].text, y->rec[i].text);
+            /* a batch's sgemm may sum in another order: float rounding only */
+            assert_true(fabs(x->rec[i].m[0] - y->rec[i].m[0]) < 1e-4);
+        }
+        assert_int_equal(sync->batches, 0);
+        assert_true(async->batches > 0);
+        assert_int_equal(async->off_loop_batches, async->batches); /* never on the loop */
+        if (strcmp(algos[a], "random") != 0) /* one candidate per proposal there */
+            assert_true(async->largest_batch >= 10);
+        search_free(s1);
+        search_free(s2);
+        proposer_close(p1);
+        proposer_close(p2);
+        uv_run(&loop, UV_RUN_DEFAULT); /* the search's closed handles */
+        assert_int_equal(uv_loop_close(&loop), 0);
+        evaluator_close(sync);
+        evaluator_close(async);
+    }
+}
+
+/* A search freed while its batch is on the pool is owed nothing after. */
+static void a_freed_search_gets_no_late_results(void **state)
+{
+    (void)state;
+    struct err e;
+    struct evaluator *ev = evaluator_open(sp, &e);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct algo_opts o;
+    algo_opts_default(&o);
+    struct proposer *p = proposer_open("ofa-ea", sp, 1, &o, &e);
+    struct search_config cfg = {.algo = "ofa-ea", .seed = 1, .budget = 1000};
+    struct search *s = search_new(&cfg, sp, ev, p, &e);
+    search_attach_loop(s, &loop);
+    search_start(s); /* the first population is on the pool now */
+    assert_int_equal(search_state(s)->nrec, 0);
+    search_free(s);
+    proposer_close(p);
+    uv_run(&loop, UV_RUN_DEFAULT); /* the batch ends; its results go nowhere */
+    assert_int_equal(ev->batches, 1);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    evaluator_close(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +415,8 @@ int main(void)
         cmocka_unit_test(a_damaged_weights_file_is_refused),
         cmocka_unit_test(ofa_evolution_runs_its_generations),
         cmocka_unit_test(the_brief_shows_active_blocks_per_stage),
+        cmocka_unit_test(the_thread_pool_changes_nothing_but_where),
+        cmocka_unit_test(a_freed_search_gets_no_late_results),
     };
     return cmocka_run_group_tests_name("ofa", tests, setup, teardown);
 }

@@ -258,7 +258,8 @@ static void scramble_destroy(struct evaluator *ev)
     free(s);
 }
 
-static const struct evaluator_ops scramble_ops = {scramble_submit, scramble_destroy};
+static const struct evaluator_ops scramble_ops = {.submit = scramble_submit,
+                                                  .destroy = scramble_destroy};
 
 static void search_never_sees_the_test_accuracy(void **state)
 {
@@ -564,7 +565,8 @@ static void deferred_destroy(struct evaluator *ev)
     (void)ev;
 }
 
-static const struct evaluator_ops deferred_ops = {deferred_submit, deferred_destroy};
+static const struct evaluator_ops deferred_ops = {.submit = deferred_submit,
+                                                  .destroy = deferred_destroy};
 
 static void relay(void *ud, const struct eval_result *r)
 {
@@ -632,6 +634,10 @@ static void pipelining_overlaps_proposals_and_evaluations(void **state)
     algo_opts_default(&o);
     o.batch = 5;
     struct proposer *p = proposer_open("collm", sp, 1, &o, &e);
+    /* offline agents answer at once and wait for results instead; with an
+     * LLM agent collm pipelines, which is what is tested here */
+    assert_false(p->pipelined);
+    p->pipelined = 1;
     struct search_config cfg = {.algo = "collm", .seed = 1, .budget = 23};
     struct search *s = search_new(&cfg, sp, &d.base, p, &e);
     struct capture cap = {0};

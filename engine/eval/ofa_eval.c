@@ -1,0 +1,165 @@
+#include "ofa_eval.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ofa_predictor.h"
+
+/* At most this many jobs in flight, which is also the largest batch: the
+ * predictor's cache-sized chunk, so a batch is one pass through the layers. */
+#define OFA_EVAL_CAPACITY OFA_CHUNK
+
+struct owed {
+    struct eval_job job;
+    eval_done_fn done;
+    void *ud; /* NULL once forgotten */
+};
+
+struct impl {
+    struct ofa_predictor p;
+    float x1[OFA_FEATURES], scratch1[2 * OFA_HIDDEN]; /* the synchronous path */
+
+    uv_loop_t *loop;
+    uv_thread_t loop_thread;
+    uv_work_t work;
+    int running;    /* a batch is on the thread pool */
+    int delivering; /* its callbacks are running: the batch arrays stay put */
+    struct owed queued[OFA_EVAL_CAPACITY], batch[OFA_EVAL_CAPACITY];
+    int nqueued, nbatch, off_loop;
+    float x[OFA_EVAL_CAPACITY * OFA_FEATURES], out[OFA_EVAL_CAPACITY];
+    float scratch[2 * OFA_EVAL_CAPACITY * OFA_HIDDEN];
+};
+
+static void answer(struct evaluator *ev, const struct eval_job *job, float acc,
+                   struct eval_result *r)
+{
+    *r = (struct eval_result){.id = job->id, .ok = 1};
+    memcpy(r->m, job->m, sizeof r->m);
+    r->m[ev->space->objective] = 100.0 * acc;
+}
+
+static int submit(struct evaluator *ev, const struct eval_job *job, eval_done_fn done, void *ud)
+{
+    struct impl *im = ev->impl;
+    if (!im->loop) {
+        float acc;
+        struct eval_result r;
+        ofa_features(&job->arch, im->x1);
+        ofa_predict(&im->p, im->x1, 1, &acc, im->scratch1);
+        answer(ev, job, acc, &r);
+        done(ud, &r);
+        return 0;
+    }
+    if (im->nqueued == OFA_EVAL_CAPACITY)
+        return -1; /* the Coordinator keeps to ev->capacity: not reached */
+    im->queued[im->nqueued++] = (struct owed){.job = *job, .done = done, .ud = ud};
+    return 0;
+}
+
+/* on a pool thread: only the batch arrays, which nothing else touches now */
+static void work(uv_work_t *w)
+{
+    struct evaluator *ev = w->data;
+    struct impl *im = ev->impl;
+    for (int i = 0; i < im->nbatch; i++)
+        ofa_features(&im->batch[i].job.arch, im->x + (size_t)i * OFA_FEATURES);
+    ofa_predict(&im->p, im->x, im->nbatch, im->out, im->scratch);
+    uv_thread_t self = uv_thread_self();
+    im->off_loop = !uv_thread_equal(&self, &im->loop_thread);
+}
+
+static void flush(struct evaluator *ev);
+
+static void after_work(uv_work_t *w, int status)
+{
+    struct evaluator *ev = w->data;
+    struct impl *im = ev->impl;
+    im->running = 0;
+    ev->batches++;
+    ev->off_loop_batches += im->off_loop;
+    if (im->nbatch > ev->largest_batch)
+        ev->largest_batch = im->nbatch;
+    im->delivering = 1;
+    for (int i = 0; i < im->nbatch; i++) {
+        struct owed *o = &im->batch[i];
+        if (!o->ud)
+            continue;
+        struct eval_result r;
+        answer(ev, &o->job, im->out[i], &r);
+        if (status < 0) {
+            r.ok = 0;
+            snprintf(r.error, sizeof r.error, "the predictor did not run: %s",
+                     uv_strerror(status));
+        }
+        o->done(o->ud, &r);
+    }
+    im->delivering = 0;
+    im->nbatch = 0;
+    flush(ev); /* what the callbacks submitted */
+}
+
+static void flush(struct evaluator *ev)
+{
+    struct impl *im = ev->impl;
+    if (!im->loop || im->running || im->delivering || im->nqueued == 0)
+        return;
+    memcpy(im->batch, im->queued, (size_t)im->nqueued * sizeof *im->batch);
+    im->nbatch = im->nqueued;
+    im->nqueued = 0;
+    im->work.data = ev;
+    im->running = 1;
+    int rc = uv_queue_work(im->loop, &im->work, work, after_work);
+    if (rc < 0) /* answered as failures, never lost */
+        after_work(&im->work, rc);
+}
+
+static void attach(struct evaluator *ev, uv_loop_t *loop)
+{
+    struct impl *im = ev->impl;
+    im->loop = loop;
+    im->loop_thread = uv_thread_self();
+    ev->capacity = OFA_EVAL_CAPACITY;
+}
+
+static void forget(struct evaluator *ev, void *ud)
+{
+    struct impl *im = ev->impl;
+    int n = 0;
+    for (int i = 0; i < im->nqueued; i++)
+        if (im->queued[i].ud != ud)
+            im->queued[n++] = im->queued[i];
+    im->nqueued = n;
+    for (int i = 0; i < im->nbatch; i++)
+        if (im->batch[i].ud == ud)
+            im->batch[i].ud = NULL;
+}
+
+static void destroy(struct evaluator *ev)
+{
+    struct impl *im = ev->impl;
+    while (im->running) /* the pool thread still reads the weights */
+        uv_run(im->loop, UV_RUN_ONCE);
+    ofa_predictor_free(&im->p);
+    free(im);
+    free(ev);
+}
+
+static const struct evaluator_ops ops = {.submit = submit, .destroy = destroy, .attach = attach,
+                                         .flush = flush, .forget = forget};
+
+struct evaluator *ofa_evaluator_open(const struct space *s, struct err *e)
+{
+    struct evaluator *ev = calloc(1, sizeof *ev);
+    struct impl *im = calloc(1, sizeof *im);
+    if (!ev || !im || ofa_predictor_load(&im->p, s->datadir, e) < 0) {
+        if (!ev || !im)
+            err_set(e, s->id, "out of memory");
+        free(ev);
+        free(im);
+        return NULL;
+    }
+    *ev = (struct evaluator){.ops = &ops, .name = "ofa-predictor", .capacity = 1, .space = s,
+                             .impl = im};
+    return ev;
+}
