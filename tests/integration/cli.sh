@@ -122,6 +122,15 @@ expect_err "it names the field" "ks: expected a list of 20 values"
 run search --headless --quiet --space ofa-mbv3 --algo collm --budget 60 --constraint 'flops<=300' --no-session
 expect_rc "a collm search of the OFA space" 0
 expect_out "within the constraint" "constraint flops<=300"
+# OFA's published specialised nets (data/ofa/README.md, specialized_nets_check.json)
+run eval --space ofa-mbv3 '{"ks":[3,3,0,0,5,5,3,0,5,5,3,0,5,5,3,3,3,3,7,3],"e":[3,3,0,0,3,6,3,0,4,4,3,0,6,4,4,4,6,6,6,3],"d":[2,3,3,4,4],"r":224}' \
+    '{"ks":[5,3,3,0,5,3,5,3,5,5,3,3,5,7,3,5,7,3,3,3],"e":[3,3,3,0,4,4,4,3,4,6,3,3,6,6,6,4,6,6,6,3],"d":[3,4,4,4,4],"r":224}' \
+    '{"ks":[3,3,0,0,5,3,3,0,5,5,3,0,3,3,3,0,3,3,3,3],"e":[3,3,0,0,4,3,4,0,4,4,3,0,6,4,4,0,6,6,4,3],"d":[2,3,3,3,4],"r":224}'
+expect_out "flops@389M predicts 82.564" '"pred_acc":82.564'
+expect_out "flops@389M: 389.488 MFLOPs, 34.923 ms" '"flops":389.487856,"note10":34.922'
+expect_out "flops@482M predicts 83.236" '"pred_acc":83.236'
+expect_out "flops@482M: 482.413 MFLOPs, 43.757 ms" '"flops":482.413168,"note10":43.756'
+expect_out "note10_lat@30ms takes 29.965 ms" '"note10":29.96'
 run search --headless --quiet --space ofa-mbv3 --algo ofa-ea --ea-population 10 --generations 5 --no-session
 expect_rc "ofa-ea runs without a --budget" 0
 expect_out "it runs all its generations by default" "finished its 5 generations"
