@@ -70,6 +70,9 @@ void ofa_features(const struct arch *a, float *x)
 
 /* out = relu(in . W^T + b): in n x k, W m x k, out n x m. The bias and the
  * ReLU go in one pass after the product, while the rows are still in cache. */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 static void layer(const float *in, int n, int k, const float *W, const float *b, int m,
                   float *out, int relu)
 {
