@@ -9,30 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchutil.h"
 #include "../../engine/search/search.h"
 
 #define REPEATS 9
 #define BUDGET 2000
 #define SEARCHES 5 /* per timed run, seeds 1..5 */
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void sink(void *ud, const struct eval_result *r)
 {
@@ -45,14 +27,14 @@ static double bare_evals_per_s(const struct space *sp, struct evaluator *ev)
     struct rng r;
     rng_seed(&r, 1);
     int n = BUDGET * SEARCHES;
-    double acc = 0, t0 = now();
+    double acc = 0, t0 = bench_now();
     for (int i = 0; i < n; i++) {
         struct eval_job job = {.id = i};
         space_sample(sp, &r, &job.arch);
         space_cost(sp, &job.arch, job.m, NULL);
         evaluator_submit(ev, &job, sink, &acc);
     }
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     if (acc == 0)
         puts("(impossible: all accuracies were zero)");
     return n / dt;
@@ -70,7 +52,7 @@ static double search_evals_per_s(const struct space *sp, struct evaluator *ev,
                                  const char *algo, FILE *json)
 {
     int evals = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (uint64_t seed = 1; seed <= SEARCHES; seed++) {
         struct err e;
         struct proposer *p = proposer_open(algo, sp, seed, NULL, &e);
@@ -83,7 +65,7 @@ static double search_evals_per_s(const struct space *sp, struct evaluator *ev,
         search_free(s);
         proposer_close(p);
     }
-    return evals / (now() - t0);
+    return evals / (bench_now() - t0);
 }
 
 int main(void)
@@ -106,14 +88,14 @@ int main(void)
             json[a][r] = search_evals_per_s(sp, ev, algos[a], devnull);
         }
     }
-    double b = median(base, REPEATS);
+    double b = bench_median(base, REPEATS);
     printf("engine overhead: whole searches on the nb201:cifar10 table\n");
     printf("(budget %d distinct archs, %d seeds per run, median of %d runs)\n\n", BUDGET,
            SEARCHES, REPEATS);
     printf("| what | evaluations/s | time per evaluation, x bare |\n|---|---:|---:|\n");
     printf("| bare evaluation (sample, cost, look-up): baseline | %.0f | 1.0 |\n", b);
     for (int a = 0; a < 4; a++) {
-        double p = median(plain[a], REPEATS), j = median(json[a], REPEATS);
+        double p = bench_median(plain[a], REPEATS), j = bench_median(json[a], REPEATS);
         printf("| search --algo %s | %.0f | %.1f |\n", algos[a], p, b / p);
         printf("| search --algo %s, events as JSON to /dev/null | %.0f | %.1f |\n", algos[a], j,
                b / j);

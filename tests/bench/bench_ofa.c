@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchutil.h"
 #include "../../engine/eval/ofa_predictor.h"
 #include "../../engine/spaces/space.h"
 
@@ -26,34 +27,15 @@
 #define FLOPS_PER_PRED \
     (2.0 * (OFA_FEATURES * OFA_HIDDEN + 2.0 * OFA_HIDDEN * OFA_HIDDEN + OFA_HIDDEN))
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 static double predict_all(const struct ofa_predictor *p, const float *x, int batch, float *y,
                           float *scratch)
 {
-    double t0 = now();
+    double t0 = bench_now();
     for (int i = 0; i < N; i += batch) {
         int n = N - i < batch ? N - i : batch;
         ofa_predict(p, x + (size_t)i * OFA_FEATURES, n, y + i, scratch);
     }
-    return N / (now() - t0);
+    return N / (bench_now() - t0);
 }
 
 /* the baseline: the same four products, nothing else */
@@ -61,7 +43,7 @@ static double sgemm_all(const struct ofa_predictor *p, const float *x, int batch
                         float *scratch)
 {
     float *h1 = scratch, *h2 = scratch + (size_t)batch * OFA_HIDDEN;
-    double t0 = now();
+    double t0 = bench_now();
     for (int i = 0; i < N; i += batch) {
         int n = N - i < batch ? N - i : batch;
         const float *in = x + (size_t)i * OFA_FEATURES;
@@ -74,7 +56,7 @@ static double sgemm_all(const struct ofa_predictor *p, const float *x, int batch
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, 1, OFA_HIDDEN, 1.0f, h1,
                     OFA_HIDDEN, p->W6, OFA_HIDDEN, 0.0f, y + i, 1);
     }
-    return N / (now() - t0);
+    return N / (bench_now() - t0);
 }
 
 static int dump(const char *dir, const char *name, const float *v, size_t n)
@@ -133,7 +115,7 @@ int main(int argc, char **argv)
     printf("| batch | predictions/s | GFLOP/s | bare sgemm GFLOP/s: baseline | x baseline time "
            "|\n|---:|---:|---:|---:|---:|\n");
     for (int b = 0; b < 3; b++) {
-        double pr = rate[b] = median(pred[b], REPEATS), g = median(gemm[b], REPEATS);
+        double pr = rate[b] = bench_median(pred[b], REPEATS), g = bench_median(gemm[b], REPEATS);
         printf("| %d | %.0f | %.2f | %.2f | %.2f |\n", batches[b], pr, pr * FLOPS_PER_PRED * 1e-9,
                g * FLOPS_PER_PRED * 1e-9, g / pr);
     }

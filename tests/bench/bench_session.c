@@ -10,23 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "../../engine/search/search.h"
 #include "../../sessions/journal.h"
 
 #define REPEATS 5
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Every architecture in turn, each followed by three repeats of the last. */
 static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_list *out,
@@ -78,17 +66,17 @@ int main(void)
     int events = 0;
     char *buf = malloc(1 << 20);
     for (int r = 0; r < REPEATS; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         FILE *f = fopen(path, "rb");
         size_t total = 0, got;
         while ((got = fread(buf, 1, 1 << 20, f)) > 0)
             total += got;
         fclose(f);
-        bytes_t[r] = now() - t0;
+        bytes_t[r] = bench_now() - t0;
         if (total != (size_t)stt.st_size)
             puts("(short read)");
 
-        t0 = now();
+        t0 = bench_now();
         struct session ss;
         if (session_read(path, &ss, &e) < 0) {
             fprintf(stderr, "bench: %s: %s\n", e.where, e.msg);
@@ -98,16 +86,14 @@ int main(void)
         state_init(&st, space_decode_ctx, sp, sp->front_cost);
         for (int i = 0; i < ss.n; i++)
             state_apply(&st, &ss.evs[i], &e);
-        load_t[r] = now() - t0;
+        load_t[r] = bench_now() - t0;
         events = ss.n;
         if (st.nrec != sp->size)
             puts("(the rebuilt state lacks records)");
         state_free(&st);
         session_free(&ss);
     }
-    qsort(bytes_t, REPEATS, sizeof(double), cmp);
-    qsort(load_t, REPEATS, sizeof(double), cmp);
-    double b = bytes_t[REPEATS / 2], l = load_t[REPEATS / 2];
+    double b = bench_median(bytes_t, REPEATS), l = bench_median(load_t, REPEATS);
     printf("\nsession load: %d events, %.1f MB (median of %d runs)\n\n", events,
            stt.st_size / 1e6, REPEATS);
     printf("| what | seconds | MB/s | events/s | x reading the bytes |\n|---|---:|---:|---:|---:|\n");
