@@ -107,12 +107,11 @@ static int run_cell(const struct bench_config *cfg, const struct space *sp,
     int n = cfg->seeds;
     double *obj = calloc((size_t)n, sizeof *obj), *rep = calloc((size_t)n, sizeof *rep);
     double *to_opt = calloc((size_t)n, sizeof *to_opt), *used = calloc((size_t)n, sizeof *used);
-    int rc = 0, idx[METRIC_MAX], nidx = pick_costs(sp, cons, idx);
+    int rc = 0, oom = 0, idx[METRIC_MAX], nidx = pick_costs(sp, cons, idx);
     double *cost[METRIC_MAX] = {0};
     for (int j = 0; j < nidx; j++)
-        if (!(cost[j] = calloc((size_t)n, sizeof *cost[j])))
-            used = NULL; /* reported as out of memory below */
-    if (!obj || !rep || !to_opt || !used) {
+        oom |= !(cost[j] = calloc((size_t)n, sizeof *cost[j]));
+    if (oom || !obj || !rep || !to_opt || !used) {
         rc = err_set(e, "bench", "out of memory");
         goto out;
     }
