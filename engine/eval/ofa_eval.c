@@ -18,8 +18,6 @@ struct owed {
 
 struct impl {
     struct ofa_predictor p;
-    float x1[OFA_FEATURES], scratch1[2 * OFA_HIDDEN]; /* the synchronous path */
-
     uv_loop_t *loop;
     uv_thread_t loop_thread;
     uv_work_t work;
@@ -27,6 +25,7 @@ struct impl {
     int delivering; /* its callbacks are running: the batch arrays stay put */
     struct owed queued[OFA_EVAL_CAPACITY], batch[OFA_EVAL_CAPACITY];
     int nqueued, nbatch, off_loop;
+    /* the batch's buffers; without a loop, the synchronous path's */
     float x[OFA_EVAL_CAPACITY * OFA_FEATURES], out[OFA_EVAL_CAPACITY];
     float scratch[2 * OFA_EVAL_CAPACITY * OFA_HIDDEN];
 };
@@ -43,11 +42,10 @@ static int submit(struct evaluator *ev, const struct eval_job *job, eval_done_fn
 {
     struct impl *im = ev->impl;
     if (!im->loop) {
-        float acc;
         struct eval_result r;
-        ofa_features(&job->arch, im->x1);
-        ofa_predict(&im->p, im->x1, 1, &acc, im->scratch1);
-        answer(ev, job, acc, &r);
+        ofa_features(&job->arch, im->x);
+        ofa_predict(&im->p, im->x, 1, im->out, im->scratch);
+        answer(ev, job, im->out[0], &r);
         done(ud, &r);
         return 0;
     }
