@@ -349,6 +349,15 @@ static enum theme_role cand_role(void *ud, int row)
     }
 }
 
+/* "valid_acc" is headed "valid", "pred_acc" "pred": the columns stay
+ * narrow; no metric (-1), no heading. */
+static const char *column_label(const struct state *st, int metric, char *buf, size_t n)
+{
+    const char *name = metric >= 0 ? st->info.metrics[metric].name : "";
+    snprintf(buf, n, "%.*s", (int)strcspn(name, "_"), name);
+    return buf;
+}
+
 static struct table_col hist_cols[] = {
     {"#", 4, 1}, {"it", 3, 1}, {"valid", 6, 1}, {"test", 6, 1}, {"cost", 6, 1}, {"arch", 0, 0},
 };
@@ -727,16 +736,9 @@ static void draw(struct app *a)
 
     int fc = a->cost >= 0 ? a->cost : st->front_cost;
     hist_cols[4].title = fc >= 0 ? st->info.metrics[fc].name : "cost";
-    /* "valid_acc" is headed "valid", "pred_acc" "pred": the columns stay narrow */
     static char obj_title[16], rep_title[16];
-    snprintf(obj_title, sizeof obj_title, "%.*s",
-             (int)strcspn(st->info.metrics[st->info.objective].name, "_"),
-             st->info.metrics[st->info.objective].name);
-    snprintf(rep_title, sizeof rep_title, "%.*s",
-             st->info.report >= 0 ? (int)strcspn(st->info.metrics[st->info.report].name, "_") : 0,
-             st->info.report >= 0 ? st->info.metrics[st->info.report].name : "");
-    hist_cols[2].title = obj_title;
-    hist_cols[3].title = rep_title;
+    hist_cols[2].title = column_label(st, st->info.objective, obj_title, sizeof obj_title);
+    hist_cols[3].title = column_label(st, st->info.report, rep_title, sizeof rep_title);
     hist_cols[3].width = st->info.report >= 0 ? 6 : -1;
     table_refresh(&a->hist);
     if (a->shown[P_HISTORY]) {
