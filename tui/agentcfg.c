@@ -52,6 +52,25 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
     return n;
 }
 
+int algo_opts_cli(struct algo_opts *ao, struct opt *o, int max)
+{
+    const struct opt mine[] = {
+        {"population", OPT_INT, &ao->population, "N", "rea population size (default 10)", NULL},
+        {"tournament", OPT_INT, &ao->tournament, "N", "rea tournament sample size (default 10)",
+         NULL},
+        {"ea-population", OPT_INT, &ao->ea_population, "N", "ofa-ea population (default 100)",
+         NULL},
+        {"generations", OPT_INT, &ao->generations, "N", "ofa-ea generations (default 500)", NULL},
+        {"mutate-prob", OPT_DOUBLE, &ao->mutate_prob, "P", "ofa-ea mutation probability per "
+                                                           "gene (default 0.1)", NULL},
+    };
+    int n = (int)(sizeof mine / sizeof mine[0]);
+    if (n > max)
+        return -1;
+    memcpy(o, mine, sizeof mine);
+    return n;
+}
+
 void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const char *generator,
                             const char *llm_url)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../engine/search/bench.h"
+#include "agentcfg.h"
 #include "cmds.h"
 #include "opts.h"
 
@@ -93,7 +94,7 @@ int cmd_bench(int argc, char **argv)
     uint64_t seed0 = 1;
     struct algo_opts ao;
     algo_opts_default(&ao);
-    const struct opt opts[] = {
+    struct opt opts[24] = {
         {"space", OPT_STR, &spaces_arg, "LIST", "comma-separated spaces (default: the three "
                                                 "nb201 datasets)", NULL},
         {"algo", OPT_STR, &algos_arg, "LIST", "comma-separated algorithms (default "
@@ -104,19 +105,15 @@ int cmd_bench(int argc, char **argv)
          NULL},
         {"constraint", OPT_STR, &cons, "EXPR", "cost limits, e.g. 'flops<=100'", NULL},
         {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration (random, rea)", NULL},
-        {"population", OPT_INT, &ao.population, "N", "rea population size (default 10)", NULL},
-        {"tournament", OPT_INT, &ao.tournament, "N", "rea tournament size (default 10)", NULL},
-        {"ea-population", OPT_INT, &ao.ea_population, "N", "ofa-ea population (default 100)",
-         NULL},
-        {"generations", OPT_INT, &ao.generations, "N", "ofa-ea generations (default 500)", NULL},
-        {"mutate-prob", OPT_DOUBLE, &ao.mutate_prob, "P", "ofa-ea mutation probability per gene "
-                                                          "(default 0.1)", NULL},
         {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the prior "
                                               "(default 1; 0 ignores it)", NULL},
         {"out", OPT_STR, &out, "FILE", "also write the table to FILE", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
-        {0},
     };
+    int n = 0;
+    while (opts[n].name)
+        n++;
+    algo_opts_cli(&ao, opts + n, 23 - n); /* the last entry stays the terminator */
     char *pos[1];
     int npos;
     struct err e = {0};

@@ -65,16 +65,8 @@ int cmd_search(int argc, char **argv)
         {"target", OPT_DOUBLE, &target, "X", "stop once the objective reaches X", &has_target},
         {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration (default: 1 for "
                                            "random and rea, 10 for collm)", NULL},
-        {"population", OPT_INT, &ao.population, "N", "rea population size (default 10)", NULL},
-        {"tournament", OPT_INT, &ao.tournament, "N", "rea tournament sample size (default 10)",
-         NULL},
         {"review", OPT_STR, &review, "POLICY", "what waits for you: auto (default), candidates, "
                                                 "strategy, all", NULL},
-        {"ea-population", OPT_INT, &ao.ea_population, "N", "ofa-ea population (default 100)",
-         NULL},
-        {"generations", OPT_INT, &ao.generations, "N", "ofa-ea generations (default 500)", NULL},
-        {"mutate-prob", OPT_DOUBLE, &ao.mutate_prob, "P", "ofa-ea mutation probability per gene "
-                                                          "(default 0.1)", NULL},
         {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the space's "
                                               "prior knowledge, 0 to 1 (default 1)", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
@@ -83,6 +75,7 @@ int cmd_search(int argc, char **argv)
     int n = 0;
     while (opts[n].name)
         n++;
+    n += algo_opts_cli(&ao, opts + n, 47 - n);
     n += run_cfg_opts(&rc_, opts + n, 47 - n);
     agent_cfg_opts(&ac, opts + n, 47 - n);
     char *pos[1];
