@@ -5,7 +5,7 @@ CC      ?= cc
 VERSION := 0.1.0
 BUILD   ?= build
 SAN     ?=
-PKGS    := libcjson libuv libcurl openblas
+PKGS    := libcjson libuv libcurl openblas zlib
 TESTPKGS := cmocka
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

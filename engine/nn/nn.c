@@ -1,0 +1,877 @@
+#include "nn.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+/* ---- 1x1 convolution and fully connected: one sgemm each way ---------- */
+
+void nn_pw_forward(const float *x, int cin, int P, const float *w, int ldw, int cout,
+                   float *y)
+{
+    if (cout <= 0 || P <= 0)
+        return;
+    if (cin <= 0) { /* sgemm may reject K = 0; the sum over nothing is 0 */
+        memset(y, 0, (size_t)cout * (size_t)P * sizeof *y);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, P, cin, 1.0f, w, ldw, x, P,
+                0.0f, y, P);
+}
+
+void nn_pw_backward(const float *x, int cin, int P, const float *w, int ldw, int cout,
+                    const float *dy, float *dx, float *dw)
+{
+    if (cin <= 0 || P <= 0)
+        return;
+    if (cout <= 0) {
+        if (dx)
+            memset(dx, 0, (size_t)cin * (size_t)P * sizeof *dx);
+        return;
+    }
+    if (dw)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cout, cin, P, 1.0f, dy, P, x, P,
+                    1.0f, dw, ldw);
+    if (dx)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cin, P, cout, 1.0f, w, ldw, dy, P,
+                    0.0f, dx, P);
+}
+
+void nn_linear_forward(const float *x, int cin, int N, const float *w, int ldw, const float *b,
+                       int cout, float *y)
+{
+    if (cout <= 0 || N <= 0)
+        return;
+    if (!b || cin <= 0) {
+        nn_pw_forward(x, cin, N, w, ldw, cout, y);
+        if (b)
+            for (int o = 0; o < cout; o++)
+                for (int n = 0; n < N; n++)
+                    y[(size_t)o * N + n] = b[o];
+        return;
+    }
+    /* Seeding y with the bias lets sgemm add it for free (beta = 1). */
+    for (int o = 0; o < cout; o++)
+        for (int n = 0; n < N; n++)
+            y[(size_t)o * N + n] = b[o];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, N, cin, 1.0f, w, ldw, x, N,
+                1.0f, y, N);
+}
+
+void nn_linear_backward(const float *x, int cin, int N, const float *w, int ldw, int cout,
+                        const float *dy, float *dx, float *dw, float *db)
+{
+    if (db)
+        for (int o = 0; o < cout; o++) {
+            double s = 0;
+            for (int n = 0; n < N; n++)
+                s += dy[(size_t)o * N + n];
+            db[o] += (float)s;
+        }
+    nn_pw_backward(x, cin, N, w, ldw, cout, dy, dx, dw);
+}
+
+/* ---- shared geometry ------------------------------------------------- */
+
+int nn_conv_out(int H, int k, int s)
+{
+    return (H + 2 * (k / 2) - k) / s + 1;
+}
+
+/* The outputs o in [*lo, *hi) of n_out whose input o*s + off lies inside
+ * [0, n_in): the loops over them then need no bounds test. Written without
+ * C's truncating division of negatives. */
+static void valid_range(int n_out, int n_in, int s, int off, int *lo, int *hi)
+{
+    int l = off >= 0 ? 0 : (-off + s - 1) / s;
+    int h = n_in - off <= 0 ? 0 : (n_in - off - 1) / s + 1;
+    if (h > n_out)
+        h = n_out;
+    if (l > h)
+        l = h;
+    *lo = l;
+    *hi = h;
+}
+
+/* ---- k x k convolution through im2col -------------------------------- */
+
+size_t nn_conv_col_floats(int cin, int N, int H, int W, int k, int s)
+{
+    int Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s);
+    return (size_t)cin * k * k * (size_t)N * Ho * Wo;
+}
+
+/* col row (ci, r, q) holds, for every output position, the input pixel that
+ * kernel tap (r, q) sees there, or 0 in the padding. */
+static void im2col(const float *x, int cin, int N, int H, int W, int k, int s, float *col)
+{
+    int pad = k / 2, Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s);
+    size_t Q = (size_t)N * Ho * Wo;
+    for (int ci = 0; ci < cin; ci++)
+        for (int r = 0; r < k; r++)
+            for (int q = 0; q < k; q++) {
+                float *row = col + ((size_t)(ci * k + r) * k + q) * Q;
+                int lo, hi, ylo, yhi;
+                valid_range(Wo, W, s, q - pad, &lo, &hi);
+                valid_range(Ho, H, s, r - pad, &ylo, &yhi);
+                for (int n = 0; n < N; n++) {
+                    float *d = row + (size_t)n * Ho * Wo;
+                    const float *xi = x + ((size_t)ci * N + n) * H * W;
+                    memset(d, 0, (size_t)ylo * Wo * sizeof *d);
+                    for (int oy = ylo; oy < yhi; oy++) {
+                        float *dr = d + (size_t)oy * Wo;
+                        const float *xr = xi + (size_t)(oy * s - pad + r) * W;
+                        for (int ox = 0; ox < lo; ox++)
+                            dr[ox] = 0;
+                        for (int ox = lo; ox < hi; ox++)
+                            dr[ox] = xr[ox * s + q - pad];
+                        for (int ox = hi; ox < Wo; ox++)
+                            dr[ox] = 0;
+                    }
+                    memset(d + (size_t)yhi * Wo, 0, (size_t)(Ho - yhi) * Wo * sizeof *d);
+                }
+            }
+}
+
+/* The adjoint of im2col (scatter-add into a zeroed dx), so the input
+ * gradient is the exact transpose of the forward. */
+static void col2im(const float *col, int cin, int N, int H, int W, int k, int s, float *dx)
+{
+    int pad = k / 2, Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s);
+    size_t Q = (size_t)N * Ho * Wo;
+    for (int ci = 0; ci < cin; ci++)
+        for (int r = 0; r < k; r++)
+            for (int q = 0; q < k; q++) {
+                const float *row = col + ((size_t)(ci * k + r) * k + q) * Q;
+                int lo, hi, ylo, yhi;
+                valid_range(Wo, W, s, q - pad, &lo, &hi);
+                valid_range(Ho, H, s, r - pad, &ylo, &yhi);
+                for (int n = 0; n < N; n++) {
+                    const float *d = row + (size_t)n * Ho * Wo;
+                    float *xi = dx + ((size_t)ci * N + n) * H * W;
+                    for (int oy = ylo; oy < yhi; oy++) {
+                        const float *dr = d + (size_t)oy * Wo;
+                        float *xr = xi + (size_t)(oy * s - pad + r) * W;
+                        for (int ox = lo; ox < hi; ox++)
+                            xr[ox * s + q - pad] += dr[ox];
+                    }
+                }
+            }
+}
+
+void nn_conv_forward(const float *x, int cin, int N, int H, int W, const float *w, int cout,
+                     int k, int s, float *y, float *col)
+{
+    int Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s), Kc = cin * k * k;
+    int Q = N * Ho * Wo;
+    if (cout <= 0 || Q <= 0 || Kc <= 0)
+        return;
+    im2col(x, cin, N, H, W, k, s, col);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, Q, Kc, 1.0f, w, Kc, col, Q,
+                0.0f, y, Q);
+}
+
+void nn_conv_backward(const float *x, int cin, int N, int H, int W, const float *w, int cout,
+                      int k, int s, const float *dy, float *dx, float *dw, float *col)
+{
+    int Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s), Kc = cin * k * k;
+    int Q = N * Ho * Wo;
+    if (dx)
+        memset(dx, 0, (size_t)cin * N * H * W * sizeof *dx);
+    if (cout <= 0 || Q <= 0 || Kc <= 0)
+        return;
+    if (dw) {
+        /* col is the caller's scratch, so it is rebuilt rather than trusted
+         * to still hold the forward's columns. */
+        im2col(x, cin, N, H, W, k, s, col);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cout, Kc, Q, 1.0f, dy, Q, col, Q,
+                    1.0f, dw, Kc);
+    }
+    if (dx) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kc, Q, cout, 1.0f, w, Kc, dy, Q,
+                    0.0f, col, Q);
+        col2im(col, cin, N, H, W, k, s, dx);
+    }
+}
+
+/* ---- depthwise convolution -------------------------------------------
+ *
+ * The fast path copies each image into a zero-bordered stack buffer X, so
+ * that every kernel tap then reads whole blocks of outputs with no bounds
+ * test. With stride s the bordered columns are stored as s phases (column
+ * c at phase c % s, index c / s), so a tap still reads contiguous floats.
+ * Outputs are computed in register blocks of DW_BR rows by 4*nv columns, in
+ * 4-float vectors: the block's independent sums hide the add latency across
+ * the k*k taps, and the vectors are GNU C vector types because at -O2 the
+ * compiler vectorises but spills a plain float block to memory on every
+ * tap. Images too big for the buffer, k > DW_KMAX and even k (whose
+ * transpose is not a plain correlation) take the range path further down. */
+
+typedef float v4f __attribute__((vector_size(16)));
+
+static inline v4f ld4(const float *p)
+{
+    v4f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void st4(float *p, v4f v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+#define DW_BR 4
+#define DW_KMAX 7
+#define DW_BUF 3072 /* floats per buffer: up to 48x48 images with k=7 */
+
+struct dwgeo {
+    int H, W, k, s, pad, Ho, Wo;
+    int nv;             /* 4-float vectors per block row: 1 or 2 */
+    int Hb, Wb;         /* Ho, Wo rounded up to whole blocks; DY is Hb x Wb */
+    int Xq, Xr;         /* pitch and rows of one column phase of X */
+    size_t Xph;         /* floats per phase */
+    size_t qoff[DW_KMAX]; /* where tap column q reads: its phase and shift */
+};
+
+static int round_up(int v, int m)
+{
+    return (v + m - 1) / m * m;
+}
+
+static int dw_geo(struct dwgeo *g, int H, int W, int k, int s)
+{
+    g->H = H;
+    g->W = W;
+    g->k = k;
+    g->s = s;
+    g->pad = k / 2;
+    g->Ho = nn_conv_out(H, k, s);
+    g->Wo = nn_conv_out(W, k, s);
+    if (k % 2 == 0 || k > DW_KMAX || s < 1 || H > DW_BUF || W > DW_BUF || g->Ho < 1 ||
+        g->Wo < 1)
+        return 0;
+    g->nv = g->Wo <= 4 ? 1 : 2;
+    g->Hb = round_up(g->Ho, DW_BR);
+    g->Wb = round_up(g->Wo, 4 * g->nv);
+    /* Room for the taps of the last, rounded-up block and for the image
+     * itself (k=1 with s=2 reads less of it than it holds). */
+    g->Xq = g->Wb + (k - 1) / s;
+    if (g->Xq < (g->pad + W - 1) / s + 1)
+        g->Xq = (g->pad + W - 1) / s + 1;
+    g->Xr = (g->Hb - 1) * s + k;
+    if (g->Xr < g->pad + H)
+        g->Xr = g->pad + H;
+    g->Xph = (size_t)g->Xq * g->Xr;
+    for (int q = 0; q < k; q++)
+        g->qoff[q] = (size_t)(q % s) * g->Xph + (size_t)(q / s);
+    return g->Xph * s <= DW_BUF && (size_t)g->Hb * g->Wb <= DW_BUF;
+}
+
+/* Only the image's own positions are written, so the border zeroed once per
+ * call stays zero for every image. */
+static void dw_border(const struct dwgeo *g, const float *img, float *X)
+{
+    const int s = g->s, W = g->W;
+    for (int iy = 0; iy < g->H; iy++) {
+        const float *sr = img + (size_t)iy * W;
+        float *row = X + (size_t)(iy + g->pad) * g->Xq;
+        for (int ph = 0; ph < s; ph++) {
+            int ix = ((ph - g->pad) % s + s) % s;
+            float *d = row + (size_t)ph * g->Xph + (ix + g->pad) / s;
+            for (int m = 0; ix < W; ix += s, m++)
+                d[m] = sr[ix];
+        }
+    }
+}
+
+/* The inverse of dw_border: the image's positions of a bordered buffer. */
+static void dw_unborder(const struct dwgeo *g, const float *X, float *img)
+{
+    const int s = g->s, W = g->W;
+    for (int iy = 0; iy < g->H; iy++) {
+        float *dr = img + (size_t)iy * W;
+        const float *row = X + (size_t)(iy + g->pad) * g->Xq;
+        for (int ph = 0; ph < s; ph++) {
+            int ix = ((ph - g->pad) % s + s) % s;
+            const float *sr = row + (size_t)ph * g->Xph + (ix + g->pad) / s;
+            for (int m = 0; ix < W; ix += s, m++)
+                dr[ix] = sr[m];
+        }
+    }
+}
+
+/* y = the bordered image X correlated with the k x k kernel w (rows wrow
+ * apart), stride s. Inlined with nv constant, so that the unused vectors
+ * of a 4-column block vanish. */
+static inline void dw_plane_fwd(const struct dwgeo *g, const float *X, const float *w, int wrow,
+                                float *y, const int nv)
+{
+    const int k = g->k, Xq = g->Xq, Ho = g->Ho, Wo = g->Wo;
+    const size_t rs = (size_t)g->s * Xq; /* X floats between output rows */
+    for (int oy0 = 0; oy0 < Ho; oy0 += DW_BR)
+        for (int ox0 = 0; ox0 < Wo; ox0 += 4 * nv) {
+            v4f a00 = {0}, a10 = {0}, a20 = {0}, a30 = {0};
+            v4f a01 = {0}, a11 = {0}, a21 = {0}, a31 = {0};
+            const float *xb = X + (size_t)oy0 * rs + ox0;
+            for (int r = 0; r < k; r++) {
+                const float *xr = xb + (size_t)r * Xq;
+                const float *wr = w + r * wrow;
+                for (int q = 0; q < k; q++) {
+                    const float *p = xr + g->qoff[q];
+                    const v4f wv = {wr[q], wr[q], wr[q], wr[q]};
+                    a00 += wv * ld4(p);
+                    a10 += wv * ld4(p + rs);
+                    a20 += wv * ld4(p + 2 * rs);
+                    a30 += wv * ld4(p + 3 * rs);
+                    if (nv == 2) {
+                        a01 += wv * ld4(p + 4);
+                        a11 += wv * ld4(p + rs + 4);
+                        a21 += wv * ld4(p + 2 * rs + 4);
+                        a31 += wv * ld4(p + 3 * rs + 4);
+                    }
+                }
+            }
+            float t[DW_BR][8];
+            st4(t[0], a00);
+            st4(t[1], a10);
+            st4(t[2], a20);
+            st4(t[3], a30);
+            if (nv == 2) {
+                st4(t[0] + 4, a01);
+                st4(t[1] + 4, a11);
+                st4(t[2] + 4, a21);
+                st4(t[3] + 4, a31);
+            }
+            int nr = Ho - oy0 < DW_BR ? Ho - oy0 : DW_BR;
+            int nc = Wo - ox0 < 4 * nv ? Wo - ox0 : 4 * nv;
+            for (int i = 0; i < nr; i++) {
+                float *yr = y + (size_t)(oy0 + i) * Wo + ox0;
+                for (int j = 0; j < nc; j++)
+                    yr[j] = t[i][j];
+            }
+        }
+}
+
+/* acc[r*k+q] gains, in 4 lanes, the sum over outputs of dy times what tap
+ * (r, q) saw. DY is dy with zeros up to whole blocks, so the outputs that
+ * blocks compute beyond the image add 0. The dy block stays in registers
+ * across the taps. */
+static inline void dw_plane_dw(const struct dwgeo *g, const float *X, const float *DY,
+                               v4f *acc, const int nv)
+{
+    const int k = g->k, Xq = g->Xq, Ho = g->Ho, Wo = g->Wo, Wb = g->Wb;
+    const size_t rs = (size_t)g->s * Xq;
+    const v4f z = {0};
+    for (int oy0 = 0; oy0 < Ho; oy0 += DW_BR)
+        for (int ox0 = 0; ox0 < Wo; ox0 += 4 * nv) {
+            const float *d = DY + (size_t)oy0 * Wb + ox0;
+            const v4f d00 = ld4(d), d10 = ld4(d + Wb), d20 = ld4(d + 2 * Wb),
+                      d30 = ld4(d + 3 * Wb);
+            const v4f d01 = nv == 2 ? ld4(d + 4) : z, d11 = nv == 2 ? ld4(d + Wb + 4) : z,
+                      d21 = nv == 2 ? ld4(d + 2 * Wb + 4) : z,
+                      d31 = nv == 2 ? ld4(d + 3 * Wb + 4) : z;
+            const float *xb = X + (size_t)oy0 * rs + ox0;
+            for (int r = 0; r < k; r++) {
+                const float *xr = xb + (size_t)r * Xq;
+                v4f *ar = acc + r * k;
+                for (int q = 0; q < k; q++) {
+                    const float *p = xr + g->qoff[q];
+                    v4f t0 = d00 * ld4(p) + d10 * ld4(p + rs);
+                    v4f t1 = d20 * ld4(p + 2 * rs) + d30 * ld4(p + 3 * rs);
+                    if (nv == 2) {
+                        t0 += d01 * ld4(p + 4) + d11 * ld4(p + rs + 4);
+                        t1 += d21 * ld4(p + 2 * rs + 4) + d31 * ld4(p + 3 * rs + 4);
+                    }
+                    ar[q] += t0 + t1;
+                }
+            }
+        }
+}
+
+/* dx for stride > 1 as the scatter-add adjoint of the forward, into the
+ * bordered buffer DX; one tap per pass, so no pass writes a float twice and
+ * each row's update is whole vectors. */
+static void dw_plane_dx_scatter(const struct dwgeo *g, const float *DY, const float *w,
+                                int wrow, float *DX, float *dx)
+{
+    const int k = g->k, s = g->s, Xq = g->Xq, Ho = g->Ho, Wb = g->Wb;
+    memset(DX, 0, g->Xph * s * sizeof *DX);
+    for (int r = 0; r < k; r++)
+        for (int q = 0; q < k; q++) {
+            const v4f wv = {w[r * wrow + q], w[r * wrow + q], w[r * wrow + q], w[r * wrow + q]};
+            for (int oy = 0; oy < Ho; oy++) {
+                float *d = DX + g->qoff[q] + (size_t)(oy * s + r) * Xq;
+                const float *dr = DY + (size_t)oy * Wb;
+                for (int ox = 0; ox < Wb; ox += 4)
+                    st4(d + ox, ld4(d + ox) + wv * ld4(dr + ox));
+            }
+        }
+    dw_unborder(g, DX, dx);
+}
+
+static void dw_plane_fwd_any(const struct dwgeo *g, const float *X, const float *w, int wrow,
+                             float *y)
+{
+    if (g->nv == 1)
+        dw_plane_fwd(g, X, w, wrow, y, 1);
+    else
+        dw_plane_fwd(g, X, w, wrow, y, 2);
+}
+
+/* The general path: per kernel row and column, the range of outputs whose
+ * input is inside the image, so the inner loops still carry no test. */
+static void dw_forward_ranges(const float *x, int C, int N, int H, int W, const float *w,
+                              int wstride, int wrow, int k, int s, float *y)
+{
+    int pad = k / 2, Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s);
+    for (int c = 0; c < C; c++) {
+        const float *wc = w + (size_t)c * wstride;
+        for (int n = 0; n < N; n++) {
+            const float *xi = x + ((size_t)c * N + n) * H * W;
+            float *yi = y + ((size_t)c * N + n) * Ho * Wo;
+            memset(yi, 0, (size_t)Ho * Wo * sizeof *yi);
+            for (int q = 0; q < k; q++) {
+                int lo, hi;
+                valid_range(Wo, W, s, q - pad, &lo, &hi);
+                for (int r = 0; r < k; r++) {
+                    int ylo, yhi;
+                    valid_range(Ho, H, s, r - pad, &ylo, &yhi);
+                    const float wv = wc[r * wrow + q];
+                    for (int oy = ylo; oy < yhi; oy++) {
+                        const float *xr = xi + (size_t)(oy * s - pad + r) * W;
+                        float *yr = yi + (size_t)oy * Wo;
+                        for (int ox = lo; ox < hi; ox++)
+                            yr[ox] += wv * xr[ox * s + q - pad];
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void dw_backward_ranges(const float *x, int C, int N, int H, int W, const float *w,
+                               int wstride, int wrow, int k, int s, const float *dy, float *dx,
+                               float *dw)
+{
+    int pad = k / 2, Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s);
+    for (int c = 0; c < C; c++) {
+        const float *wc = w + (size_t)c * wstride;
+        for (int r = 0; r < k; r++) {
+            int ylo, yhi;
+            valid_range(Ho, H, s, r - pad, &ylo, &yhi);
+            for (int q = 0; q < k; q++) {
+                int lo, hi;
+                valid_range(Wo, W, s, q - pad, &lo, &hi);
+                double acc = 0;
+                for (int n = 0; n < N; n++) {
+                    const float *xi = x + ((size_t)c * N + n) * H * W;
+                    const float *di = dy + ((size_t)c * N + n) * Ho * Wo;
+                    double t = 0; /* the slow path anyway: rows may be long */
+                    for (int oy = ylo; oy < yhi; oy++) {
+                        const float *xr = xi + (size_t)(oy * s - pad + r) * W;
+                        const float *dr = di + (size_t)oy * Wo;
+                        for (int ox = lo; ox < hi; ox++)
+                            t += (double)dr[ox] * xr[ox * s + q - pad];
+                    }
+                    acc += t;
+                }
+                if (dw)
+                    dw[(size_t)c * wstride + r * wrow + q] += (float)acc;
+            }
+        }
+        if (!dx)
+            continue;
+        for (int n = 0; n < N; n++) {
+            float *xi = dx + ((size_t)c * N + n) * H * W;
+            const float *di = dy + ((size_t)c * N + n) * Ho * Wo;
+            memset(xi, 0, (size_t)H * W * sizeof *xi);
+            for (int r = 0; r < k; r++) {
+                int ylo, yhi;
+                valid_range(Ho, H, s, r - pad, &ylo, &yhi);
+                for (int q = 0; q < k; q++) {
+                    int lo, hi;
+                    valid_range(Wo, W, s, q - pad, &lo, &hi);
+                    const float wv = wc[r * wrow + q];
+                    for (int oy = ylo; oy < yhi; oy++) {
+                        float *xr = xi + (size_t)(oy * s - pad + r) * W;
+                        const float *dr = di + (size_t)oy * Wo;
+                        for (int ox = lo; ox < hi; ox++)
+                            xr[ox * s + q - pad] += wv * dr[ox];
+                    }
+                }
+            }
+        }
+    }
+}
+
+void nn_dw_forward(const float *x, int C, int N, int H, int W, const float *w, int wstride,
+                   int wrow, int k, int s, float *y)
+{
+    struct dwgeo g;
+    if (!dw_geo(&g, H, W, k, s)) {
+        dw_forward_ranges(x, C, N, H, W, w, wstride, wrow, k, s, y);
+        return;
+    }
+    float X[DW_BUF];
+    memset(X, 0, g.Xph * s * sizeof *X);
+    size_t in = (size_t)H * W, out = (size_t)g.Ho * g.Wo;
+    for (int c = 0; c < C; c++)
+        for (int n = 0; n < N; n++) {
+            size_t i = (size_t)c * N + n;
+            dw_border(&g, x + i * in, X);
+            dw_plane_fwd_any(&g, X, w + (size_t)c * wstride, wrow, y + i * out);
+        }
+}
+
+/* Lane sums of the weight gradient move into double this often, so a float
+ * lane never adds up more than a few dozen images' worth. */
+#define DW_FLUSH 16
+
+void nn_dw_backward(const float *x, int C, int N, int H, int W, const float *w, int wstride,
+                    int wrow, int k, int s, const float *dy, float *dx, float *dw)
+{
+    struct dwgeo g;
+    if (!dw_geo(&g, H, W, k, s)) {
+        dw_backward_ranges(x, C, N, H, W, w, wstride, wrow, k, s, dy, dx, dw);
+        return;
+    }
+    float X[DW_BUF], DY[DW_BUF], DX[DW_BUF];
+    memset(X, 0, g.Xph * s * sizeof *X);
+    memset(DY, 0, (size_t)g.Hb * g.Wb * sizeof *DY);
+    size_t in = (size_t)H * W, out = (size_t)g.Ho * g.Wo;
+    const int kk = k * k;
+    for (int c = 0; c < C; c++) {
+        const float *wc = w + (size_t)c * wstride;
+        /* With stride 1 the input gradient is dy correlated with the kernel
+         * turned by 180 degrees, on the same geometry: the forward's block
+         * kernel on a dense copy of the turned kernel. */
+        float wf[DW_KMAX * DW_KMAX];
+        for (int r = 0; r < k; r++)
+            for (int q = 0; q < k; q++)
+                wf[r * k + q] = wc[(k - 1 - r) * wrow + (k - 1 - q)];
+        v4f acc[DW_KMAX * DW_KMAX];
+        double dacc[DW_KMAX * DW_KMAX] = {0};
+        memset(acc, 0, sizeof acc);
+        for (int n = 0; n < N; n++) {
+            size_t i = (size_t)c * N + n;
+            const float *di = dy + i * out;
+            for (int oy = 0; oy < g.Ho; oy++)
+                memcpy(DY + (size_t)oy * g.Wb, di + (size_t)oy * g.Wo,
+                       (size_t)g.Wo * sizeof *DY);
+            if (dw) {
+                dw_border(&g, x + i * in, X);
+                if (g.nv == 1)
+                    dw_plane_dw(&g, X, DY, acc, 1);
+                else
+                    dw_plane_dw(&g, X, DY, acc, 2);
+                if ((n + 1) % DW_FLUSH == 0 || n == N - 1)
+                    for (int t = 0; t < kk; t++) {
+                        dacc[t] += (double)acc[t][0] + acc[t][1] + acc[t][2] + acc[t][3];
+                        acc[t] = (v4f){0};
+                    }
+            }
+            if (!dx)
+                continue;
+            if (s == 1) {
+                /* dy has the input's size here, so it borders into X at
+                 * exactly the positions x did: the border stays zero. */
+                dw_border(&g, di, X);
+                dw_plane_fwd_any(&g, X, wf, k, dx + i * in);
+            } else {
+                dw_plane_dx_scatter(&g, DY, wc, wrow, DX, dx + i * in);
+            }
+        }
+        if (dw)
+            for (int r = 0; r < k; r++)
+                for (int q = 0; q < k; q++)
+                    dw[(size_t)c * wstride + r * wrow + q] += (float)dacc[r * k + q];
+    }
+}
+
+/* ---- batch norm -------------------------------------------------------- */
+
+/* Sum and sum of squares in double: float squares are exact in double, so
+ * E[x^2] - E[x]^2 loses nothing that matters for a float variance, and the
+ * statistics need one pass instead of two. */
+static void sums2(const float *a, const float *b, int P, double *sa, double *sab)
+{
+    double s0 = 0, s1 = 0, t0 = 0, t1 = 0;
+    int p = 0;
+    for (; p + 1 < P; p += 2) {
+        s0 += a[p];
+        s1 += a[p + 1];
+        t0 += (double)a[p] * b[p];
+        t1 += (double)a[p + 1] * b[p + 1];
+    }
+    for (; p < P; p++) {
+        s0 += a[p];
+        t0 += (double)a[p] * b[p];
+    }
+    *sa = s0 + s1;
+    *sab = t0 + t1;
+}
+
+void nn_bn_forward_train(const float *x, int C, int P, const float *gamma, const float *beta,
+                         float eps, float *y, float *mean, float *var)
+{
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + (size_t)c * P;
+        float *yc = y + (size_t)c * P;
+        double s, ss;
+        sums2(xc, xc, P, &s, &ss);
+        double m = P > 0 ? s / P : 0, v = P > 0 ? ss / P - m * m : 0;
+        if (v < 0)
+            v = 0;
+        mean[c] = (float)m;
+        var[c] = (float)v;
+        /* y = a x + b, the form ATen uses, from the float statistics that the
+         * eval path would get, so train and eval agree bit for bit. */
+        float a = gamma[c] / sqrtf(var[c] + eps), b = beta[c] - mean[c] * a;
+        for (int p = 0; p < P; p++)
+            yc[p] = xc[p] * a + b;
+    }
+}
+
+void nn_bn_forward_eval(const float *x, int C, int P, const float *gamma, const float *beta,
+                        const float *mean, const float *var, float eps, float *y)
+{
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + (size_t)c * P;
+        float *yc = y + (size_t)c * P;
+        float a = gamma[c] / sqrtf(var[c] + eps), b = beta[c] - mean[c] * a;
+        for (int p = 0; p < P; p++)
+            yc[p] = xc[p] * a + b;
+    }
+}
+
+/* With xh = (x - mean) * inv, the full training-mode gradient
+ *   dx = gamma * inv * (dy - mean(dy) - xh * mean(dy * xh))
+ * is affine in dy and x per channel, so after one pass for the two sums the
+ * second pass is one multiply-add pair per element. */
+void nn_bn_backward(const float *x, int C, int P, const float *gamma, const float *mean,
+                    const float *var, float eps, const float *dy, float *dx, float *dgamma,
+                    float *dbeta)
+{
+    if (P <= 0)
+        return;
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + (size_t)c * P, *dc = dy + (size_t)c * P;
+        double sdy, sdyx;
+        sums2(dc, xc, P, &sdy, &sdyx);
+        double m = mean[c], inv = 1.0 / sqrt((double)var[c] + eps);
+        double sdyxm = sdyx - m * sdy; /* sum dy * (x - mean) */
+        if (dbeta)
+            dbeta[c] += (float)sdy;
+        if (dgamma)
+            dgamma[c] += (float)(sdyxm * inv);
+        if (!dx)
+            continue;
+        double k1 = gamma[c] * inv;
+        double k2 = -k1 * inv * inv * (sdyxm / P);
+        double k3 = -k1 * (sdy / P) - k2 * m;
+        float a = (float)k1, b = (float)k2, cc = (float)k3;
+        float *xo = dx + (size_t)c * P;
+        for (int p = 0; p < P; p++)
+            xo[p] = a * dc[p] + b * xc[p] + cc;
+    }
+}
+
+/* ---- activations, pooling ------------------------------------------------ */
+
+void nn_relu_forward(const float *x, size_t n, float *y)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+void nn_relu_backward(const float *x, const float *dy, size_t n, float *dx)
+{
+    for (size_t i = 0; i < n; i++)
+        dx[i] = x[i] > 0 ? dy[i] : 0;
+}
+
+void nn_hswish_forward(const float *x, size_t n, float *y)
+{
+    for (size_t i = 0; i < n; i++) {
+        float t = x[i] + 3.0f;
+        t = t < 0 ? 0 : t > 6.0f ? 6.0f : t;
+        y[i] = x[i] * t / 6.0f;
+    }
+}
+
+/* torch's choice at the kinks: x = -3 takes the middle piece, x = 3 too. */
+void nn_hswish_backward(const float *x, const float *dy, size_t n, float *dx)
+{
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float g = v < -3.0f ? 0.0f : v <= 3.0f ? v / 3.0f + 0.5f : 1.0f;
+        dx[i] = dy[i] * g;
+    }
+}
+
+void nn_gap_forward(const float *x, int C, int N, int HW, float *y)
+{
+    size_t rows = (size_t)C * N;
+    for (size_t i = 0; i < rows; i++) {
+        const float *r = x + i * HW;
+        float s = 0;
+        for (int p = 0; p < HW; p++)
+            s += r[p];
+        y[i] = HW > 0 ? s / HW : 0;
+    }
+}
+
+void nn_gap_backward(const float *dy, int C, int N, int HW, float *dx)
+{
+    size_t rows = (size_t)C * N;
+    for (size_t i = 0; i < rows; i++) {
+        float g = dy[i] / HW;
+        float *r = dx + i * HW;
+        for (int p = 0; p < HW; p++)
+            r[p] = g;
+    }
+}
+
+/* ---- losses ------------------------------------------------------------------ */
+
+/* log sum_k exp(l[k*N]) with the maximum taken out first, so no exp
+ * overflows; *amax gets the first arg-max. */
+static double logsumexp(const float *l, int K, int N, int *amax)
+{
+    float m = l[0];
+    int a = 0;
+    for (int k = 1; k < K; k++)
+        if (l[(size_t)k * N] > m) {
+            m = l[(size_t)k * N];
+            a = k;
+        }
+    double s = 0;
+    for (int k = 0; k < K; k++)
+        s += exp((double)l[(size_t)k * N] - m);
+    if (amax)
+        *amax = a;
+    return m + log(s);
+}
+
+float nn_xent(const float *logits, int K, int N, const uint8_t *labels, float *dlogits,
+              int *correct)
+{
+    double total = 0;
+    int ok = 0;
+    for (int n = 0; n < N; n++) {
+        const float *l = logits + n;
+        int am, y = labels[n];
+        double lse = logsumexp(l, K, N, &am);
+        total += lse - l[(size_t)y * N];
+        ok += am == y;
+        if (dlogits)
+            for (int k = 0; k < K; k++)
+                dlogits[(size_t)k * N + n] =
+                    (float)((exp(l[(size_t)k * N] - lse) - (k == y)) / N);
+    }
+    if (correct)
+        *correct = ok;
+    return N > 0 ? (float)(total / N) : 0;
+}
+
+float nn_kl(const float *logits, const float *tprob, int K, int N, float *dlogits)
+{
+    double total = 0;
+    for (int n = 0; n < N; n++) {
+        const float *l = logits + n, *t = tprob + n;
+        double lse = logsumexp(l, K, N, NULL);
+        for (int k = 0; k < K; k++) {
+            size_t i = (size_t)k * N;
+            double ls = l[i] - lse;
+            if (t[i] > 0) /* t log t -> 0 as t -> 0 */
+                total += t[i] * (log((double)t[i]) - ls);
+            if (dlogits)
+                dlogits[i + n] = (float)((exp(ls) - t[i]) / N);
+        }
+    }
+    return N > 0 ? (float)(total / N) : 0;
+}
+
+void nn_softmax(const float *logits, int K, int N, float *prob)
+{
+    for (int n = 0; n < N; n++) {
+        const float *l = logits + n;
+        double lse = logsumexp(l, K, N, NULL);
+        for (int k = 0; k < K; k++)
+            prob[(size_t)k * N + n] = (float)exp(l[(size_t)k * N] - lse);
+    }
+}
+
+/* ---- resize ---------------------------------------------------------------------- */
+
+/* PyTorch's source index and weights for one output coordinate, in float as
+ * its CPU kernel computes them. */
+static void bilinear_src(int d, float scale, int in, int *i0, int *i1, float *l1)
+{
+    float src = scale * ((float)d + 0.5f) - 0.5f;
+    if (src < 0)
+        src = 0;
+    int i = (int)src;
+    if (i > in - 1)
+        i = in - 1;
+    float l = src - (float)i;
+    *i0 = i;
+    *i1 = i + (i < in - 1);
+    *l1 = l < 0 ? 0 : l > 1 ? 1 : l;
+}
+
+void nn_resize_bilinear(const float *x, int N, int H, int W, int Ho, int Wo, float *y)
+{
+    float sh = (float)H / Ho, sw = (float)W / Wo;
+    for (int n = 0; n < N; n++) {
+        const float *xi = x + (size_t)n * H * W;
+        float *yi = y + (size_t)n * Ho * Wo;
+        for (int oy = 0; oy < Ho; oy++) {
+            int y0, y1;
+            float ly1;
+            bilinear_src(oy, sh, H, &y0, &y1, &ly1);
+            float ly0 = 1.0f - ly1;
+            const float *r0 = xi + (size_t)y0 * W, *r1 = xi + (size_t)y1 * W;
+            for (int ox = 0; ox < Wo; ox++) {
+                int x0, x1;
+                float lx1;
+                bilinear_src(ox, sw, W, &x0, &x1, &lx1);
+                float lx0 = 1.0f - lx1;
+                yi[(size_t)oy * Wo + ox] =
+                    ly0 * (lx0 * r0[x0] + lx1 * r0[x1]) + ly1 * (lx0 * r1[x0] + lx1 * r1[x1]);
+            }
+        }
+    }
+}
+
+/* ---- optimiser -------------------------------------------------------------------- */
+
+void nn_sgd_step(float *w, const float *g, float *v, size_t n, float lr, float momentum,
+                 float wd, int nesterov)
+{
+    for (size_t i = 0; i < n; i++) {
+        float d = g[i] + wd * w[i];
+        if (v) {
+            v[i] = momentum * v[i] + d;
+            d = nesterov ? d + momentum * v[i] : v[i];
+        }
+        w[i] -= lr * d;
+    }
+}
+
+/* lr = base * (step + 1) / warmup for step < warmup, so the first step is
+ * already non-zero and step warmup-1 reaches base; then
+ * lr = base * (1 + cos(pi * (step - warmup) / (total - warmup))) / 2,
+ * which is base at step == warmup and 0 from step == total on. */
+float nn_lr_cosine(float base, long step, long total, long warmup)
+{
+    if (step < 0)
+        step = 0;
+    if (step < warmup)
+        return (float)((double)base * (double)(step + 1) / (double)warmup);
+    if (step >= total)
+        return 0.0f;
+    double t = (double)(step - warmup) / (double)(total - warmup);
+    return (float)(base * 0.5 * (1.0 + cos(3.14159265358979323846 * t)));
+}
