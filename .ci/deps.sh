@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev
-libopenblas-dev libuv1-dev libcmocka-dev zlib1g-dev tmux $*"
+libopenblas-dev libuv1-dev libcmocka-dev zlib1g-dev tmux dataset-fashion-mnist $*"
 
 missing=""
 for p in $PKGS; do
