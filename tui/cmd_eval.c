@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../engine/eval/eval.h"
+#include "../engine/eval/supernet_eval.h"
 #include "../engine/spaces/space.h"
 #include "cmds.h"
 #include "opts.h"
@@ -16,10 +17,17 @@ static const char usage[] =
     "An invalid architecture is reported on stderr with the position of the\n"
     "error; the others are still printed, and the exit code is 2.\n"
     "\n"
+    "For fmnist-supernet each subnet inherits the trained supernet's weights,\n"
+    "its batch norms are recalibrated on 2,000 training images, then it is scored\n"
+    "on the validation and the test split; --no-recal keeps the checkpoint's\n"
+    "running statistics instead (to see what recalibration is for).\n"
+    "\n"
     "Example:\n"
     "  collm eval --space nb201:cifar10 "
     "'|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
-    "nor_conv_3x3~2|'";
+    "nor_conv_3x3~2|'\n"
+    "  collm eval --space fmnist-supernet "
+    "'{\"r\":28,\"d\":[4,4],\"ks\":[7,7,7,7,7,7,7,7],\"e\":[6,6,6,6,6,6,6,6]}'";
 
 struct sink {
     int got;
@@ -72,9 +80,12 @@ static int eval_one(const struct space *sp, struct evaluator *ev, const char *te
 int cmd_eval(int argc, char **argv)
 {
     const char *space_spec = "nb201:cifar10", *datadir = NULL;
+    int no_recal = 0;
     const struct opt opts[] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10)", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {"no-recal", OPT_FLAG, &no_recal, NULL,
+         "fmnist-supernet: no BN recalibration (the checkpoint's statistics)", NULL},
         {0},
     };
     char *pos[256];
@@ -93,6 +104,15 @@ int cmd_eval(int argc, char **argv)
     if (!ev) {
         space_close(sp);
         return cmd_fail("eval", &e);
+    }
+    if (no_recal) {
+        if (strcmp(sp->family, "fmnist-supernet") != 0) {
+            evaluator_close(ev);
+            space_close(sp);
+            return cmd_usage("eval", "--no-recal", "only fmnist-supernet has batch norms to "
+                             "recalibrate");
+        }
+        supernet_evaluator_set_recal(ev, 0);
     }
     int bad = 0, failed = 0;
     for (int i = 0; i < npos; i++) {

@@ -5,6 +5,7 @@
 
 #include "nb201_table.h"
 #include "ofa_eval.h"
+#include "supernet_eval.h"
 
 /* ---- NB201: the table gives both accuracies ------------------------------ */
 
@@ -46,6 +47,8 @@ struct evaluator *evaluator_open(const struct space *s, struct err *e)
 {
     if (strcmp(s->family, "ofa-mbv3") == 0)
         return ofa_evaluator_open(s, e);
+    if (strcmp(s->family, "fmnist-supernet") == 0)
+        return supernet_evaluator_open(s, e);
     if (strcmp(s->family, "nb201") != 0) {
         err_set(e, s->id, "no evaluator for this space");
         return NULL;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmnist.h"
 #include "nb201.h"
 #include "ofa.h"
 
@@ -12,6 +13,8 @@ static const struct space_info catalogue[] = {
     {"nb201:imagenet16", "NAS-Bench-201 cell, ImageNet16-120 (15,625 archs, 200-epoch table)"},
     {"ofa-mbv3", "Once-for-All MobileNetV3, ImageNet (~1e20 archs, OFA's accuracy predictor, "
                  "MFLOPs, Note10 latency)"},
+    {"fmnist-supernet", "the built-in elastic MobileNetV3-style supernet, Fashion-MNIST "
+                        "(1.6e8 subnets, inherited weights after BN recalibration, MFLOPs, params)"},
 };
 
 const struct space_info *space_catalogue(int *n)
@@ -35,6 +38,8 @@ struct space *space_open(const char *spec, const char *datadir, struct err *e)
         return nb201_space_open(dataset, datadir, e);
     if (strcmp(family, "ofa-mbv3") == 0)
         return ofa_space_open(dataset, datadir, e);
+    if (strcmp(family, "fmnist-supernet") == 0)
+        return fmnist_space_open(dataset, datadir, e);
 
     char list[256] = "";
     int n;
