@@ -159,7 +159,7 @@ struct shard {
     const struct sn_arch *eval_arch;
     const float *recal, *valid;
     const uint8_t *vlabels;
-    int nvalid;
+    int nvalid, nrecal;
     double acc;
 };
 
@@ -200,7 +200,7 @@ static void shard_eval(struct shard *sh)
     const struct supernet *sn = &sh->t->sn;
     memcpy(sh->stats, sn->stats, sn->nstats * sizeof(float));
     sh->acc = NAN;
-    if (subnet_recalibrate(sh->c, sn, sh->eval_arch, sh->recal, RECAL_IMAGES, 200, sh->stats,
+    if (subnet_recalibrate(sh->c, sn, sh->eval_arch, sh->recal, sh->nrecal, 200, sh->stats,
                            NULL) == 0) {
         int k = subnet_correct(sh->c, sn, sh->stats, sh->eval_arch, sh->valid, sh->vlabels,
                                sh->nvalid, EVAL_BATCH, NULL);
@@ -363,7 +363,11 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
         sh->x = x + (size_t)i * SB * px, sh->y = y + (size_t)i * SB, sh->n = SB;
         sh->arch = archs, sh->narch = 2 + cfg->nrandom;
         sh->recal = train, sh->valid = valid;
-        sh->vlabels = d->valid.labels, sh->nvalid = d->valid.n;
+        sh->vlabels = d->valid.labels;
+        sh->nvalid = cfg->report_images > 0 && cfg->report_images < d->valid.n
+                         ? cfg->report_images
+                         : d->valid.n;
+        sh->nrecal = ntrain < RECAL_IMAGES ? ntrain : RECAL_IMAGES;
     }
 
     sn_arch_largest(&archs[0]);

@@ -27,6 +27,8 @@ struct train_cfg {
     int flip;             /* random horizontal flips */
     unsigned long long seed;
     int train_images;     /* 0: all 50,000; fewer for quick runs and tests */
+    int report_images;    /* validation images scored at each epoch's end (0: all 10,000);
+                             only the report depends on it, not the weights */
 };
 
 void train_cfg_default(struct train_cfg *c);

@@ -249,6 +249,22 @@ static double accuracy(const struct supernet *sn, const float *stats, const stru
     return 100.0 * k / n;
 }
 
+/* Epoch-end losses, to see them fall. */
+struct losses {
+    double first, last;
+    int n;
+};
+
+static void record_loss(void *ud, const struct train_progress *p)
+{
+    struct losses *l = ud;
+    if (!p->epoch_end)
+        return;
+    if (l->n++ == 0)
+        l->first = p->loss;
+    l->last = p->loss;
+}
+
 /* A hundred steps on 1,024 images: the loss falls and the largest and
  * smallest subnets are far above chance (10 %) on validation images; stale
  * BN statistics ruin a subnet, recalibration gives it back; the checkpoint
@@ -263,12 +279,17 @@ static void short_training(void **state)
     cfg.train_images = 1024;
     cfg.nrandom = 0;
     cfg.seed = 7;
+    cfg.report_images = 200;
     struct trainer t;
     struct err e;
     assert_int_equal(trainer_init(&t, &cfg, &e), 0);
     t.threads = 2;
-    assert_int_equal(trainer_run(&t, &data, NULL, NULL, NULL, &e), 0);
+    struct losses l = {0};
+    assert_int_equal(trainer_run(&t, &data, NULL, record_loss, &l, &e), 0);
     assert_int_equal(t.step, 4 * 32);
+    assert_int_equal(l.n, 4);
+    print_message("# training loss, epoch 1 %.3f, epoch 4 %.3f\n", l.first, l.last);
+    assert_true(l.last < 0.7 * l.first);
 
     int nv = 1000;
     float *valid = malloc(sizeof(float) * 784 * nv), *recal = malloc(sizeof(float) * 784 * 2000);
