@@ -95,6 +95,10 @@ $(WLIB): $(WIDGET_OBJ)
 $(BIN): $(APP_OBJ) $(WLIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(WLIB) $(LIB) $(LDLIBS) $(CURSES_LIBS)
 
+# The supernet's kernels are loops the compiler should vectorise (-O3);
+# no -ffast-math, so results stay bit for bit those of -O2.
+$(BUILD)/obj/engine/nn/nn.o: CFLAGS += -O3
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(if $(filter widgets/% tui/%,$<),$(CURSES_CFLAGS)) -MMD -MP -c -o $@ $<
