@@ -109,6 +109,9 @@ int cmd_train(int argc, char **argv)
          NULL},
         {"train-images", OPT_INT, &cfg.train_images, "N",
          "use only the first N training images (quick trials)", NULL},
+        {"report-images", OPT_INT, &cfg.report_images, "N",
+         "score only N validation images at each epoch's end (quick trials; all by default)",
+         NULL},
         {"threads", OPT_INT, &threads, "N",
          "worker threads, one batch shard each (default: the cores; resume: as recorded)",
          NULL},
@@ -140,6 +143,8 @@ int cmd_train(int argc, char **argv)
         return cmd_usage("train", "--warmup", "expected 0 to --epochs");
     if (cfg.nrandom < 0 || cfg.nrandom > 16)
         return cmd_usage("train", "--random", "expected 0 to 16");
+    if (cfg.report_images < 0)
+        return cmd_usage("train", "--report-images", "expected a positive count");
     if (cfg.train_images < 0)
         return cmd_usage("train", "--train-images", "expected a positive count");
     if (threads < 0 || threads > 256)
@@ -163,6 +168,8 @@ int cmd_train(int argc, char **argv)
         fmnist_free(&d);
         return cmd_fail("train", &e);
     }
+    if (resume)
+        t.cfg.report_images = cfg.report_images; /* a report, not part of the recipe */
     if (threads)
         t.threads = threads;
     else if (!resume) {

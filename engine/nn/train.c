@@ -372,7 +372,7 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
 
     sn_arch_largest(&archs[0]);
     sn_arch_smallest(&archs[1]);
-    double t0 = now_s(), spent0 = t->elapsed_s;
+    double t0 = now_s(), spent0 = t->elapsed_s, eval_s = 0;
     long step0 = t->step;
     double loss_sum = 0;
     int loss_n = 0, correct_sum = 0, seen = 0;
@@ -433,17 +433,23 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
         t->elapsed_s = spent0 + el;
         if (!fn)
             continue;
+        /* speed and ETA count training steps only; the epoch-end
+         * validations are added to the ETA at what they cost so far */
+        double train_s = el - eval_s, per_step = train_s / (double)(t->step - step0);
+        int evals_done = ep - (int)(step0 / steps_per_epoch);
+        double per_eval = evals_done > 0 ? eval_s / evals_done : 0;
         struct train_progress p = {
             .epoch = ep, .epochs = cfg->epochs, .step = t->step, .total_steps = t->total_steps,
             .epoch_step = es + 1, .epoch_steps = steps_per_epoch, .loss = loss_sum / loss_n,
             .train_acc = 100.0 * correct_sum / seen,
-            .images_per_s = (t->step - step0) * (double)B / (el > 0 ? el : 1e-9),
+            .images_per_s = (t->step - step0) * (double)B / (train_s > 0 ? train_s : 1e-9),
             .elapsed_s = t->elapsed_s,
         };
-        p.eta_s = (t->total_steps - t->step) * (el / (double)(t->step - step0));
+        p.eta_s = (t->total_steps - t->step) * per_step + (cfg->epochs - ep - 1) * per_eval;
         if (es + 1 == steps_per_epoch) {
             /* the largest and the smallest side by side on the workers */
             p.epoch_end = 1;
+            double e0 = now_s();
             for (int i = 0; i < nw; i++)
                 pool.s[i].eval_arch = i < 2 ? &archs[i] : NULL;
             pool_run(&pool, JOB_EVAL);
@@ -455,6 +461,9 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
             } else {
                 p.valid_largest = pool.s[0].acc, p.valid_smallest = pool.s[1].acc;
             }
+            eval_s += now_s() - e0;
+            t->elapsed_s = spent0 + (now_s() - t0);
+            p.elapsed_s = t->elapsed_s;
         }
         fn(ud, &p);
     }
