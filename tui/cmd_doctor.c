@@ -1,15 +1,20 @@
 /* collm doctor: what this machine gives collm, and what is wrong with it. */
 #include <cblas.h>
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "../engine/core/datadir.h"
 #include "../engine/core/sha256.h"
 #include "../engine/llm/llm.h"
+#include "../engine/nn/ckpt.h"
+#include "../engine/nn/fmnist.h"
+#include "../engine/nn/train.h"
 #include "cmds.h"
 #include "opts.h"
 
@@ -21,8 +26,10 @@ static const char usage[] =
     "usage: collm doctor [--llm-url URL]\n"
     "\n"
     "Reports the libraries and the OpenBLAS kernel in use (and whether this CPU could\n"
-    "use a faster one), the data files with their checksums, and, when an endpoint is\n"
-    "configured (--llm-url or OPENAI_BASE_URL), whether the LLM server answers.\n"
+    "use a faster one), the data files with their checksums (the supernet checkpoint\n"
+    "is read whole), the Fashion-MNIST files ($COLLM_FMNIST_DIR or the Debian\n"
+    "package's folder) and whether they load, and, when an endpoint is configured\n"
+    "(--llm-url or OPENAI_BASE_URL), whether the LLM server answers.\n"
     "Exit code 1 when something collm needs is missing or damaged.";
 
 static int file_sha(const char *path, char *hex, long *size)
@@ -68,6 +75,108 @@ static int cpu_has(const char *flag)
     if (f)
         fclose(f);
     return has;
+}
+
+static void fmt_time(double s, char *buf, size_t n)
+{
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* A number from the checkpoint's meta object: meta.obj.key, or -1. */
+static double meta_num(const cJSON *meta, const char *obj, const char *key)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(meta, obj);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* The shipped supernet: its checksum, then whether it loads, and what it
+ * says of its training. Returns 1 when it is missing or damaged. */
+static int check_supernet(void)
+{
+    static const char name[] = "fmnist-supernet.ckpt";
+    char path[4200], hex[65], buf[1024];
+    struct err e = {0};
+    struct stat st;
+    datadir_path(NULL, name, path, sizeof path);
+    if (stat(path, &st) != 0) {
+        printf("  MISSING   %-38s %s: %s\n", name, "Fashion-MNIST supernet checkpoint",
+               strerror(errno));
+        return 1;
+    }
+    if (ckpt_sha256_file(path, hex, &e) < 0) {
+        printf("  DAMAGED   %-38s %s\n", name, err_str(&e, buf, sizeof buf));
+        return 1;
+    }
+    struct supernet sn;
+    char meta[8192];
+    if (supernet_load(&sn, path, meta, sizeof meta, &e) < 0) {
+        printf("  DAMAGED   %-38s %8lld bytes  sha256 %.16s...\n", name, (long long)st.st_size,
+               hex);
+        printf("            %s\n", err_str(&e, buf, sizeof buf));
+        return 1;
+    }
+    supernet_free(&sn);
+    printf("  ok        %-38s %8lld bytes  sha256 %.16s...\n", name, (long long)st.st_size, hex);
+    cJSON *m = cJSON_Parse(meta);
+    double epochs = meta_num(m, "recipe", "epochs"), secs = meta_num(m, "state", "train_seconds");
+    double step = meta_num(m, "state", "step"), total = meta_num(m, "state", "total_steps");
+    const cJSON *done = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(m, "state"), "complete");
+    char el[32] = "?";
+    if (secs >= 0)
+        fmt_time(secs, el, sizeof el);
+    printf("            supernet loads: ");
+    if (epochs >= 0)
+        printf("%.0f epoch%s", epochs, epochs == 1 ? "" : "s");
+    else
+        printf("epochs not recorded");
+    if (secs >= 0)
+        printf(", %s of training (%.0f s)", el, secs);
+    if (cJSON_IsFalse(done) && step >= 0 && total > 0)
+        printf(", interrupted at step %.0f of %.0f", step, total);
+    printf("; sha256 %s\n", hex);
+    cJSON_Delete(m);
+    return 0;
+}
+
+/* Fashion-MNIST: the four files, then whether they load and split.
+ * Returns 1 when something is missing or damaged. */
+static int check_fmnist(void)
+{
+    static const char *const names[] = {"train-images-idx3-ubyte.gz",
+                                        "train-labels-idx1-ubyte.gz",
+                                        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+    const char *dir = fmnist_dir_default();
+    const char *env = getenv("COLLM_FMNIST_DIR");
+    printf("\nFashion-MNIST (%s%s)\n", dir, env && *env ? ", from COLLM_FMNIST_DIR" : "");
+    int bad = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[4200];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (stat(path, &st) != 0) {
+            printf("  MISSING   %-38s %s\n", names[i], strerror(errno));
+            bad = 1;
+        } else {
+            printf("  ok        %-38s %8lld bytes\n", names[i], (long long)st.st_size);
+        }
+    }
+    struct fmnist_data d;
+    struct err e = {0};
+    char buf[1024];
+    if (fmnist_load(dir, &d, &e) < 0) {
+        printf("  FAILED    %s\n", err_str(&e, buf, sizeof buf));
+        return 1;
+    }
+    printf("  ok        loads: %d training, %d validation, %d test images\n", d.train.n,
+           d.valid.n, d.test.n);
+    fmnist_free(&d);
+    return bad;
 }
 
 static size_t sink(char *p, size_t s, size_t n, void *ud)
@@ -140,6 +249,8 @@ int cmd_doctor(int argc, char **argv)
             printf("  ok        %-38s %8ld bytes  sha256 %.16s...\n", files[i].file, size, hex);
         }
     }
+    bad |= check_supernet();
+    bad |= check_fmnist();
 
     if (!url)
         url = getenv("OPENAI_BASE_URL");
