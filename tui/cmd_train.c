@@ -73,11 +73,18 @@ static void on_progress(void *ud, const struct train_progress *p)
         return;
     if (u->tty)
         fprintf(stderr, "\r\033[K");
-    fprintf(stderr,
-            "epoch %d/%d: loss %.4f, train acc %.2f%%, valid (recalibrated) largest %.2f%% "
-            "smallest %.2f%%, %.0f img/s, %s elapsed, ETA %s\n",
-            p->epoch + 1, p->epochs, p->loss, p->train_acc, p->valid_largest,
-            p->valid_smallest, p->images_per_s, el, eta);
+    if (p->valid_smallest == p->valid_smallest)
+        fprintf(stderr,
+                "epoch %d/%d: loss %.4f, train acc %.2f%%, valid (recalibrated) largest %.2f%% "
+                "smallest %.2f%%, %.0f img/s, %s elapsed, ETA %s\n",
+                p->epoch + 1, p->epochs, p->loss, p->train_acc, p->valid_largest,
+                p->valid_smallest, p->images_per_s, el, eta);
+    else
+        fprintf(stderr,
+                "epoch %d/%d: loss %.4f, train acc %.2f%%, valid (recalibrated) %.2f%%, "
+                "%.0f img/s, %s elapsed, ETA %s\n",
+                p->epoch + 1, p->epochs, p->loss, p->train_acc, p->valid_largest,
+                p->images_per_s, el, eta);
     /* a resumable checkpoint every epoch: a crash loses one epoch at most */
     if (p->step < p->total_steps && trainer_save(u->t, u->out, 1, &u->save_err) < 0)
         u->save_failed = 1;
@@ -87,7 +94,7 @@ int cmd_train(int argc, char **argv)
 {
     struct train_cfg cfg;
     train_cfg_default(&cfg);
-    const char *out = NULL, *resume = NULL, *datadir = NULL;
+    const char *out = NULL, *resume = NULL, *datadir = NULL, *subnet = NULL;
     int threads = 0, force = 0, no_distill = 0, seen_epochs = 0, seen_seed = 0;
     double lr = cfg.lr, wd = cfg.wd, warm = cfg.warmup_epochs;
     unsigned long long seed = cfg.seed;
@@ -100,6 +107,8 @@ int cmd_train(int argc, char **argv)
          NULL},
         {"resume", OPT_STR, &resume, "FILE", "continue an interrupted training", NULL},
         {"force", OPT_FLAG, &force, NULL, "replace an existing --out file", NULL},
+        {"subnet", OPT_STR, &subnet, "ARCH",
+         "train only this subnet from scratch, on the labels (stand-alone, to compare)", NULL},
         {"batch", OPT_INT, &cfg.batch, "N", "images per step (128)", NULL},
         {"lr", OPT_DOUBLE, &lr, "X", "peak learning rate, cosine decay (0.1)", NULL},
         {"wd", OPT_DOUBLE, &wd, "X", "weight decay of conv and linear weights (4e-5)", NULL},
@@ -152,6 +161,15 @@ int cmd_train(int argc, char **argv)
     if (resume && (seen_epochs || seen_seed))
         return cmd_usage("train", "--resume", "continues with the checkpoint's own recipe; "
                          "--epochs and --seed cannot change it");
+    if (subnet && resume)
+        return cmd_usage("train", "--subnet", "a resumed training keeps its own subnet");
+    if (subnet) {
+        if (sn_arch_parse(subnet, &cfg.subnet, &e) < 0) {
+            err_wrap(&e, "--subnet");
+            return cmd_fail("train", &e);
+        }
+        cfg.subnet_set = 1;
+    }
     cfg.lr = (float)lr, cfg.wd = (float)wd, cfg.warmup_epochs = (float)warm, cfg.seed = seed;
     if (!out)
         out = resume ? resume : "fmnist-supernet.ckpt";

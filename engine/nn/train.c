@@ -361,7 +361,7 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
     for (int i = 0; i < nw; i++) {
         struct shard *sh = &pool.s[i];
         sh->x = x + (size_t)i * SB * px, sh->y = y + (size_t)i * SB, sh->n = SB;
-        sh->arch = archs, sh->narch = 2 + cfg->nrandom;
+        sh->arch = archs, sh->narch = cfg->subnet_set ? 1 : 2 + cfg->nrandom;
         sh->recal = train, sh->valid = valid;
         sh->vlabels = d->valid.labels;
         sh->nvalid = cfg->report_images > 0 && cfg->report_images < d->valid.n
@@ -370,8 +370,12 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
         sh->nrecal = ntrain < RECAL_IMAGES ? ntrain : RECAL_IMAGES;
     }
 
-    sn_arch_largest(&archs[0]);
-    sn_arch_smallest(&archs[1]);
+    if (cfg->subnet_set) {
+        archs[0] = cfg->subnet;
+    } else {
+        sn_arch_largest(&archs[0]);
+        sn_arch_smallest(&archs[1]);
+    }
     double t0 = now_s(), spent0 = t->elapsed_s, eval_s = 0;
     long step0 = t->step;
     double loss_sum = 0;
@@ -397,7 +401,7 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
             if (cfg->flip && (rng_next(&r) >> 63))
                 flip_image(x + (size_t)i * px);
         }
-        for (int k = 0; k < cfg->nrandom; k++)
+        for (int k = 0; !cfg->subnet_set && k < cfg->nrandom; k++)
             sn_arch_sample(&r, &archs[2 + k]);
         pool_run(&pool, JOB_STEP);
 
@@ -450,10 +454,14 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
             /* the largest and the smallest side by side on the workers */
             p.epoch_end = 1;
             double e0 = now_s();
+            int nev = cfg->subnet_set ? 1 : 2;
             for (int i = 0; i < nw; i++)
-                pool.s[i].eval_arch = i < 2 ? &archs[i] : NULL;
+                pool.s[i].eval_arch = i < nev ? &archs[i] : NULL;
             pool_run(&pool, JOB_EVAL);
-            if (nw == 1) {
+            if (nev == 1) {
+                p.valid_largest = pool.s[0].acc;
+                p.valid_smallest = NAN;
+            } else if (nw == 1) {
                 p.valid_largest = pool.s[0].acc;
                 pool.s[0].eval_arch = &archs[1];
                 pool_run(&pool, JOB_EVAL);
@@ -486,8 +494,15 @@ static cJSON *recipe_json(const struct trainer *t)
 {
     const struct train_cfg *c = &t->cfg;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "method", "sandwich rule (largest, smallest, random), "
-                                         "in-place distillation from the largest");
+    if (c->subnet_set) {
+        char a[256];
+        sn_arch_format(&c->subnet, a, sizeof a);
+        cJSON_AddStringToObject(o, "method", "stand-alone training of one subnet");
+        cJSON_AddStringToObject(o, "subnet", a);
+    } else {
+        cJSON_AddStringToObject(o, "method", "sandwich rule (largest, smallest, random), "
+                                             "in-place distillation from the largest");
+    }
     cJSON_AddNumberToObject(o, "epochs", c->epochs);
     cJSON_AddNumberToObject(o, "batch", c->batch);
     cJSON_AddNumberToObject(o, "lr", c->lr);

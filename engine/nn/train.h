@@ -29,6 +29,9 @@ struct train_cfg {
     int train_images;     /* 0: all 50,000; fewer for quick runs and tests */
     int report_images;    /* validation images scored at each epoch's end (0: all 10,000);
                              only the report depends on it, not the weights */
+    int subnet_set;       /* 1: train only `subnet`, on the labels (stand-alone training,
+                             to compare with what it inherits from the supernet) */
+    struct sn_arch subnet;
 };
 
 void train_cfg_default(struct train_cfg *c);
