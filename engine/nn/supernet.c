@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,12 +285,21 @@ static void layout(struct supernet *sn, struct layout *L)
     L->fc_b = add(sn, "head.fc.bias", 1, (int[]){SN_CLASSES}, 0, 0);
 }
 
+/* Built once for the process: evaluations on pool threads read it while
+ * another thread may be opening a supernet. */
 static struct layout the_layout;
+static struct supernet the_template;
+static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
+
+static void layout_build(void)
+{
+    layout(&the_template, &the_layout);
+}
 
 int supernet_init(struct supernet *sn, struct err *e)
 {
-    memset(sn, 0, sizeof *sn);
-    layout(sn, &the_layout);
+    pthread_once(&layout_once, layout_build);
+    *sn = the_template;
     sn->w = calloc(sn->nw, sizeof(float));
     sn->stats = calloc(sn->nstats, sizeof(float));
     if (!sn->w || !sn->stats) {
