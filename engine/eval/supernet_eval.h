@@ -3,8 +3,31 @@
  * recalibrated on a fixed sample of 2,000 training images (a cumulative
  * average over batches of 200, as OFA's set_running_statistics), then it is
  * scored on the 10,000 validation images (the search's feedback) and the
- * 10,000 test images (reported only). Synchronous for now: the thread-pool
- * version with progress and cancellation is stage 2. */
+ * 10,000 test images (reported only).
+ *
+ * Without a loop it answers synchronously, before submit() returns (collm
+ * eval, bench). Once attached to a loop, every job is one uv_work_t on
+ * libuv's thread pool, with up to W in flight: W = the online CPUs, at most
+ * the pool's size (UV_THREADPOOL_SIZE, default 4), and ev->capacity = W.
+ * Each job in flight has a worker slot of its own (workspace, statistics);
+ * the supernet's weights are shared, read-only. While attached, OpenBLAS
+ * runs one thread inside each worker (N workers x 1 BLAS thread, never
+ * N x N); destroy restores the count it found. Results arrive on the loop
+ * thread, and reach each owner (ud) in the order it submitted the jobs,
+ * whichever finishes first: a search with a seed stays one search.
+ * forget(ud) drops ud's queued jobs and cancels its running ones
+ * (their recalibration or scoring stops at the next batch; no callback);
+ * destroy cancels everything still running, waits for it, and calls no
+ * callback. ev->batches counts jobs run on the pool (one "batch" each),
+ * ev->off_loop_batches those that ran off the loop's thread (all of them),
+ * and ev->largest_batch the most jobs ever running on pool threads at once.
+ *
+ * COLLM_EVAL_IMAGES=N (a whole number, at least 100), for tests and quick
+ * trials: scores only the first N validation and the first N test images
+ * and recalibrates on the first min(2000, N) training images. Unset or
+ * empty: the full sets. Anything else is refused when the evaluator opens
+ * (a usage error naming the variable). Scores with fewer images are not
+ * comparable with full ones. */
 #ifndef COLLM_SUPERNET_EVAL_H
 #define COLLM_SUPERNET_EVAL_H
 
@@ -12,6 +35,8 @@
 
 #define SUPERNET_CKPT "fmnist-supernet.ckpt"
 #define SUPERNET_RECAL_IMAGES 2000
+#define SUPERNET_EVAL_IMAGES_ENV "COLLM_EVAL_IMAGES"
+#define SUPERNET_EVAL_IMAGES_MIN 100
 
 struct evaluator *supernet_evaluator_open(const struct space *s, struct err *e);
 /* Without recalibration: the running statistics the checkpoint holds (a
