@@ -73,6 +73,7 @@ bench:
 	@d=$$(mktemp -d) && for b in $(BENCH_BIN); do ./$$b "$$d" || exit 1; done && \
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
 	    /usr/bin/python3 tests/bench/ofa_torch.py data "$$d"; \
+	    /usr/bin/python3 tests/bench/supernet_torch.py data "$$d" || { rm -rf "$$d"; exit 1; }; \
 	else echo "(python3-torch is not installed: no torch comparison)"; fi; rm -rf "$$d"
 	@sh tests/bench/tui.sh ./$(BIN)
 
