@@ -77,15 +77,6 @@ static int cpu_has(const char *flag)
     return has;
 }
 
-static void fmt_time(double s, char *buf, size_t n)
-{
-    long t = (long)(s + 0.5);
-    if (t >= 3600)
-        snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    else
-        snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
-}
-
 /* A number from the checkpoint's meta object: meta.obj.key, or -1. */
 static double meta_num(const cJSON *meta, const char *obj, const char *key)
 {
@@ -129,7 +120,7 @@ static int check_supernet(void)
         cJSON_GetObjectItemCaseSensitive(m, "state"), "complete");
     char el[32] = "?";
     if (secs >= 0)
-        fmt_time(secs, el, sizeof el);
+        train_duration_text(secs, el, sizeof el);
     printf("            supernet loads: ");
     if (epochs >= 0)
         printf("%.0f epoch%s", epochs, epochs == 1 ? "" : "s");

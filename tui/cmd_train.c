@@ -35,15 +35,6 @@ static void on_sigint(int sig)
     stop_poll = 1;
 }
 
-static void fmt_time(double s, char *buf, size_t n)
-{
-    long t = (long)(s + 0.5);
-    if (t >= 3600)
-        snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    else
-        snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
-}
-
 struct ui {
     int tty;
     const char *out;
@@ -56,8 +47,8 @@ static void on_progress(void *ud, const struct train_progress *p)
 {
     struct ui *u = ud;
     char el[32], eta[32];
-    fmt_time(p->elapsed_s, el, sizeof el);
-    fmt_time(p->eta_s, eta, sizeof eta);
+    train_duration_text(p->elapsed_s, el, sizeof el);
+    train_duration_text(p->eta_s, eta, sizeof eta);
     if (u->tty && !p->epoch_end) {
         int w = 24, fill = (int)(w * p->epoch_step / p->epoch_steps);
         char bar[32];
@@ -228,7 +219,7 @@ int cmd_train(int argc, char **argv)
         code = cmd_fail("train", &e);
     } else {
         char el[32], hex[65] = "";
-        fmt_time(t.elapsed_s, el, sizeof el);
+        train_duration_text(t.elapsed_s, el, sizeof el);
         ckpt_sha256_file(out, hex, &e);
         printf("trained fmnist-supernet in %s (%.0f s); checkpoint %s\nsha256 %s\n", el,
                t.elapsed_s, out, hex);

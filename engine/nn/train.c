@@ -28,6 +28,15 @@ void train_cfg_default(struct train_cfg *c)
     };
 }
 
+void train_duration_text(double seconds, char *buf, size_t n)
+{
+    long t = seconds > 0 && seconds < 1e9 ? (long)(seconds + 0.5) : 0;
+    if (t >= 3600)
+        snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
+}
+
 void train_normalise(const uint8_t *px, size_t n, float *out)
 {
     for (size_t i = 0; i < n; i++)

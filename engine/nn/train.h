@@ -75,6 +75,9 @@ int trainer_resume(struct trainer *t, const char *path, struct err *e);
 int supernet_load(struct supernet *sn, const char *path, char *meta, size_t metan,
                   struct err *e);
 
+/* A duration as people read training times: "17:49", "1:02:03". */
+void train_duration_text(double seconds, char *buf, size_t n);
+
 /* Images as the network reads them: (x/255 - mean)/std, n x 28 x 28. */
 void train_normalise(const uint8_t *px, size_t n, float *out);
 
