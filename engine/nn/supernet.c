@@ -651,13 +651,8 @@ struct sn_ctx *sn_ctx_new(int max_batch, struct err *e)
     if (!c)
         return err_set(e, "supernet", "out of memory"), NULL;
     c->max_batch = max_batch;
-    struct supernet probe;
-    if (supernet_init(&probe, e) < 0) {
-        free(c);
-        return NULL;
-    }
-    c->nstats = probe.nstats;
-    supernet_free(&probe);
+    pthread_once(&layout_once, layout_build);
+    c->nstats = the_template.nstats;
     /* size the arena on the largest subnet at the largest resolution */
     struct sn_arch big;
     sn_arch_largest(&big);
@@ -666,15 +661,11 @@ struct sn_ctx *sn_ctx_new(int max_batch, struct err *e)
     forward(c, &big, NULL, max_batch, NULL);
     c->dry = 0;
     c->cap = c->need + 64;
-    c->gcap = c->cap;
-    c->tmpcap = c->tmpneed;
     c->arena = malloc(c->cap * sizeof(float));
-    c->garena = malloc(c->gcap * sizeof(float));
-    c->tmp = malloc(c->tmpcap * sizeof(float));
     c->col = malloc((c->colcap ? c->colcap : 1) * sizeof(float));
     c->rsum = calloc(c->nstats, sizeof(double));
     c->rseen = calloc(c->nstats, 1);
-    if (!c->rseen || !c->arena || !c->garena || !c->tmp || !c->col || !c->rsum) {
+    if (!c->rseen || !c->arena || !c->col || !c->rsum) {
         size_t mb = c->cap * 4 >> 20;
         sn_ctx_free(c);
         return err_set(e, "supernet", "out of memory for a batch of %d (%zu MB of activations)",
@@ -682,6 +673,24 @@ struct sn_ctx *sn_ctx_new(int max_batch, struct err *e)
                NULL;
     }
     return c;
+}
+
+/* The gradient buffers, on the first training forward: a workspace that
+ * only evaluates (every worker of a search) never needs them. */
+static int grad_buffers(struct sn_ctx *c)
+{
+    if (c->garena)
+        return 0;
+    c->gcap = c->cap;
+    c->tmpcap = c->tmpneed;
+    c->garena = malloc(c->gcap * sizeof(float));
+    c->tmp = malloc(c->tmpcap * sizeof(float));
+    if (c->garena && c->tmp)
+        return 0;
+    free(c->garena);
+    free(c->tmp);
+    c->garena = c->tmp = NULL;
+    return -1;
 }
 
 void sn_ctx_free(struct sn_ctx *c)
@@ -701,7 +710,7 @@ int sn_forward(struct sn_ctx *c, const struct supernet *sn, float *stats,
                const struct sn_arch *a, enum sn_mode mode, const float *images, int n,
                float *logits)
 {
-    if (n <= 0 || n > c->max_batch)
+    if (n <= 0 || n > c->max_batch || (mode == SN_TRAIN && grad_buffers(c) < 0))
         return -1;
     c->mode = mode;
     c->w = sn->w;
