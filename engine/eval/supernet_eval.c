@@ -16,11 +16,9 @@
 
 /* Images per forward pass. Scoring uses the checkpoint's or the
  * recalibrated statistics, so its batch changes no result, only the
- * memory of a workspace (about 75 MB at 200 for the largest subnet, 190 MB
- * at 500) and how soon a cancelled job notices; recalibration averages
- * batch statistics over batches of 200, as OFA's, and must stay at 200. */
+ * memory of a workspace and how soon a cancelled job notices;
+ * recalibration keeps to SUBNET_RECAL_BATCH, as OFA's. */
 #define BATCH 200
-#define RECAL_BATCH 200
 #define MAX_WORKERS 64          /* each slot holds a workspace for a batch of BATCH */
 #define UV_POOL_DEFAULT 4       /* libuv's, when UV_THREADPOOL_SIZE is unset */
 #define UV_POOL_MAX 1024        /* libuv's MAX_THREADPOOL_SIZE */
@@ -120,7 +118,7 @@ static int evaluate(const struct impl *im, struct sn_ctx *c, float *stats,
     fmnist_space_net(&job->arch, &a);
     memcpy(stats, im->sn.stats, im->sn.nstats * sizeof(float));
     if (im->recalibrate) {
-        int k = subnet_recalibrate(c, &im->sn, &a, im->recal, im->nrecal, RECAL_BATCH, stats,
+        int k = subnet_recalibrate(c, &im->sn, &a, im->recal, im->nrecal, SUBNET_RECAL_BATCH, stats,
                                    cancel);
         if (k == -2)
             return -2;
@@ -500,7 +498,7 @@ struct evaluator *supernet_evaluator_open(const struct space *s, struct err *e)
     }
     /* the recalibration sample: the first images of the training split,
      * the same for every subnet, so that scores compare */
-    im->nrecal = at_most(at_most(SUPERNET_RECAL_IMAGES, limit), d.train.n);
+    im->nrecal = at_most(at_most(SUBNET_RECAL_IMAGES, limit), d.train.n);
     im->nvalid = at_most(d.valid.n, limit);
     im->ntest = at_most(d.test.n, limit);
     im->recal = normalised(&d.train, im->nrecal);

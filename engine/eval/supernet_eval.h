@@ -34,7 +34,6 @@
 #include "eval.h"
 
 #define SUPERNET_CKPT "fmnist-supernet.ckpt"
-#define SUPERNET_RECAL_IMAGES 2000
 #define SUPERNET_EVAL_IMAGES_ENV "COLLM_EVAL_IMAGES"
 #define SUPERNET_EVAL_IMAGES_MIN 100
 

@@ -17,7 +17,6 @@
 #define FMNIST_STD 0.3530f
 #define KIND "fmnist-supernet"
 #define EVAL_BATCH 500
-#define RECAL_IMAGES 2000
 
 void train_cfg_default(struct train_cfg *c)
 {
@@ -209,7 +208,8 @@ static void shard_eval(struct shard *sh)
     const struct supernet *sn = &sh->t->sn;
     memcpy(sh->stats, sn->stats, sn->nstats * sizeof(float));
     sh->acc = NAN;
-    if (subnet_recalibrate(sh->c, sn, sh->eval_arch, sh->recal, sh->nrecal, 200, sh->stats,
+    if (subnet_recalibrate(sh->c, sn, sh->eval_arch, sh->recal, sh->nrecal, SUBNET_RECAL_BATCH,
+                           sh->stats,
                            NULL) == 0) {
         int k = subnet_correct(sh->c, sn, sh->stats, sh->eval_arch, sh->valid, sh->vlabels,
                                sh->nvalid, EVAL_BATCH, NULL);
@@ -376,7 +376,7 @@ int trainer_run(struct trainer *t, const struct fmnist_data *d, const volatile i
         sh->nvalid = cfg->report_images > 0 && cfg->report_images < d->valid.n
                          ? cfg->report_images
                          : d->valid.n;
-        sh->nrecal = ntrain < RECAL_IMAGES ? ntrain : RECAL_IMAGES;
+        sh->nrecal = ntrain < SUBNET_RECAL_IMAGES ? ntrain : SUBNET_RECAL_IMAGES;
     }
 
     if (cfg->subnet_set) {

@@ -81,6 +81,12 @@ void train_duration_text(double seconds, char *buf, size_t n);
 /* Images as the network reads them: (x/255 - mean)/std, n x 28 x 28. */
 void train_normalise(const uint8_t *px, size_t n, float *out);
 
+/* OFA's recalibration: 2,000 training images in batches of 200. The batch
+ * matters (each batch's own variance is averaged), so every evaluation
+ * that should compare with another uses these. */
+#define SUBNET_RECAL_IMAGES 2000
+#define SUBNET_RECAL_BATCH 200
+
 /* Inherited-weight evaluation of one subnet: BN statistics recalibrated on
  * `nrecal` images (cumulative average over batches, as OFA), written into
  * `stats` (a copy of the supernet's that the caller owns), then accuracy on
