@@ -1,0 +1,55 @@
+/* The action table (tui/actions.h) read three ways: by key, as the help
+ * screen, as footer hints. */
+#include "actions.h"
+
+#include <curses.h>
+#include <stdio.h>
+
+#define K(...) {__VA_ARGS__, -1}
+#define NOKEYS {-1}
+
+static const struct {
+    int modes;
+    const char *label, *help, *hint[2];
+    int keys[6];
+} rows[A__COUNT] = {
+#define X(id, modes, label, help, hl, hr, more, keys) {modes, label, help, {hl, hr}, keys},
+    ACTIONS(X)
+#undef X
+};
+
+enum action actions_find(int ch, int mode)
+{
+    for (int a = 0; a < A__COUNT; a++)
+        if (rows[a].modes & mode)
+            for (const int *k = rows[a].keys; *k != -1; k++)
+                if (*k == ch)
+                    return (enum action)a;
+    return A_NONE;
+}
+
+const char *actions_help(void)
+{
+    static char buf[2048];
+    size_t off = 0;
+    for (int a = 0; a < A__COUNT && off < sizeof buf; a++)
+        if (rows[a].label)
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%-10s %s\n", rows[a].label,
+                                    rows[a].help);
+    if (off < sizeof buf)
+        snprintf(buf + off, sizeof buf - off, "Arrows, j/k, PgUp/PgDn scroll the focused pane "
+                                              "(and this help). Any other key closes it.");
+    return buf;
+}
+
+void actions_footer(char *buf, size_t n, const enum action *list, int mode)
+{
+    size_t off = 0;
+    if (n)
+        buf[0] = '\0';
+    for (; *list != A_NONE && off < n; list++) {
+        const char *h = rows[*list].hint[mode == M_REPLAY];
+        if (h[0])
+            off += (size_t)snprintf(buf + off, n - off, "%s%s", off ? "  " : "", h);
+    }
+}

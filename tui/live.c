@@ -1,0 +1,361 @@
+/* The live mode: a search running in this process. Its actions steer it
+ * (pause, step, pace, review, approve, veto, edit, inject, the strategy
+ * in $EDITOR); its state is the search's. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "cmds.h"
+
+static const struct state *state(const struct app *a)
+{
+    return search_state(a->live.s);
+}
+
+/* When each LLM request in flight started, for the status line. */
+static void track_llm(struct app *a, const struct event *ev)
+{
+    if (ev->type == EV_LLM_REQUEST && a->live.nllm < 64) {
+        a->live.llm_req[a->live.nllm] = ev->req;
+        a->live.llm_t0[a->live.nllm++] = uv_now(a->loop);
+    } else if (ev->type == EV_LLM_ANSWER || ev->type == EV_LLM_FAILED) {
+        for (int i = 0; i < a->live.nllm; i++)
+            if (a->live.llm_req[i] == ev->req) {
+                a->live.llm_req[i] = a->live.llm_req[--a->live.nllm];
+                a->live.llm_t0[i] = a->live.llm_t0[a->live.nllm];
+                break;
+            }
+    }
+}
+
+static void on_event(void *ud, const struct event *ev, const struct state *st)
+{
+    (void)st;
+    struct app *a = ud;
+    app_event(a, ev);
+    track_llm(a, ev);
+}
+
+static void on_stream(void *ud, const char *role, const char *text, size_t len)
+{
+    pane_log_stream(ud, role, text, len);
+}
+
+/* ---- the architecture prompt (e edit, i inject), checked as it is typed -------- */
+
+static void edit_note(struct app *a, const char *text, struct err *e)
+{
+    char why[400] = "ok";
+    if (e->msg[0] || search_check(a->live.s, text, e) < 0)
+        err_str(e, why, sizeof why);
+    app_note(a, "%s [%s]: %s_", a->live.edit_id > 0 ? "edit" : "add", why, text);
+}
+
+static void edit_show(struct app *a, const char *text)
+{
+    struct err e = {0};
+    edit_note(a, text, &e);
+}
+
+static int edit_enter(struct app *a, const char *text)
+{
+    struct err e = {0};
+    int rc = a->live.edit_id > 0 ? search_edit(a->live.s, a->live.edit_id, text, &e)
+                                 : search_inject(a->live.s, text, &e);
+    if (rc >= 0) {
+        app_note(a, "%s", a->live.edit_id > 0 ? "edited" : "injected");
+        return 1;
+    }
+    edit_note(a, text, &e);
+    return 0;
+}
+
+static const struct prompt_ops edit_prompt = {edit_show, edit_enter, NULL};
+
+/* The waiting strategy in $EDITOR, the way git and mutt do: leave the
+ * screen, run the editor on a file, come back and redraw. */
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *p = NULL;
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        long len = ftell(f);
+        rewind(f);
+        p = len >= 0 ? malloc((size_t)len + 1) : NULL;
+        if (p)
+            p[fread(p, 1, (size_t)len, f)] = '\0';
+        fclose(f);
+    }
+    return p;
+}
+
+static void edit_strategy(struct app *a)
+{
+    const struct strategy_rec *sr = state_strategy(state(a));
+    char path[] = "/tmp/collm-strategy-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || !sr) {
+        app_note(a, "cannot make a file for the editor: %s", strerror(errno));
+        return;
+    }
+    FILE *f = fdopen(fd, "w");
+    fputs(sr->text, f);
+    fclose(f);
+    const char *ed = getenv("VISUAL");
+    if (!ed || !*ed)
+        ed = getenv("EDITOR");
+    if (!ed || !*ed)
+        ed = "vi";
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "%s '%s'", ed, path);
+    def_prog_mode();
+    endwin();
+    int rc = system(cmd);
+    reset_prog_mode();
+    refresh();
+    char *text = read_file(path);
+    unlink(path);
+    struct err e = {0};
+    if (rc != 0 || !text)
+        app_note(a, "the editor (%s) failed; the strategy is unchanged", ed);
+    else if (strcmp(text, sr->text) == 0)
+        app_note(a, "unchanged; a to go on with it");
+    else if (search_approve_strategy(a->live.s, text, &e) == 0)
+        app_note(a, "your strategy goes to the Generator");
+    free(text);
+}
+
+/* ---- actions ------------------------------------------------------------------------ */
+
+static void approve(struct app *a, int ch)
+{
+    struct search *s = a->live.s;
+    struct err e = {0};
+    if (search_strategy_waiting(s) && (ch == 'A' || a->focus == P_STRATEGY))
+        search_approve_strategy(s, NULL, &e);
+    if (search_strategy_waiting(s) || (ch == 'a' && a->focus == P_STRATEGY)) {
+        app_note(a, "the strategy goes to the Generator");
+        return; /* what it brings is reviewed on its own */
+    }
+    const struct cand *c = pane_cands_selected(a);
+    int rc = search_approve(s, ch == 'A' ? 0 : c ? c->id : -1, &e);
+    if (rc < 0)
+        app_note(a, "%s", e.msg);
+    else if (rc == 0)
+        app_note(a, "nothing is waiting for approval");
+    if (ch == 'a')
+        pane_cands_next(a); /* on to the next one */
+}
+
+static void veto_or_edit(struct app *a, enum action act)
+{
+    const struct cand *c = pane_cands_selected(a);
+    struct err e = {0};
+    if (!c || c->status != CAND_QUEUED) {
+        app_note(a, "select a candidate that has not run yet");
+    } else if (act == A_VETO) {
+        if (search_veto(a->live.s, c->id, &e) < 0)
+            app_note(a, "%s", e.msg);
+        else
+            pane_cands_next(a);
+    } else {
+        a->live.edit_id = c->id;
+        app_prompt(a, &edit_prompt, c->text, sizeof a->ed.text, NULL);
+        app_note(a, "edit: %s_", a->ed.text);
+    }
+}
+
+static enum handled act(struct app *a, enum action act, int ch)
+{
+    struct search *s = a->live.s;
+    const struct state *st = state(a);
+    switch (act) {
+    case A_QUIT:
+        if (st->ended)
+            return IGNORED; /* nothing to lose */
+        a->overlay = O_QUIT;
+        break;
+    case A_REVIEW: {
+        enum review_policy rv = (enum review_policy)((st->review + 1) % REVIEW__COUNT);
+        search_set_review(s, rv);
+        app_note(a, "review: %s%s", review_name(rv),
+                 rv == REVIEW_AUTO ? " (nothing waits for you)"
+                 : rv == REVIEW_CANDIDATES ? " (each batch waits for a/A/v/e)"
+                 : rv == REVIEW_STRATEGY ? " (each strategy waits for a or E)"
+                                         : " (strategies and candidates wait)");
+        break;
+    }
+    case A_APPROVE: approve(a, ch); break;
+    case A_VETO: veto_or_edit(a, A_VETO); break;
+    case A_EDIT:
+        if (ch == 'e') {
+            veto_or_edit(a, A_EDIT);
+        } else if (!st->ended) {
+            a->live.edit_id = -1;
+            app_prompt(a, &edit_prompt, NULL, sizeof a->ed.text, NULL);
+            app_note(a, "inject: _  (an architecture; Enter adds it)");
+        }
+        break;
+    case A_STRATEGY:
+        if (search_strategy_waiting(s))
+            edit_strategy(a);
+        else
+            app_note(a, "no strategy is waiting: press r until review is strategy or all, "
+                        "then E when one arrives");
+        break;
+    case A_PAUSE:
+        if (st->ended)
+            app_note(a, "the search has ended");
+        else if (st->paused)
+            search_resume(s);
+        else
+            search_pause(s, "paused by the user");
+        break;
+    case A_STEP:
+        if (st->ended)
+            app_note(a, "the search has ended");
+        else if (search_stepping(s))
+            app_note(a, "a step is under way");
+        else if (!st->paused)
+            search_pause(s, "paused by the user");
+        else
+            search_step(s);
+        break;
+    case A_PACE:
+        if (ch == '+' || ch == '>') /* faster: half the wait, then none */
+            a->live.pace = a->live.pace > 0.13 ? a->live.pace / 2 : 0;
+        else /* slower: twice the wait, up to 8 s */
+            a->live.pace = a->live.pace > 0 ? fmin(a->live.pace * 2, 8) : 0.125;
+        search_set_pace(s, a->live.pace);
+        break;
+    case A_RUN:
+        a->live.pace = 0;
+        search_set_pace(s, 0);
+        search_resume(s);
+        break;
+    default: return IGNORED;
+    }
+    return HANDLED;
+}
+
+/* ---- what the core asks of the mode ------------------------------------------------- */
+
+static const char *run_label(const struct app *a)
+{
+    const struct state *st = state(a);
+    return st->ended ? "ended" : st->paused ? "PAUSED" : "running";
+}
+
+static long elapsed(const struct app *a)
+{
+    return (long)((uv_now(a->loop) - a->t0) / 1000);
+}
+
+static void status(const struct app *a, char *llm, size_t nllm, char *pace, size_t npace)
+{
+    const struct state *st = state(a);
+    if (!st->ended)
+        snprintf(pace, npace, a->live.pace > 0 ? " | pace %gs" : " | no pace", a->live.pace);
+    if (a->live.nllm && !a->script) { /* the oldest request in flight, and for how long */
+        uint64_t t0 = a->live.llm_t0[0];
+        for (int i = 1; i < a->live.nllm; i++)
+            if (a->live.llm_t0[i] < t0)
+                t0 = a->live.llm_t0[i];
+        snprintf(llm, nllm, " | llm %d waiting %llus, %ld tok", a->live.nllm,
+                 (unsigned long long)((uv_now(a->loop) - t0) / 1000),
+                 st->tokens_in + st->tokens_out);
+    }
+}
+
+static void footer(struct app *a, char *buf, size_t n)
+{
+    static const enum action live[] = FOOTER_LIVE, review[] = FOOTER_REVIEW;
+    const struct state *st = state(a);
+    if (st->ended)
+        snprintf(buf, n, " ended (%s). Enter details, Tab panes, ? help, q quit",
+                 st->end_detail);
+    else if (st->paused && st->pause_reason[0] && !a->shown[P_LOG])
+        snprintf(buf, n, " paused: %s   (p resume, s step)", st->pause_reason);
+    else {
+        buf[0] = ' ';
+        actions_footer(buf + 1, n - 1, st->review != REVIEW_AUTO ? review : live, M_LIVE);
+    }
+}
+
+static int running(const struct app *a)
+{
+    return !state(a)->ended && !state(a)->paused;
+}
+
+static int strategy_waiting(const struct app *a)
+{
+    return search_strategy_waiting(a->live.s);
+}
+
+static void stop(struct app *a)
+{
+    search_stop(a->live.s, END_USER, "the user quit");
+}
+
+static int script_waits(const struct app *a, int until_end)
+{
+    const struct state *st = state(a);
+    if (until_end)
+        return !st->ended;
+    return !(st->paused || st->ended || search_waiting_for_person(a->live.s));
+}
+
+const struct mode_ops mode_live = {
+    M_LIVE, state, act, run_label, elapsed, status, footer, running, strategy_waiting, stop,
+    script_waits, A_STEP, 's',
+};
+
+int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const struct tui_opts *o,
+             const char *session_path, int (*begin)(void *ud, struct search *s), void *ud)
+{
+    struct app *a = app_new(loop, sp, &mode_live);
+    if (!a)
+        return EXIT_FAIL;
+    a->live.s = s;
+    a->live.pace = o->script ? 0 : o->pace;
+    search_listen(s, on_event, a);
+    search_listen_stream(s, on_stream, a);
+    search_attach_loop(s, loop);
+    if (o->script)
+        search_hold(s); /* a script moves it on, iteration by iteration */
+    else
+        search_set_pace(s, o->pace);
+    if (app_start(a, o) < 0) {
+        free(a);
+        return EXIT_FAIL;
+    }
+    if (begin(ud, s) < 0)
+        a->quit = 1;
+    while (!a->quit) {
+        uv_run(loop, UV_RUN_DEFAULT);
+        if (!a->quit && search_done(s) && !a->script) /* ended: stay until q */
+            continue;
+        break;
+    }
+    if (!search_done(s))
+        search_stop(s, END_USER, "the user quit");
+    int code = a->code;
+    app_finish(a);
+    const struct state *st = search_state(s);
+    printf("%s on %s: %s; %d of %d evaluated", st->info.algo, st->info.space,
+           !st->ended ? "stopped" : st->end == END_USER ? "stopped by you" : st->end_detail,
+           st->started, st->info.budget);
+    const struct record *b = state_best(st);
+    if (b)
+        printf("; best %s %.2f: %s", st->info.metrics[st->info.objective].name,
+               b->m[st->info.objective], b->text);
+    printf("\n");
+    if (session_path)
+        printf("session %s\n", session_path);
+    free(a);
+    return code ? code : (search_error(s)[0] ? EXIT_FAIL : EXIT_OK);
+}

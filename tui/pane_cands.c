@@ -1,0 +1,143 @@
+/* The Candidates pane: the current iteration's candidates, the person's
+ * own included, each with its fate (awaiting review, queued, evaluating,
+ * done with its accuracy, rejected with the reason). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "../widgets/table.h"
+#include "app.h"
+
+struct cands {
+    struct table t;
+    struct app *a;
+    int iter; /* the iteration shown */
+};
+
+static int rows(void *ud)
+{
+    const struct state *st = app_state(((struct cands *)ud)->a);
+    int n = 0;
+    for (int i = st->ncands - 1; i >= 0 && st->cands[i].iter >= st->iter; i--)
+        n += st->cands[i].iter == st->iter;
+    return n;
+}
+
+static const struct cand *cand_at(const struct state *st, int row)
+{
+    int first = st->ncands;
+    while (first > 0 && st->cands[first - 1].iter >= st->iter)
+        first--;
+    for (int i = first; i < st->ncands; i++)
+        if (st->cands[i].iter == st->iter && row-- == 0)
+            return &st->cands[i];
+    return &st->cands[st->ncands - 1];
+}
+
+static void cell(void *ud, int row, int col, char *buf, size_t n)
+{
+    struct app *a = ((struct cands *)ud)->a;
+    const struct state *st = app_state(a);
+    const struct cand *c = cand_at(st, row);
+    if (col == 0) {
+        snprintf(buf, n, "%d", c->id);
+    } else if (col == 1) {
+        switch (c->status) { /* the reason's detail is in the footer when selected */
+        case CAND_QUEUED:
+            snprintf(buf, n, "%s", state_awaits_review(st, c) ? "to review"
+                                   : c->source == SRC_USER ? "yours" : c->edited ? "edited"
+                                                                             : "queued");
+            break;
+        case CAND_EVALUATING: snprintf(buf, n, "evaluating"); break;
+        case CAND_FAILED: snprintf(buf, n, "failed"); break;
+        case CAND_DONE:
+            snprintf(buf, n, "done %.2f", c->rec >= 0 ? st->rec[c->rec].m[st->info.objective]
+                                                      : NAN);
+            break;
+        case CAND_REJECTED:
+            snprintf(buf, n, "%s", reject_reason_name(c->reason));
+            break;
+        }
+    } else {
+        space_brief(a->sp, c->text, buf, n);
+    }
+}
+
+static double sort_key(void *ud, int row, int col)
+{
+    (void)col;
+    return cand_at(app_state(((struct cands *)ud)->a), row)->id;
+}
+
+static enum theme_role role(void *ud, int row)
+{
+    const struct state *st = app_state(((struct cands *)ud)->a);
+    const struct cand *c = cand_at(st, row);
+    switch (c->status) {
+    case CAND_REJECTED: return c->reason == REJ_DUPLICATE ? ROLE_DIM : ROLE_BAD;
+    case CAND_FAILED: return ROLE_WARN;
+    case CAND_EVALUATING: return ROLE_LATEST;
+    case CAND_DONE: return c->rec == st->best ? ROLE_BEST : ROLE_NORMAL;
+    default: return state_awaits_review(st, c) ? ROLE_WARN : ROLE_DIM;
+    }
+}
+
+static const struct table_col cols[] = {
+    {"id", 3, 1}, {"status", 10, 0}, {"arch", 0, 0},
+};
+
+static void *init(struct app *a)
+{
+    struct cands *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->a = a;
+    struct table_source src = {rows, cell, sort_key, role, c};
+    table_init(&c->t, cols, 3, &src);
+    c->t.follow = 0; /* a batch is read from its top */
+    return c;
+}
+
+static void draw(struct app *a, void *self, struct rect r)
+{
+    struct cands *c = self;
+    const struct state *st = app_state(a);
+    if (c->iter != st->iter) { /* a new iteration: its first candidate */
+        c->iter = st->iter;
+        c->t.sel = c->t.top = 0;
+    }
+    table_refresh(&c->t);
+    char title[64];
+    snprintf(title, sizeof title, "iteration %d, %d", st->iter, rows(c));
+    pane_frame(a, P_CANDS, title);
+    table_draw(&c->t, stdscr, r.y + 1, r.x + 1, r.h - 2, r.w - 2, a->focus == P_CANDS);
+}
+
+static enum handled key(struct app *a, void *self, int ch, int page)
+{
+    (void)a;
+    return table_key(&((struct cands *)self)->t, ch, page) ? HANDLED : IGNORED;
+}
+
+static void free_(void *self)
+{
+    struct cands *c = self;
+    table_free(&c->t);
+    free(c);
+}
+
+const struct pane_ops pane_cands = {"Candidates", 1, init, draw, key, NULL, free_};
+
+const struct cand *pane_cands_selected(struct app *a)
+{
+    struct cands *c = a->self[P_CANDS];
+    table_refresh(&c->t);
+    int row = table_selected(&c->t);
+    return row >= 0 && rows(c) > 0 ? cand_at(app_state(a), row) : NULL;
+}
+
+void pane_cands_next(struct app *a)
+{
+    struct cands *c = a->self[P_CANDS];
+    if (c->t.sel < c->t.n - 1)
+        c->t.sel++;
+}

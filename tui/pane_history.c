@@ -1,0 +1,137 @@
+/* The History pane: every evaluated architecture, sortable (o/O) and
+ * filterable (/); the best, the front and the latest batch stand out. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../widgets/table.h"
+#include "app.h"
+
+struct history {
+    struct table t;
+    struct app *a;
+    struct table_col cols[6]; /* headed by the space's own metrics */
+    char obj_title[16], rep_title[16];
+};
+
+static int rows(void *ud)
+{
+    return (int)app_state(((struct history *)ud)->a)->nrec;
+}
+
+static void cell(void *ud, int row, int col, char *buf, size_t n)
+{
+    struct app *a = ((struct history *)ud)->a;
+    const struct state *st = app_state(a);
+    const struct record *r = &st->rec[row];
+    int cost = app_cost(a);
+    switch (col) {
+    case 0: snprintf(buf, n, "%d", r->order); break;
+    case 1: snprintf(buf, n, "%d", r->iter); break;
+    case 2: snprintf(buf, n, "%.2f", r->m[st->info.objective]); break;
+    case 3:
+        if (st->info.report >= 0)
+            snprintf(buf, n, "%.2f", r->m[st->info.report]);
+        else
+            buf[0] = 0; /* the space reports nothing beside its objective (ofa-mbv3) */
+        break;
+    case 4: snprintf(buf, n, "%.1f", cost >= 0 ? r->m[cost] : NAN); break;
+    default: space_brief(a->sp, r->text, buf, n); break;
+    }
+}
+
+static double sort_key(void *ud, int row, int col)
+{
+    struct app *a = ((struct history *)ud)->a;
+    const struct state *st = app_state(a);
+    const struct record *r = &st->rec[row];
+    int cost = app_cost(a);
+    switch (col) {
+    case 0: return r->order;
+    case 1: return r->iter;
+    case 2: return r->m[st->info.objective];
+    case 3: return st->info.report >= 0 ? r->m[st->info.report] : NAN;
+    case 4: return cost >= 0 ? r->m[cost] : NAN;
+    default: return r->order;
+    }
+}
+
+static enum theme_role role(void *ud, int row)
+{
+    const struct state *st = app_state(((struct history *)ud)->a);
+    if (row == st->best)
+        return ROLE_BEST;
+    if (app_in_front(st, row))
+        return ROLE_FRONT;
+    if (st->rec[row].iter == st->iter)
+        return ROLE_LATEST;
+    return ROLE_NORMAL;
+}
+
+static void *init(struct app *a)
+{
+    static const struct table_col cols[6] = {
+        {"#", 4, 1}, {"it", 3, 1}, {"valid", 6, 1}, {"test", 6, 1}, {"cost", 6, 1}, {"arch", 0, 0},
+    };
+    struct history *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->a = a;
+    memcpy(h->cols, cols, sizeof cols);
+    struct table_source src = {rows, cell, sort_key, role, h};
+    table_init(&h->t, h->cols, 6, &src);
+    return h;
+}
+
+/* "valid_acc" is headed "valid", "pred_acc" "pred": the columns stay
+ * narrow; no metric (-1), no heading. */
+static const char *column_label(const struct state *st, int metric, char *buf, size_t n)
+{
+    const char *name = metric >= 0 ? st->info.metrics[metric].name : "";
+    snprintf(buf, n, "%.*s", (int)strcspn(name, "_"), name);
+    return buf;
+}
+
+static void draw(struct app *a, void *self, struct rect r)
+{
+    struct history *h = self;
+    const struct state *st = app_state(a);
+    int fc = app_cost(a);
+    h->cols[4].title = fc >= 0 ? st->info.metrics[fc].name : "cost";
+    h->cols[2].title = column_label(st, st->info.objective, h->obj_title, sizeof h->obj_title);
+    h->cols[3].title = column_label(st, st->info.report, h->rep_title, sizeof h->rep_title);
+    h->cols[3].width = st->info.report >= 0 ? 6 : -1;
+    table_refresh(&h->t);
+    char title[96];
+    snprintf(title, sizeof title, "%zu evaluated%s%s", st->nrec,
+             h->t.filter[0] ? ", filter " : "", h->t.filter);
+    pane_frame(a, P_HISTORY, title);
+    table_draw(&h->t, stdscr, r.y + 1, r.x + 1, r.h - 2, r.w - 2, a->focus == P_HISTORY);
+}
+
+static enum handled key(struct app *a, void *self, int ch, int page)
+{
+    (void)a;
+    return table_key(&((struct history *)self)->t, ch, page) ? HANDLED : IGNORED;
+}
+
+static void free_(void *self)
+{
+    struct history *h = self;
+    table_free(&h->t);
+    free(h);
+}
+
+const struct pane_ops pane_history = {"History", 1, init, draw, key, NULL, free_};
+
+int pane_history_selected(struct app *a)
+{
+    struct history *h = a->self[P_HISTORY];
+    table_refresh(&h->t);
+    return table_selected(&h->t);
+}
+
+char *pane_history_filter(struct app *a)
+{
+    return ((struct history *)a->self[P_HISTORY])->t.filter;
+}

@@ -1,0 +1,184 @@
+/* The Log pane: strategies, LLM calls, retries, errors and the person's
+ * steering, one line each, with an answer streaming in as the last line.
+ * Every use of an event's fields for the log is in log_format(); the pane
+ * reads its lines through log_line() alone, so where they come from can
+ * change (the reducer's state) without the drawing knowing. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+#define LOG_LINES 200
+
+struct log {
+    char line[LOG_LINES][256];
+    int n, top;       /* lines kept; how far scrolled back */
+    char live[256];   /* the tail of an LLM answer streaming in */
+    char live_role[16];
+    size_t live_total;
+};
+
+static void add(struct log *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct log *l, const char *fmt, ...)
+{
+    if (l->n == LOG_LINES) {
+        memmove(l->line, l->line + 1, sizeof l->line[0] * (LOG_LINES - 1));
+        l->n--;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->line[l->n++], sizeof l->line[0], fmt, ap);
+    va_end(ap);
+}
+
+static void log_format(struct app *a, struct log *l, const struct event *ev)
+{
+    switch (ev->type) {
+    case EV_STRATEGY_PROPOSED:
+        add(l, "it %d: strategy by %s", ev->iter, ev->by ? ev->by : "?");
+        break;
+    case EV_LLM_REQUEST:
+        add(l, "it %d: llm #%d %s -> %s", ev->iter, ev->req, ev->role, ev->model);
+        break;
+    case EV_LLM_ANSWER:
+        if (l->live_total)
+            add(l, "llm #%d streamed %zu characters", ev->req, l->live_total);
+        add(l, "llm #%d answered: %ld+%ld tokens, %.1f s", ev->req, ev->tokens_in,
+            ev->tokens_out, ev->latency);
+        l->live[0] = '\0';
+        l->live_total = 0;
+        break;
+    case EV_LLM_RETRY:
+        add(l, "llm #%d retry %d in %.1f s: %s", ev->req, ev->attempt, ev->delay, ev->detail);
+        break;
+    case EV_LLM_FAILED:
+        add(l, "llm #%d FAILED: %s", ev->req, ev->detail);
+        break;
+    case EV_ANSWER_REJECTED:
+        add(l, "%s answer #%d unusable: %s", ev->role, ev->req, ev->detail);
+        break;
+    case EV_PAUSED:
+        add(l, "paused: %s", ev->detail ? ev->detail : "");
+        break;
+    case EV_RESUMED:
+        add(l, "resumed%s%s", ev->detail ? ": " : "", ev->detail ? ev->detail : "");
+        break;
+    case EV_BEST_IMPROVED:
+        add(l, "it %d: best %.2f (#%d)", ev->iter, ev->metrics[app_state(a)->info.objective],
+            ev->id);
+        break;
+    case EV_SESSION_ENDED:
+        add(l, "ended: %s: %s", end_reason_name(ev->end), ev->detail ? ev->detail : "");
+        break;
+    case EV_SESSION_RESUMED:
+        add(l, "session resumed, budget %d", ev->budget);
+        break;
+    case EV_CANDIDATE_APPROVED:
+        add(l, "you approved #%d", ev->id);
+        break;
+    case EV_CANDIDATE_REJECTED:
+        if (ev->reason == REJ_VETOED)
+            add(l, "you vetoed #%d", ev->id);
+        else
+            add(l, "#%d %s: %s", ev->id, reject_reason_name(ev->reason), ev->detail);
+        break;
+    case EV_CANDIDATE_EDITED:
+        add(l, "you edited #%d", ev->id);
+        break;
+    case EV_STRATEGY_EDITED:
+        add(l, "you edited the strategy");
+        break;
+    case EV_REVIEW_CHANGED:
+        add(l, "review: %s", ev->detail);
+        break;
+    case EV_CANDIDATES_PROPOSED:
+        if (ev->source == SRC_USER)
+            add(l, "you added #%d", ev->ncand ? ev->cand[0].id : 0);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Line k of n; n is set on every call. */
+static const char *log_line(const struct log *l, int k, int *n)
+{
+    *n = l->n;
+    return k >= 0 && k < l->n ? l->line[k] : "";
+}
+
+static void *init(struct app *a)
+{
+    (void)a;
+    return calloc(1, sizeof(struct log));
+}
+
+static void event(struct app *a, void *self, const struct event *ev)
+{
+    log_format(a, self, ev);
+}
+
+static void draw(struct app *a, void *self, struct rect r)
+{
+    struct log *l = self;
+    pane_frame(a, P_LOG, NULL);
+    int rows = r.h - 2, n;
+    char live[300] = "";
+    if (l->live[0]) { /* the answer streaming in takes the last line */
+        int w = r.w - 2 - (int)strlen(l->live_role) - 10;
+        int len = (int)strlen(l->live);
+        snprintf(live, sizeof live, "%s writes: %s", l->live_role,
+                 l->live + (w > 0 && len > w ? len - w : 0));
+        rows--;
+        wattrset(stdscr, theme_attr(ROLE_LATEST));
+        mvprintw(r.y + r.h - 2, r.x + 1, "%-*.*s", r.w - 2, r.w - 2, live);
+    }
+    log_line(l, 0, &n);
+    int first = n - rows - l->top;
+    if (first < 0)
+        first = 0;
+    for (int i = 0; i < rows; i++) {
+        const char *s = log_line(l, first + i, &n);
+        wattrset(stdscr, theme_attr(strstr(s, "FAILED") || strstr(s, "unusable") ? ROLE_WARN
+                                                                                 : ROLE_NORMAL));
+        mvprintw(r.y + 1 + i, r.x + 1, "%-*.*s", r.w - 2, r.w - 2, s);
+    }
+    wattrset(stdscr, theme_attr(ROLE_NORMAL));
+}
+
+static enum handled key(struct app *a, void *self, int ch, int page)
+{
+    (void)a;
+    (void)page;
+    struct log *l = self;
+    if (ch == KEY_UP || ch == 'k')
+        l->top++;
+    else if ((ch == KEY_DOWN || ch == 'j') && l->top > 0)
+        l->top--;
+    else
+        return IGNORED;
+    return HANDLED;
+}
+
+const struct pane_ops pane_log = {"Log", 1, init, draw, key, event, free};
+
+void pane_log_stream(struct app *a, const char *role, const char *text, size_t len)
+{
+    struct log *l = a->self[P_LOG];
+    snprintf(l->live_role, sizeof l->live_role, "%s", role);
+    size_t have = strlen(l->live), keep = sizeof l->live - 1;
+    if (have + len > keep) {
+        size_t drop = have + len - keep < have ? have + len - keep : have;
+        memmove(l->live, l->live + drop, have - drop + 1);
+        have -= drop;
+    }
+    size_t take = len < keep - have ? len : keep - have;
+    memcpy(l->live + have, text + len - take, take);
+    l->live[have + take] = '\0';
+    for (char *p = l->live; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    l->live_total += len;
+    app_mark(a);
+}
