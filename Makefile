@@ -47,7 +47,7 @@ LIB := $(BUILD)/libcollm.a
 WLIB := $(BUILD)/libwidgets.a
 BIN := $(BUILD)/collm
 
-.PHONY: all run test bench clean deps check-layers tests-build
+.PHONY: all run test bench clean deps check-layers tests-build readme
 .SUFFIXES:
 
 all: check-layers $(BIN)
@@ -76,6 +76,12 @@ bench:
 	    /usr/bin/python3 tests/bench/supernet_torch.py data "$$d" || { rm -rf "$$d"; exit 1; }; \
 	else echo "(python3-torch is not installed: no torch comparison)"; fi; rm -rf "$$d"
 	@sh tests/bench/tui.sh ./$(BIN)
+
+# The README's key table, made from tui/actions.h (tests/integration/tui.sh
+# fails while the README differs).
+readme: $(BUILD)/tools/keytable
+	@$(BUILD)/tools/keytable README.md >README.md.new && mv README.md.new README.md
+$(BUILD)/tools/keytable: tui/actions.h
 
 clean:
 	rm -rf build

@@ -65,7 +65,7 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
     X(STRATEGY, M_LIVE, "E", "edit the waiting strategy in $EDITOR before the Generator sees it", \
       "E strategy", "", "`$VISUAL` first", K('E'))                                          \
     X(EDGE, M_BOTH, "Home End", "first / last line; in replay: first / last event", "", "", \
-      "replay: on the Strategy pane", K(KEY_HOME, KEY_END))                                 \
+      "the events from the Strategy pane", K(KEY_HOME, KEY_END))                                 \
     X(RUN, M_BOTH, NULL, "to the end, without waiting", "", "", "", NOKEYS)
 
 enum action {

@@ -1,14 +1,14 @@
 # The TUI on a virtual screen, driven by key scripts (as tig's tests are):
-# each dump is compared with the expected screen in tests/tui/expected/.
+# each test is a folder in tests/tui/ holding its key steps (`steps`) and,
+# next to them, the screens they must dump (NAME.txt for `dump OUT/NAME.txt`).
 # To accept new screens after a deliberate change: TUI_ACCEPT=1 make test.
 . tests/integration/lib.sh
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset COLLM_TUI_SCRIPT NO_COLOR
-exp=tests/tui/expected
 mkdir -p "$tmp/dumps"
-script() { sed "s|OUT/|$tmp/dumps/|" "tests/tui/$1" >"$tmp/$1"; }
+script() { sed "s|OUT/|$tmp/dumps/|" "tests/tui/$1/steps" >"$tmp/$1.script"; }
 
-script live.script
+script live
 run search --algo collm --budget 60 --seed 3 --script "$tmp/live.script" --size 80x24 \
     --session "$tmp/live.jsonl"
 expect_rc "a scripted live TUI session succeeds" 0
@@ -17,7 +17,7 @@ if [ -s "$tmp/live.jsonl" ] && grep -q '"detail":"paused by the user"\|"type":"p
     ok "the TUI's pauses and steps are in the journal"
 else not_ok "the TUI's pauses and steps are in the journal"; fi
 
-script steer.script
+script steer
 run search --algo collm --budget 30 --seed 5 --script "$tmp/steer.script" --session "$tmp/steer.jsonl"
 expect_rc "a steered search in the TUI succeeds" 0
 if grep -q '"reason":"vetoed","detail":"by the user"' "$tmp/steer.jsonl" && \
@@ -31,7 +31,7 @@ expect_rc "the steered session replays" 0
 run search --algo collm --review candidates --headless
 expect_rc "a review policy without a person (headless) is a usage error" 2
 
-script strategy.script
+script strategy
 EDITOR='sh -c "printf \"\\n## edge 1<-0\\nprefer none (+9)\\n\" >>\"\$0\""' \
     run search --algo collm --budget 30 --seed 5 --script "$tmp/strategy.script" --no-session
 expect_rc "a strategy edited in \$EDITOR" 0
@@ -42,7 +42,7 @@ else not_ok "the edited strategy is shown as yours and the Generator follows it"
 
 # streamed LLM answers reach the screen (the fake server on loopback)
 : "${FAKE_LLM:=build/tools/fake_llm}"
-script stream.script
+script stream
 "$FAKE_LLM" >"$tmp/port" 2>/dev/null &
 llm=$!
 i=0; while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
@@ -55,15 +55,22 @@ if grep -q "llm #[0-9]* streamed [0-9]* characters" "$tmp/dumps/stream.txt" && \
     ok "the streamed answers and the model show on the screen"
 else not_ok "the streamed answers and the model show on the screen" "$(cat "$tmp/dumps/stream.txt")"; fi
 
-script replay.script
+script replay
 run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
 
-for f in live-80x24 help detail live-200x60 too-small sorted filtering quit-asks replay-it2 replay-it3 \
-         replay-back replay-seek replay-end review edit-invalid steered strategy-waiting; do
-    if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$exp/$f.txt"; fi
-    if cmp -s "$tmp/dumps/$f.txt" "$exp/$f.txt"; then ok "screen: $f"
-    else not_ok "screen: $f" "$(diff "$exp/$f.txt" "$tmp/dumps/$f.txt" | head -8)"; fi
+for e in tests/tui/*/*.txt; do
+    f=$(basename "$e" .txt)
+    if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$e"; fi
+    if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
+    else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 17 ] && ok "all 17 expected screens are there" ||
+    not_ok "all 17 expected screens are there" "$(ls tests/tui/*/*.txt)"
+
+# the README's key table is the one tui/actions.h makes (`make readme`)
+if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
+    ok "the README's key table is made from tui/actions.h"
+else not_ok "the README's key table is made from tui/actions.h" "run make readme"; fi
 
 finish
