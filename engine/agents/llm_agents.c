@@ -350,6 +350,7 @@ struct gen {
     char *system;
     cands_fn done;
     void *ud;
+    const struct space *space; /* of the request in flight: finds archs in prose */
 };
 
 static void gen_answered(void *self, const struct llm_result *r)
@@ -362,7 +363,7 @@ static void gen_answered(void *self, const struct llm_result *r)
     struct cand_list out;
     cand_list_init(&out);
     char why[600];
-    if (parse_candidates(r->text, r->finish, &out, why, sizeof why) < 0) {
+    if (parse_candidates(r->text, r->finish, g->space, &out, why, sizeof why) < 0) {
         reject_answer(&g->call, r->id, why, r->text);
         g->done(g->ud, 0, NULL, why);
     } else {
@@ -425,6 +426,7 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     }
     g->done = done;
     g->ud = ud;
+    g->space = s;
     struct llm_msg m[2] = {{"system", g->system}, {"user", user}};
     char err[600];
     if (send_call(&g->call, m, 2, err, sizeof err) < 0)
