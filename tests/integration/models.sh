@@ -1,0 +1,51 @@
+# collm against servers that answer the way real models do (tests/tools/
+# fake_llm --style): reasoning models whose template opens <think> itself,
+# sloppy JSON, other heading forms, candidates in prose. Each search must
+# complete its budget with at most twice the requests of a polite server.
+. tests/integration/lib.sh
+: "${FAKE_LLM:=build/tools/fake_llm}"
+export OPENAI_API_KEY=sk-test-models
+unset OPENAI_BASE_URL
+
+start_llm() {
+    rm -f "$tmp/port"
+    "$FAKE_LLM" "$@" >"$tmp/port" 2>/dev/null &
+    LLM_PID=$!
+    i=0
+    while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    URL="http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1"
+}
+stop_llm() { kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; }
+count() { grep -c "\"type\":\"$1\"" "$tmp/out"; }
+
+search_with() { # STYLE: a 60-evaluation search against that style
+    start_llm --style "$1"
+    run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 60 --seed 3 --no-session
+    stop_llm
+}
+
+search_with ""
+polite=$(count llm_request)
+for style in think sloppy headings prose; do
+    search_with "$style"
+    if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 60 ]; then
+        ok "$style: the search completes its 60 evaluations"
+    else not_ok "$style: the search completes its 60 evaluations" "rc $rc, $(count eval_finished) evaluations"; fi
+    r=$(count llm_request)
+    if [ "$r" -le $((2 * polite)) ]; then ok "$style: $r requests, at most twice the polite $polite"
+    else not_ok "$style: $r requests, at most twice the polite $polite"; fi
+    case $style in
+    think)
+        if grep '"type":"strategy_proposed"' "$tmp/out" | grep -q 'draft only\|Okay, the user'; then
+            not_ok "think: the reasoning stays out of the strategy"
+        else ok "think: the reasoning stays out of the strategy"; fi
+        if grep '"type":"llm_request"' "$tmp/out" | grep '"role":"generator"' | grep -q 'draft only'; then
+            not_ok "think: the reasoning never reaches the Generator"
+        else ok "think: the reasoning never reaches the Generator"; fi ;;
+    headings)
+        if grep '"type":"strategy_proposed"' "$tmp/out" | head -1 | grep -q '"text":"# SUMMARY\\n'; then
+            ok "headings: the strategy's sections are read as sections"
+        else not_ok "headings: the strategy's sections are read as sections"; fi ;;
+    esac
+done
+finish
