@@ -52,6 +52,31 @@ static void describe(const struct state *st, const struct record *r, struct strb
     strbuf_printf(t, "\n");
 }
 
+/* What the Coordinator refused since the last strategy, and why: without
+ * it a Navigator whose batches were all invalid reads "start of the search"
+ * and writes the same strategy again. Returns how many it listed. */
+#define REJECTED_SHOWN 20
+static int describe_rejected(const struct state *st, int from_iter, struct strbuf *t)
+{
+    int n = 0;
+    for (int i = 0; i < st->ncands; i++) {
+        const struct cand *c = &st->cands[i];
+        if (c->status != CAND_REJECTED || c->reason == REJ_SURPLUS || c->iter < from_iter)
+            continue;
+        if (n++ == 0)
+            strbuf_printf(t, "Rejected without evaluation:\n");
+        if (n > REJECTED_SHOWN)
+            continue;
+        size_t l = strlen(c->text);
+        strbuf_printf(t, "- %.*s%s: %s%s%s\n", (int)(l > 120 ? 120 : l), c->text,
+                      l > 120 ? "..." : "", reject_reason_name(c->reason),
+                      c->detail ? ": " : "", c->detail ? c->detail : "");
+    }
+    if (n > REJECTED_SHOWN)
+        strbuf_printf(t, "... and %d more\n", n - REJECTED_SHOWN);
+    return n;
+}
+
 /* ---- one conversation with the model ------------------------------------- */
 
 struct call {
@@ -250,11 +275,17 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
             return 0;
         }
     }
-    struct strbuf results = {0}, best = {0};
+    struct strbuf results = {0}, best = {0}, rejected = {0};
+    const struct strategy_rec *prev = state_strategy(st);
+    int nrej = prev ? describe_rejected(st, prev->iter, &rejected) : 0;
     if ((size_t)in->since >= st->nrec)
-        strbuf_printf(&results, "none yet: this is the start of the search\n");
+        strbuf_printf(&results, st->nrec || nrej ? "no new evaluations since the last strategy\n"
+                                                 : "none yet: this is the start of the search\n");
     for (size_t i = (size_t)in->since; i < st->nrec; i++)
         describe(st, &st->rec[i], &results);
+    if (nrej)
+        strbuf_printf(&results, "%s", strbuf_str(&rejected));
+    strbuf_free(&rejected);
     if (state_best(st))
         describe(st, state_best(st), &best);
     else
@@ -404,10 +435,14 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     for (int i = 0; in->pending && i < in->pending->n; i++) {
         const struct cand_item *it = &in->pending->items[i];
         char buf[1024];
-        if (it->has_arch && space_encode(s, &it->arch, buf, sizeof buf) >= 0)
+        /* what does not decode is no architecture: never "visited" */
+        struct arch a;
+        if (it->has_arch)
+            a = it->arch;
+        else if (!it->text || space_decode(s, it->text, &a, NULL) < 0)
+            continue;
+        if (space_encode(s, &a, buf, sizeof buf) >= 0)
             strbuf_printf(&visited, "%s\n", buf);
-        else if (it->text)
-            strbuf_printf(&visited, "%s\n", it->text);
     }
     if (!visited.len)
         strbuf_printf(&visited, "none yet\n");

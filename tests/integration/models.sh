@@ -48,4 +48,20 @@ for style in think sloppy headings prose; do
         else not_ok "headings: the strategy's sections are read as sections"; fi ;;
     esac
 done
+
+
+# the Navigator hears what was refused, and refused strings are never "visited"
+start_llm --invalid-every 1
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 30 --seed 3 --no-session
+stop_llm
+if grep '"type":"llm_request"' "$tmp/out" | grep '"role":"navigator"' | \
+   grep -q 'Rejected without evaluation:\\n- |nor_conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|: invalid: '; then
+    ok "the Navigator is told which candidates were rejected and why"
+else not_ok "the Navigator is told which candidates were rejected and why"; fi
+# the visited list runs from its heading to the first blank line (\n\n in JSON)
+if grep '"type":"llm_request"' "$tmp/out" | grep '"role":"generator"' | \
+   awk '{ s = $0; while ((i = index(s, "Already visited")) > 0) { s = substr(s, i);
+          e = index(s, "\\n\\n"); print substr(s, 1, e); s = substr(s, 2) } }' | grep -q nor_conv_5x5; then
+    not_ok "an invalid candidate is never listed as visited"
+else ok "an invalid candidate is never listed as visited"; fi
 finish
