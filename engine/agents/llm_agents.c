@@ -152,6 +152,23 @@ static void reject_answer(struct call *c, uint64_t req, const char *why, const c
     c->host->emit(c->host->ud, &ev);
 }
 
+/* An answer cut off by max_tokens is asked again with room to finish, not
+ * with the same cap (which cuts it in the same place). The cap stays raised:
+ * a model that writes long keeps doing so. */
+#define MAX_TOKENS_CEIL 32768
+static void grow_max_tokens(struct call *c, const struct llm_result *r)
+{
+    if (!r->finish || strcmp(r->finish, "length") != 0)
+        return;
+    long want = 2L * (c->params.max_tokens > 0 ? c->params.max_tokens : r->tokens_out);
+    if (want < 1024)
+        want = 1024;
+    if (want > MAX_TOKENS_CEIL)
+        want = MAX_TOKENS_CEIL;
+    if (want > c->params.max_tokens)
+        c->params.max_tokens = (int)want;
+}
+
 static void call_cancel(struct call *c)
 {
     if (c->req)
@@ -230,6 +247,7 @@ static void nav_answered(void *self, const struct llm_result *r)
         return;
     }
     reject_answer(&n->call, r->id, why, r->text);
+    grow_max_tokens(&n->call, r);
     if (n->format_tries++ < FORMAT_RETRIES) {
         char correction[1400], err[600];
         snprintf(correction, sizeof correction,
@@ -396,6 +414,7 @@ static void gen_answered(void *self, const struct llm_result *r)
     char why[600];
     if (parse_candidates(r->text, r->finish, g->space, &out, why, sizeof why) < 0) {
         reject_answer(&g->call, r->id, why, r->text);
+        grow_max_tokens(&g->call, r);
         g->done(g->ud, 0, NULL, why);
     } else {
         g->done(g->ud, 1, &out, NULL);

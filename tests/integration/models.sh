@@ -26,7 +26,7 @@ search_with() { # STYLE: a 60-evaluation search against that style
 
 search_with ""
 polite=$(count llm_request)
-for style in think sloppy headings prose; do
+for style in think sloppy headings prose cutoff; do
     search_with "$style"
     if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 60 ]; then
         ok "$style: the search completes its 60 evaluations"
@@ -46,6 +46,10 @@ for style in think sloppy headings prose; do
         if grep '"type":"strategy_proposed"' "$tmp/out" | head -1 | grep -q '"text":"# SUMMARY\\n'; then
             ok "headings: the strategy's sections are read as sections"
         else not_ok "headings: the strategy's sections are read as sections"; fi ;;
+    cutoff)
+        if grep '"type":"strategy_proposed"' "$tmp/out" | grep -v -q 'explore 40%: sample from the preferences above'; then
+            not_ok "cutoff: no strategy that was cut off is used"
+        else ok "cutoff: no strategy that was cut off is used"; fi ;;
     esac
 done
 

@@ -21,6 +21,8 @@
  *   headings   the Navigator's sections as "**Summary:**", "Key patterns:",
  *              "3. Navigation directions"
  *   prose      the Generator names its cells in sentences, no JSON at all
+ *   cutoff     answers stop at max_tokens (4 characters a token; 200 when
+ *              the request sets none) with finish_reason "length"
  *
  * It prints "port N" on stdout once it listens, and exits after
  * --max-requests requests or on SIGTERM. It is not part of collm. */
@@ -45,6 +47,8 @@ static struct {
 } opt = {.max_requests = 1000000, .seed = 1, .style = ""};
 
 static int style(const char *name) { return strcmp(opt.style, name) == 0; }
+
+static long req_max_tokens; /* of the request being answered, 0 if none */
 
 static void send_all(int c, const char *s, size_t n)
 {
@@ -197,6 +201,14 @@ static void answer_chat(int c, const char *content, int stream, size_t prompt_le
 
 static void answer_chat_raw(int c, const char *content, int stream, size_t prompt_len)
 {
+    const char *finish = "stop";
+    char *cut = NULL;
+    long cap = req_max_tokens > 0 ? req_max_tokens : 200;
+    if (style("cutoff") && (long)strlen(content) > 4 * cap) {
+        cut = strndup(content, (size_t)(4 * cap));
+        content = cut;
+        finish = "length";
+    }
     cJSON *o = cJSON_CreateObject();
     long in = (long)prompt_len / 4, outt = (long)strlen(content) / 4;
     if (stream) {
@@ -221,10 +233,11 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
         }
         char tail[256];
         int l = snprintf(tail, sizeof tail, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":"
-                         "\"stop\"}],\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":%ld}}"
-                         "\n\ndata: [DONE]\n\n", in, outt);
+                         "\"%s\"}],\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":%ld}}"
+                         "\n\ndata: [DONE]\n\n", finish, in, outt);
         send_all(c, tail, (size_t)l);
         cJSON_Delete(o);
+        free(cut);
         return;
     }
     cJSON *arr = cJSON_AddArrayToObject(o, "choices");
@@ -232,7 +245,7 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
     cJSON *m = cJSON_AddObjectToObject(c0, "message");
     cJSON_AddStringToObject(m, "role", "assistant");
     cJSON_AddStringToObject(m, "content", content);
-    cJSON_AddStringToObject(c0, "finish_reason", "stop");
+    cJSON_AddStringToObject(c0, "finish_reason", finish);
     cJSON_AddItemToArray(arr, c0);
     cJSON *u = cJSON_AddObjectToObject(o, "usage");
     cJSON_AddNumberToObject(u, "prompt_tokens", (double)in);
@@ -241,6 +254,7 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
     reply(c, 200, "", body);
     free(body);
     cJSON_Delete(o);
+    free(cut);
 }
 
 static void serve(int c, int nth, struct rng *r)
@@ -256,6 +270,8 @@ static void serve(int c, int nth, struct rng *r)
     const char *system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sys, "content"));
     const char *user = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(last, "content"));
     int stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "stream"));
+    const cJSON *mt = cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
+    req_max_tokens = cJSON_IsNumber(mt) ? (long)mt->valuedouble : 0;
     if (nth <= opt.fail_first) {
         reply(c, 500, "", "{\"error\":{\"message\":\"the model is loading\"}}");
     } else if (nth <= opt.fail_first + opt.first_429) {
