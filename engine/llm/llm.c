@@ -38,10 +38,11 @@ struct req {
     uint64_t t0;
     struct strbuf resp;         /* raw body of the current attempt */
     struct strbuf text;         /* streamed content so far */
+    struct strbuf reasoning;    /* reasoning_content / reasoning, apart from the answer */
     size_t sse_pos;          /* how far resp has been read as events */
     int sse_events;
     char finish[32];
-    long tokens_in, tokens_out;
+    long tokens_in, tokens_out, tokens_reasoning;
 };
 
 struct sock {
@@ -108,6 +109,7 @@ static void on_req_closed(uv_handle_t *h)
     free((char *)r->p.api_key);
     strbuf_free(&r->resp);
     strbuf_free(&r->text);
+    strbuf_free(&r->reasoning);
     free(r->replay_error);
     free(r);
     if (--c->open_handles == 0 && c->closing)
@@ -143,7 +145,8 @@ static void finish(struct req *r, const char *text, const char *error, long stat
     struct llm_result res = {
         .id = r->id, .ok = error == NULL, .cancelled = r->cancelled, .http_status = status,
         .text = text ? text : "", .finish = r->finish, .tokens_in = r->tokens_in,
-        .tokens_out = r->tokens_out,
+        .tokens_out = r->tokens_out, .tokens_reasoning = r->tokens_reasoning,
+        .reasoning = strbuf_str(&r->reasoning),
         .latency = (double)(uv_hrtime() - r->t0) * 1e-9, .attempts = r->attempt,
         .error = error, .raw = error ? strbuf_str(&r->resp) : NULL,
     };
@@ -163,6 +166,21 @@ static void read_usage(struct req *r, const cJSON *o)
         r->tokens_in = (long)pi->valuedouble;
     if (cJSON_IsNumber(co))
         r->tokens_out = (long)co->valuedouble;
+    const cJSON *det = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens_details");
+    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(det, "reasoning_tokens");
+    if (cJSON_IsNumber(rt))
+        r->tokens_reasoning = (long)rt->valuedouble;
+}
+
+/* A reasoning model's thinking when the server parses it out of the answer:
+ * vLLM and DeepSeek say "reasoning_content", Ollama and OpenRouter
+ * "reasoning". NULL when there is none. */
+static const char *reasoning_of(const cJSON *msg)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content");
+    if (!cJSON_IsString(t))
+        t = cJSON_GetObjectItemCaseSensitive(msg, "reasoning");
+    return cJSON_IsString(t) && t->valuestring[0] ? t->valuestring : NULL;
 }
 
 static void read_finish(struct req *r, const cJSON *choice)
@@ -184,6 +202,13 @@ static void sse_data(struct req *r, const char *data, size_t len)
     const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "choices"), 0);
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(ch, "delta");
     const cJSON *content = cJSON_GetObjectItemCaseSensitive(d, "content");
+    const char *think = reasoning_of(d);
+    if (think) {
+        size_t n = strlen(think);
+        strbuf_add(&r->reasoning, think, n);
+        if (r->cb.thinking)
+            r->cb.thinking(r->cb.ud, r->id, think, n);
+    }
     if (cJSON_IsString(content) && content->valuestring[0]) {
         size_t n = strlen(content->valuestring);
         strbuf_add(&r->text, content->valuestring, n);
@@ -335,6 +360,9 @@ static void complete(struct req *r, CURLcode rc, long status)
         }
         read_finish(r, ch);
         read_usage(r, o);
+        const char *think = reasoning_of(msg);
+        if (think)
+            strbuf_add(&r->reasoning, think, strlen(think));
         char *text = strdup(cJSON_IsString(content) ? content->valuestring : "");
         cJSON_Delete(o);
         finish(r, text, text ? NULL : "out of memory", status);
@@ -551,6 +579,7 @@ static int start_attempt(struct req *r, struct err *e)
     r->attempt++;
     strbuf_reset(&r->resp);
     strbuf_reset(&r->text);
+    strbuf_reset(&r->reasoning);
     r->sse_pos = 0;
     r->sse_events = r->oversize = 0;
     r->retry_after = -1;

@@ -45,6 +45,9 @@ struct llm_result {
     const char *text;        /* the answer (ok), possibly empty */
     const char *finish;      /* finish_reason: "stop", "length" ... or "" */
     long tokens_in, tokens_out; /* usage as the server reported it, else 0 */
+    long tokens_reasoning;   /* of tokens_out, what the server counted as reasoning */
+    const char *reasoning;   /* what the server parsed out as reasoning ("" if none);
+                              * text still holds any inline <think> block */
     double latency;          /* seconds, first attempt to the end */
     int attempts;
     const char *error;       /* !ok: what went wrong and where */
@@ -56,6 +59,8 @@ struct llm_callbacks {
     void (*retry)(void *ud, uint64_t id, int attempt, double delay, const char *why);
     void (*delta)(void *ud, uint64_t id, const char *text, size_t len); /* streaming */
     void *ud;
+    /* Optional, streaming: reasoning the server sends apart from the answer. */
+    void (*thinking)(void *ud, uint64_t id, const char *text, size_t len);
 };
 
 struct llm_client;
