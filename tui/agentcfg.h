@@ -15,6 +15,9 @@ struct agent_cfg {
     const char *navigator, *generator; /* "offline", "llm" or NULL: decide */
     const char *prompts;
     double temperature, timeout;
+    double nav_temperature, gen_temperature; /* NAN: as temperature */
+    double top_p;                            /* 0: the server's */
+    int llm_seed;                            /* -1: none */
     int max_tokens, retries, stream, json_mode;
     char used_url[1024]; /* set by agent_cfg_proposer: the endpoint, redacted, or "" */
 };

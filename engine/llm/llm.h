@@ -19,6 +19,9 @@ struct llm_params {
     const char *api_key;      /* NULL or "": no Authorization header */
     const char *model;
     double temperature;       /* < 0: leave it to the server */
+    double top_p;             /* <= 0: leave it to the server */
+    long seed;                /* sent when has_seed */
+    int has_seed;
     int max_tokens;           /* 0: leave it to the server */
     int stream;               /* ask for server-sent events */
     int json_mode;            /* response_format {"type": "json_object"} */

@@ -68,4 +68,35 @@ if grep '"type":"llm_request"' "$tmp/out" | grep '"role":"generator"' | \
           e = index(s, "\\n\\n"); print substr(s, 1, e); s = substr(s, 2) } }' | grep -q nor_conv_5x5; then
     not_ok "an invalid candidate is never listed as visited"
 else ok "an invalid candidate is never listed as visited"; fi
+
+# an o-series style model refuses temperature 0.6 and max_tokens: each is
+# dropped once (max_tokens sent as max_completion_tokens) and remembered
+start_llm --style strict --log "$tmp/params"
+run search --json --algo collm --llm-url "$URL" --model o-fake --budget 30 --seed 3 --no-session \
+    --max-tokens 3000
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 30 ]; then ok "strict: the search completes"
+else not_ok "strict: the search completes" "rc $rc"; fi
+if [ "$(count llm_retry)" -eq 2 ] && grep -q 'sending it again without temperature' "$tmp/out" && \
+   grep -q 'without max_tokens (as max_completion_tokens)' "$tmp/out"; then
+    ok "strict: each refused parameter costs one retry, said in the journal"
+else not_ok "strict: each refused parameter costs one retry, said in the journal" "$(count llm_retry) retries"; fi
+if tail -1 "$tmp/params" | grep -q 'temperature=- .*max_tokens=- max_completion_tokens=3000'; then
+    ok "strict: later requests leave them out"
+else not_ok "strict: later requests leave them out" "$(tail -1 "$tmp/params")"; fi
+
+# per-role sampling parameters reach the server
+rm -f "$tmp/params"
+start_llm --log "$tmp/params"
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 10 --seed 3 --no-session \
+    --navigator-temperature 0.2 --generator-temperature 0.9 --top-p 0.95 --llm-seed 7
+stop_llm
+if grep -q '^navigator temperature=0.2 top_p=0.95 seed=7 ' "$tmp/params" && \
+   grep -q '^generator temperature=0.9 top_p=0.95 seed=7 ' "$tmp/params" && \
+   ! grep -q 'temperature=0.6' "$tmp/params"; then
+    ok "each role gets its own temperature, with top_p and the seed"
+else not_ok "each role gets its own temperature, with top_p and the seed" "$(head -3 "$tmp/params")"; fi
+run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --generator-temperature 3
+expect_rc "a temperature out of range is a usage error" 2
+expect_err "it names the flag" "--generator-temperature"
 finish

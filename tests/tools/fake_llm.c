@@ -23,6 +23,11 @@
  *   prose      the Generator names its cells in sentences, no JSON at all
  *   cutoff     answers stop at max_tokens (4 characters a token; 200 when
  *              the request sets none) with finish_reason "length"
+ *   strict     an o-series style model: 400 for a temperature other than 1
+ *              and for max_tokens (it wants max_completion_tokens)
+ *
+ * --log FILE appends one line per request: the role and the sampling
+ * parameters it carried ("navigator temperature=0.6 max_tokens=- ...").
  *
  * It prints "port N" on stdout once it listens, and exits after
  * --max-requests requests or on SIGTERM. It is not part of collm. */
@@ -43,7 +48,7 @@
 static struct {
     int port, max_requests, fail_first, first_429, garbage_every, invalid_every, vague_every;
     unsigned long long seed;
-    const char *style;
+    const char *style, *log;
 } opt = {.max_requests = 1000000, .seed = 1, .style = ""};
 
 static int style(const char *name) { return strcmp(opt.style, name) == 0; }
@@ -270,12 +275,43 @@ static void serve(int c, int nth, struct rng *r)
     const char *system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sys, "content"));
     const char *user = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(last, "content"));
     int stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "stream"));
+    const char *role = system && strstr(system, "Navigator") ? "navigator" : "generator";
+    if (opt.log) {
+        FILE *lf = fopen(opt.log, "a");
+        static const char *const keys[] = {"temperature", "top_p", "seed", "max_tokens",
+                                           "max_completion_tokens"};
+        if (lf) {
+            fprintf(lf, "%s", role);
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, keys[k]);
+                if (cJSON_IsNumber(v))
+                    fprintf(lf, " %s=%g", keys[k], v->valuedouble);
+                else
+                    fprintf(lf, " %s=-", keys[k]);
+            }
+            fprintf(lf, "\n");
+            fclose(lf);
+        }
+    }
+    const cJSON *temp = cJSON_GetObjectItemCaseSensitive(o, "temperature");
+    int strict_refuses_temp = style("strict") && cJSON_IsNumber(temp) && temp->valuedouble != 1;
+    int strict_refuses_max = style("strict") && cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
     const cJSON *mt = cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
     req_max_tokens = cJSON_IsNumber(mt) ? (long)mt->valuedouble : 0;
     if (nth <= opt.fail_first) {
         reply(c, 500, "", "{\"error\":{\"message\":\"the model is loading\"}}");
     } else if (nth <= opt.fail_first + opt.first_429) {
         reply(c, 429, "Retry-After: 0\r\n", "{\"error\":{\"message\":\"rate limited\"}}");
+    } else if (strict_refuses_temp) {
+        reply(c, 400, "", "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not "
+                          "support 0.6 with this model. Only the default (1) value is supported."
+                          "\",\"type\":\"invalid_request_error\",\"param\":\"temperature\","
+                          "\"code\":\"unsupported_value\"}}");
+    } else if (strict_refuses_max) {
+        reply(c, 400, "", "{\"error\":{\"message\":\"Unsupported parameter: 'max_tokens' is not "
+                          "supported with this model. Use 'max_completion_tokens' instead.\","
+                          "\"type\":\"invalid_request_error\",\"param\":\"max_tokens\","
+                          "\"code\":\"unsupported_parameter\"}}");
     } else if (!system || !user) {
         reply(c, 400, "", "{\"error\":{\"message\":\"no messages\"}}");
     } else if (strstr(system, "Navigator") && opt.vague_every && nth % opt.vague_every == 0) {
@@ -311,6 +347,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--vague-every")) opt.vague_every = v;
         else if (!strcmp(argv[i], "--seed")) opt.seed = (unsigned long long)atoll(argv[i + 1]);
         else if (!strcmp(argv[i], "--style")) opt.style = argv[i + 1];
+        else if (!strcmp(argv[i], "--log")) opt.log = argv[i + 1];
         else {
             fprintf(stderr, "fake_llm: unknown option %s\n", argv[i]);
             return 2;

@@ -356,6 +356,53 @@ static void reads_reasoning_apart_from_the_answer(void **state)
     fake_stop(&s);
 }
 
+/* o-series style models refuse temperature 0.6 and max_tokens with a 400:
+ * each refused parameter is dropped (max_tokens renamed), said as a retry. */
+static void drops_a_parameter_the_model_refuses(void **state)
+{
+    (void)state;
+    struct fake_server s;
+    struct step st[] = {
+        {.kind = STEP_REPLY, .status = 400,
+         .body = "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not support "
+                 "0.6 with this model. Only the default (1) value is supported.\",\"type\":"
+                 "\"invalid_request_error\",\"param\":\"temperature\",\"code\":"
+                 "\"unsupported_value\"}}"},
+        {.kind = STEP_REPLY, .status = 400,
+         .body = "{\"error\":{\"message\":\"Unsupported parameter: 'max_tokens' is not "
+                 "supported with this model. Use 'max_completion_tokens' instead.\"}}"},
+        {.kind = STEP_CHAT, .body = "[]"},
+    };
+    fake_start(&s, st, 3);
+    char url[64];
+    fake_url(&s, url, sizeof url);
+    struct llm_params p;
+    params(&p);
+    p.max_tokens = 500;
+    struct outcome o = {0};
+    chat(url, &p, &o);
+    assert_true(o.r.ok);
+    assert_int_equal(o.retries, 2);
+    assert_non_null(strstr(o.why[0], "without temperature"));
+    assert_non_null(strstr(o.why[1], "without max_tokens (as max_completion_tokens)"));
+    assert_null(strstr(s.last_request, "temperature"));
+    assert_null(strstr(s.last_request, "\"max_tokens\""));
+    assert_non_null(strstr(s.last_request, "\"max_completion_tokens\":500"));
+    fake_stop(&s);
+    /* a 400 about something else is no refusal: not sent again */
+    struct step bad[] = {{.kind = STEP_REPLY, .status = 400,
+                          .body = "{\"error\":{\"message\":\"messages: bad role\","
+                                  "\"param\":\"messages\"}}"}};
+    fake_start(&s, bad, 1);
+    fake_url(&s, url, sizeof url);
+    struct outcome o2 = {0};
+    chat(url, &p, &o2);
+    assert_false(o2.r.ok);
+    assert_int_equal(o2.retries, 0);
+    assert_int_equal(s.requests, 1);
+    fake_stop(&s);
+}
+
 /* ---- several at once, and cancelling ----------------------------------------- */
 
 struct multi {
@@ -446,6 +493,7 @@ int main(void)
         cmocka_unit_test(caps_the_response_size),
         cmocka_unit_test(streams_text_as_it_arrives),
         cmocka_unit_test(reads_reasoning_apart_from_the_answer),
+        cmocka_unit_test(drops_a_parameter_the_model_refuses),
         cmocka_unit_test(many_in_flight_and_one_cancelled),
         cmocka_unit_test(redacts_credentials_in_urls),
     };
