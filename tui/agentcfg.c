@@ -55,6 +55,10 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
         {"stream", OPT_FLAG, &c->stream, NULL, "stream answers (server-sent events)", NULL},
         {"json-mode", OPT_FLAG, &c->json_mode, NULL, "ask the Generator's server for a JSON "
                                                      "object (response_format)", NULL},
+        {"structured", OPT_STR, &c->structured, "MODE", "the Generator's response_format: none, "
+                                                        "json_object (as --json-mode) or "
+                                                        "json_schema (the space's schema; falls "
+                                                        "back when the server refuses)", NULL},
         {"prompts", OPT_STR, &c->prompts, "DIR", "prompt templates (default: the installed "
                                                  "prompts/)", NULL},
     };
@@ -257,6 +261,20 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
         proposer_close(p);
         return err_usage(e, bad, "a temperature is between 0 and 2"), NULL;
     }
+    int json = c->json_mode ? LLM_JSON_OBJECT : LLM_JSON_NONE;
+    if (c->structured) {
+        static const char *const modes[] = {"none", "json_object", "json_schema"};
+        json = -1;
+        for (int i = 0; i < 3; i++)
+            if (strcmp(c->structured, modes[i]) == 0)
+                json = i;
+        if (json < 0) {
+            llm_client_free(replay);
+            proposer_close(p);
+            return err_usage(e, "--structured", "expected none, json_object or json_schema, got "
+                             "'%s'", c->structured), NULL;
+        }
+    }
     if (c->top_p < 0 || c->top_p > 1 || c->llm_seed < -1) {
         llm_client_free(replay);
         proposer_close(p);
@@ -293,7 +311,7 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                   : offline_navigator_new(s, nav_seed, ao ? ao->prior : 1.0);
     lp.model = gen_model;
     lp.temperature = isnan(c->gen_temperature) ? c->temperature : c->gen_temperature;
-    lp.json_mode = c->json_mode;
+    lp.json_mode = json;
     gen = gen_llm ? llm_generator_new(s, *client, &lp, c->prompts, e)
                   : offline_generator_new(s, gen_seed);
     /* replace the offline pair collm_open made with this one */

@@ -4,6 +4,7 @@
  * has no memory: each call is its system prompt plus one user message with
  * the strategy, the visited list and, on a second try, what was wrong with
  * the first. Every request, answer, retry and failure is an event. */
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,7 +401,29 @@ struct gen {
     cands_fn done;
     void *ud;
     const struct space *space; /* of the request in flight: finds archs in prose */
+    char *schema;              /* the answer's JSON Schema, for --structured json_schema */
 };
+
+/* {"candidates": [ARCH, ...]} with the space's schema of one architecture. */
+static char *answer_schema(const struct space *s)
+{
+    char *arch = space_schema(s);
+    cJSON *a = arch ? cJSON_Parse(arch) : NULL;
+    free(arch);
+    if (!a)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "object");
+    cJSON *c = cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "properties"), "candidates");
+    cJSON_AddStringToObject(c, "type", "array");
+    cJSON_AddItemToObject(c, "items", a);
+    cJSON_AddNumberToObject(c, "minItems", 1);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "required"), cJSON_CreateString("candidates"));
+    cJSON_AddBoolToObject(o, "additionalProperties", 0);
+    char *t = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return t;
+}
 
 static void gen_answered(void *self, const struct llm_result *r)
 {
@@ -501,6 +524,7 @@ static void gen_destroy(struct generator *gn)
     call_cancel(&g->call);
     free(g->system);
     free(g->prompts);
+    free(g->schema);
     free((char *)g->call.params.model);
     free(g);
 }
@@ -525,6 +549,12 @@ struct generator *llm_generator_new(const struct space *s, struct llm_client *cl
                             .role = "generator", .answered = gen_answered, .self = g};
     g->call.params.model = strdup(p->model ? p->model : "");
     g->call.params.json_mode = p->json_mode;
+    if (p->json_mode == LLM_JSON_SCHEMA) {
+        g->schema = answer_schema(s);
+        g->call.params.json_schema = g->schema;
+        if (!g->schema) /* a space without a schema: the JSON object mode */
+            g->call.params.json_mode = LLM_JSON_OBJECT;
+    }
     gn->ops = &gen_ops;
     gn->impl = g;
     snprintf(gn->name, sizeof gn->name, "llm:%s", p->model ? p->model : "?");

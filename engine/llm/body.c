@@ -13,10 +13,14 @@ static const struct {
     {LLM_P_MAX_COMPLETION, "max_completion_tokens"},
     {LLM_P_RESPONSE_FORMAT, "response_format"}, {LLM_P_STREAM_OPTIONS, "stream_options"},
 };
+/* not a key of its own: the json_schema form of response_format */
+#define JSON_SCHEMA_NAME "response_format json_schema"
 #define NPARAMS (sizeof params / sizeof params[0])
 
 const char *llm_body_param_name(unsigned param)
 {
+    if (param == LLM_P_JSON_SCHEMA)
+        return JSON_SCHEMA_NAME;
     for (size_t i = 0; i < NPARAMS; i++)
         if (params[i].bit == param)
             return params[i].key;
@@ -47,9 +51,22 @@ char *llm_body_make(const struct llm_params *p, const struct llm_msg *msgs, int 
         else if (!(refused & LLM_P_MAX_COMPLETION))
             cJSON_AddNumberToObject(o, "max_completion_tokens", p->max_tokens);
     }
-    if (p->json_mode && !(refused & LLM_P_RESPONSE_FORMAT))
+    cJSON *schema = p->json_mode == LLM_JSON_SCHEMA && p->json_schema &&
+                            !(refused & LLM_P_JSON_SCHEMA)
+                        ? cJSON_Parse(p->json_schema) : NULL;
+    if (schema && !(refused & LLM_P_RESPONSE_FORMAT)) {
+        /* OpenAI's form, which vLLM, llama.cpp and Ollama accept too */
+        cJSON *rf = cJSON_AddObjectToObject(o, "response_format");
+        cJSON_AddStringToObject(rf, "type", "json_schema");
+        cJSON *js = cJSON_AddObjectToObject(rf, "json_schema");
+        cJSON_AddStringToObject(js, "name", "answer");
+        cJSON_AddItemToObject(js, "schema", schema);
+        schema = NULL;
+    } else if (p->json_mode && !(refused & LLM_P_RESPONSE_FORMAT)) {
         cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "response_format"), "type",
                                 "json_object");
+    }
+    cJSON_Delete(schema);
     if (p->stream) {
         cJSON_AddBoolToObject(o, "stream", 1);
         if (!(refused & LLM_P_STREAM_OPTIONS))
@@ -91,9 +108,17 @@ unsigned llm_body_refused(const char *resp, const char *body)
         if (!cJSON_GetObjectItemCaseSensitive(b, params[i].key))
             continue;
         if (cJSON_IsString(param) ? strcmp(param->valuestring, params[i].key) == 0
-                                  : names(m, params[i].key))
+                                  : names(m, params[i].key) ||
+                                        (params[i].bit == LLM_P_RESPONSE_FORMAT &&
+                                         (names(m, "json_schema") || names(m, "schema"))))
             found = params[i].bit;
     }
+    /* a refused schema falls back to json_object before nothing at all */
+    const cJSON *rf = cJSON_GetObjectItemCaseSensitive(b, "response_format");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(rf, "type");
+    if (found == LLM_P_RESPONSE_FORMAT && cJSON_IsString(type) &&
+        strcmp(type->valuestring, "json_schema") == 0)
+        found = LLM_P_JSON_SCHEMA;
     cJSON_Delete(r);
     cJSON_Delete(b);
     return found;
@@ -104,6 +129,14 @@ char *llm_body_drop(const char *body, unsigned param)
     cJSON *b = cJSON_Parse(body);
     if (!b)
         return NULL;
+    if (param == LLM_P_JSON_SCHEMA) {
+        cJSON *rf = cJSON_CreateObject();
+        cJSON_AddStringToObject(rf, "type", "json_object");
+        cJSON_ReplaceItemInObjectCaseSensitive(b, "response_format", rf);
+        char *s = cJSON_PrintUnformatted(b);
+        cJSON_Delete(b);
+        return s;
+    }
     const char *key = llm_body_param_name(param);
     cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(b, key);
     if (param == LLM_P_MAX_TOKENS && v)

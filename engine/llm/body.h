@@ -17,6 +17,7 @@ enum llm_param {
     LLM_P_MAX_COMPLETION = 1 << 4,  /* refused too: no cap at all */
     LLM_P_RESPONSE_FORMAT = 1 << 5,
     LLM_P_STREAM_OPTIONS = 1 << 6,
+    LLM_P_JSON_SCHEMA = 1 << 7,     /* refused: response_format json_object instead */
 };
 
 /* JSON text, malloc'd; `refused` (LLM_P_* bits) are left out. */

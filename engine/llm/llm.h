@@ -24,7 +24,10 @@ struct llm_params {
     int has_seed;
     int max_tokens;           /* 0: leave it to the server */
     int stream;               /* ask for server-sent events */
-    int json_mode;            /* response_format {"type": "json_object"} */
+    int json_mode;            /* LLM_JSON_OBJECT: response_format {"type": "json_object"};
+                               * LLM_JSON_SCHEMA: json_schema with `json_schema`, and when
+                               * that is refused json_object, then none */
+    const char *json_schema;  /* JSON text */
     long connect_timeout_ms;  /* 0: 10 s */
     long timeout_ms;          /* whole attempt; 0: 300 s */
     int max_retries;          /* after the first attempt */
@@ -32,6 +35,8 @@ struct llm_params {
     long max_delay_ms;        /* cap on any one delay, Retry-After included */
     size_t max_response;      /* bytes; 0: 4 MiB */
 };
+
+enum { LLM_JSON_NONE, LLM_JSON_OBJECT, LLM_JSON_SCHEMA };
 
 void llm_params_default(struct llm_params *p);
 

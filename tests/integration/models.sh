@@ -99,4 +99,30 @@ else not_ok "each role gets its own temperature, with top_p and the seed" "$(hea
 run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --generator-temperature 3
 expect_rc "a temperature out of range is a usage error" 2
 expect_err "it names the flag" "--generator-temperature"
+
+# structured output: the Generator's answer constrained by the space's schema
+for space in nb201 ofa-mbv3 fmnist-supernet; do
+    rm -f "$tmp/params"
+    start_llm --log "$tmp/params"
+    COLLM_EVAL_IMAGES=100 run search --json --algo collm --space $space --llm-url "$URL" \
+        --model fake-1 --budget 10 --seed 3 --no-session --structured json_schema
+    stop_llm
+    if grep '^generator' "$tmp/params" | head -1 | grep -q 'response_format=json_schema schema={"type":"object","properties":{"candidates":{"type":"array","items":{' && \
+       grep '^navigator' "$tmp/params" | head -1 | grep -q 'response_format=- '; then
+        ok "$space: --structured json_schema sends the Generator the space's schema, the Navigator none"
+    else not_ok "$space: --structured json_schema sends the Generator the space's schema, the Navigator none" "$(grep '^generator' "$tmp/params" | head -1)"; fi
+done
+grep '^generator' "$tmp/params" | head -1 | grep -q '"ks":{"type":"array","items":{"enum":\[0,3,5,7\]},"minItems":8,"maxItems":8}' && \
+    ok "fmnist-supernet: the schema allows 0 for inactive slots" || not_ok "fmnist-supernet: the schema allows 0 for inactive slots"
+rm -f "$tmp/params"
+start_llm --style noschema --log "$tmp/params"
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 20 --seed 3 --no-session \
+    --structured json_schema
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count llm_retry)" -eq 1 ] && grep -q 'without response_format json_schema' "$tmp/out" && \
+   [ "$(grep -c 'response_format=json_object' "$tmp/params")" -ge 2 ]; then
+    ok "a server that refuses the schema gets json_object, said once"
+else not_ok "a server that refuses the schema gets json_object, said once" "rc $rc, $(count llm_retry) retries"; fi
+run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --structured yaml
+expect_rc "an unknown --structured is a usage error" 2
 finish

@@ -25,6 +25,8 @@
  *              the request sets none) with finish_reason "length"
  *   strict     an o-series style model: 400 for a temperature other than 1
  *              and for max_tokens (it wants max_completion_tokens)
+ *   noschema   a server without structured output: 400 for response_format
+ *              json_schema (json_object is fine)
  *
  * --log FILE appends one line per request: the role and the sampling
  * parameters it carried ("navigator temperature=0.6 max_tokens=- ...").
@@ -289,10 +291,19 @@ static void serve(int c, int nth, struct rng *r)
                 else
                     fprintf(lf, " %s=-", keys[k]);
             }
-            fprintf(lf, "\n");
+            const cJSON *rf = cJSON_GetObjectItemCaseSensitive(o, "response_format");
+            const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rf, "type"));
+            const cJSON *sch = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(rf, "json_schema"), "schema");
+            char *schema = sch ? cJSON_PrintUnformatted(sch) : NULL;
+            fprintf(lf, " response_format=%s schema=%s\n", type ? type : "-",
+                    schema ? schema : "-");
+            free(schema);
             fclose(lf);
         }
     }
+    const char *rf_type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(o, "response_format"), "type"));
     const cJSON *temp = cJSON_GetObjectItemCaseSensitive(o, "temperature");
     int strict_refuses_temp = style("strict") && cJSON_IsNumber(temp) && temp->valuedouble != 1;
     int strict_refuses_max = style("strict") && cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
@@ -302,6 +313,9 @@ static void serve(int c, int nth, struct rng *r)
         reply(c, 500, "", "{\"error\":{\"message\":\"the model is loading\"}}");
     } else if (nth <= opt.fail_first + opt.first_429) {
         reply(c, 429, "Retry-After: 0\r\n", "{\"error\":{\"message\":\"rate limited\"}}");
+    } else if (style("noschema") && rf_type && strcmp(rf_type, "json_schema") == 0) {
+        reply(c, 400, "", "{\"error\":{\"message\":\"response_format type json_schema is not "
+                          "supported by this server\"}}");
     } else if (strict_refuses_temp) {
         reply(c, 400, "", "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not "
                           "support 0.6 with this model. Only the default (1) value is supported."
