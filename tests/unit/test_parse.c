@@ -263,6 +263,35 @@ static void headings_in_the_forms_models_write(void **state)
     assert_non_null(strstr(why, "cut off"));
 }
 
+/* The paper's OFA strategies speak per dimension ("Kernel Size"), not per
+ * slot: such a subsection sets every slot, and a slot's own one wins. */
+static void a_subsection_can_speak_for_a_dimension(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("ofa-mbv3", NULL, &e);
+    assert_non_null(sp);
+    const char *text = "# NAVIGATION DIRECTIONS\n## Kernel Size (ks)\nprefer 7 (+0.8); avoid 3 (-0.4)\n"
+                       "## ks 3\navoid 7 (-1)\n## Expansion Ratio\nprefer 6 (+0.5)\n"
+                       "## Resolution\nprefer 224 (+1)\n## how to search\nexplore 100%\n";
+    struct plan p;
+    assert_true(strategy_parse(text, sp, &p) >= 4);
+    int ks0 = -1, ks3 = -1, e5 = -1, r = -1;
+    for (int d = 0; d < sp->ndims; d++) {
+        if (!strcmp(sp->dims[d].name, "ks 0")) ks0 = d;
+        if (!strcmp(sp->dims[d].name, "ks 3")) ks3 = d;
+        if (!strcmp(sp->dims[d].name, "e 5")) e5 = d;
+        if (!strcmp(sp->dims[d].name, "resolution")) r = d;
+    }
+    assert_true(ks0 >= 0 && ks3 >= 0 && e5 >= 0 && r >= 0);
+    assert_float_equal(p.w[ks0][2], 0.8, 0);   /* 7 */
+    assert_float_equal(p.w[ks0][0], -0.4, 0);  /* 3 */
+    assert_float_equal(p.w[ks3][2], -1.0, 0);  /* its own subsection */
+    assert_float_equal(p.w[e5][2], 0.5, 0);    /* 6 */
+    assert_float_equal(p.w[r][4], 1.0, 0);     /* 224 */
+    space_close(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +303,7 @@ int main(void)
         cmocka_unit_test(sloppy_json_is_repaired),
         cmocka_unit_test(the_space_finds_its_architectures_in_prose),
         cmocka_unit_test(headings_in_the_forms_models_write),
+        cmocka_unit_test(a_subsection_can_speak_for_a_dimension),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
