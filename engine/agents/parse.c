@@ -58,12 +58,14 @@ static int add_item(struct cand_list *out, const cJSON *it)
     return rc;
 }
 
-/* The candidate list inside one parsed JSON value, or NULL. */
-static const cJSON *list_of(const cJSON *v)
+/* The candidate list inside one parsed JSON value, or NULL: the value
+ * itself, or a known key, also one or two objects down
+ * ({"response": {"candidates": [...]}}). */
+static const cJSON *list_of_at(const cJSON *v, int depth)
 {
     static const char *const keys[] = {"candidates", "architectures", "archs", "genotypes"};
     if (cJSON_IsArray(v))
-        return v;
+        return depth == 0 ? v : NULL;
     if (!cJSON_IsObject(v))
         return NULL;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -71,27 +73,46 @@ static const cJSON *list_of(const cJSON *v)
         if (cJSON_IsArray(c))
             return c;
     }
+    const cJSON *it;
+    if (depth < 2)
+        cJSON_ArrayForEach(it, v)
+        {
+            const cJSON *l = cJSON_IsObject(it) ? list_of_at(it, depth + 1) : NULL;
+            if (l)
+                return l;
+        }
     return NULL;
 }
+
+static const cJSON *list_of(const cJSON *v) { return list_of_at(v, 0); }
 
 /* What the scan saw, for an honest reason when it found nothing. */
 struct seen {
     int json;            /* some bracketed region parsed */
     char keys[160];      /* the first object's keys, when no list was in it */
     long bad_at;         /* first region that closes but does not parse, or -1 */
+    int misses;          /* brackets tried that held no JSON */
 };
 
+/* A hostile answer ("[[[[..." or "[1," a hundred thousand times) must not
+ * cost a parse per bracket: after this many brackets that held nothing,
+ * the rest of the answer is not searched. Each try is linear. */
+#define MISSES_MAX 64
+
 /* One JSON value at `p` ('{' or '['): strict first, then repaired.
- * *end is set past it; NULL if neither parses. */
-static cJSON *value_at(const char *p, const char **end)
+ * *end is set past it; NULL if neither parses. *closed says whether the
+ * brackets matched at all. */
+static cJSON *value_at(const char *p, const char **end, int *closed)
 {
     cJSON *v = cJSON_ParseWithOpts(p, end, 0);
+    *closed = v != NULL;
     if (v)
         return v;
     const char *rend;
     char *fixed = jsonfix_region(p, &rend);
     if (!fixed)
         return NULL;
+    *closed = 1;
     v = cJSON_Parse(fixed);
     free(fixed);
     if (v)
@@ -119,24 +140,29 @@ static void note_keys(struct seen *sn, const cJSON *v)
  * Fenced blocks come first, so prose around them cannot mislead. */
 static int scan(const char *base, const char *s, struct cand_list *out, struct seen *sn)
 {
-    for (const char *p = s; *p; p++) {
+    for (const char *p = s; *p && sn->misses < MISSES_MAX; p++) {
         if (*p != '{' && *p != '[')
             continue;
         const char *end = NULL;
-        cJSON *v = value_at(p, &end);
+        int closed;
+        cJSON *v = value_at(p, &end, &closed);
         if (!v) {
-            const char *rend;
-            char *closes = jsonfix_region(p, &rend);
-            if (closes && sn->bad_at < 0 && rend - p > 16)
+            if (closed && sn->bad_at < 0 && strcspn(p, "}]") > 16)
                 sn->bad_at = (long)(p - base);
-            free(closes);
+            sn->misses++;
             continue;
         }
         sn->json = 1;
         const cJSON *l = list_of(v);
         if (l) {
             const cJSON *it;
-            cJSON_ArrayForEach(it, l) add_item(out, it);
+            int n = 0;
+            cJSON_ArrayForEach(it, l)
+            {
+                if (n++ == PARSE_MAX_CANDIDATES)
+                    break;
+                add_item(out, it);
+            }
             cJSON_Delete(v);
             return 1;
         }
@@ -156,10 +182,13 @@ static int space_fallback(const struct space *sp, const char *s, struct cand_lis
     int found = 0;
     struct err e;
     struct arch a;
+    int misses = 0;
     for (const char *p = s; *p && found < FALLBACK_MAX;) {
-        if (*p == '{') {
+        if (*p == '{' && misses < MISSES_MAX) {
             const char *end = NULL;
-            cJSON *v = value_at(p, &end);
+            int closed;
+            cJSON *v = value_at(p, &end, &closed);
+            misses += v == NULL;
             char *txt = v ? cJSON_PrintUnformatted(v) : NULL;
             cJSON_Delete(v);
             if (txt && space_decode(sp, txt, &a, &e) == 0 && !cand_list_has(out, &a) &&

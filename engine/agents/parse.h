@@ -25,6 +25,7 @@ const char *parse_answer_start(const char *text, size_t *reasoning_len);
  * architectures of that space found in the text. `finish` is the server's
  * finish_reason ("length" means cut off). Returns the number of
  * candidates, or -1 with `why` saying what was wrong. */
+#define PARSE_MAX_CANDIDATES 256 /* read from one answer; the rest is ignored */
 int parse_candidates(const char *text, const char *finish, const struct space *sp,
                      struct cand_list *out, char *why, size_t n);
 

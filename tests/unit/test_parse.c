@@ -292,6 +292,34 @@ static void a_subsection_can_speak_for_a_dimension(void **state)
     space_close(sp);
 }
 
+/* Hostile answers: a megabyte of brackets, a huge unclosed list, thousands
+ * of candidates. Each is read once (no parse per bracket) and bounded. */
+static void hostile_answers_are_bounded(void **state)
+{
+    (void)state;
+    size_t n = 1 << 20;
+    char *t = malloc(n + 1);
+    memset(t, '[', n);
+    t[n] = '\0';
+    struct cand_list l;
+    char why[300];
+    assert_int_equal(parse(t, "stop", &l, why), -1);
+    cand_list_free(&l);
+    for (size_t i = 0; i + 3 <= n; i += 3)
+        memcpy(t + i, "[1,", 3);
+    assert_int_equal(parse(t, "stop", &l, why), -1);
+    cand_list_free(&l);
+    /* 5000 candidates: the first PARSE_MAX_CANDIDATES are read */
+    size_t k = 0;
+    k += (size_t)sprintf(t + k, "[");
+    for (int i = 0; i < 5000; i++)
+        k += (size_t)sprintf(t + k, "%s\"x%d\"", i ? "," : "", i);
+    sprintf(t + k, "]");
+    assert_int_equal(parse(t, "stop", &l, why), PARSE_MAX_CANDIDATES);
+    cand_list_free(&l);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +332,7 @@ int main(void)
         cmocka_unit_test(the_space_finds_its_architectures_in_prose),
         cmocka_unit_test(headings_in_the_forms_models_write),
         cmocka_unit_test(a_subsection_can_speak_for_a_dimension),
+        cmocka_unit_test(hostile_answers_are_bounded),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
