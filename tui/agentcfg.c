@@ -1,5 +1,6 @@
 #include "agentcfg.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,9 @@
 void agent_cfg_default(struct agent_cfg *c)
 {
     memset(c, 0, sizeof *c);
-    c->temperature = 0.6; /* the paper's setting */
+    c->temperature = 0.6; /* the paper's setting, for both roles */
+    c->nav_temperature = c->gen_temperature = NAN;
+    c->llm_seed = -1;
     c->timeout = 300;
     c->retries = 3;
 }
@@ -33,6 +36,16 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
         {"generator", OPT_STR, &c->generator, "KIND", "offline or llm (likewise)", NULL},
         {"temperature", OPT_DOUBLE, &c->temperature, "T", "sampling temperature (default 0.6)",
          NULL},
+        {"navigator-temperature", OPT_DOUBLE, &c->nav_temperature, "T", "the Navigator's "
+                                                                         "(default: --temperature)",
+         NULL},
+        {"generator-temperature", OPT_DOUBLE, &c->gen_temperature, "T", "the Generator's "
+                                                                         "(default: --temperature)",
+         NULL},
+        {"top-p", OPT_DOUBLE, &c->top_p, "P", "nucleus sampling, 0 < P <= 1 (default: the "
+                                              "server's)", NULL},
+        {"llm-seed", OPT_INT, &c->llm_seed, "N", "sampling seed sent to the server, for servers "
+                                                 "that honour one (default: none)", NULL},
         {"max-tokens", OPT_INT, &c->max_tokens, "N", "cap on each answer (default: the "
                                                      "server's)", NULL},
         {"llm-timeout", OPT_DOUBLE, &c->timeout, "S", "seconds for one LLM attempt (default "
@@ -42,6 +55,10 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
         {"stream", OPT_FLAG, &c->stream, NULL, "stream answers (server-sent events)", NULL},
         {"json-mode", OPT_FLAG, &c->json_mode, NULL, "ask the Generator's server for a JSON "
                                                      "object (response_format)", NULL},
+        {"structured", OPT_STR, &c->structured, "MODE", "the Generator's response_format: none, "
+                                                        "json_object (as --json-mode) or "
+                                                        "json_schema (the space's schema; falls "
+                                                        "back when the server refuses)", NULL},
         {"prompts", OPT_STR, &c->prompts, "DIR", "prompt templates (default: the installed "
                                                  "prompts/)", NULL},
     };
@@ -232,12 +249,48 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
         proposer_close(p);
         return err_usage(e, "--algo collm", "%s", missing), NULL;
     }
+    const char *bad = NULL;
+    if (c->temperature < 0 || c->temperature > 2)
+        bad = "--temperature";
+    else if (!isnan(c->nav_temperature) && (c->nav_temperature < 0 || c->nav_temperature > 2))
+        bad = "--navigator-temperature";
+    else if (!isnan(c->gen_temperature) && (c->gen_temperature < 0 || c->gen_temperature > 2))
+        bad = "--generator-temperature";
+    if (bad) {
+        llm_client_free(replay);
+        proposer_close(p);
+        return err_usage(e, bad, "a temperature is between 0 and 2"), NULL;
+    }
+    int json = c->json_mode ? LLM_JSON_OBJECT : LLM_JSON_NONE;
+    if (c->structured) {
+        static const char *const modes[] = {"none", "json_object", "json_schema"};
+        json = -1;
+        for (int i = 0; i < 3; i++)
+            if (strcmp(c->structured, modes[i]) == 0)
+                json = i;
+        if (json < 0) {
+            llm_client_free(replay);
+            proposer_close(p);
+            return err_usage(e, "--structured", "expected none, json_object or json_schema, got "
+                             "'%s'", c->structured), NULL;
+        }
+    }
+    if (c->top_p < 0 || c->top_p > 1 || c->llm_seed < -1) {
+        llm_client_free(replay);
+        proposer_close(p);
+        return err_usage(e, c->top_p < 0 || c->top_p > 1 ? "--top-p" : "--llm-seed",
+                         c->top_p < 0 || c->top_p > 1 ? "P is in (0, 1]"
+                                                      : "a seed is a whole number, 0 or more"),
+               NULL;
+    }
     llm_redact_url(url, c->used_url, sizeof c->used_url);
     struct llm_params lp;
     llm_params_default(&lp);
     lp.base_url = url;
     lp.api_key = getenv("OPENAI_API_KEY"); /* sent as a header, nowhere else */
-    lp.temperature = c->temperature;
+    lp.top_p = c->top_p;
+    lp.has_seed = c->llm_seed >= 0;
+    lp.seed = c->llm_seed;
     lp.max_tokens = c->max_tokens;
     lp.stream = c->stream;
     lp.timeout_ms = (long)(c->timeout * 1000);
@@ -253,10 +306,12 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     struct navigator *nav;
     struct generator *gen;
     lp.model = nav_model;
+    lp.temperature = isnan(c->nav_temperature) ? c->temperature : c->nav_temperature;
     nav = nav_llm ? llm_navigator_new(s, *client, &lp, c->prompts, e)
                   : offline_navigator_new(s, nav_seed, ao ? ao->prior : 1.0);
     lp.model = gen_model;
-    lp.json_mode = c->json_mode;
+    lp.temperature = isnan(c->gen_temperature) ? c->temperature : c->gen_temperature;
+    lp.json_mode = json;
     gen = gen_llm ? llm_generator_new(s, *client, &lp, c->prompts, e)
                   : offline_generator_new(s, gen_seed);
     /* replace the offline pair collm_open made with this one */

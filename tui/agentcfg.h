@@ -14,7 +14,11 @@ struct agent_cfg {
     const char *preset, *url, *model, *nav_model, *gen_model;
     const char *navigator, *generator; /* "offline", "llm" or NULL: decide */
     const char *prompts;
+    const char *structured; /* none, json_object, json_schema; NULL: per --json-mode */
     double temperature, timeout;
+    double nav_temperature, gen_temperature; /* NAN: as temperature */
+    double top_p;                            /* 0: the server's */
+    int llm_seed;                            /* -1: none */
     int max_tokens, retries, stream, json_mode;
     char used_url[1024]; /* set by agent_cfg_proposer: the endpoint, redacted, or "" */
 };

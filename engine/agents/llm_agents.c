@@ -4,6 +4,7 @@
  * has no memory: each call is its system prompt plus one user message with
  * the strategy, the visited list and, on a second try, what was wrong with
  * the first. Every request, answer, retry and failure is an event. */
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,31 @@ static void describe(const struct state *st, const struct record *r, struct strb
         strbuf_printf(t, "  %s=%.4g%s", m->name, r->m[i], m->unit);
     }
     strbuf_printf(t, "\n");
+}
+
+/* What the Coordinator refused since the last strategy, and why: without
+ * it a Navigator whose batches were all invalid reads "start of the search"
+ * and writes the same strategy again. Returns how many it listed. */
+#define REJECTED_SHOWN 20
+static int describe_rejected(const struct state *st, int from_iter, struct strbuf *t)
+{
+    int n = 0;
+    for (int i = 0; i < st->ncands; i++) {
+        const struct cand *c = &st->cands[i];
+        if (c->status != CAND_REJECTED || c->reason == REJ_SURPLUS || c->iter < from_iter)
+            continue;
+        if (n++ == 0)
+            strbuf_printf(t, "Rejected without evaluation:\n");
+        if (n > REJECTED_SHOWN)
+            continue;
+        size_t l = strlen(c->text);
+        strbuf_printf(t, "- %.*s%s: %s%s%s\n", (int)(l > 120 ? 120 : l), c->text,
+                      l > 120 ? "..." : "", reject_reason_name(c->reason),
+                      c->detail ? ": " : "", c->detail ? c->detail : "");
+    }
+    if (n > REJECTED_SHOWN)
+        strbuf_printf(t, "... and %d more\n", n - REJECTED_SHOWN);
+    return n;
 }
 
 /* ---- one conversation with the model ------------------------------------- */
@@ -125,6 +151,23 @@ static void reject_answer(struct call *c, uint64_t req, const char *why, const c
     struct event ev = {.type = EV_ANSWER_REJECTED, .req = (int)req, .role = (char *)c->role,
                        .detail = (char *)why, .text = (char *)text};
     c->host->emit(c->host->ud, &ev);
+}
+
+/* An answer cut off by max_tokens is asked again with room to finish, not
+ * with the same cap (which cuts it in the same place). The cap stays raised:
+ * a model that writes long keeps doing so. */
+#define MAX_TOKENS_CEIL 32768
+static void grow_max_tokens(struct call *c, const struct llm_result *r)
+{
+    if (!r->finish || strcmp(r->finish, "length") != 0)
+        return;
+    long want = 2L * (c->params.max_tokens > 0 ? c->params.max_tokens : r->tokens_out);
+    if (want < 1024)
+        want = 1024;
+    if (want > MAX_TOKENS_CEIL)
+        want = MAX_TOKENS_CEIL;
+    if (want > c->params.max_tokens)
+        c->params.max_tokens = (int)want;
 }
 
 static void call_cancel(struct call *c)
@@ -205,6 +248,7 @@ static void nav_answered(void *self, const struct llm_result *r)
         return;
     }
     reject_answer(&n->call, r->id, why, r->text);
+    grow_max_tokens(&n->call, r);
     if (n->format_tries++ < FORMAT_RETRIES) {
         char correction[1400], err[600];
         snprintf(correction, sizeof correction,
@@ -250,11 +294,17 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
             return 0;
         }
     }
-    struct strbuf results = {0}, best = {0};
+    struct strbuf results = {0}, best = {0}, rejected = {0};
+    const struct strategy_rec *prev = state_strategy(st);
+    int nrej = prev ? describe_rejected(st, prev->iter, &rejected) : 0;
     if ((size_t)in->since >= st->nrec)
-        strbuf_printf(&results, "none yet: this is the start of the search\n");
+        strbuf_printf(&results, st->nrec || nrej ? "no new evaluations since the last strategy\n"
+                                                 : "none yet: this is the start of the search\n");
     for (size_t i = (size_t)in->since; i < st->nrec; i++)
         describe(st, &st->rec[i], &results);
+    if (nrej)
+        strbuf_printf(&results, "%s", strbuf_str(&rejected));
+    strbuf_free(&rejected);
     if (state_best(st))
         describe(st, state_best(st), &best);
     else
@@ -350,7 +400,30 @@ struct gen {
     char *system;
     cands_fn done;
     void *ud;
+    const struct space *space; /* of the request in flight: finds archs in prose */
+    char *schema;              /* the answer's JSON Schema, for --structured json_schema */
 };
+
+/* {"candidates": [ARCH, ...]} with the space's schema of one architecture. */
+static char *answer_schema(const struct space *s)
+{
+    char *arch = space_schema(s);
+    cJSON *a = arch ? cJSON_Parse(arch) : NULL;
+    free(arch);
+    if (!a)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "object");
+    cJSON *c = cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "properties"), "candidates");
+    cJSON_AddStringToObject(c, "type", "array");
+    cJSON_AddItemToObject(c, "items", a);
+    cJSON_AddNumberToObject(c, "minItems", 1);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "required"), cJSON_CreateString("candidates"));
+    cJSON_AddBoolToObject(o, "additionalProperties", 0);
+    char *t = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return t;
+}
 
 static void gen_answered(void *self, const struct llm_result *r)
 {
@@ -362,8 +435,9 @@ static void gen_answered(void *self, const struct llm_result *r)
     struct cand_list out;
     cand_list_init(&out);
     char why[600];
-    if (parse_candidates(r->text, r->finish, &out, why, sizeof why) < 0) {
+    if (parse_candidates(r->text, r->finish, g->space, &out, why, sizeof why) < 0) {
         reject_answer(&g->call, r->id, why, r->text);
+        grow_max_tokens(&g->call, r);
         g->done(g->ud, 0, NULL, why);
     } else {
         g->done(g->ud, 1, &out, NULL);
@@ -403,10 +477,14 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     for (int i = 0; in->pending && i < in->pending->n; i++) {
         const struct cand_item *it = &in->pending->items[i];
         char buf[1024];
-        if (it->has_arch && space_encode(s, &it->arch, buf, sizeof buf) >= 0)
+        /* what does not decode is no architecture: never "visited" */
+        struct arch a;
+        if (it->has_arch)
+            a = it->arch;
+        else if (!it->text || space_decode(s, it->text, &a, NULL) < 0)
+            continue;
+        if (space_encode(s, &a, buf, sizeof buf) >= 0)
             strbuf_printf(&visited, "%s\n", buf);
-        else if (it->text)
-            strbuf_printf(&visited, "%s\n", it->text);
     }
     if (!visited.len)
         strbuf_printf(&visited, "none yet\n");
@@ -425,6 +503,7 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     }
     g->done = done;
     g->ud = ud;
+    g->space = s;
     struct llm_msg m[2] = {{"system", g->system}, {"user", user}};
     char err[600];
     if (send_call(&g->call, m, 2, err, sizeof err) < 0)
@@ -445,6 +524,7 @@ static void gen_destroy(struct generator *gn)
     call_cancel(&g->call);
     free(g->system);
     free(g->prompts);
+    free(g->schema);
     free((char *)g->call.params.model);
     free(g);
 }
@@ -469,6 +549,12 @@ struct generator *llm_generator_new(const struct space *s, struct llm_client *cl
                             .role = "generator", .answered = gen_answered, .self = g};
     g->call.params.model = strdup(p->model ? p->model : "");
     g->call.params.json_mode = p->json_mode;
+    if (p->json_mode == LLM_JSON_SCHEMA) {
+        g->schema = answer_schema(s);
+        g->call.params.json_schema = g->schema;
+        if (!g->schema) /* a space without a schema: the JSON object mode */
+            g->call.params.json_mode = LLM_JSON_OBJECT;
+    }
     gn->ops = &gen_ops;
     gn->impl = g;
     snprintf(gn->name, sizeof gn->name, "llm:%s", p->model ? p->model : "?");

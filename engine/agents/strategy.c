@@ -68,26 +68,57 @@ static int line_starts(const char *line, const char *word)
     return strncasecmp(line, word, n) == 0;
 }
 
-/* The dimension a "## ..." header names, or -1. Matched by name, case and
- * spacing aside ("edge 1<-0", "Edge 1 <- 0"). */
-static int header_dim(const char *h, const struct space *s)
+static void squeeze(const char *from, const char *stop, char *out, size_t n)
+{
+    size_t j = 0;
+    for (const char *p = from; *p && p != stop && *p != '\n' && j < n - 1; p++)
+        if (!isspace((unsigned char)*p) && *p != '#' && *p != '*' && *p != '`' && *p != ':')
+            out[j++] = (char)tolower((unsigned char)*p);
+    out[j] = '\0';
+}
+
+/* What the paper calls the dimensions of a MobileNetV3 space, as the
+ * prefixes of our per-slot names: a subsection "## Kernel Size" speaks for
+ * every "ks N". */
+static const struct {
+    const char *heading, *prefix;
+} groups[] = {
+    {"kernelsize", "ks"},      {"kernelsizes", "ks"}, {"ks", "ks"},
+    {"expansionratio", "e"},   {"expandratio", "e"},  {"expansionratios", "e"}, {"e", "e"},
+    {"depth", "depth"},        {"depths", "depth"},   {"resolution", "resolution"},
+};
+
+/* The dimensions a "## ..." header names: one by its name, case and spacing
+ * aside ("edge 1<-0", "Edge 1 <- 0"), or a group ("## Kernel Size (ks)").
+ * Sets in[d]; returns how many. */
+static int header_dims(const char *h, const struct space *s, unsigned char *in)
 {
     char a[128], b[128];
-    size_t j = 0;
-    for (const char *p = h; *p && *p != '\n' && j < sizeof a - 1; p++)
-        if (!isspace((unsigned char)*p) && *p != '#' && *p != '*' && *p != '`')
-            a[j++] = (char)tolower((unsigned char)*p);
-    a[j] = '\0';
+    squeeze(h, NULL, a, sizeof a);
+    memset(in, 0, ARCH_MAX_DIMS);
     for (int d = 0; d < s->ndims; d++) {
-        j = 0;
-        for (const char *p = s->dims[d].name; *p && j < sizeof b - 1; p++)
-            if (!isspace((unsigned char)*p))
-                b[j++] = (char)tolower((unsigned char)*p);
-        b[j] = '\0';
-        if (strcmp(a, b) == 0)
-            return d;
+        squeeze(s->dims[d].name, NULL, b, sizeof b);
+        if (strcmp(a, b) == 0) {
+            in[d] = 1;
+            return 1;
+        }
     }
-    return -1;
+    const char *paren = strchr(h, '(');
+    squeeze(h, paren, a, sizeof a);
+    int n = 0;
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        if (strcmp(a, groups[g].heading) != 0)
+            continue;
+        size_t pl = strlen(groups[g].prefix);
+        for (int d = 0; d < s->ndims; d++) {
+            squeeze(s->dims[d].name, NULL, b, sizeof b);
+            if (strncmp(b, groups[g].prefix, pl) == 0 &&
+                (b[pl] == '\0' || isdigit((unsigned char)b[pl])))
+                in[d] = 1, n++;
+        }
+        break;
+    }
+    return n;
 }
 
 /* Finds choice names in a line of one dimension's subsection, with an
@@ -179,15 +210,18 @@ int strategy_parse(const char *text, const struct space *s, struct plan *p)
     p->ndims = s->ndims;
     p->exploit = 0.5;
     p->radius = 2;
-    int found = 0, dim = -1;
+    int found = 0, ndims = 0;
+    unsigned char in[ARCH_MAX_DIMS] = {0};
     for (const char *line = text; line && *line;) {
         const char *end = strchr(line, '\n');
         if (!end)
             end = line + strlen(line);
         if (line[0] == '#') {
-            dim = header_dim(line, s);
-        } else if (dim >= 0) {
-            found += read_prefs(line, end, s, dim, p);
+            ndims = header_dims(line, s, in);
+        } else if (ndims > 0) {
+            for (int d = 0; d < s->ndims; d++)
+                if (in[d])
+                    found += read_prefs(line, end, s, d, p);
         } else {
             const char *pct = NULL;
             if (line_starts(line, "exploit") && (pct = strchr(line, '%')) && pct < end) {

@@ -10,6 +10,9 @@
 
 #include "../core/rng.h"
 #include "../core/strbuf.h"
+#include "answer.h"
+#include "body.h"
+#include "recording.h"
 
 #ifndef COLLM_VERSION
 #define COLLM_VERSION "0.1.0"
@@ -32,16 +35,13 @@ struct req {
     struct llm_callbacks cb;
     uv_timer_t retry_timer;
     int attempt, cancelled, oversize, finished;
+    unsigned dropped;        /* parameters this request has dropped (body.h) */
     const struct recording *replayed; /* replay backend: the answer to give */
     char *replay_error;
     double retry_after;      /* seconds from the last answer's header, -1 if none */
     uint64_t t0;
     struct strbuf resp;         /* raw body of the current attempt */
-    struct strbuf text;         /* streamed content so far */
-    size_t sse_pos;          /* how far resp has been read as events */
-    int sse_events;
-    char finish[32];
-    long tokens_in, tokens_out;
+    struct llm_answer ans;   /* what the current attempt has said so far */
 };
 
 struct sock {
@@ -50,18 +50,19 @@ struct sock {
     struct llm_client *c;
 };
 
-/* One recorded exchange, for the replay backend. */
-struct recording {
-    char *key;    /* the messages, as role NUL content NUL ... */
-    size_t keylen;
-    char *answer, *finish;
-    long tokens_in, tokens_out;
-    int used;
+/* Parameters a server refused for a model (body.h), so later requests
+ * leave them out instead of being refused again. */
+#define REFUSALS_MAX 8
+struct refusal {
+    char model[128];
+    unsigned params;
 };
 
 struct llm_client {
-    struct recording *rec; /* non-NULL: answer from these, never the network */
-    int nrec, caprec, replay;
+    struct refusal refused[REFUSALS_MAX];
+    int nrefused;
+    struct recordings rec;   /* replay: answer from these, never the network */
+    int replay;
     uv_loop_t *loop;
     CURLM *multi;
     uv_timer_t timer;        /* curl's timeout */
@@ -73,6 +74,28 @@ struct llm_client {
 };
 
 static void free_client(struct llm_client *c);
+
+static unsigned refused_for(const struct llm_client *c, const char *model)
+{
+    for (int i = 0; i < c->nrefused; i++)
+        if (strcmp(c->refused[i].model, model ? model : "") == 0)
+            return c->refused[i].params;
+    return 0;
+}
+
+static void remember_refusal(struct llm_client *c, const char *model, unsigned param)
+{
+    for (int i = 0; i < c->nrefused; i++)
+        if (strcmp(c->refused[i].model, model ? model : "") == 0) {
+            c->refused[i].params |= param;
+            return;
+        }
+    if (c->nrefused < REFUSALS_MAX) {
+        struct refusal *f = &c->refused[c->nrefused++];
+        snprintf(f->model, sizeof f->model, "%s", model ? model : "");
+        f->params = param;
+    }
+}
 
 void llm_params_default(struct llm_params *p)
 {
@@ -107,7 +130,7 @@ static void on_req_closed(uv_handle_t *h)
     free((char *)r->p.model);
     free((char *)r->p.api_key);
     strbuf_free(&r->resp);
-    strbuf_free(&r->text);
+    llm_answer_free(&r->ans);
     free(r->replay_error);
     free(r);
     if (--c->open_handles == 0 && c->closing)
@@ -142,8 +165,9 @@ static void finish(struct req *r, const char *text, const char *error, long stat
     unlink_req(r);
     struct llm_result res = {
         .id = r->id, .ok = error == NULL, .cancelled = r->cancelled, .http_status = status,
-        .text = text ? text : "", .finish = r->finish, .tokens_in = r->tokens_in,
-        .tokens_out = r->tokens_out,
+        .text = text ? text : "", .finish = r->ans.finish, .tokens_in = r->ans.tokens_in,
+        .tokens_out = r->ans.tokens_out, .tokens_reasoning = r->ans.tokens_reasoning,
+        .reasoning = strbuf_str(&r->ans.reasoning),
         .latency = (double)(uv_hrtime() - r->t0) * 1e-9, .attempts = r->attempt,
         .error = error, .raw = error ? strbuf_str(&r->resp) : NULL,
     };
@@ -152,68 +176,20 @@ static void finish(struct req *r, const char *text, const char *error, long stat
     uv_close((uv_handle_t *)&r->retry_timer, on_req_closed);
 }
 
-/* ---- reading answers ------------------------------------------------------------ */
+/* ---- reading answers (answer.h does the reading) ------------------------------- */
 
-static void read_usage(struct req *r, const cJSON *o)
+static void on_delta(void *ud, const char *text, size_t n)
 {
-    const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "usage");
-    const cJSON *pi = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens");
-    const cJSON *co = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens");
-    if (cJSON_IsNumber(pi))
-        r->tokens_in = (long)pi->valuedouble;
-    if (cJSON_IsNumber(co))
-        r->tokens_out = (long)co->valuedouble;
+    struct req *r = ud;
+    if (r->cb.delta)
+        r->cb.delta(r->cb.ud, r->id, text, n);
 }
 
-static void read_finish(struct req *r, const cJSON *choice)
+static void on_thinking(void *ud, const char *text, size_t n)
 {
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(choice, "finish_reason");
-    if (cJSON_IsString(f))
-        snprintf(r->finish, sizeof r->finish, "%s", f->valuestring);
-}
-
-/* One server-sent event's data: a chunk with choices[0].delta.content. */
-static void sse_data(struct req *r, const char *data, size_t len)
-{
-    if (len == 6 && strncmp(data, "[DONE]", 6) == 0)
-        return;
-    cJSON *o = cJSON_ParseWithLength(data, len);
-    if (!o)
-        return; /* a keep-alive or a comment; the final check catches real damage */
-    r->sse_events++;
-    const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "choices"), 0);
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(ch, "delta");
-    const cJSON *content = cJSON_GetObjectItemCaseSensitive(d, "content");
-    if (cJSON_IsString(content) && content->valuestring[0]) {
-        size_t n = strlen(content->valuestring);
-        strbuf_add(&r->text, content->valuestring, n);
-        if (r->cb.delta)
-            r->cb.delta(r->cb.ud, r->id, content->valuestring, n);
-    }
-    read_finish(r, ch);
-    read_usage(r, o);
-    cJSON_Delete(o);
-}
-
-static void sse_feed(struct req *r)
-{
-    for (;;) {
-        const char *start = r->resp.p + r->sse_pos;
-        const char *nl = memchr(start, '\n', r->resp.len - r->sse_pos);
-        if (!nl)
-            return;
-        size_t len = (size_t)(nl - start);
-        if (len && start[len - 1] == '\r')
-            len--;
-        if (len >= 5 && strncmp(start, "data:", 5) == 0) {
-            const char *d = start + 5;
-            size_t dl = len - 5;
-            while (dl && *d == ' ')
-                d++, dl--;
-            sse_data(r, d, dl);
-        }
-        r->sse_pos = (size_t)(nl - r->resp.p) + 1;
-    }
+    struct req *r = ud;
+    if (r->cb.thinking)
+        r->cb.thinking(r->cb.ud, r->id, text, n);
 }
 
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -231,7 +207,7 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
     long status = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
     if (r->p.stream && status == 200)
-        sse_feed(r);
+        llm_answer_feed_sse(&r->ans, &r->resp);
     return n;
 }
 
@@ -259,20 +235,6 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-/* The server's own words from an error body ({"error": {"message": ...}}). */
-static void server_message(const struct strbuf *b, char *out, size_t n)
-{
-    out[0] = '\0';
-    cJSON *o = cJSON_Parse(strbuf_str(b));
-    const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
-    const cJSON *m = cJSON_IsObject(err) ? cJSON_GetObjectItemCaseSensitive(err, "message") : err;
-    if (cJSON_IsString(m))
-        snprintf(out, n, ": %s", m->valuestring);
-    else if (b->len)
-        snprintf(out, n, ": %.160s", strbuf_str(b));
-    cJSON_Delete(o);
-}
-
 static int start_attempt(struct req *r, struct err *e);
 
 static void on_retry_timer(uv_timer_t *t)
@@ -284,6 +246,32 @@ static void on_retry_timer(uv_timer_t *t)
         snprintf(msg, sizeof msg, "%s: %s", r->shown_url, e.msg);
         finish(r, NULL, msg, 0);
     }
+}
+
+/* A 400 that refuses one of our parameters: the same request without it,
+ * at once, said as a retry so it is journalled. Once per parameter. */
+static int resend_without_refused(struct req *r, const char *why)
+{
+    unsigned param = llm_body_refused(strbuf_str(&r->resp), r->body);
+    if (!param || (r->dropped & param))
+        return 0;
+    char *body = llm_body_drop(r->body, param);
+    if (!body)
+        return 0;
+    free(r->body);
+    r->body = body;
+    r->dropped |= param;
+    remember_refusal(r->c, r->p.model, param);
+    drop_easy(r);
+    if (r->cb.retry) {
+        char msg[1300];
+        snprintf(msg, sizeof msg, "%s; sending it again without %s%s", why,
+                 llm_body_param_name(param),
+                 param == LLM_P_MAX_TOKENS ? " (as max_completion_tokens)" : "");
+        r->cb.retry(r->cb.ud, r->id, r->attempt + 1, 0, msg);
+    }
+    uv_timer_start(&r->retry_timer, on_retry_timer, 0, 0);
+    return 1;
 }
 
 static void complete(struct req *r, CURLcode rc, long status)
@@ -308,37 +296,29 @@ static void complete(struct req *r, CURLcode rc, long status)
                  rc == CURLE_OPERATION_TIMEDOUT ? " (no complete answer in time)" : "");
     } else if (status == 429 || status >= 500) {
         retryable = 1;
-        server_message(&r->resp, smsg, sizeof smsg);
+        llm_answer_server_message(&r->resp, smsg, sizeof smsg);
         snprintf(why, sizeof why, "%s: HTTP %ld%s", r->shown_url, status, smsg);
     } else if (status != 200) {
-        server_message(&r->resp, smsg, sizeof smsg);
+        llm_answer_server_message(&r->resp, smsg, sizeof smsg);
         snprintf(why, sizeof why, "%s: HTTP %ld%s", r->shown_url, status, smsg);
+        if ((status == 400 || status == 422) && resend_without_refused(r, why))
+            return;
         finish(r, NULL, why, status);
         return;
     } else {
         /* 200: a streamed answer, or one JSON body (also when a server
          * ignored stream: true) */
-        if (r->p.stream && r->sse_events > 0) {
-            finish(r, strbuf_str(&r->text), NULL, status);
+        if (r->p.stream && r->ans.sse_events > 0) {
+            finish(r, strbuf_str(&r->ans.text), NULL, status);
             return;
         }
-        cJSON *o = cJSON_Parse(strbuf_str(&r->resp));
-        const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "choices"), 0);
-        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(ch, "message");
-        const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
-        if (!o || !cJSON_IsObject(msg)) {
-            snprintf(why, sizeof why, "%s: the answer is not a chat completion (%s)",
-                     r->shown_url, !o ? "not JSON" : "no choices[0].message");
-            cJSON_Delete(o);
+        char bad[200];
+        if (llm_answer_parse(&r->ans, strbuf_str(&r->resp), bad, sizeof bad) < 0) {
+            snprintf(why, sizeof why, "%s: %s", r->shown_url, bad);
             finish(r, NULL, why, status);
             return;
         }
-        read_finish(r, ch);
-        read_usage(r, o);
-        char *text = strdup(cJSON_IsString(content) ? content->valuestring : "");
-        cJSON_Delete(o);
-        finish(r, text, text ? NULL : "out of memory", status);
-        free(text);
+        finish(r, strbuf_str(&r->ans.text), NULL, status);
         return;
     }
     if (!retryable || r->attempt > r->p.max_retries) {
@@ -476,69 +456,27 @@ static void on_replay_timer(uv_timer_t *t)
     if (r->cancelled) {
         finish(r, NULL, "cancelled", 0);
     } else if (r->replayed) {
-        snprintf(r->finish, sizeof r->finish, "%s", r->replayed->finish);
-        r->tokens_in = r->replayed->tokens_in;
-        r->tokens_out = r->replayed->tokens_out;
+        snprintf(r->ans.finish, sizeof r->ans.finish, "%s", r->replayed->finish);
+        r->ans.tokens_in = r->replayed->tokens_in;
+        r->ans.tokens_out = r->replayed->tokens_out;
         finish(r, r->replayed->answer, NULL, 200);
     } else {
         finish(r, NULL, r->replay_error ? r->replay_error : "no recorded answer", 0);
     }
 }
 
-static char *replay_key(const struct llm_msg *msgs, int n, size_t *len)
-{
-    struct strbuf k = {0};
-    for (int i = 0; i < n; i++) {
-        strbuf_add(&k, msgs[i].role, strlen(msgs[i].role) + 1);
-        const char *c = msgs[i].content ? msgs[i].content : "";
-        strbuf_add(&k, c, strlen(c) + 1);
-    }
-    if (k.failed) {
-        strbuf_free(&k);
-        return NULL;
-    }
-    *len = k.len;
-    return k.p ? k.p : calloc(1, 1);
-}
-
 int llm_client_record(struct llm_client *c, const struct llm_msg *msgs, int n,
                       const char *answer, const char *finish, long tokens_in, long tokens_out)
 {
-    if (c->nrec == c->caprec) {
-        int cap = c->caprec ? c->caprec * 2 : 32;
-        struct recording *nr = realloc(c->rec, (size_t)cap * sizeof *nr);
-        if (!nr)
-            return -1;
-        c->rec = nr;
-        c->caprec = cap;
-    }
-    struct recording r = {.answer = strdup(answer ? answer : ""),
-                          .finish = strdup(finish ? finish : ""), .tokens_in = tokens_in,
-                          .tokens_out = tokens_out};
-    r.key = replay_key(msgs, n, &r.keylen);
-    if (!r.key || !r.answer || !r.finish) {
-        free(r.key);
-        free(r.answer);
-        free(r.finish);
+    if (recordings_add(&c->rec, msgs, n, answer, finish, tokens_in, tokens_out) < 0)
         return -1;
-    }
-    c->rec[c->nrec++] = r;
     c->replay = 1;
     return 0;
 }
 
 static void replay_request(struct req *r, const struct llm_msg *msgs, int n)
 {
-    size_t len = 0;
-    char *key = replay_key(msgs, n, &len);
-    for (int i = 0; key && i < r->c->nrec && !r->replayed; i++) {
-        struct recording *x = &r->c->rec[i];
-        if (!x->used && x->keylen == len && memcmp(x->key, key, len) == 0) {
-            x->used = 1;
-            r->replayed = x;
-        }
-    }
-    free(key);
+    r->replayed = recordings_take(&r->c->rec, msgs, n);
     if (!r->replayed)
         r->replay_error = strdup("the recording has no answer to this request: the search "
                                  "went another way than the recorded one");
@@ -550,11 +488,9 @@ static int start_attempt(struct req *r, struct err *e)
 {
     r->attempt++;
     strbuf_reset(&r->resp);
-    strbuf_reset(&r->text);
-    r->sse_pos = 0;
-    r->sse_events = r->oversize = 0;
+    llm_answer_reset(&r->ans);
+    r->oversize = 0;
     r->retry_after = -1;
-    r->finish[0] = '\0';
     r->easy = curl_easy_init();
     if (!r->easy)
         return err_set(e, "llm", "curl_easy_init failed");
@@ -577,33 +513,6 @@ static int start_attempt(struct req *r, struct err *e)
         return err_set(e, "llm", "curl_multi_add_handle failed");
     }
     return 0;
-}
-
-static char *make_body(const struct llm_params *p, const struct llm_msg *msgs, int n)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "model", p->model ? p->model : "");
-    cJSON *a = cJSON_AddArrayToObject(o, "messages");
-    for (int i = 0; i < n; i++) {
-        cJSON *m = cJSON_CreateObject();
-        cJSON_AddStringToObject(m, "role", msgs[i].role);
-        cJSON_AddStringToObject(m, "content", msgs[i].content ? msgs[i].content : "");
-        cJSON_AddItemToArray(a, m);
-    }
-    if (p->temperature >= 0)
-        cJSON_AddNumberToObject(o, "temperature", p->temperature);
-    if (p->max_tokens > 0)
-        cJSON_AddNumberToObject(o, "max_tokens", p->max_tokens);
-    if (p->json_mode)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "response_format"), "type",
-                                "json_object");
-    if (p->stream) {
-        cJSON_AddBoolToObject(o, "stream", 1);
-        cJSON_AddBoolToObject(cJSON_AddObjectToObject(o, "stream_options"), "include_usage", 1);
-    }
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
 }
 
 static char *dupz(const char *s)
@@ -631,12 +540,15 @@ uint64_t llm_chat(struct llm_client *c, const struct llm_params *p, const struct
     r->p.model = dupz(p->model);
     r->p.api_key = dupz(p->api_key);
     r->cb = *cb;
+    r->ans.delta = on_delta;
+    r->ans.thinking = on_thinking;
+    r->ans.ud = r;
     size_t ul = strlen(p->base_url);
     while (ul && p->base_url[ul - 1] == '/')
         ul--;
     r->url = malloc(ul + 32);
     r->shown_url = malloc(ul + 32);
-    r->body = make_body(p, msgs, n);
+    r->body = llm_body_make(p, msgs, n, refused_for(c, p->model));
     if (r->url) {
         snprintf(r->url, ul + 32, "%.*s/chat/completions", (int)ul, p->base_url);
         if (r->shown_url)
@@ -739,12 +651,7 @@ struct llm_client *llm_client_new(uv_loop_t *loop, struct err *e)
 
 static void free_client(struct llm_client *c)
 {
-    for (int i = 0; i < c->nrec; i++) {
-        free(c->rec[i].key);
-        free(c->rec[i].answer);
-        free(c->rec[i].finish);
-    }
-    free(c->rec);
+    recordings_free(&c->rec);
     free(c);
 }
 

@@ -19,9 +19,15 @@ struct llm_params {
     const char *api_key;      /* NULL or "": no Authorization header */
     const char *model;
     double temperature;       /* < 0: leave it to the server */
+    double top_p;             /* <= 0: leave it to the server */
+    long seed;                /* sent when has_seed */
+    int has_seed;
     int max_tokens;           /* 0: leave it to the server */
     int stream;               /* ask for server-sent events */
-    int json_mode;            /* response_format {"type": "json_object"} */
+    int json_mode;            /* LLM_JSON_OBJECT: response_format {"type": "json_object"};
+                               * LLM_JSON_SCHEMA: json_schema with `json_schema`, and when
+                               * that is refused json_object, then none */
+    const char *json_schema;  /* JSON text */
     long connect_timeout_ms;  /* 0: 10 s */
     long timeout_ms;          /* whole attempt; 0: 300 s */
     int max_retries;          /* after the first attempt */
@@ -29,6 +35,8 @@ struct llm_params {
     long max_delay_ms;        /* cap on any one delay, Retry-After included */
     size_t max_response;      /* bytes; 0: 4 MiB */
 };
+
+enum { LLM_JSON_NONE, LLM_JSON_OBJECT, LLM_JSON_SCHEMA };
 
 void llm_params_default(struct llm_params *p);
 
@@ -45,6 +53,9 @@ struct llm_result {
     const char *text;        /* the answer (ok), possibly empty */
     const char *finish;      /* finish_reason: "stop", "length" ... or "" */
     long tokens_in, tokens_out; /* usage as the server reported it, else 0 */
+    long tokens_reasoning;   /* of tokens_out, what the server counted as reasoning */
+    const char *reasoning;   /* what the server parsed out as reasoning ("" if none);
+                              * text still holds any inline <think> block */
     double latency;          /* seconds, first attempt to the end */
     int attempts;
     const char *error;       /* !ok: what went wrong and where */
@@ -56,6 +67,8 @@ struct llm_callbacks {
     void (*retry)(void *ud, uint64_t id, int attempt, double delay, const char *why);
     void (*delta)(void *ud, uint64_t id, const char *text, size_t len); /* streaming */
     void *ud;
+    /* Optional, streaming: reasoning the server sends apart from the answer. */
+    void (*thinking)(void *ud, uint64_t id, const char *text, size_t len);
 };
 
 struct llm_client;

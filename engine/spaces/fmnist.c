@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
+
 static const char *const ks_names[] = {"3", "5", "7"}, *const e_names[] = {"3", "4", "6"},
                          *const d_names[] = {"2", "3", "4"}, *const r_names[] = {"20", "24", "28"};
 
@@ -174,9 +176,18 @@ static void destroy(struct space *s)
     free(s);
 }
 
+static char *schema(const struct space *s)
+{
+    (void)s;
+    return schema_mbv3_dict(SN_BLOCKS, SN_STAGES, (struct schema_choices){sn_ks_choices, 3},
+                            (struct schema_choices){sn_e_choices, 3},
+                            (struct schema_choices){sn_d_choices, 3},
+                            (struct schema_choices){sn_res_choices, 3});
+}
+
 static const struct space_ops ops = {
     .decode = decode, .encode = encode, .cost = cost, .prior = prior, .canonical = canonical,
-    .brief = brief, .sample = sample, .mutate = mutate, .destroy = destroy,
+    .brief = brief, .sample = sample, .mutate = mutate, .destroy = destroy, .schema = schema,
 };
 
 static const char description[] =

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../eval/nb201_table.h"
+#include "schema.h"
 
 const char *const nb201_op_names[NB201_OPS] = {"none", "skip_connect", "nor_conv_1x1",
                                                "nor_conv_3x3", "avg_pool_3x3"};
@@ -212,9 +213,28 @@ static void destroy(struct space *s)
     free(s);
 }
 
+/* The cell string as a pattern: each edge one of the operations, with its
+ * input node, in the canonical order. */
+static char *schema(const struct space *s)
+{
+    (void)s;
+    char alt[128] = "(", re[1024] = "^";
+    for (int o = 0; o < NB201_OPS; o++)
+        snprintf(alt + strlen(alt), sizeof alt - strlen(alt), "%s%s", o ? "|" : "",
+                 nb201_op_names[o]);
+    strcat(alt, ")");
+    for (int node = 1; node <= 3; node++) {
+        snprintf(re + strlen(re), sizeof re - strlen(re), "%s\\|", node > 1 ? "\\+" : "");
+        for (int from = 0; from < node; from++)
+            snprintf(re + strlen(re), sizeof re - strlen(re), "%s~%d\\|", alt, from);
+    }
+    strcat(re, "$");
+    return schema_string(re);
+}
+
 static const struct space_ops ops = {
     .decode = decode, .encode = encode, .cost = cost, .prior = prior, .brief = brief,
-    .destroy = destroy,
+    .destroy = destroy, .schema = schema,
 };
 
 struct space *nb201_space_open(const char *dataset, const char *datadir, struct err *e)

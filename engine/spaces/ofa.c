@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/datadir.h"
+#include "schema.h"
 
 const int ofa_ks[3] = {3, 5, 7}, ofa_e[3] = {3, 4, 6}, ofa_d[3] = {2, 3, 4};
 const int ofa_r[5] = {160, 176, 192, 208, 224};
@@ -364,9 +365,17 @@ static void destroy(struct space *s)
     free(s);
 }
 
+static char *schema(const struct space *s)
+{
+    (void)s;
+    return schema_mbv3_dict(OFA_SLOTS, OFA_STAGES, (struct schema_choices){ofa_ks, 3},
+                            (struct schema_choices){ofa_e, 3}, (struct schema_choices){ofa_d, 3},
+                            (struct schema_choices){ofa_r, 5});
+}
+
 static const struct space_ops ops = {
     .decode = decode, .encode = encode, .cost = cost, .prior = prior, .canonical = canonical_op,
-    .brief = brief, .sample = sample, .mutate = mutate, .destroy = destroy,
+    .brief = brief, .sample = sample, .mutate = mutate, .destroy = destroy, .schema = schema,
 };
 
 static const char description[] =

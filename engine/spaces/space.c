@@ -63,6 +63,11 @@ int space_decode(const struct space *s, const char *text, struct arch *out, stru
     return s->ops->decode(s, text, out, e);
 }
 
+char *space_schema(const struct space *s)
+{
+    return s->ops->schema ? s->ops->schema(s) : NULL;
+}
+
 int space_decode_ctx(const void *space, const char *text, struct arch *out, struct err *e)
 {
     return space_decode(space, text, out, e);

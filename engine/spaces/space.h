@@ -40,6 +40,9 @@ struct space_ops {
     void (*sample)(const struct space *s, struct rng *r, struct arch *out);
     void (*mutate)(const struct space *s, struct rng *r, const struct arch *in, struct arch *out);
     void (*destroy)(struct space *s);
+    /* Optional: a JSON Schema of one architecture's text (schema.h),
+     * malloc'd, for servers that constrain the answer. */
+    char *(*schema)(const struct space *s);
 };
 
 struct space {
@@ -91,6 +94,8 @@ int space_neighbours(const struct space *s, const struct arch *a, struct arch *o
 /* The k-th architecture (0 <= k < size) of a space whose dimensions are
  * independent: a mixed-radix count, first dimension fastest. */
 void space_nth(const struct space *s, size_t k, struct arch *out);
+/* The JSON Schema of one architecture, malloc'd; NULL if the space has none. */
+char *space_schema(const struct space *s);
 /* Adapter for state_init(): decode with a space as context. */
 int space_decode_ctx(const void *space, const char *text, struct arch *out, struct err *e);
 

@@ -8,6 +8,28 @@
  *
  *   fake_llm [--port N] [--max-requests N] [--fail-first N] [--429-first N]
  *            [--garbage-every N] [--invalid-every N] [--vague-every N] [--seed N]
+ *            [--style NAME]
+ *
+ * --style writes every answer the way some real model does (the content is
+ * the same dutiful one):
+ *   think      a reasoning model whose chat template opens <think> itself:
+ *              "reasoning...</think>answer", the reasoning quoting the
+ *              format example and drafting a strategy of its own; its
+ *              candidates are bare JSON, as the prompt asks
+ *   sloppy     the Generator's list as a single-quoted Python dict with //
+ *              comments, trailing commas and items keyed "architecture"
+ *   headings   the Navigator's sections as "**Summary:**", "Key patterns:",
+ *              "3. Navigation directions"
+ *   prose      the Generator names its cells in sentences, no JSON at all
+ *   cutoff     answers stop at max_tokens (4 characters a token; 200 when
+ *              the request sets none) with finish_reason "length"
+ *   strict     an o-series style model: 400 for a temperature other than 1
+ *              and for max_tokens (it wants max_completion_tokens)
+ *   noschema   a server without structured output: 400 for response_format
+ *              json_schema (json_object is fine)
+ *
+ * --log FILE appends one line per request: the role and the sampling
+ * parameters it carried ("navigator temperature=0.6 max_tokens=- ...").
  *
  * It prints "port N" on stdout once it listens, and exits after
  * --max-requests requests or on SIGTERM. It is not part of collm. */
@@ -28,7 +50,12 @@
 static struct {
     int port, max_requests, fail_first, first_429, garbage_every, invalid_every, vague_every;
     unsigned long long seed;
-} opt = {.max_requests = 1000000, .seed = 1};
+    const char *style, *log;
+} opt = {.max_requests = 1000000, .seed = 1, .style = ""};
+
+static int style(const char *name) { return strcmp(opt.style, name) == 0; }
+
+static long req_max_tokens; /* of the request being answered, 0 if none */
 
 static void send_all(int c, const char *s, size_t n)
 {
@@ -98,17 +125,20 @@ static char *navigator_answer(const char *user)
         size_t l = strcspn(best, " \n");
         snprintf(anchor, sizeof anchor, "%.*s", (int)(l < 200 ? l : 200), best);
     }
+    int h = style("headings");
     char *out = malloc(4096);
     snprintf(out, 4096,
-             "Here is the strategy.\n\n# SUMMARY\nThe search is under way; convolutions look "
-             "strong.\n\n# KEY PATTERNS\n- 3x3 convolutions go with the better results\n"
-             "- none on early edges hurts\n\n# NAVIGATION DIRECTIONS\n"
+             "Here is the strategy.\n\n%sThe search is under way; convolutions look "
+             "strong.\n\n%s- 3x3 convolutions go with the better results\n"
+             "- none on early edges hurts\n\n%s"
              "## edge 1<-0\nprefer nor_conv_3x3 (+1.0); avoid none (-1.5)\n"
              "## edge 2<-0\nprefer nor_conv_3x3 (+0.8)\n## edge 2<-1\nprefer nor_conv_3x3 (+0.8)\n"
              "## edge 3<-0\nprefer skip_connect (+0.5)\n## edge 3<-1\nprefer nor_conv_3x3 (+0.5)\n"
              "## edge 3<-2\nprefer nor_conv_1x1 (+0.3), nor_conv_3x3 (+0.3)\n"
              "## how to search\nexploit 60%%: change at most 2 decisions of these anchors:\n"
              "- %s\nexplore 40%%: sample from the preferences above\n",
+             h ? "**Summary:** " : "# SUMMARY\n", h ? "Key patterns:\n" : "# KEY PATTERNS\n",
+             h ? "3. Navigation directions\n" : "# NAVIGATION DIRECTIONS\n",
              anchor[0] ? anchor : "(none yet)");
     return out;
 }
@@ -121,9 +151,13 @@ static char *generator_answer(const char *user, struct rng *r, int invalid)
         count = atoi(p + 8);
     if (count < 1 || count > 50)
         count = 10;
+    int sloppy = style("sloppy"), prose = style("prose"), bare = style("think");
     char *out = malloc(16384);
-    size_t off = (size_t)snprintf(out, 16384, "Following the strategy, here are %d candidates:\n"
-                                              "```json\n{\"candidates\": [", count);
+    size_t off = bare ? (size_t)snprintf(out, 16384, "{\"candidates\": [")
+                      : (size_t)snprintf(out, 16384, "Following the strategy, here are %d "
+                                  "candidates:\n%s", count, prose    ? ""
+                                         : sloppy ? "```python\n{  # as a dict\n  'candidates': [\n"
+                                                  : "```json\n{\"candidates\": [");
     for (int i = 0; i < count; i++) {
         unsigned char ops[NB201_EDGES];
         char a[256];
@@ -136,14 +170,52 @@ static char *generator_answer(const char *user, struct rng *r, int invalid)
         }
         if (invalid && i == 0)
             snprintf(a, sizeof a, "|nor_conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|");
-        off += (size_t)snprintf(out + off, 16384 - off, "%s\"%s\"", i ? ", " : "", a);
+        if (prose)
+            off += (size_t)snprintf(out + off, 16384 - off, "%s I would try %s", i ? "." : "", a);
+        else if (sloppy)
+            off += (size_t)snprintf(out + off, 16384 - off, "    {'architecture': '%s'}, // %d\n",
+                                    a, i + 1);
+        else
+            off += (size_t)snprintf(out + off, 16384 - off, "%s\"%s\"", i ? ", " : "", a);
     }
-    snprintf(out + off, 16384 - off, "]}\n```\nEach follows the preferences.");
+    snprintf(out + off, 16384 - off, "%s", bare ? "]}" : prose ? ". Each follows the preferences."
+                                          : sloppy ? "  ],\n}\n```\nEach follows the preferences."
+                                                   : "]}\n```\nEach follows the preferences.");
     return out;
 }
 
+/* What a reasoning model thinks before it answers: it restates the format
+ * it was asked for and drafts the sections, as real ones do. */
+static const char think_prefix[] =
+    "Okay, the user wants the form {\"candidates\": [\"<architecture>\", \"<architecture>\"]}. "
+    "Let me draft a plan first.\n# SUMMARY\ndraft only\n# KEY PATTERNS\n- draft\n"
+    "# NAVIGATION DIRECTIONS\n- draft\nNo, let me write it properly.\n</think>\n\n";
+
+static void answer_chat_raw(int c, const char *content, int stream, size_t prompt_len);
+
 static void answer_chat(int c, const char *content, int stream, size_t prompt_len)
 {
+    if (!style("think")) {
+        answer_chat_raw(c, content, stream, prompt_len);
+        return;
+    }
+    size_t n = strlen(think_prefix) + strlen(content) + 1;
+    char *t = malloc(n);
+    snprintf(t, n, "%s%s", think_prefix, content);
+    answer_chat_raw(c, t, stream, prompt_len);
+    free(t);
+}
+
+static void answer_chat_raw(int c, const char *content, int stream, size_t prompt_len)
+{
+    const char *finish = "stop";
+    char *cut = NULL;
+    long cap = req_max_tokens > 0 ? req_max_tokens : 200;
+    if (style("cutoff") && (long)strlen(content) > 4 * cap) {
+        cut = strndup(content, (size_t)(4 * cap));
+        content = cut;
+        finish = "length";
+    }
     cJSON *o = cJSON_CreateObject();
     long in = (long)prompt_len / 4, outt = (long)strlen(content) / 4;
     if (stream) {
@@ -168,10 +240,11 @@ static void answer_chat(int c, const char *content, int stream, size_t prompt_le
         }
         char tail[256];
         int l = snprintf(tail, sizeof tail, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":"
-                         "\"stop\"}],\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":%ld}}"
-                         "\n\ndata: [DONE]\n\n", in, outt);
+                         "\"%s\"}],\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":%ld}}"
+                         "\n\ndata: [DONE]\n\n", finish, in, outt);
         send_all(c, tail, (size_t)l);
         cJSON_Delete(o);
+        free(cut);
         return;
     }
     cJSON *arr = cJSON_AddArrayToObject(o, "choices");
@@ -179,7 +252,7 @@ static void answer_chat(int c, const char *content, int stream, size_t prompt_le
     cJSON *m = cJSON_AddObjectToObject(c0, "message");
     cJSON_AddStringToObject(m, "role", "assistant");
     cJSON_AddStringToObject(m, "content", content);
-    cJSON_AddStringToObject(c0, "finish_reason", "stop");
+    cJSON_AddStringToObject(c0, "finish_reason", finish);
     cJSON_AddItemToArray(arr, c0);
     cJSON *u = cJSON_AddObjectToObject(o, "usage");
     cJSON_AddNumberToObject(u, "prompt_tokens", (double)in);
@@ -188,6 +261,7 @@ static void answer_chat(int c, const char *content, int stream, size_t prompt_le
     reply(c, 200, "", body);
     free(body);
     cJSON_Delete(o);
+    free(cut);
 }
 
 static void serve(int c, int nth, struct rng *r)
@@ -203,10 +277,55 @@ static void serve(int c, int nth, struct rng *r)
     const char *system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sys, "content"));
     const char *user = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(last, "content"));
     int stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "stream"));
+    const char *role = system && strstr(system, "Navigator") ? "navigator" : "generator";
+    if (opt.log) {
+        FILE *lf = fopen(opt.log, "a");
+        static const char *const keys[] = {"temperature", "top_p", "seed", "max_tokens",
+                                           "max_completion_tokens"};
+        if (lf) {
+            fprintf(lf, "%s", role);
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, keys[k]);
+                if (cJSON_IsNumber(v))
+                    fprintf(lf, " %s=%g", keys[k], v->valuedouble);
+                else
+                    fprintf(lf, " %s=-", keys[k]);
+            }
+            const cJSON *rf = cJSON_GetObjectItemCaseSensitive(o, "response_format");
+            const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rf, "type"));
+            const cJSON *sch = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(rf, "json_schema"), "schema");
+            char *schema = sch ? cJSON_PrintUnformatted(sch) : NULL;
+            fprintf(lf, " response_format=%s schema=%s\n", type ? type : "-",
+                    schema ? schema : "-");
+            free(schema);
+            fclose(lf);
+        }
+    }
+    const char *rf_type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(o, "response_format"), "type"));
+    const cJSON *temp = cJSON_GetObjectItemCaseSensitive(o, "temperature");
+    int strict_refuses_temp = style("strict") && cJSON_IsNumber(temp) && temp->valuedouble != 1;
+    int strict_refuses_max = style("strict") && cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
+    const cJSON *mt = cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
+    req_max_tokens = cJSON_IsNumber(mt) ? (long)mt->valuedouble : 0;
     if (nth <= opt.fail_first) {
         reply(c, 500, "", "{\"error\":{\"message\":\"the model is loading\"}}");
     } else if (nth <= opt.fail_first + opt.first_429) {
         reply(c, 429, "Retry-After: 0\r\n", "{\"error\":{\"message\":\"rate limited\"}}");
+    } else if (style("noschema") && rf_type && strcmp(rf_type, "json_schema") == 0) {
+        reply(c, 400, "", "{\"error\":{\"message\":\"response_format type json_schema is not "
+                          "supported by this server\"}}");
+    } else if (strict_refuses_temp) {
+        reply(c, 400, "", "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not "
+                          "support 0.6 with this model. Only the default (1) value is supported."
+                          "\",\"type\":\"invalid_request_error\",\"param\":\"temperature\","
+                          "\"code\":\"unsupported_value\"}}");
+    } else if (strict_refuses_max) {
+        reply(c, 400, "", "{\"error\":{\"message\":\"Unsupported parameter: 'max_tokens' is not "
+                          "supported with this model. Use 'max_completion_tokens' instead.\","
+                          "\"type\":\"invalid_request_error\",\"param\":\"max_tokens\","
+                          "\"code\":\"unsupported_parameter\"}}");
     } else if (!system || !user) {
         reply(c, 400, "", "{\"error\":{\"message\":\"no messages\"}}");
     } else if (strstr(system, "Navigator") && opt.vague_every && nth % opt.vague_every == 0) {
@@ -241,6 +360,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--invalid-every")) opt.invalid_every = v;
         else if (!strcmp(argv[i], "--vague-every")) opt.vague_every = v;
         else if (!strcmp(argv[i], "--seed")) opt.seed = (unsigned long long)atoll(argv[i + 1]);
+        else if (!strcmp(argv[i], "--style")) opt.style = argv[i + 1];
+        else if (!strcmp(argv[i], "--log")) opt.log = argv[i + 1];
         else {
             fprintf(stderr, "fake_llm: unknown option %s\n", argv[i]);
             return 2;

@@ -27,6 +27,15 @@ static void on_done(void *ud, const struct llm_result *r)
     o->r.text = o->r.error = o->r.raw = o->r.finish = NULL;
 }
 
+/* on_done, keeping the reasoning in `raw` (unused when the answer is ok) */
+static void on_reasoned(void *ud, const struct llm_result *r)
+{
+    struct outcome *o = ud;
+    on_done(ud, r);
+    snprintf(o->raw, sizeof o->raw, "%s", r->reasoning ? r->reasoning : "");
+    o->r.reasoning = NULL;
+}
+
 static void on_retry(void *ud, uint64_t id, int attempt, double delay, const char *why)
 {
     (void)id;
@@ -58,7 +67,7 @@ static void chat(const char *url, struct llm_params *p, struct outcome *o)
     struct llm_client *c = llm_client_new(&loop, &e);
     assert_non_null(c);
     p->base_url = url;
-    struct llm_callbacks cb = {on_done, on_retry, on_delta, o};
+    struct llm_callbacks cb = {.done = on_done, .retry = on_retry, .delta = on_delta, .ud = o};
     assert_true(llm_chat(c, p, msgs, 2, &cb, &e) > 0);
     uv_run(&loop, UV_RUN_DEFAULT);
     llm_client_free(c);
@@ -282,6 +291,118 @@ static void streams_text_as_it_arrives(void **state)
     fake_stop(&s);
 }
 
+/* Reasoning servers parse the thinking out of the answer; it must not end up
+ * in the text an agent reads, plain or streamed. */
+struct thought {
+    struct outcome o;
+    char think[512];
+    int pieces;
+};
+
+static void on_thinking(void *ud, uint64_t id, const char *t, size_t n)
+{
+    (void)id;
+    struct thought *th = ud;
+    th->pieces++;
+    strncat(th->think, t, n < sizeof th->think - strlen(th->think) - 1 ? n : 0);
+}
+
+static void reads_reasoning_apart_from_the_answer(void **state)
+{
+    (void)state;
+    struct fake_server s;
+    struct step st[] = {
+        {.kind = STEP_REPLY, .status = 200, .headers = "Content-Type: application/json\r\n",
+         .body = "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"[]\","
+                 "\"reasoning_content\":\"let me think\"},\"finish_reason\":\"stop\"}],"
+                 "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":9,"
+                 "\"completion_tokens_details\":{\"reasoning_tokens\":7}}}"},
+        {.kind = STEP_REPLY, .status = 200, .headers = "Content-Type: text/event-stream\r\n",
+         .body = "data: {\"choices\":[{\"delta\":{\"reasoning\":\"hmm \"}}]}\n\n"
+                 "data: {\"choices\":[{\"delta\":{\"reasoning\":\"ok\"}}]}\n\n"
+                 "data: {\"choices\":[{\"delta\":{\"content\":\"[1]\"},"
+                 "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"},
+    };
+    fake_start(&s, st, 2);
+    char url[64];
+    fake_url(&s, url, sizeof url);
+    for (int stream = 0; stream < 2; stream++) {
+        struct llm_params p;
+        params(&p);
+        p.base_url = url;
+        p.stream = stream;
+        struct thought th = {0};
+        uv_loop_t loop;
+        uv_loop_init(&loop);
+        struct err e;
+        struct llm_client *c = llm_client_new(&loop, &e);
+        struct llm_callbacks cb = {.done = on_reasoned, .ud = &th, .thinking = on_thinking};
+        assert_true(llm_chat(c, &p, msgs, 2, &cb, &e) > 0);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        llm_client_free(c);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        assert_int_equal(uv_loop_close(&loop), 0);
+        assert_int_equal(th.o.done, 1);
+        assert_string_equal(th.o.text, stream ? "[1]" : "[]");
+        assert_string_equal(th.o.raw, stream ? "hmm ok" : "let me think");
+        if (stream) {
+            assert_int_equal(th.pieces, 2);
+            assert_string_equal(th.think, "hmm ok");
+        } else {
+            assert_int_equal(th.o.r.tokens_reasoning, 7);
+            assert_int_equal(th.o.r.tokens_out, 9);
+        }
+    }
+    fake_stop(&s);
+}
+
+/* o-series style models refuse temperature 0.6 and max_tokens with a 400:
+ * each refused parameter is dropped (max_tokens renamed), said as a retry. */
+static void drops_a_parameter_the_model_refuses(void **state)
+{
+    (void)state;
+    struct fake_server s;
+    struct step st[] = {
+        {.kind = STEP_REPLY, .status = 400,
+         .body = "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not support "
+                 "0.6 with this model. Only the default (1) value is supported.\",\"type\":"
+                 "\"invalid_request_error\",\"param\":\"temperature\",\"code\":"
+                 "\"unsupported_value\"}}"},
+        {.kind = STEP_REPLY, .status = 400,
+         .body = "{\"error\":{\"message\":\"Unsupported parameter: 'max_tokens' is not "
+                 "supported with this model. Use 'max_completion_tokens' instead.\"}}"},
+        {.kind = STEP_CHAT, .body = "[]"},
+    };
+    fake_start(&s, st, 3);
+    char url[64];
+    fake_url(&s, url, sizeof url);
+    struct llm_params p;
+    params(&p);
+    p.max_tokens = 500;
+    struct outcome o = {0};
+    chat(url, &p, &o);
+    assert_true(o.r.ok);
+    assert_int_equal(o.retries, 2);
+    assert_non_null(strstr(o.why[0], "without temperature"));
+    assert_non_null(strstr(o.why[1], "without max_tokens (as max_completion_tokens)"));
+    assert_null(strstr(s.last_request, "temperature"));
+    assert_null(strstr(s.last_request, "\"max_tokens\""));
+    assert_non_null(strstr(s.last_request, "\"max_completion_tokens\":500"));
+    fake_stop(&s);
+    /* a 400 about something else is no refusal: not sent again */
+    struct step bad[] = {{.kind = STEP_REPLY, .status = 400,
+                          .body = "{\"error\":{\"message\":\"messages: bad role\","
+                                  "\"param\":\"messages\"}}"}};
+    fake_start(&s, bad, 1);
+    fake_url(&s, url, sizeof url);
+    struct outcome o2 = {0};
+    chat(url, &p, &o2);
+    assert_false(o2.r.ok);
+    assert_int_equal(o2.retries, 0);
+    assert_int_equal(s.requests, 1);
+    fake_stop(&s);
+}
+
 /* ---- several at once, and cancelling ----------------------------------------- */
 
 struct multi {
@@ -324,11 +445,11 @@ static void many_in_flight_and_one_cancelled(void **state)
     p.timeout_ms = 60000;
     for (int i = 0; i < 2; i++) {
         p.base_url = okurl;
-        struct llm_callbacks cb = {on_done_multi, NULL, NULL, &m.o[i]};
+        struct llm_callbacks cb = {.done = on_done_multi, .ud = &m.o[i]};
         assert_true(llm_chat(m.c, &p, msgs, 2, &cb, &e) > 0);
     }
     p.base_url = hangurl;
-    struct llm_callbacks cb = {on_done_multi, NULL, NULL, &m.o[2]};
+    struct llm_callbacks cb = {.done = on_done_multi, .ud = &m.o[2]};
     m.hang_id = llm_chat(m.c, &p, msgs, 2, &cb, &e);
     assert_int_equal(llm_in_flight(m.c), 3);
     uv_timer_init(&loop, &m.t);
@@ -371,6 +492,8 @@ int main(void)
         cmocka_unit_test(keeps_the_raw_body_of_a_malformed_answer),
         cmocka_unit_test(caps_the_response_size),
         cmocka_unit_test(streams_text_as_it_arrives),
+        cmocka_unit_test(reads_reasoning_apart_from_the_answer),
+        cmocka_unit_test(drops_a_parameter_the_model_refuses),
         cmocka_unit_test(many_in_flight_and_one_cancelled),
         cmocka_unit_test(redacts_credentials_in_urls),
     };

@@ -13,7 +13,7 @@
 static int parse(const char *text, const char *finish, struct cand_list *l, char *why)
 {
     cand_list_init(l);
-    return parse_candidates(text, finish, l, why, 300);
+    return parse_candidates(text, finish, NULL, l, why, 300);
 }
 
 static void candidates_in_fences_prose_and_reasoning(void **state)
@@ -140,6 +140,186 @@ static void a_strategy_reads_back_into_a_plan(void **state)
     space_close(sp);
 }
 
+/* What reasoning models and sloppy writers send (issue: "real models"). */
+static void reasoning_ends_at_the_last_closing_tag(void **state)
+{
+    (void)state;
+    struct cand_list l;
+    char why[300];
+    /* the template opened <think> itself: only the closing tag arrives, and
+     * the format example quoted inside the reasoning is no answer */
+    assert_int_equal(parse("The format is {\"candidates\": [\"<architecture>\", ...]}. Let me "
+                           "pick.</think>\n{\"candidates\": [\"" A1 "\"]}", "stop", &l, why), 1);
+    assert_string_equal(l.items[0].text, A1);
+    cand_list_free(&l);
+    /* a reasoning that drafts one list, then thinks again */
+    assert_int_equal(parse("<think>[\"" A2 "\"]</think> hmm <think>no</think>[\"" A1 "\"]",
+                           "stop", &l, why), 1);
+    assert_string_equal(l.items[0].text, A1);
+    cand_list_free(&l);
+    /* nothing after the reasoning: said so */
+    assert_int_equal(parse("I would pick [\"" A1 "\"]</think>\n", "stop", &l, why), -1);
+    assert_non_null(strstr(why, "empty after the reasoning"));
+    cand_list_free(&l);
+    size_t rl;
+    const char *a = parse_answer_start("abc</thinking>def", &rl);
+    assert_string_equal(a, "def");
+    assert_int_equal(rl, 14);
+    assert_null(parse_answer_start("<think>still going", &rl));
+    char *out;
+    /* a strategy drafted in the reasoning does not become the strategy */
+    assert_int_equal(parse_strategy("# SUMMARY\ndraft\n# KEY PATTERNS\n# NAVIGATION DIRECTIONS\n"
+                                    "</think># SUMMARY\nreal\n# KEY PATTERNS\n- a\n"
+                                    "# NAVIGATION DIRECTIONS\n- b", "stop", &out, why, sizeof why),
+                     0);
+    assert_null(strstr(out, "draft"));
+    assert_non_null(strstr(out, "real"));
+    free(out);
+}
+
+static void sloppy_json_is_repaired(void **state)
+{
+    (void)state;
+    struct cand_list l;
+    char why[300];
+    /* comments and trailing commas */
+    assert_int_equal(parse("{\n  // two picks\n  \"candidates\": [\n    \"" A1 "\", /* best */\n"
+                           "    \"" A2 "\",\n  ],\n}", "stop", &l, why), 2);
+    assert_string_equal(l.items[1].text, A2);
+    cand_list_free(&l);
+    /* the paper's figure: a single-quoted Python dict, with True and a bare key */
+    assert_int_equal(parse("Answer: {'candidates': ['" A1 "'], ok: True}", "stop", &l, why), 1);
+    assert_string_equal(l.items[0].text, A1);
+    cand_list_free(&l);
+    /* other keys for the architecture and the list; objects stay objects */
+    assert_int_equal(parse("{\"architectures\": [{\"architecture\": \"" A1 "\"}, {'genotype': '"
+                           A2 "'}, {\"arch\": {\"r\": 28, 'd': [2, 2]}}]}", "stop", &l, why), 3);
+    assert_string_equal(l.items[0].text, A1);
+    assert_string_equal(l.items[1].text, A2);
+    assert_string_equal(l.items[2].text, "{\"r\":28,\"d\":[2,2]}");
+    cand_list_free(&l);
+    /* apostrophes in prose do not start strings */
+    assert_int_equal(parse("I'd go with these, they're good: ['" A1 "']. That's all.", "stop",
+                           &l, why), 1);
+    cand_list_free(&l);
+    /* a quote inside a single-quoted string survives */
+    assert_int_equal(parse("['say \"hi\"', 'it\\'s']", "stop", &l, why), 2);
+    assert_string_equal(l.items[0].text, "say \"hi\"");
+    assert_string_equal(l.items[1].text, "it's");
+    cand_list_free(&l);
+    /* what cannot be repaired is named with where it is */
+    assert_int_equal(parse("Here: {\"candidates\": [\"" A1 "\" \"" A2 "\"]}", "stop", &l, why), -1);
+    assert_non_null(strstr(why, "character 7"));
+    cand_list_free(&l);
+    /* an object without a list says which keys it had */
+    assert_int_equal(parse("{\"best\": 1, \"worst\": 2}", "stop", &l, why), -1);
+    assert_non_null(strstr(why, "\"best\", \"worst\""));
+    cand_list_free(&l);
+}
+
+static void the_space_finds_its_architectures_in_prose(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    assert_non_null(sp);
+    struct cand_list l;
+    cand_list_init(&l);
+    char why[300];
+    assert_int_equal(parse_candidates("I suggest `" A1 "` and also\n" A2 ".\nAnd " A1 " again "
+                                      "(|bogus~0|).", "stop", sp, &l, why, sizeof why), 2);
+    assert_true(l.items[0].has_arch && l.items[1].has_arch);
+    cand_list_free(&l);
+    cand_list_init(&l);
+    assert_int_equal(parse_candidates("Nothing here that is a cell.", "stop", sp, &l, why,
+                                      sizeof why), -1);
+    assert_non_null(strstr(why, "no architecture of this space"));
+    cand_list_free(&l);
+    space_close(sp);
+}
+
+static void headings_in_the_forms_models_write(void **state)
+{
+    (void)state;
+    char *out, why[300];
+    const char *bold = "Here you go.\n**Summary:** 40 evaluated, best 91.2.\n\n**Key Patterns**\n"
+                       "- conv3 on edge 1\n1. NAVIGATION_DIRECTIONS\nprefer nor_conv_3x3\n";
+    assert_int_equal(parse_strategy(bold, "stop", &out, why, sizeof why), 0);
+    assert_string_equal(out, "# SUMMARY\n40 evaluated, best 91.2.\n\n# KEY PATTERNS\n"
+                             "- conv3 on edge 1\n# NAVIGATION DIRECTIONS\nprefer nor_conv_3x3");
+    free(out);
+    assert_int_equal(parse_strategy("Summary: fine\nKey patterns:\n- a\nNavigation directions:\n"
+                                    "- b\n", "stop", &out, why, sizeof why), 0);
+    assert_true(strncmp(out, "# SUMMARY\nfine\n# KEY PATTERNS\n", 29) == 0);
+    free(out);
+    /* prose that starts with the word is no heading */
+    assert_int_equal(parse_strategy("Summary of my thoughts below\nKey patterns are many\n"
+                                    "Navigation directions follow", "stop", &out, why, sizeof why),
+                     -1);
+    /* all three headings survived the cut, the directions did not */
+    assert_int_equal(parse_strategy("# SUMMARY\nx\n# KEY PATTERNS\n- y\n# NAVIGATION DIRECTIONS\n"
+                                    "## edge 1<-0\nprefer nor_", "length", &out, why, sizeof why),
+                     -1);
+    assert_non_null(strstr(why, "cut off"));
+}
+
+/* The paper's OFA strategies speak per dimension ("Kernel Size"), not per
+ * slot: such a subsection sets every slot, and a slot's own one wins. */
+static void a_subsection_can_speak_for_a_dimension(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("ofa-mbv3", NULL, &e);
+    assert_non_null(sp);
+    const char *text = "# NAVIGATION DIRECTIONS\n## Kernel Size (ks)\nprefer 7 (+0.8); avoid 3 (-0.4)\n"
+                       "## ks 3\navoid 7 (-1)\n## Expansion Ratio\nprefer 6 (+0.5)\n"
+                       "## Resolution\nprefer 224 (+1)\n## how to search\nexplore 100%\n";
+    struct plan p;
+    assert_true(strategy_parse(text, sp, &p) >= 4);
+    int ks0 = -1, ks3 = -1, e5 = -1, r = -1;
+    for (int d = 0; d < sp->ndims; d++) {
+        if (!strcmp(sp->dims[d].name, "ks 0")) ks0 = d;
+        if (!strcmp(sp->dims[d].name, "ks 3")) ks3 = d;
+        if (!strcmp(sp->dims[d].name, "e 5")) e5 = d;
+        if (!strcmp(sp->dims[d].name, "resolution")) r = d;
+    }
+    assert_true(ks0 >= 0 && ks3 >= 0 && e5 >= 0 && r >= 0);
+    assert_float_equal(p.w[ks0][2], 0.8, 0);   /* 7 */
+    assert_float_equal(p.w[ks0][0], -0.4, 0);  /* 3 */
+    assert_float_equal(p.w[ks3][2], -1.0, 0);  /* its own subsection */
+    assert_float_equal(p.w[e5][2], 0.5, 0);    /* 6 */
+    assert_float_equal(p.w[r][4], 1.0, 0);     /* 224 */
+    space_close(sp);
+}
+
+/* Hostile answers: a megabyte of brackets, a huge unclosed list, thousands
+ * of candidates. Each is read once (no parse per bracket) and bounded. */
+static void hostile_answers_are_bounded(void **state)
+{
+    (void)state;
+    size_t n = 1 << 20;
+    char *t = malloc(n + 1);
+    memset(t, '[', n);
+    t[n] = '\0';
+    struct cand_list l;
+    char why[300];
+    assert_int_equal(parse(t, "stop", &l, why), -1);
+    cand_list_free(&l);
+    for (size_t i = 0; i + 3 <= n; i += 3)
+        memcpy(t + i, "[1,", 3);
+    assert_int_equal(parse(t, "stop", &l, why), -1);
+    cand_list_free(&l);
+    /* 5000 candidates: the first PARSE_MAX_CANDIDATES are read */
+    size_t k = 0;
+    k += (size_t)sprintf(t + k, "[");
+    for (int i = 0; i < 5000; i++)
+        k += (size_t)sprintf(t + k, "%s\"x%d\"", i ? "," : "", i);
+    sprintf(t + k, "]");
+    assert_int_equal(parse(t, "stop", &l, why), PARSE_MAX_CANDIDATES);
+    cand_list_free(&l);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +327,12 @@ int main(void)
         cmocka_unit_test(unusable_answers_say_why),
         cmocka_unit_test(strategies_need_their_sections),
         cmocka_unit_test(a_strategy_reads_back_into_a_plan),
+        cmocka_unit_test(reasoning_ends_at_the_last_closing_tag),
+        cmocka_unit_test(sloppy_json_is_repaired),
+        cmocka_unit_test(the_space_finds_its_architectures_in_prose),
+        cmocka_unit_test(headings_in_the_forms_models_write),
+        cmocka_unit_test(a_subsection_can_speak_for_a_dimension),
+        cmocka_unit_test(hostile_answers_are_bounded),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

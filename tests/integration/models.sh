@@ -1,0 +1,128 @@
+# collm against servers that answer the way real models do (tests/tools/
+# fake_llm --style): reasoning models whose template opens <think> itself,
+# sloppy JSON, other heading forms, candidates in prose. Each search must
+# complete its budget with at most twice the requests of a polite server.
+. tests/integration/lib.sh
+: "${FAKE_LLM:=build/tools/fake_llm}"
+export OPENAI_API_KEY=sk-test-models
+unset OPENAI_BASE_URL
+
+start_llm() {
+    rm -f "$tmp/port"
+    "$FAKE_LLM" "$@" >"$tmp/port" 2>/dev/null &
+    LLM_PID=$!
+    i=0
+    while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    URL="http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1"
+}
+stop_llm() { kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; }
+count() { grep -c "\"type\":\"$1\"" "$tmp/out"; }
+
+search_with() { # STYLE: a 60-evaluation search against that style
+    start_llm --style "$1"
+    run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 60 --seed 3 --no-session
+    stop_llm
+}
+
+search_with ""
+polite=$(count llm_request)
+for style in think sloppy headings prose cutoff; do
+    search_with "$style"
+    if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 60 ]; then
+        ok "$style: the search completes its 60 evaluations"
+    else not_ok "$style: the search completes its 60 evaluations" "rc $rc, $(count eval_finished) evaluations"; fi
+    r=$(count llm_request)
+    if [ "$r" -le $((2 * polite)) ]; then ok "$style: $r requests, at most twice the polite $polite"
+    else not_ok "$style: $r requests, at most twice the polite $polite"; fi
+    case $style in
+    think)
+        if grep '"type":"strategy_proposed"' "$tmp/out" | grep -q 'draft only\|Okay, the user'; then
+            not_ok "think: the reasoning stays out of the strategy"
+        else ok "think: the reasoning stays out of the strategy"; fi
+        if grep '"type":"llm_request"' "$tmp/out" | grep '"role":"generator"' | grep -q 'draft only'; then
+            not_ok "think: the reasoning never reaches the Generator"
+        else ok "think: the reasoning never reaches the Generator"; fi ;;
+    headings)
+        if grep '"type":"strategy_proposed"' "$tmp/out" | head -1 | grep -q '"text":"# SUMMARY\\n'; then
+            ok "headings: the strategy's sections are read as sections"
+        else not_ok "headings: the strategy's sections are read as sections"; fi ;;
+    cutoff)
+        if grep '"type":"strategy_proposed"' "$tmp/out" | grep -v -q 'explore 40%: sample from the preferences above'; then
+            not_ok "cutoff: no strategy that was cut off is used"
+        else ok "cutoff: no strategy that was cut off is used"; fi ;;
+    esac
+done
+
+
+# the Navigator hears what was refused, and refused strings are never "visited"
+start_llm --invalid-every 1
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 30 --seed 3 --no-session
+stop_llm
+if grep '"type":"llm_request"' "$tmp/out" | grep '"role":"navigator"' | \
+   grep -q 'Rejected without evaluation:\\n- |nor_conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|: invalid: '; then
+    ok "the Navigator is told which candidates were rejected and why"
+else not_ok "the Navigator is told which candidates were rejected and why"; fi
+# the visited list runs from its heading to the first blank line (\n\n in JSON)
+if grep '"type":"llm_request"' "$tmp/out" | grep '"role":"generator"' | \
+   awk '{ s = $0; while ((i = index(s, "Already visited")) > 0) { s = substr(s, i);
+          e = index(s, "\\n\\n"); print substr(s, 1, e); s = substr(s, 2) } }' | grep -q nor_conv_5x5; then
+    not_ok "an invalid candidate is never listed as visited"
+else ok "an invalid candidate is never listed as visited"; fi
+
+# an o-series style model refuses temperature 0.6 and max_tokens: each is
+# dropped once (max_tokens sent as max_completion_tokens) and remembered
+start_llm --style strict --log "$tmp/params"
+run search --json --algo collm --llm-url "$URL" --model o-fake --budget 30 --seed 3 --no-session \
+    --max-tokens 3000
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 30 ]; then ok "strict: the search completes"
+else not_ok "strict: the search completes" "rc $rc"; fi
+if [ "$(count llm_retry)" -eq 2 ] && grep -q 'sending it again without temperature' "$tmp/out" && \
+   grep -q 'without max_tokens (as max_completion_tokens)' "$tmp/out"; then
+    ok "strict: each refused parameter costs one retry, said in the journal"
+else not_ok "strict: each refused parameter costs one retry, said in the journal" "$(count llm_retry) retries"; fi
+if tail -1 "$tmp/params" | grep -q 'temperature=- .*max_tokens=- max_completion_tokens=3000'; then
+    ok "strict: later requests leave them out"
+else not_ok "strict: later requests leave them out" "$(tail -1 "$tmp/params")"; fi
+
+# per-role sampling parameters reach the server
+rm -f "$tmp/params"
+start_llm --log "$tmp/params"
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 10 --seed 3 --no-session \
+    --navigator-temperature 0.2 --generator-temperature 0.9 --top-p 0.95 --llm-seed 7
+stop_llm
+if grep -q '^navigator temperature=0.2 top_p=0.95 seed=7 ' "$tmp/params" && \
+   grep -q '^generator temperature=0.9 top_p=0.95 seed=7 ' "$tmp/params" && \
+   ! grep -q 'temperature=0.6' "$tmp/params"; then
+    ok "each role gets its own temperature, with top_p and the seed"
+else not_ok "each role gets its own temperature, with top_p and the seed" "$(head -3 "$tmp/params")"; fi
+run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --generator-temperature 3
+expect_rc "a temperature out of range is a usage error" 2
+expect_err "it names the flag" "--generator-temperature"
+
+# structured output: the Generator's answer constrained by the space's schema
+for space in nb201 ofa-mbv3 fmnist-supernet; do
+    rm -f "$tmp/params"
+    start_llm --log "$tmp/params"
+    COLLM_EVAL_IMAGES=100 run search --json --algo collm --space $space --llm-url "$URL" \
+        --model fake-1 --budget 10 --seed 3 --no-session --structured json_schema
+    stop_llm
+    if grep '^generator' "$tmp/params" | head -1 | grep -q 'response_format=json_schema schema={"type":"object","properties":{"candidates":{"type":"array","items":{' && \
+       grep '^navigator' "$tmp/params" | head -1 | grep -q 'response_format=- '; then
+        ok "$space: --structured json_schema sends the Generator the space's schema, the Navigator none"
+    else not_ok "$space: --structured json_schema sends the Generator the space's schema, the Navigator none" "$(grep '^generator' "$tmp/params" | head -1)"; fi
+done
+grep '^generator' "$tmp/params" | head -1 | grep -q '"ks":{"type":"array","items":{"enum":\[0,3,5,7\]},"minItems":8,"maxItems":8}' && \
+    ok "fmnist-supernet: the schema allows 0 for inactive slots" || not_ok "fmnist-supernet: the schema allows 0 for inactive slots"
+rm -f "$tmp/params"
+start_llm --style noschema --log "$tmp/params"
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 20 --seed 3 --no-session \
+    --structured json_schema
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count llm_retry)" -eq 1 ] && grep -q 'without response_format json_schema' "$tmp/out" && \
+   [ "$(grep -c 'response_format=json_object' "$tmp/params")" -ge 2 ]; then
+    ok "a server that refuses the schema gets json_object, said once"
+else not_ok "a server that refuses the schema gets json_object, said once" "rc $rc, $(count llm_retry) retries"; fi
+run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --structured yaml
+expect_rc "an unknown --structured is a usage error" 2
+finish
