@@ -124,26 +124,26 @@ static void log_event(struct app *a, const struct event *ev)
         a->live_total = 0;
         break;
     case EV_LLM_RETRY:
-        logf_(a, "llm #%d retry %d in %.1f s: %s", ev->req, ev->attempt, ev->delay, ev->detail);
+        logf_(a, "llm #%d retry %d in %.1f s: %s", ev->req, ev->attempt, ev->delay, ev->why);
         break;
     case EV_LLM_FAILED:
-        logf_(a, "llm #%d FAILED: %s", ev->req, ev->detail);
+        logf_(a, "llm #%d FAILED: %s", ev->req, ev->why);
         break;
     case EV_ANSWER_REJECTED:
-        logf_(a, "%s answer #%d unusable: %s", ev->role, ev->req, ev->detail);
+        logf_(a, "%s answer #%d unusable: %s", ev->role, ev->req, ev->why);
         break;
     case EV_PAUSED:
-        logf_(a, "paused: %s", ev->detail ? ev->detail : "");
+        logf_(a, "paused: %s", ev->why ? ev->why : "");
         break;
     case EV_RESUMED:
-        logf_(a, "resumed%s%s", ev->detail ? ": " : "", ev->detail ? ev->detail : "");
+        logf_(a, "resumed%s%s", ev->why ? ": " : "", ev->why ? ev->why : "");
         break;
     case EV_BEST_IMPROVED:
         logf_(a, "it %d: best %.2f (#%d)", ev->iter, ev->metrics[st_of(a)->info.objective],
               ev->id);
         break;
     case EV_SESSION_ENDED:
-        logf_(a, "ended: %s: %s", end_reason_name(ev->end), ev->detail ? ev->detail : "");
+        logf_(a, "ended: %s: %s", end_reason_name(ev->end), ev->why ? ev->why : "");
         break;
     case EV_SESSION_RESUMED:
         logf_(a, "session resumed, budget %d", ev->budget);
@@ -155,7 +155,7 @@ static void log_event(struct app *a, const struct event *ev)
         if (ev->reason == REJ_VETOED)
             logf_(a, "you vetoed #%d", ev->id);
         else
-            logf_(a, "#%d %s: %s", ev->id, reject_reason_name(ev->reason), ev->detail);
+            logf_(a, "#%d %s: %s", ev->id, reject_reason_name(ev->reason), ev->why);
         break;
     case EV_CANDIDATE_EDITED:
         logf_(a, "you edited #%d", ev->id);
@@ -164,7 +164,7 @@ static void log_event(struct app *a, const struct event *ev)
         logf_(a, "you edited the strategy");
         break;
     case EV_REVIEW_CHANGED:
-        logf_(a, "review: %s", ev->detail);
+        logf_(a, "review: %s", review_name(ev->review));
         break;
     case EV_CANDIDATES_PROPOSED:
         if (ev->source == SRC_USER)
