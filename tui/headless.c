@@ -95,19 +95,19 @@ void headless_on_event(void *ud, const struct event *ev, const struct state *st)
     case EV_LLM_RETRY:
         if (!h->quiet)
             fprintf(h->out, "  ! llm request %d: attempt %d in %.1f s after: %s\n", ev->req,
-                    ev->attempt, ev->delay, ev->detail ? ev->detail : "");
+                    ev->attempt, ev->delay, ev->why ? ev->why : "");
         break;
     case EV_LLM_FAILED:
         if (!h->quiet)
-            fprintf(h->out, "  ! llm request %d failed: %s\n", ev->req, ev->detail ? ev->detail : "");
+            fprintf(h->out, "  ! llm request %d failed: %s\n", ev->req, ev->why ? ev->why : "");
         break;
     case EV_ANSWER_REJECTED:
         if (!h->quiet)
             fprintf(h->out, "  ! %s answer to request %d not usable: %s\n",
-                    ev->role ? ev->role : "?", ev->req, ev->detail ? ev->detail : "");
+                    ev->role ? ev->role : "?", ev->req, ev->why ? ev->why : "");
         break;
     case EV_PAUSED:
-        fprintf(h->out, "  ! paused: %s\n", ev->detail ? ev->detail : "");
+        fprintf(h->out, "  ! paused: %s\n", ev->why ? ev->why : "");
         break;
     default:
         break;

@@ -50,26 +50,26 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         l->live_total = 0;
         break;
     case EV_LLM_RETRY:
-        add(l, "llm #%d retry %d in %.1f s: %s", ev->req, ev->attempt, ev->delay, ev->detail);
+        add(l, "llm #%d retry %d in %.1f s: %s", ev->req, ev->attempt, ev->delay, ev->why);
         break;
     case EV_LLM_FAILED:
-        add(l, "llm #%d FAILED: %s", ev->req, ev->detail);
+        add(l, "llm #%d FAILED: %s", ev->req, ev->why);
         break;
     case EV_ANSWER_REJECTED:
-        add(l, "%s answer #%d unusable: %s", ev->role, ev->req, ev->detail);
+        add(l, "%s answer #%d unusable: %s", ev->role, ev->req, ev->why);
         break;
     case EV_PAUSED:
-        add(l, "paused: %s", ev->detail ? ev->detail : "");
+        add(l, "paused: %s", ev->why ? ev->why : "");
         break;
     case EV_RESUMED:
-        add(l, "resumed%s%s", ev->detail ? ": " : "", ev->detail ? ev->detail : "");
+        add(l, "resumed%s%s", ev->why ? ": " : "", ev->why ? ev->why : "");
         break;
     case EV_BEST_IMPROVED:
         add(l, "it %d: best %.2f (#%d)", ev->iter, ev->metrics[app_state(a)->info.objective],
             ev->id);
         break;
     case EV_SESSION_ENDED:
-        add(l, "ended: %s: %s", end_reason_name(ev->end), ev->detail ? ev->detail : "");
+        add(l, "ended: %s: %s", end_reason_name(ev->end), ev->why ? ev->why : "");
         break;
     case EV_SESSION_RESUMED:
         add(l, "session resumed, budget %d", ev->budget);
@@ -81,7 +81,7 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         if (ev->reason == REJ_VETOED)
             add(l, "you vetoed #%d", ev->id);
         else
-            add(l, "#%d %s: %s", ev->id, reject_reason_name(ev->reason), ev->detail);
+            add(l, "#%d %s: %s", ev->id, reject_reason_name(ev->reason), ev->why);
         break;
     case EV_CANDIDATE_EDITED:
         add(l, "you edited #%d", ev->id);
@@ -90,7 +90,7 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         add(l, "you edited the strategy");
         break;
     case EV_REVIEW_CHANGED:
-        add(l, "review: %s", ev->detail);
+        add(l, "review: %s", review_name(ev->review));
         break;
     case EV_CANDIDATES_PROPOSED:
         if (ev->source == SRC_USER)

@@ -123,7 +123,7 @@ static void watch(void *ud, const struct event *ev, const struct state *st)
         uv_stop(r->loop);
     if (ev->type == EV_PAUSED) {
         r->paused = 1;
-        snprintf(r->why, sizeof r->why, "%s", ev->detail ? ev->detail : "");
+        snprintf(r->why, sizeof r->why, "%s", ev->why ? ev->why : "");
         uv_stop(r->loop);
     }
 }

@@ -94,7 +94,7 @@ static void on_llm_retry(void *ud, uint64_t id, int attempt, double delay, const
 {
     struct call *c = ud;
     struct event ev = {.type = EV_LLM_RETRY, .req = (int)id, .attempt = attempt, .delay = delay,
-                       .detail = (char *)why};
+                       .why = (char *)why};
     c->host->emit(c->host->ud, &ev);
 }
 
@@ -110,7 +110,7 @@ static void on_llm_done(void *ud, const struct llm_result *r)
                            .tokens_out = r->tokens_out, .latency = r->latency};
         c->host->emit(c->host->ud, &ev);
     } else {
-        struct event ev = {.type = EV_LLM_FAILED, .req = (int)r->id, .detail = (char *)r->error,
+        struct event ev = {.type = EV_LLM_FAILED, .req = (int)r->id, .why = (char *)r->error,
                            .text = (char *)(r->raw ? r->raw : ""), .latency = r->latency};
         c->host->emit(c->host->ud, &ev);
     }
@@ -149,7 +149,7 @@ static int send_call(struct call *c, const struct llm_msg *msgs, int n, char *er
 static void reject_answer(struct call *c, uint64_t req, const char *why, const char *text)
 {
     struct event ev = {.type = EV_ANSWER_REJECTED, .req = (int)req, .role = (char *)c->role,
-                       .detail = (char *)why, .text = (char *)text};
+                       .why = (char *)why, .text = (char *)text};
     c->host->emit(c->host->ud, &ev);
 }
 

@@ -1,5 +1,6 @@
 /* Everything that happens in a search is an event (DESIGN §3). Events are
- * plain structs; event_to_json/event_from_json are their one codec. The
+ * plain structs; event_to_json/event_from_json are their one codec, driven
+ * by the field table in event_fields.h (a new field is one row there). The
  * reducer (state.h) is a pure function of the event sequence. */
 #ifndef COLLM_EVENT_H
 #define COLLM_EVENT_H
@@ -96,7 +97,8 @@ enum review_policy {
 const char *review_name(enum review_policy r);
 int review_from_name(const char *name); /* -1 if unknown */
 
-/* What a session is: the header of the stream. Owned strings. */
+/* What a session is: the header of the stream. Owned strings. Its JSON
+ * form is the table SESSION_INFO_FIELDS in event_fields.h. */
 struct session_info {
     int version;          /* event format version */
     char *program;        /* "collm 0.1.0" */
@@ -146,11 +148,11 @@ struct event {
     int id;                      /* candidate id: REJECTED, EVAL_*, BEST_IMPROVED */
     char *arch;                  /* REJECTED, EVAL_*, BEST_IMPROVED: canonical text */
     enum reject_reason reason;   /* REJECTED */
-    char *detail;                /* REJECTED, EVAL_FAILED, SESSION_ENDED, LLM_RETRY,
-                                  * LLM_FAILED, ANSWER_REJECTED, PAUSED: words;
-                                  * STRATEGY_PROPOSED: the user turn an LLM answered;
-                                  * CANDIDATE_EDITED: the text before the edit;
-                                  * REVIEW_CHANGED: the policy's name */
+    char *why;                   /* REJECTED, EVAL_FAILED, SESSION_ENDED, LLM_RETRY,
+                                  * LLM_FAILED, ANSWER_REJECTED, PAUSED, RESUMED,
+                                  * SESSION_RESUMED: words for a person */
+    char *before;                /* CANDIDATE_EDITED: the text before the edit */
+    enum review_policy review;   /* REVIEW_CHANGED: the policy from now on */
     double metrics[METRIC_MAX];  /* EVAL_FINISHED: all metrics; BEST_IMPROVED too */
     int used, budget;            /* BUDGET_REACHED, SESSION_ENDED; SESSION_RESUMED: the
                                   * budget from now on */
@@ -159,6 +161,7 @@ struct event {
     /* The agents. `by` names the agent for STRATEGY_PROPOSED. */
     char *text;      /* STRATEGY_PROPOSED: the strategy; LLM_ANSWER: the answer;
                       * LLM_FAILED, ANSWER_REJECTED: the raw body or text, if any */
+    char *prompt;    /* STRATEGY_PROPOSED: the user turn an LLM answered, if any */
     int req;         /* LLM_*, ANSWER_REJECTED: request number in this session */
     char *role;      /* LLM_REQUEST, ANSWER_REJECTED: "navigator" or "generator" */
     char *model;     /* LLM_REQUEST */

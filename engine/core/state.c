@@ -237,7 +237,7 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
         c->status = CAND_REJECTED;
         c->reason = ev->reason;
         free(c->detail);
-        c->detail = ev->detail ? strdup(ev->detail) : NULL;
+        c->detail = ev->why ? strdup(ev->why) : NULL;
     }
     return 0;
 }
@@ -341,8 +341,8 @@ static int on_strategy(struct state *s, const struct event *ev, struct err *e)
     }
     struct strategy_rec r = {.iter = ev->iter, .by = strdup(ev->by ? ev->by : ""),
                              .text = strdup(ev->text ? ev->text : ""),
-                             .turn = ev->detail ? strdup(ev->detail) : NULL};
-    if (!r.by || !r.text || (ev->detail && !r.turn)) {
+                             .turn = ev->prompt ? strdup(ev->prompt) : NULL};
+    if (!r.by || !r.text || (ev->prompt && !r.turn)) {
         free(r.by);
         free(r.text);
         free(r.turn);
@@ -444,7 +444,7 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         break;
     case EV_PAUSED:
         s->paused = 1;
-        snprintf(s->pause_reason, sizeof s->pause_reason, "%s", ev->detail ? ev->detail : "");
+        snprintf(s->pause_reason, sizeof s->pause_reason, "%s", ev->why ? ev->why : "");
         break;
     case EV_RESUMED:
         s->paused = 0;
@@ -466,22 +466,21 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         break;
     case EV_STRATEGY_EDITED: {
         struct event as = *ev; /* a strategy like any other, by the person */
-        as.detail = NULL;
+        as.prompt = NULL;
         rc = on_strategy(s, &as, e);
         break;
     }
     case EV_REVIEW_CHANGED: {
-        int r = ev->detail ? review_from_name(ev->detail) : -1;
-        if (r < 0)
+        if (ev->review >= REVIEW__COUNT)
             rc = err_set(e, "review_changed", "unknown policy");
         else
-            s->review = (enum review_policy)r;
+            s->review = ev->review;
         break;
     }
     case EV_SESSION_ENDED:
         s->ended = 1;
         s->end = ev->end;
-        snprintf(s->end_detail, sizeof s->end_detail, "%s", ev->detail ? ev->detail : "");
+        snprintf(s->end_detail, sizeof s->end_detail, "%s", ev->why ? ev->why : "");
         break;
     case EV_BEST_IMPROVED: /* derived from eval_finished; kept for the log */
     case EV_BUDGET_REACHED:

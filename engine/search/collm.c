@@ -189,7 +189,7 @@ static void on_strategy(void *ud, int ok, const char *strategy, const char *turn
     free(im->strategy);
     im->strategy = strdup(strategy);
     struct event ev = {.type = EV_STRATEGY_PROPOSED, .by = im->nav->name,
-                       .text = (char *)strategy, .detail = (char *)turn};
+                       .text = (char *)strategy, .prompt = (char *)turn};
     search_emit(p->owner, &ev);
     enum review_policy r = search_review(p->owner);
     if (r == REVIEW_STRATEGY || r == REVIEW_ALL) {

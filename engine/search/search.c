@@ -227,7 +227,7 @@ static void reject(struct search *s, int id, const char *text, enum reject_reaso
                    const char *detail)
 {
     struct event ev = {.type = EV_CANDIDATE_REJECTED, .id = id, .arch = (char *)text,
-                       .reason = why, .detail = (char *)detail};
+                       .reason = why, .why = (char *)detail};
     emit(s, &ev);
 }
 
@@ -355,7 +355,7 @@ static void finish_one(struct search *s, const struct eval_result *r, const char
 {
     if (!r->ok) {
         struct event ev = {.type = EV_EVAL_FAILED, .id = r->id, .arch = (char *)text,
-                           .detail = (char *)r->error};
+                           .why = (char *)r->error};
         emit(s, &ev);
         return;
     }
@@ -381,7 +381,7 @@ static void finish_one(struct search *s, const struct eval_result *r, const char
 
 static void end_session(struct search *s, enum end_reason why, const char *detail)
 {
-    struct event ev = {.type = EV_SESSION_ENDED, .end = why, .detail = (char *)detail,
+    struct event ev = {.type = EV_SESSION_ENDED, .end = why, .why = (char *)detail,
                        .used = s->st.started, .budget = s->cfg.budget};
     emit(s, &ev);
 }
@@ -520,7 +520,7 @@ static int wait_before_proposing(struct search *s)
     if (s->hold || (s->stepping && s->steps_left == 0)) {
         const char *why = s->hold ? "waiting for you: resume or step" : "stepped one iteration";
         s->hold = s->stepping = 0;
-        struct event ev = {.type = EV_PAUSED, .detail = (char *)why};
+        struct event ev = {.type = EV_PAUSED, .why = (char *)why};
         emit(s, &ev);
         return 1;
     }
@@ -672,7 +672,7 @@ int search_edit(struct search *s, int id, const char *text, struct err *e)
     space_cost(s->space, &a, p.m, NULL);
     if (queue_insert(s, i, &p) < 0) /* in its old place */
         return err_set(e, "edit", "out of memory");
-    struct event ev = {.type = EV_CANDIDATE_EDITED, .id = id, .arch = after, .detail = before};
+    struct event ev = {.type = EV_CANDIDATE_EDITED, .id = id, .arch = after, .before = before};
     emit(s, &ev);
     pump(s);
     return 0;
@@ -705,7 +705,7 @@ void search_set_review(struct search *s, enum review_policy r)
 {
     if (r == s->st.review || r >= REVIEW__COUNT)
         return;
-    struct event ev = {.type = EV_REVIEW_CHANGED, .detail = (char *)review_name(r)};
+    struct event ev = {.type = EV_REVIEW_CHANGED, .review = r};
     emit(s, &ev);
     pump(s);
 }
@@ -739,7 +739,7 @@ void search_pause(struct search *s, const char *why)
     if (s->st.ended || s->st.paused)
         return;
     /* a proposal in the making may still arrive: it is kept */
-    struct event ev = {.type = EV_PAUSED, .detail = (char *)why};
+    struct event ev = {.type = EV_PAUSED, .why = (char *)why};
     emit(s, &ev);
     pump(s);
 }
@@ -769,7 +769,7 @@ void search_step(struct search *s)
 {
     if (s->st.ended || !s->st.paused)
         return;
-    struct event ev = {.type = EV_RESUMED, .detail = "one iteration"};
+    struct event ev = {.type = EV_RESUMED, .why = "one iteration"};
     emit(s, &ev);
     s->stepping = 1;
     s->steps_left = 1;
@@ -829,7 +829,7 @@ int search_continue(struct search *s, const struct event *evs, int n, int budget
     s->cfg.budget = budget;
     s->started = 1;
     struct event ev = {.type = EV_SESSION_RESUMED, .budget = budget,
-                       .detail = s->st.ended ? "extended" : "continued"};
+                       .why = s->st.ended ? "extended" : "continued"};
     emit(s, &ev);
     /* Candidates without a fate: accepted but never finished, or not yet
      * screened when the process died. Screened (again), in their order, as

@@ -230,12 +230,83 @@ static void a_steered_search_replays_exactly(void **state)
     space_close(sp);
 }
 
+/* The reader takes the file in blocks: lines that straddle a block, lines
+ * longer than one, a torn or unterminated last line, and the byte offsets
+ * resume cuts at must all come out as a line-by-line read would give them. */
+static void lines_across_read_blocks(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/collm-test-blocks-%d.jsonl", (int)getpid());
+    struct session_info info = {.version = 1, .program = "t", .space = "nb201:cifar10",
+                                .algo = "random", .seed = 1, .budget = 5, .constraint = "",
+                                .nmetrics = 1, .report = -1};
+    info.metrics[0] = (struct metric_def){"acc", "%", NULL, METRIC_OBJECTIVE};
+    enum { N = 40 };
+    static char text[N][200000];
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("{\"format\":\"collm-session\",\"version\":1}\n", f);
+    struct event ev = {.type = EV_SESSION_STARTED, .seq = 1, .info = &info};
+    char *line = event_to_json(&ev, NULL, 1);
+    fprintf(f, "%s\n", line);
+    free(line);
+    for (int i = 0; i < N; i++) {
+        /* lengths around the block size, and one of three blocks */
+        size_t len = i == 20 ? 199000 : (size_t)(i * 4099) % 70000 + 1;
+        memset(text[i], 'a' + i % 26, len);
+        text[i][len] = '\0';
+        ev = (struct event){.type = EV_STRATEGY_PROPOSED, .seq = (uint64_t)i + 2, .by = "n",
+                            .text = text[i]};
+        line = event_to_json(&ev, &info, 1);
+        fprintf(f, "%s\n", line);
+        free(line);
+    }
+    long whole = ftell(f);
+    fputs("{\"seq\":42,\"type\":\"strategy_pro", f); /* killed while writing */
+    fclose(f);
+
+    struct session ss;
+    struct err e;
+    assert_int_equal(session_read(path, &ss, &e), 0);
+    assert_int_equal(ss.n, N + 1);
+    for (int i = 0; i < N; i++)
+        assert_string_equal(ss.evs[i + 1].text, text[i]);
+    assert_int_equal(ss.truncated, 1);
+    assert_int_equal(ss.good_bytes, whole);
+    session_free(&ss);
+
+    /* cut there, the last whole line is the end; without its newline it
+     * still counts, and resume is told to add one */
+    assert_int_equal(truncate(path, whole - 1), 0);
+    assert_int_equal(session_read(path, &ss, &e), 0);
+    assert_int_equal(ss.n, N + 1);
+    assert_int_equal(ss.truncated, 0);
+    assert_int_equal(ss.needs_newline, 1);
+    assert_int_equal(ss.good_bytes, whole - 1);
+    assert_string_equal(ss.evs[N].text, text[N - 1]);
+    session_free(&ss);
+
+    /* a NUL in a line deep in the file is named by its line number */
+    f = fopen(path, "r+b");
+    fseek(f, whole - 10, SEEK_SET);
+    fputc('\0', f);
+    fclose(f);
+    assert_int_equal(session_read(path, &ss, &e), -1);
+    char want[96];
+    snprintf(want, sizeof want, "%s:%d", path, N + 2);
+    assert_string_equal(e.where, want);
+    assert_non_null(strstr(e.msg, "binary"));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(journal_rebuilds_the_final_state),
         cmocka_unit_test(resuming_from_any_event_gives_the_same_end),
         cmocka_unit_test(a_steered_search_replays_exactly),
+        cmocka_unit_test(lines_across_read_blocks),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
