@@ -162,11 +162,16 @@ void headless_summary(const struct headless *h, const struct state *st)
                 strncmp(nv, "llm:", 4) ? " (offline)" : "", gn,
                 strncmp(gn, "llm:", 4) ? " (offline)" : "", st->strategies);
     }
-    if (st->llm_requests)
+    if (st->llm_requests) {
+        char reasoning[48] = "";
+        if (st->tokens_reasoning)
+            snprintf(reasoning, sizeof reasoning, " (%ld reasoning)", st->tokens_reasoning);
         fprintf(f, "llm        %d requests, %d answers, %d failed, %d retries, %d answers not "
-                   "usable; tokens %ld in, %ld out; %.1f s waiting\n",
+                   "usable; tokens %ld in, %ld out%s; %.1f s waiting\n",
                 st->llm_requests, st->llm_answers, st->llm_failures, st->llm_retries,
-                st->llm_rejected_answers, st->tokens_in, st->tokens_out, st->llm_seconds);
+                st->llm_rejected_answers, st->tokens_in, st->tokens_out, reasoning,
+                st->llm_seconds);
+    }
     if (st->front.n > 0 && st->front_cost >= 0)
         fprintf(f, "pareto     %zu architectures trade %s against %s\n", st->front.n,
                 st->info.metrics[st->info.objective].name,

@@ -107,7 +107,10 @@ static void on_llm_done(void *ud, const struct llm_result *r)
     if (r->ok) {
         struct event ev = {.type = EV_LLM_ANSWER, .req = (int)r->id, .text = (char *)r->text,
                            .finish = (char *)r->finish, .tokens_in = r->tokens_in,
-                           .tokens_out = r->tokens_out, .latency = r->latency};
+                           .tokens_out = r->tokens_out, .latency = r->latency,
+                           .tokens_reasoning = r->tokens_reasoning,
+                           .reasoning = r->reasoning && r->reasoning[0] ? (char *)r->reasoning
+                                                                        : NULL};
         c->host->emit(c->host->ud, &ev);
     } else {
         struct event ev = {.type = EV_LLM_FAILED, .req = (int)r->id, .why = (char *)r->error,

@@ -172,6 +172,9 @@ struct event {
     char *finish;    /* LLM_ANSWER: finish_reason ("stop", "length" ...) */
     long tokens_in, tokens_out; /* LLM_ANSWER */
     double latency;  /* LLM_ANSWER, LLM_FAILED: seconds, all attempts */
+    long tokens_reasoning; /* LLM_ANSWER: of tokens_out, reasoning (0: not reported) */
+    char *reasoning; /* LLM_ANSWER: the reasoning the server sent apart from the answer
+                      * (reasoning_content); an inline <think> block stays in text */
 };
 
 const char *event_type_name(enum event_type t);

@@ -59,7 +59,10 @@
     X("finish", FK_STR, finish, T(LLM_ANSWER))                                                \
     X("tokens_in", FK_COUNT, tokens_in, T(LLM_ANSWER), .bad = TOKENS_BAD)                     \
     X("tokens_out", FK_COUNT, tokens_out, T(LLM_ANSWER), .bad = TOKENS_BAD)                   \
-    X("latency", FK_EXACT, latency, T(LLM_ANSWER) | T(LLM_FAILED))
+    X("latency", FK_EXACT, latency, T(LLM_ANSWER) | T(LLM_FAILED))                          \
+    X("tokens_reasoning", FK_COUNT, tokens_reasoning, T(LLM_ANSWER), .flags = FF_OPTIONAL,    \
+      .bad = TOKENS_BAD)                                                                    \
+    X("reasoning", FK_STR, reasoning, T(LLM_ANSWER), .flags = FF_OPTIONAL)
 
 #define TOKENS_BAD "expected token counts from 0 to 10^15"
 

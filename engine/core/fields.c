@@ -49,7 +49,8 @@ static void to_json1(const struct field *f, const void *obj, const void *ctx, cJ
         cJSON_AddNumberToObject(o, f->key, *CAT(obj, f, int));
         break;
     case FK_COUNT:
-        cJSON_AddNumberToObject(o, f->key, (double)*CAT(obj, f, long));
+        if (*CAT(obj, f, long) || !(f->flags & FF_OPTIONAL))
+            cJSON_AddNumberToObject(o, f->key, (double)*CAT(obj, f, long));
         break;
     case FK_U64:
         cJSON_AddNumberToObject(o, f->key, (double)*CAT(obj, f, uint64_t));

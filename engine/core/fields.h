@@ -26,7 +26,8 @@ enum field_kind {
     FK_CUSTOM, /* `ops` does all four jobs */
 };
 
-#define FF_OPTIONAL 1u /* may be absent when read; a NULL string is not written */
+#define FF_OPTIONAL 1u /* may be absent when read; a NULL string or a 0 count is not
+                        * written */
 #define FF_NULLABLE 2u /* FK_EXACT: null when the int at aux is 0; that int says if it was */
 #define FF_POSITIVE 4u /* FK_INT: at least 1 */
 

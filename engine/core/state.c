@@ -430,6 +430,7 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         s->llm_answers++;
         s->tokens_in += ev->tokens_in;
         s->tokens_out += ev->tokens_out;
+        s->tokens_reasoning += ev->tokens_reasoning;
         s->llm_seconds += ev->latency;
         if (s->llm_in_flight > 0)
             s->llm_in_flight--;

@@ -92,6 +92,7 @@ struct state {
     int llm_requests, llm_answers, llm_failures, llm_retries, llm_rejected_answers;
     int llm_in_flight;
     long tokens_in, tokens_out;
+    long tokens_reasoning; /* of tokens_out, what servers counted as reasoning */
     double llm_seconds;  /* summed latency of answered requests */
 
     int paused;

@@ -125,4 +125,19 @@ if [ "$rc" -eq 0 ] && [ "$(count llm_retry)" -eq 1 ] && grep -q 'without respons
 else not_ok "a server that refuses the schema gets json_object, said once" "rc $rc, $(count llm_retry) retries"; fi
 run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --structured yaml
 expect_rc "an unknown --structured is a usage error" 2
+# reasoning the server sends apart: journalled and counted, never the answer
+for mode in "" --stream; do
+    start_llm --style reasoning
+    run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 20 --seed 3 --no-session $mode
+    stop_llm
+    if [ "$rc" -eq 0 ] && grep '"type":"llm_answer"' "$tmp/out" | head -1 | \
+       grep -q '"tokens_reasoning":9,"reasoning":"thought 1. thought 2. thought 3. "' && \
+       ! grep '"type":"strategy_proposed"' "$tmp/out" | grep -q 'thought 1'; then
+        ok "reasoning_content${mode:+ streamed} is journalled apart from the answer"
+    else not_ok "reasoning_content${mode:+ streamed} is journalled apart from the answer"; fi
+done
+start_llm --style reasoning
+run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 10 --seed 3 --no-session
+stop_llm
+expect_out "the summary counts reasoning tokens" "411 out (18 reasoning)"
 finish

@@ -25,6 +25,9 @@
  *              the request sets none) with finish_reason "length"
  *   strict     an o-series style model: 400 for a temperature other than 1
  *              and for max_tokens (it wants max_completion_tokens)
+ *   reasoning  a server with a reasoning parser (vLLM, DeepSeek): the thinking
+ *              comes apart as reasoning_content (streamed as deltas too), with
+ *              usage.completion_tokens_details.reasoning_tokens
  *   noschema   a server without structured output: 400 for response_format
  *              json_schema (json_object is fine)
  *
@@ -222,6 +225,13 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
         const char *head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                            "Connection: close\r\n\r\n";
         send_all(c, head, strlen(head));
+        if (style("reasoning")) /* the thinking first, in its own deltas */
+            for (int k = 0; k < 3; k++) {
+                char line[256];
+                int l = snprintf(line, sizeof line, "data: {\"choices\":[{\"delta\":"
+                                 "{\"reasoning_content\":\"thought %d. \"}}]}\n\n", k + 1);
+                send_all(c, line, (size_t)l);
+            }
         size_t n = strlen(content);
         for (size_t i = 0; i < n; i += 40) { /* pieces of 40 bytes, as tokens would come */
             char piece[41];
@@ -240,8 +250,10 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
         }
         char tail[256];
         int l = snprintf(tail, sizeof tail, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":"
-                         "\"%s\"}],\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":%ld}}"
-                         "\n\ndata: [DONE]\n\n", finish, in, outt);
+                         "\"%s\"}],\"usage\":{\"prompt_tokens\":%ld,\"completion_tokens\":%ld%s}}"
+                         "\n\ndata: [DONE]\n\n", finish, in, outt,
+                         style("reasoning") ? ",\"completion_tokens_details\":"
+                                              "{\"reasoning_tokens\":9}" : "");
         send_all(c, tail, (size_t)l);
         cJSON_Delete(o);
         free(cut);
@@ -252,11 +264,16 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
     cJSON *m = cJSON_AddObjectToObject(c0, "message");
     cJSON_AddStringToObject(m, "role", "assistant");
     cJSON_AddStringToObject(m, "content", content);
+    if (style("reasoning"))
+        cJSON_AddStringToObject(m, "reasoning_content", "thought 1. thought 2. thought 3. ");
     cJSON_AddStringToObject(c0, "finish_reason", finish);
     cJSON_AddItemToArray(arr, c0);
     cJSON *u = cJSON_AddObjectToObject(o, "usage");
     cJSON_AddNumberToObject(u, "prompt_tokens", (double)in);
     cJSON_AddNumberToObject(u, "completion_tokens", (double)outt);
+    if (style("reasoning"))
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(u, "completion_tokens_details"),
+                                "reasoning_tokens", 9);
     char *body = cJSON_PrintUnformatted(o);
     reply(c, 200, "", body);
     free(body);
