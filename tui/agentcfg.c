@@ -44,6 +44,16 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
          NULL},
         {"top-p", OPT_DOUBLE, &c->top_p, "P", "nucleus sampling, 0 < P <= 1 (default: the "
                                               "server's)", NULL},
+        {"context-window", OPT_INT, &c->context_window, "N", "tokens the model reads; past it "
+                                                             "the Navigator's oldest turns give "
+                                                             "way to a table of every result "
+                                                             "(default: learnt from the server's "
+                                                             "refusal)", NULL},
+        {"max-llm-requests", OPT_INT, &c->max_requests, "N", "stop asking the LLM after N "
+                                                             "requests in the session", NULL},
+        {"max-tokens-total", OPT_DOUBLE, &c->max_tokens_total, "N", "stop asking the LLM once "
+                                                                    "N prompt and answer tokens "
+                                                                    "are spent", NULL},
         {"llm-seed", OPT_INT, &c->llm_seed, "N", "sampling seed sent to the server, for servers "
                                                  "that honour one (default: none)", NULL},
         {"max-tokens", OPT_INT, &c->max_tokens, "N", "cap on each answer (default: the "
@@ -63,8 +73,10 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
                                                  "prompts/)", NULL},
     };
     int n = (int)(sizeof mine / sizeof mine[0]);
-    if (n > max)
-        return -1;
+    if (n > max) { /* a table too small loses flags: never silently */
+        fprintf(stderr, "collm: internal error: no room for %d options (%d)\n", n, max);
+        abort();
+    }
     memcpy(o, mine, sizeof mine);
     return n;
 }
@@ -82,8 +94,10 @@ int algo_opts_cli(struct algo_opts *ao, struct opt *o, int max)
                                                            "gene (default 0.1)", NULL},
     };
     int n = (int)(sizeof mine / sizeof mine[0]);
-    if (n > max)
-        return -1;
+    if (n > max) { /* a table too small loses flags: never silently */
+        fprintf(stderr, "collm: internal error: no room for %d options (%d)\n", n, max);
+        abort();
+    }
     memcpy(o, mine, sizeof mine);
     return n;
 }
@@ -120,14 +134,20 @@ static struct llm_client *replay_client(struct agent_cfg *c, const char *file, u
         const struct event *ev = &ss.evs[i];
         if (ev->type == EV_LLM_REQUEST && ev->req >= 1 && ev->req <= maxreq)
             latest[ev->req] = i + 1; /* req numbers restart when a session is resumed */
-        if (ev->type != EV_LLM_ANSWER || ev->req < 1 || ev->req > maxreq || !latest[ev->req])
+        /* answers, and the refusals a server gave (4xx): a resumed search
+         * must meet the same refusal to take the same way */
+        int refusal = ev->type == EV_LLM_FAILED && ev->http_status >= 400 &&
+                      ev->http_status < 500;
+        if ((ev->type != EV_LLM_ANSWER && !refusal) || ev->req < 1 || ev->req > maxreq ||
+            !latest[ev->req])
             continue;
         const struct event *rq = &ss.evs[latest[ev->req] - 1];
         struct llm_msg *m = calloc((size_t)rq->nmsg + 1, sizeof *m);
         for (int k = 0; m && k < rq->nmsg; k++)
             m[k] = (struct llm_msg){rq->msgs[k].role, rq->msgs[k].content};
-        if (m && llm_client_record(cl, m, rq->nmsg, ev->text, ev->finish, ev->tokens_in,
-                                   ev->tokens_out) == 0)
+        if (m && (refusal ? llm_client_record_failure(cl, m, rq->nmsg, ev->why, ev->http_status)
+                          : llm_client_record(cl, m, rq->nmsg, ev->text, ev->finish,
+                                              ev->tokens_in, ev->tokens_out)) == 0)
             pairs++;
         free(m);
     }
@@ -275,6 +295,19 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                              "'%s'", c->structured), NULL;
         }
     }
+    if (c->context_window < 0 || (c->context_window > 0 && c->context_window < 1024) ||
+        c->max_requests < 0 || c->max_tokens_total < 0 || c->max_tokens_total > 1e15) {
+        llm_client_free(replay);
+        proposer_close(p);
+        const char *f = c->context_window < 0 || (c->context_window > 0 &&
+                                                   c->context_window < 1024)
+                            ? "--context-window"
+                        : c->max_requests < 0 ? "--max-llm-requests"
+                                              : "--max-tokens-total";
+        return err_usage(e, f, "%s", f[2] == 'c' ? "a context window is at least 1024 tokens"
+                                                 : "expected a whole number, 0 or more"),
+               NULL;
+    }
     if (c->top_p < 0 || c->top_p > 1 || c->llm_seed < -1) {
         llm_client_free(replay);
         proposer_close(p);
@@ -307,12 +340,15 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     struct generator *gen;
     lp.model = nav_model;
     lp.temperature = isnan(c->nav_temperature) ? c->temperature : c->nav_temperature;
-    nav = nav_llm ? llm_navigator_new(s, *client, &lp, c->prompts, e)
+    struct llm_limits lim = {.context_window = c->context_window,
+                             .max_requests = c->max_requests,
+                             .max_tokens = (long)c->max_tokens_total};
+    nav = nav_llm ? llm_navigator_new(s, *client, &lp, &lim, c->prompts, e)
                   : offline_navigator_new(s, nav_seed, ao ? ao->prior : 1.0);
     lp.model = gen_model;
     lp.temperature = isnan(c->gen_temperature) ? c->temperature : c->gen_temperature;
     lp.json_mode = json;
-    gen = gen_llm ? llm_generator_new(s, *client, &lp, c->prompts, e)
+    gen = gen_llm ? llm_generator_new(s, *client, &lp, &lim, c->prompts, e)
                   : offline_generator_new(s, gen_seed);
     /* replace the offline pair collm_open made with this one */
     struct proposer *q = calloc(1, sizeof *q);

@@ -19,6 +19,8 @@ struct agent_cfg {
     double nav_temperature, gen_temperature; /* NAN: as temperature */
     double top_p;                            /* 0: the server's */
     int llm_seed;                            /* -1: none */
+    int context_window, max_requests;        /* 0: none */
+    double max_tokens_total;                 /* 0: none */
     int max_tokens, retries, stream, json_mode;
     char used_url[1024]; /* set by agent_cfg_proposer: the endpoint, redacted, or "" */
 };

@@ -55,7 +55,7 @@ int cmd_resume(int argc, char **argv)
     run_cfg_default(&rc_);
     struct agent_cfg ac;
     agent_cfg_default(&ac);
-    struct opt opts[48] = {
+    struct opt opts[80] = {
         {"budget", OPT_INT, &budget, "N", "the budget from now on (default: the session's)",
          &has_budget},
         {"from", OPT_INT, &from, "SEQ", "fork a new session from event SEQ", &has_from},
@@ -64,8 +64,8 @@ int cmd_resume(int argc, char **argv)
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
     };
     int n = 4;
-    n += run_cfg_opts(&rc_, opts + n, 47 - n);
-    agent_cfg_opts(&ac, opts + n, 47 - n);
+    n += run_cfg_opts(&rc_, opts + n, 79 - n);
+    agent_cfg_opts(&ac, opts + n, 79 - n);
     char *pos[1];
     int npos;
     struct err e = {0};

@@ -53,7 +53,7 @@ int cmd_search(int argc, char **argv)
     agent_cfg_default(&ac);
     struct run_cfg rc_;
     run_cfg_default(&rc_);
-    struct opt opts[48] = {
+    struct opt opts[80] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10; "
                                                  "see collm spaces)", NULL},
         {"algo", OPT_STR, &algo, "ALGO", "collm (default), random, rea, local or ofa-ea", NULL},
@@ -75,9 +75,9 @@ int cmd_search(int argc, char **argv)
     int n = 0;
     while (opts[n].name)
         n++;
-    n += algo_opts_cli(&ao, opts + n, 47 - n);
-    n += run_cfg_opts(&rc_, opts + n, 47 - n);
-    agent_cfg_opts(&ac, opts + n, 47 - n);
+    n += algo_opts_cli(&ao, opts + n, 79 - n);
+    n += run_cfg_opts(&rc_, opts + n, 79 - n);
+    agent_cfg_opts(&ac, opts + n, 79 - n);
     char *pos[1];
     int npos;
     struct err e = {0};

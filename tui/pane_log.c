@@ -44,8 +44,12 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
     case EV_LLM_ANSWER:
         if (l->live_total)
             add(l, "llm #%d streamed %zu characters", ev->req, l->live_total);
-        add(l, "llm #%d answered: %ld+%ld tokens, %.1f s", ev->req, ev->tokens_in,
-            ev->tokens_out, ev->latency);
+        if (ev->tokens_reasoning)
+            add(l, "llm #%d answered: %ld+%ld tokens (%ld reasoning), %.1f s", ev->req,
+                ev->tokens_in, ev->tokens_out, ev->tokens_reasoning, ev->latency);
+        else
+            add(l, "llm #%d answered: %ld+%ld tokens, %.1f s", ev->req, ev->tokens_in,
+                ev->tokens_out, ev->latency);
         l->live[0] = '\0';
         l->live_total = 0;
         break;
@@ -57,6 +61,13 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         break;
     case EV_ANSWER_REJECTED:
         add(l, "%s answer #%d unusable: %s", ev->role, ev->req, ev->why);
+        break;
+    case EV_CONTEXT_COMPACTED:
+        add(l, "%s context: %d oldest turns gave way to %d results (~%ld -> ~%ld tokens of %d)",
+            ev->role, ev->dropped, ev->rows, ev->est_before, ev->est_after, ev->window);
+        break;
+    case EV_LLM_WARNING:
+        add(l, "llm #%d warning: %s", ev->req, ev->why);
         break;
     case EV_PAUSED:
         add(l, "paused: %s", ev->why ? ev->why : "");

@@ -94,12 +94,20 @@ struct generator *offline_generator_new(const struct space *s, uint64_t seed);
  * `client` (owned by the caller, on the caller's loop). */
 struct llm_client;
 struct llm_params;
+/* What LLM agents may fit and spend (0: no limit). The caps count the
+ * whole session, resumed parts included; a request past one is not sent
+ * and the agent fails with the reason. */
+struct llm_limits {
+    int context_window; /* tokens the model reads; 0: unknown until a server says */
+    int max_requests;   /* --max-llm-requests */
+    long max_tokens;    /* --max-tokens-total: prompt and answer tokens */
+};
 struct navigator *llm_navigator_new(const struct space *s, struct llm_client *client,
-                                    const struct llm_params *p, const char *prompts_dir,
-                                    struct err *e);
+                                    const struct llm_params *p, const struct llm_limits *lim,
+                                    const char *prompts_dir, struct err *e);
 struct generator *llm_generator_new(const struct space *s, struct llm_client *client,
-                                    const struct llm_params *p, const char *prompts_dir,
-                                    struct err *e);
+                                    const struct llm_params *p, const struct llm_limits *lim,
+                                    const char *prompts_dir, struct err *e);
 void navigator_free(struct navigator *n);
 void generator_free(struct generator *g);
 

@@ -13,9 +13,11 @@
 #include "../core/strbuf.h"
 #include "../llm/llm.h"
 #include "agent.h"
+#include "context.h"
 #include "parse.h"
 #include "prompt.h"
 
+#define VISITED_SHOWN 200 /* evaluated architectures listed to the Generator */
 #define FORMAT_RETRIES 2 /* a Navigator answer without the sections is asked again */
 
 /* "edge 1<-0: none, skip_connect, ..." one line per dimension */
@@ -83,12 +85,40 @@ static int describe_rejected(const struct state *st, int from_iter, struct strbu
 struct call {
     struct llm_client *client;
     struct llm_params params;
+    struct llm_limits lim;
+    const struct state *st; /* the search's, as of the latest request */
     struct agent_host *host;
     const char *role; /* "navigator" or "generator" */
     uint64_t req;     /* in flight, 0 if none */
+    long sent;        /* estimated tokens of the request in flight */
+    int warned;       /* said once that the server dropped part of a prompt */
     void (*answered)(void *self, const struct llm_result *r);
     void *self;
 };
+
+static void warn(struct call *c, uint64_t req, const char *why)
+{
+    struct event ev = {.type = EV_LLM_WARNING, .req = (int)req, .role = (char *)c->role,
+                       .why = (char *)why};
+    c->host->emit(c->host->ud, &ev);
+}
+
+/* The session's spend against --max-llm-requests / --max-tokens-total:
+ * a request past either is not sent. */
+static int over_spend(const struct call *c, char *err, size_t errn)
+{
+    const struct state *st = c->st;
+    if (!st)
+        return 0;
+    if (c->lim.max_requests > 0 && st->llm_requests >= c->lim.max_requests)
+        return snprintf(err, errn, "the session has made its %d LLM requests "
+                        "(--max-llm-requests)", c->lim.max_requests), 1;
+    if (c->lim.max_tokens > 0 && st->tokens_in + st->tokens_out >= c->lim.max_tokens)
+        return snprintf(err, errn, "the session has spent %ld of its %ld LLM tokens "
+                        "(--max-tokens-total)", st->tokens_in + st->tokens_out,
+                        c->lim.max_tokens), 1;
+    return 0;
+}
 
 static void on_llm_retry(void *ud, uint64_t id, int attempt, double delay, const char *why)
 {
@@ -104,6 +134,18 @@ static void on_llm_done(void *ud, const struct llm_result *r)
     c->req = 0;
     if (r->cancelled)
         return;
+    /* Ollama drops the oldest turns past its window without a word: its
+     * prompt_tokens then fall far below what was sent (our estimate runs
+     * high, so only a large gap counts) */
+    if (r->ok && !c->warned && r->tokens_in > 0 && c->sent > 2048 && r->tokens_in * 2 < c->sent) {
+        char why[300];
+        snprintf(why, sizeof why, "the server counted %ld prompt tokens for about %ld sent: it "
+                 "probably cut the conversation to fit its context window (give "
+                 "--context-window, or raise the server's, e.g. Ollama's num_ctx)", r->tokens_in,
+                 c->sent);
+        c->warned = 1;
+        warn(c, r->id, why);
+    }
     if (r->ok) {
         struct event ev = {.type = EV_LLM_ANSWER, .req = (int)r->id, .text = (char *)r->text,
                            .finish = (char *)r->finish, .tokens_in = r->tokens_in,
@@ -114,7 +156,8 @@ static void on_llm_done(void *ud, const struct llm_result *r)
         c->host->emit(c->host->ud, &ev);
     } else {
         struct event ev = {.type = EV_LLM_FAILED, .req = (int)r->id, .why = (char *)r->error,
-                           .text = (char *)(r->raw ? r->raw : ""), .latency = r->latency};
+                           .text = (char *)(r->raw ? r->raw : ""), .latency = r->latency,
+                           .http_status = r->http_status};
         c->host->emit(c->host->ud, &ev);
     }
     c->answered(c->self, r);
@@ -130,6 +173,11 @@ static void on_llm_delta(void *ud, uint64_t id, const char *text, size_t len)
 
 static int send_call(struct call *c, const struct llm_msg *msgs, int n, char *err, size_t errn)
 {
+    if (over_spend(c, err, errn))
+        return -1;
+    c->sent = 0;
+    for (int i = 0; i < n; i++)
+        c->sent += context_tokens(msgs[i].content);
     struct llm_callbacks cb = {.done = on_llm_done, .retry = on_llm_retry,
                                .delta = on_llm_delta, .ud = c};
     struct err e = {0};
@@ -191,6 +239,9 @@ struct nav {
     int nconv, capconv;
     char *turn;           /* the user turn waiting for its answer */
     int format_tries;
+    int window;           /* the context window, 0 unknown (--context-window, a 400) */
+    int context_tries;    /* resends of this turn after a context-exceeded 400 */
+    int last_dropped;     /* turns dropped at the latest compaction said */
     strategy_fn done;
     void *ud;
 };
@@ -212,25 +263,51 @@ static int conv_push(struct nav *n, const char *role, const char *content)
     return 0;
 }
 
-/* system + the conversation + this turn (+ a correction) */
+/* system + the conversation + this turn (+ a correction), the oldest turns
+ * replaced by a results table when they would not fit the window */
 static int nav_send(struct nav *n, const char *bad_answer, const char *correction, char *err,
                     size_t errn)
 {
-    int total = n->nconv + 4;
+    struct strbuf table = {0}, turn = {0};
+    struct context_fit fit;
+    long extra = bad_answer ? context_tokens(bad_answer) + context_tokens(correction) : 0;
+    int reserve = n->call.params.max_tokens > 0 ? n->call.params.max_tokens : 1024;
+    context_fit(n->system, n->conv, n->nconv, n->turn, extra, n->window, reserve, n->call.st,
+                &table, &fit);
+    const char *this_turn = n->turn;
+    if (fit.keep_from > 0) {
+        strbuf_printf(&turn, "(The conversation was shortened to fit the context window: %d "
+                             "earlier turns were left out.)\n%s\n%s", fit.keep_from,
+                      strbuf_str(&table), n->turn);
+        this_turn = strbuf_str(&turn);
+        if (fit.keep_from != n->last_dropped) {
+            struct event ev = {.type = EV_CONTEXT_COMPACTED, .role = "navigator",
+                               .dropped = fit.keep_from, .rows = fit.rows, .window = n->window,
+                               .est_before = fit.before, .est_after = fit.after};
+            n->call.host->emit(n->call.host->ud, &ev);
+            n->last_dropped = fit.keep_from;
+        }
+    }
+    int total = n->nconv - fit.keep_from + 4;
     struct llm_msg *m = calloc((size_t)total, sizeof *m);
-    if (!m)
+    if (!m) {
+        strbuf_free(&table);
+        strbuf_free(&turn);
         return snprintf(err, errn, "out of memory"), -1;
+    }
     int k = 0;
     m[k++] = (struct llm_msg){"system", n->system};
-    for (int i = 0; i < n->nconv; i++)
+    for (int i = fit.keep_from; i < n->nconv; i++)
         m[k++] = n->conv[i];
-    m[k++] = (struct llm_msg){"user", n->turn};
+    m[k++] = (struct llm_msg){"user", this_turn};
     if (bad_answer) {
         m[k++] = (struct llm_msg){"assistant", bad_answer};
         m[k++] = (struct llm_msg){"user", correction};
     }
     int rc = send_call(&n->call, m, k, err, errn);
     free(m);
+    strbuf_free(&table);
+    strbuf_free(&turn);
     return rc;
 }
 
@@ -238,6 +315,21 @@ static void nav_answered(void *self, const struct llm_result *r)
 {
     struct nav *n = self;
     char why[1100];
+    int named;
+    if (!r->ok && r->http_status == 400 && context_exceeded(r->error, &named) &&
+        n->context_tries++ < 2) {
+        /* the server's window, or three quarters of what did not fit */
+        int was = n->window;
+        n->window = named > 0 ? named : (int)(n->call.sent * 3 / 4);
+        if (was > 0 && n->window >= was)
+            n->window = was * 3 / 4;
+        n->last_dropped = -1; /* say the new compaction */
+        char err[600];
+        if (nav_send(n, NULL, NULL, err, sizeof err) == 0)
+            return;
+        n->done(n->ud, 0, NULL, NULL, err);
+        return;
+    }
     if (!r->ok) {
         n->done(n->ud, 0, NULL, NULL, r->error);
         return;
@@ -329,6 +421,8 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
     n->done = done;
     n->ud = ud;
     n->format_tries = 0;
+    n->context_tries = 0;
+    n->call.st = st;
     char err[600];
     if (nav_send(n, NULL, NULL, err, sizeof err) < 0)
         done(ud, 0, NULL, NULL, err);
@@ -340,6 +434,8 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
 static int nav_restore(struct navigator *nv, const struct state *st, struct err *e)
 {
     struct nav *n = nv->impl;
+    if (st->context_window > 0)
+        n->window = st->context_window; /* learnt from a server before the stop */
     for (int i = 0; i < st->strategies; i++) {
         const struct strategy_rec *r = &st->strats[i];
         if (!r->turn)
@@ -374,8 +470,8 @@ static const struct navigator_ops nav_ops = {.strategize = nav_strategize, .canc
                                              .restore = nav_restore, .destroy = nav_destroy};
 
 struct navigator *llm_navigator_new(const struct space *s, struct llm_client *client,
-                                    const struct llm_params *p, const char *prompts_dir,
-                                    struct err *e)
+                                    const struct llm_params *p, const struct llm_limits *lim,
+                                    const char *prompts_dir, struct err *e)
 {
     struct navigator *nv = calloc(1, sizeof *nv);
     struct nav *n = calloc(1, sizeof *n);
@@ -388,6 +484,9 @@ struct navigator *llm_navigator_new(const struct space *s, struct llm_client *cl
     n->prompts = prompts_dir ? strdup(prompts_dir) : NULL;
     n->call = (struct call){.client = client, .params = *p, .host = &nv->host,
                             .role = "navigator", .answered = nav_answered, .self = n};
+    if (lim)
+        n->call.lim = *lim;
+    n->window = n->call.lim.context_window;
     n->call.params.model = strdup(p->model ? p->model : "");
     nv->ops = &nav_ops;
     nv->impl = n;
@@ -472,7 +571,12 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
         }
     }
     struct strbuf visited = {0}, reasons = {0};
-    for (size_t i = 0; i < st->nrec; i++)
+    /* the latest VISITED_SHOWN: the list would grow without end, and the
+     * Coordinator refuses repeats anyway */
+    size_t from = st->nrec > VISITED_SHOWN ? st->nrec - VISITED_SHOWN : 0;
+    if (from)
+        strbuf_printf(&visited, "(%zu earlier ones not listed)\n", from);
+    for (size_t i = from; i < st->nrec; i++)
         strbuf_printf(&visited, "%s\n", st->rec[i].text);
     for (int i = 0; i < st->ncands; i++) /* being evaluated: visited too */
         if (st->cands[i].status == CAND_EVALUATING)
@@ -507,6 +611,7 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
     g->done = done;
     g->ud = ud;
     g->space = s;
+    g->call.st = st;
     struct llm_msg m[2] = {{"system", g->system}, {"user", user}};
     char err[600];
     if (send_call(&g->call, m, 2, err, sizeof err) < 0)
@@ -536,8 +641,8 @@ static const struct generator_ops gen_ops = {.generate = gen_generate, .cancel =
                                              .destroy = gen_destroy};
 
 struct generator *llm_generator_new(const struct space *s, struct llm_client *client,
-                                    const struct llm_params *p, const char *prompts_dir,
-                                    struct err *e)
+                                    const struct llm_params *p, const struct llm_limits *lim,
+                                    const char *prompts_dir, struct err *e)
 {
     (void)s;
     struct generator *gn = calloc(1, sizeof *gn);
@@ -550,6 +655,8 @@ struct generator *llm_generator_new(const struct space *s, struct llm_client *cl
     g->prompts = prompts_dir ? strdup(prompts_dir) : NULL;
     g->call = (struct call){.client = client, .params = *p, .host = &gn->host,
                             .role = "generator", .answered = gen_answered, .self = g};
+    if (lim)
+        g->call.lim = *lim;
     g->call.params.model = strdup(p->model ? p->model : "");
     g->call.params.json_mode = p->json_mode;
     if (p->json_mode == LLM_JSON_SCHEMA) {

@@ -36,7 +36,9 @@
     X(CANDIDATE_APPROVED, "candidate_approved")                               \
     X(CANDIDATE_EDITED, "candidate_edited")                                   \
     X(STRATEGY_EDITED, "strategy_edited")                                     \
-    X(REVIEW_CHANGED, "review_changed")
+    X(REVIEW_CHANGED, "review_changed")                                       \
+    X(CONTEXT_COMPACTED, "context_compacted")                                 \
+    X(LLM_WARNING, "llm_warning")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -175,6 +177,12 @@ struct event {
     long tokens_reasoning; /* LLM_ANSWER: of tokens_out, reasoning (0: not reported) */
     char *reasoning; /* LLM_ANSWER: the reasoning the server sent apart from the answer
                       * (reasoning_content); an inline <think> block stays in text */
+    /* CONTEXT_COMPACTED (role): the oldest `dropped` turns of the conversation
+     * gave way to a table of `rows` results, estimated tokens before and after,
+     * for a context window of `window` tokens */
+    int dropped, rows, window;
+    long est_before, est_after;
+    long http_status; /* LLM_FAILED: the server's HTTP status, 0 when none came */
 };
 
 const char *event_type_name(enum event_type t);

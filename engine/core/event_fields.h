@@ -19,9 +19,10 @@
 #define T_ARCH (T(CANDIDATE_REJECTED) | T(EVAL_STARTED) | T_EVAL | T(EVAL_FAILED) |           \
                 T(CANDIDATE_EDITED))
 #define T_LLM (T(LLM_REQUEST) | T(LLM_RETRY) | T(LLM_ANSWER) | T(LLM_FAILED) |                 \
-               T(ANSWER_REJECTED))
+               T(ANSWER_REJECTED) | T(LLM_WARNING))
 #define T_WHY (T(CANDIDATE_REJECTED) | T(EVAL_FAILED) | T(SESSION_ENDED) | T(LLM_RETRY) |       \
-               T(LLM_FAILED) | T(ANSWER_REJECTED) | T(PAUSED) | T(SESSION_RESUMED))
+               T(LLM_FAILED) | T(ANSWER_REJECTED) | T(PAUSED) | T(SESSION_RESUMED) |              \
+               T(LLM_WARNING))
 
 #define EVENT_FIELDS(X)                                                                     \
     X("", FK_CUSTOM, info, T(SESSION_STARTED), .ops = &info_ops)                              \
@@ -40,7 +41,8 @@
     X("metrics", FK_CUSTOM, metrics, T_EVAL, .ops = &metrics_ops)                             \
     X("budget", FK_INT, budget, T(SESSION_RESUMED))                                           \
     X("reason", FK_ENUM, end, T(SESSION_ENDED), .names = end_names, .nnames = END__COUNT)     \
-    X("role", FK_STR, role, T(LLM_REQUEST) | T(ANSWER_REJECTED))                              \
+    X("role", FK_STR, role, T(LLM_REQUEST) | T(ANSWER_REJECTED) | T(CONTEXT_COMPACTED) |      \
+      T(LLM_WARNING))                                                                       \
     X("model", FK_STR, model, T(LLM_REQUEST))                                                 \
     X("messages", FK_LIST, msgs, T(LLM_REQUEST), .sub = msg_fields, .nsub = 2,                \
       .size = sizeof(struct ev_msg), .aux = offsetof(struct event, nmsg))                   \
@@ -62,7 +64,14 @@
     X("latency", FK_EXACT, latency, T(LLM_ANSWER) | T(LLM_FAILED))                          \
     X("tokens_reasoning", FK_COUNT, tokens_reasoning, T(LLM_ANSWER), .flags = FF_OPTIONAL,    \
       .bad = TOKENS_BAD)                                                                    \
-    X("reasoning", FK_STR, reasoning, T(LLM_ANSWER), .flags = FF_OPTIONAL)
+    X("reasoning", FK_STR, reasoning, T(LLM_ANSWER), .flags = FF_OPTIONAL)                  \
+    X("dropped", FK_INT, dropped, T(CONTEXT_COMPACTED))                                       \
+    X("rows", FK_INT, rows, T(CONTEXT_COMPACTED))                                             \
+    X("tokens_before", FK_COUNT, est_before, T(CONTEXT_COMPACTED), .bad = TOKENS_BAD)         \
+    X("tokens_after", FK_COUNT, est_after, T(CONTEXT_COMPACTED), .bad = TOKENS_BAD)           \
+    X("window", FK_INT, window, T(CONTEXT_COMPACTED))                                         \
+    X("status", FK_COUNT, http_status, T(LLM_FAILED), .flags = FF_OPTIONAL,                   \
+      .bad = "expected an HTTP status")
 
 #define TOKENS_BAD "expected token counts from 0 to 10^15"
 

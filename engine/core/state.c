@@ -435,6 +435,14 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         if (s->llm_in_flight > 0)
             s->llm_in_flight--;
         break;
+    case EV_CONTEXT_COMPACTED:
+        s->compactions++;
+        if (ev->role && strcmp(ev->role, "navigator") == 0)
+            s->context_window = ev->window;
+        break;
+    case EV_LLM_WARNING:
+        s->llm_warnings++;
+        break;
     case EV_LLM_FAILED:
         s->llm_failures++;
         if (s->llm_in_flight > 0)

@@ -93,6 +93,9 @@ struct state {
     int llm_in_flight;
     long tokens_in, tokens_out;
     long tokens_reasoning; /* of tokens_out, what servers counted as reasoning */
+    int compactions;       /* CONTEXT_COMPACTED events */
+    int context_window;    /* the Navigator's window at its latest compaction, 0 before */
+    int llm_warnings;
     double llm_seconds;  /* summed latency of answered requests */
 
     int paused;

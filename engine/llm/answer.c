@@ -134,6 +134,8 @@ void llm_answer_server_message(const struct strbuf *b, char *out, size_t n)
     cJSON *o = cJSON_Parse(strbuf_str(b));
     const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
     const cJSON *m = cJSON_IsObject(err) ? cJSON_GetObjectItemCaseSensitive(err, "message") : err;
+    if (!cJSON_IsString(m)) /* vLLM: {"object": "error", "message": ...} */
+        m = cJSON_GetObjectItemCaseSensitive(o, "message");
     if (cJSON_IsString(m))
         snprintf(out, n, ": %s", m->valuestring);
     else if (b->len)

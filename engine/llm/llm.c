@@ -455,6 +455,8 @@ static void on_replay_timer(uv_timer_t *t)
     struct req *r = t->data;
     if (r->cancelled) {
         finish(r, NULL, "cancelled", 0);
+    } else if (r->replayed && r->replayed->error) {
+        finish(r, NULL, r->replayed->error, r->replayed->status);
     } else if (r->replayed) {
         snprintf(r->ans.finish, sizeof r->ans.finish, "%s", r->replayed->finish);
         r->ans.tokens_in = r->replayed->tokens_in;
@@ -468,7 +470,16 @@ static void on_replay_timer(uv_timer_t *t)
 int llm_client_record(struct llm_client *c, const struct llm_msg *msgs, int n,
                       const char *answer, const char *finish, long tokens_in, long tokens_out)
 {
-    if (recordings_add(&c->rec, msgs, n, answer, finish, tokens_in, tokens_out) < 0)
+    if (recordings_add(&c->rec, msgs, n, answer, finish, tokens_in, tokens_out, NULL, 0) < 0)
+        return -1;
+    c->replay = 1;
+    return 0;
+}
+
+int llm_client_record_failure(struct llm_client *c, const struct llm_msg *msgs, int n,
+                              const char *error, long status)
+{
+    if (recordings_add(&c->rec, msgs, n, "", "", 0, 0, error ? error : "failed", status) < 0)
         return -1;
     c->replay = 1;
     return 0;

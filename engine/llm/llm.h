@@ -94,6 +94,10 @@ void llm_client_free(struct llm_client *c);
  * loop, as real ones do. */
 int llm_client_record(struct llm_client *c, const struct llm_msg *msgs, int n,
                       const char *answer, const char *finish, long tokens_in, long tokens_out);
+/* A recorded refusal: the request fails again with this error and status
+ * (a context window exceeded, a parameter refused). */
+int llm_client_record_failure(struct llm_client *c, const struct llm_msg *msgs, int n,
+                              const char *error, long status);
 
 /* base_url without user:password@, for messages. */
 void llm_redact_url(const char *url, char *buf, size_t n);

@@ -22,7 +22,8 @@ static char *key_of(const struct llm_msg *msgs, int n, size_t *len)
 }
 
 int recordings_add(struct recordings *rs, const struct llm_msg *msgs, int n, const char *answer,
-                   const char *finish, long tokens_in, long tokens_out)
+                   const char *finish, long tokens_in, long tokens_out, const char *error,
+                   long status)
 {
     if (rs->n == rs->cap) {
         int cap = rs->cap ? rs->cap * 2 : 32;
@@ -34,12 +35,14 @@ int recordings_add(struct recordings *rs, const struct llm_msg *msgs, int n, con
     }
     struct recording r = {.answer = strdup(answer ? answer : ""),
                           .finish = strdup(finish ? finish : ""), .tokens_in = tokens_in,
-                          .tokens_out = tokens_out};
+                          .tokens_out = tokens_out, .status = status,
+                          .error = error ? strdup(error) : NULL};
     r.key = key_of(msgs, n, &r.keylen);
-    if (!r.key || !r.answer || !r.finish) {
+    if (!r.key || !r.answer || !r.finish || (error && !r.error)) {
         free(r.key);
         free(r.answer);
         free(r.finish);
+        free(r.error);
         return -1;
     }
     rs->rec[rs->n++] = r;
@@ -68,6 +71,7 @@ void recordings_free(struct recordings *rs)
         free(rs->rec[i].key);
         free(rs->rec[i].answer);
         free(rs->rec[i].finish);
+        free(rs->rec[i].error);
     }
     free(rs->rec);
     *rs = (struct recordings){0};

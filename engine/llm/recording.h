@@ -12,6 +12,8 @@ struct recording {
     size_t keylen;
     char *answer, *finish;
     long tokens_in, tokens_out;
+    char *error;  /* a server's refusal (answer unused), or NULL */
+    long status;  /* its HTTP status */
     int used;
 };
 
@@ -20,8 +22,10 @@ struct recordings {
     int n, cap;
 };
 
+/* error (with its HTTP status) records a refusal instead of an answer. */
 int recordings_add(struct recordings *rs, const struct llm_msg *msgs, int n, const char *answer,
-                   const char *finish, long tokens_in, long tokens_out);
+                   const char *finish, long tokens_in, long tokens_out, const char *error,
+                   long status);
 /* The first unused recording of exactly these messages, now used; or NULL. */
 const struct recording *recordings_take(struct recordings *rs, const struct llm_msg *msgs, int n);
 void recordings_free(struct recordings *rs);

@@ -140,4 +140,54 @@ start_llm --style reasoning
 run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 10 --seed 3 --no-session
 stop_llm
 expect_out "the summary counts reasoning tokens" "411 out (18 reasoning)"
+# a finite context window: 300 evaluations against 32k and 6k tokens, the
+# window learnt from the server's 400 (no --context-window given)
+for window in 32768 6000; do
+    start_llm --context $window
+    run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 300 --seed 2 --no-session
+    stop_llm
+    if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 300 ]; then
+        ok "a 300-evaluation search against a $window-token window completes"
+    else not_ok "a 300-evaluation search against a $window-token window completes" "rc $rc, $(count eval_finished) evaluations"; fi
+done
+if [ "$(count context_compacted)" -ge 5 ] && [ "$(count llm_failed)" -le 1 ] && \
+   grep '"type":"llm_request"' "$tmp/out" | grep '"role":"navigator"' | tail -1 | grep -q 'The conversation was shortened to fit the context window' && \
+   grep '"type":"llm_request"' "$tmp/out" | grep '"role":"navigator"' | tail -1 | grep -q 'Every result so far'; then
+    ok "past the window the oldest turns give way to a table of every result, after one refusal"
+else not_ok "past the window the oldest turns give way to a table of every result, after one refusal" "$(count context_compacted) compactions, $(count llm_failed) failures"; fi
+start_llm --context 6000
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 300 --seed 2 --no-session --context-window 6000
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count llm_failed)" -eq 0 ] && [ "$(count context_compacted)" -ge 5 ]; then
+    ok "with --context-window the server never has to refuse"
+else not_ok "with --context-window the server never has to refuse" "$(count llm_failed) failures"; fi
+start_llm --context 6000 --style silentctx
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 200 --seed 2 --no-session
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count llm_warning)" -eq 1 ] && grep -q 'probably cut the conversation to fit its context window' "$tmp/out"; then
+    ok "a server that silently drops turns is noticed, once"
+else not_ok "a server that silently drops turns is noticed, once" "$(count llm_warning) warnings"; fi
+
+# compaction is deterministic: a session cut anywhere resumes to the same run
+start_llm --context 6000
+"$COLLM" search --headless --quiet --algo collm --llm-url "$URL" --model fake-1 --budget 150 --seed 2 \
+    --session "$tmp/ctx.jsonl" >/dev/null 2>&1
+stop_llm
+"$COLLM" export "$tmp/ctx.jsonl" --csv - | cut -d, -f2,6 >"$tmp/ctx.archs"
+lines=$(wc -l <"$tmp/ctx.jsonl")
+bad=0 tried=0 k=5
+while [ $k -lt "$lines" ]; do
+    head -n $k "$tmp/ctx.jsonl" >"$tmp/cut.jsonl"
+    "$COLLM" resume "$tmp/cut.jsonl" --quiet --llm "replay:$tmp/ctx.jsonl" >/dev/null 2>"$tmp/cut.err"
+    "$COLLM" export "$tmp/cut.jsonl" --csv - 2>/dev/null | cut -d, -f2,6 >"$tmp/cut.archs"
+    if ! cmp -s "$tmp/cut.archs" "$tmp/ctx.archs"; then
+        bad=$((bad + 1))
+        [ $bad -eq 1 ] && echo "# first difference after line $k: $(head -3 "$tmp/cut.err")"
+    fi
+    tried=$((tried + 1))
+    k=$((k + 13))
+done
+if [ $bad -eq 0 ] && grep -q '"type":"context_compacted"' "$tmp/ctx.jsonl"; then
+    ok "a compacted session cut at any of $tried places resumes to the same evaluations"
+else not_ok "a compacted session cut at any of $tried places resumes to the same evaluations" "$bad cuts differ"; fi
 finish

@@ -31,6 +31,11 @@
  *   noschema   a server without structured output: 400 for response_format
  *              json_schema (json_object is fine)
  *
+ * --context N gives the model a context window of N tokens (4 characters a
+ * token): a longer prompt gets vLLM's 400 "maximum context length is N
+ * tokens", or with --style silentctx is cut from its oldest turns, as Ollama
+ * does, and usage reports what was kept.
+ *
  * --log FILE appends one line per request: the role and the sampling
  * parameters it carried ("navigator temperature=0.6 max_tokens=- ...").
  *
@@ -51,6 +56,7 @@
 #include "../../engine/spaces/nb201.h"
 
 static struct {
+    int context;
     int port, max_requests, fail_first, first_429, garbage_every, invalid_every, vague_every;
     unsigned long long seed;
     const char *style, *log;
@@ -59,6 +65,7 @@ static struct {
 static int style(const char *name) { return strcmp(opt.style, name) == 0; }
 
 static long req_max_tokens; /* of the request being answered, 0 if none */
+static long usage_prompt;   /* prompt tokens to report for it */
 
 static void send_all(int c, const char *s, size_t n)
 {
@@ -220,7 +227,8 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
         finish = "length";
     }
     cJSON *o = cJSON_CreateObject();
-    long in = (long)prompt_len / 4, outt = (long)strlen(content) / 4;
+    (void)prompt_len;
+    long in = usage_prompt, outt = (long)strlen(content) / 4;
     if (stream) {
         const char *head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                            "Connection: close\r\n\r\n";
@@ -319,6 +327,23 @@ static void serve(int c, int nth, struct rng *r)
             fclose(lf);
         }
     }
+    /* the prompt as the model's window sees it */
+    long prompt_tokens = 0, kept_tokens = 0;
+    int nmsgs = cJSON_GetArraySize(msgs);
+    for (int i = 0; i < nmsgs; i++) {
+        const char *t = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(msgs, i), "content"));
+        prompt_tokens += (t ? (long)strlen(t) : 0) / 4 + 4;
+    }
+    kept_tokens = prompt_tokens;
+    if (opt.context && style("silentctx"))
+        for (int i = 1; i < nmsgs - 1 && kept_tokens > opt.context; i++) {
+            const char *t = cJSON_GetStringValue(
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(msgs, i), "content"));
+            kept_tokens -= (t ? (long)strlen(t) : 0) / 4 + 4;
+        }
+    usage_prompt = kept_tokens;
+    int too_long = opt.context && !style("silentctx") && prompt_tokens > opt.context;
     const char *rf_type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(o, "response_format"), "type"));
     const cJSON *temp = cJSON_GetObjectItemCaseSensitive(o, "temperature");
@@ -330,6 +355,14 @@ static void serve(int c, int nth, struct rng *r)
         reply(c, 500, "", "{\"error\":{\"message\":\"the model is loading\"}}");
     } else if (nth <= opt.fail_first + opt.first_429) {
         reply(c, 429, "Retry-After: 0\r\n", "{\"error\":{\"message\":\"rate limited\"}}");
+    } else if (too_long) {
+        char b[512];
+        snprintf(b, sizeof b, "{\"object\":\"error\",\"message\":\"This model's maximum context "
+                 "length is %d tokens. However, you requested %ld tokens (%ld in the messages, 0 "
+                 "in the completion). Please reduce the length of the messages or completion.\","
+                 "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}", opt.context,
+                 prompt_tokens, prompt_tokens);
+        reply(c, 400, "", b);
     } else if (style("noschema") && rf_type && strcmp(rf_type, "json_schema") == 0) {
         reply(c, 400, "", "{\"error\":{\"message\":\"response_format type json_schema is not "
                           "supported by this server\"}}");
@@ -379,6 +412,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--seed")) opt.seed = (unsigned long long)atoll(argv[i + 1]);
         else if (!strcmp(argv[i], "--style")) opt.style = argv[i + 1];
         else if (!strcmp(argv[i], "--log")) opt.log = argv[i + 1];
+        else if (!strcmp(argv[i], "--context")) opt.context = v;
         else {
             fprintf(stderr, "fake_llm: unknown option %s\n", argv[i]);
             return 2;
