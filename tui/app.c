@@ -1428,7 +1428,7 @@ static int start(struct app *a, const struct tui_opts *o, SCREEN **scr, FILE **n
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
-    struct err e = {0};
+    struct theme_err e = {0};
     if (theme_load(o->theme ? o->theme : "dark", NULL, &e) < 0) {
         snprintf(a->note, sizeof a->note, "theme: %s: %s (monochrome instead)", e.where, e.msg);
     }

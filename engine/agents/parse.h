@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "../search/proposer.h"
+#include "../cand/cand.h"
 
 /* Candidates from a Generator's answer: {"candidates": [...]} or a bare
  * list; each item a string, an object with "arch", or any other JSON value
