@@ -6,6 +6,12 @@
 #include <string.h>
 
 
+const struct space_file nb201_space_files[] = {
+    {"nb201.csv", "fc6c0c1fa788d68827a13897b1c6e5b79794f71288b08448a6fe064f2d987873",
+     "NAS-Bench-201 table"},
+    {0},
+};
+
 static const struct dim_def dims[NB201_EDGES] = {
     {"edge 1<-0", NB201_OPS, nb201_op_names}, {"edge 2<-0", NB201_OPS, nb201_op_names},
     {"edge 2<-1", NB201_OPS, nb201_op_names}, {"edge 3<-0", NB201_OPS, nb201_op_names},

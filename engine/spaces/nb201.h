@@ -8,6 +8,7 @@
 #include "../tables/nb201_table.h"
 #include "space.h"
 
+extern const struct space_file nb201_space_files[];
 struct space *nb201_space_open(const char *dataset, const char *datadir, struct err *e);
 
 /* The table and dataset behind an open nb201 space (for its evaluator). */
