@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "../engine/search/proposer.h"
+#include "../engine/search/algo.h"
 #include "../engine/spaces/space.h"
 #include "cmds.h"
 #include "opts.h"
@@ -20,9 +20,9 @@ int cmd_spaces(int argc, char **argv)
     printf("Spaces (--space):\n");
     for (int i = 0; i < n; i++)
         printf("  %-18s %s\n", s[i].name, s[i].summary);
-    const struct algo_info *a = proposer_catalogue(&n);
+    const struct algo_kind *const *a = algo_registry(&n);
     printf("\nAlgorithms (--algo):\n");
     for (int i = 0; i < n; i++)
-        printf("  %-18s %s\n", a[i].name, a[i].summary);
+        printf("  %-18s %s\n", a[i]->name, a[i]->summary);
     return EXIT_OK;
 }

@@ -88,6 +88,7 @@ void session_info_free(struct session_info *info)
     free(info->constraint);
     free(info->navigator);
     free(info->generator);
+    free(info->params);
     for (int i = 0; i < info->nmetrics; i++) {
         free((char *)info->metrics[i].name);
         free((char *)info->metrics[i].unit);
@@ -100,12 +101,13 @@ int session_info_copy(struct session_info *dst, const struct session_info *src)
 {
     *dst = *src;
     dst->program = dst->space = dst->algo = dst->constraint = NULL;
-    dst->navigator = dst->generator = NULL;
+    dst->navigator = dst->generator = dst->params = NULL;
     for (int i = 0; i < src->nmetrics; i++)
         dst->metrics[i].name = dst->metrics[i].unit = dst->metrics[i].help = NULL;
     int rc = dup_into(&dst->program, src->program) | dup_into(&dst->space, src->space) |
              dup_into(&dst->algo, src->algo) | dup_into(&dst->constraint, src->constraint) |
-             dup_into(&dst->navigator, src->navigator) | dup_into(&dst->generator, src->generator);
+             dup_into(&dst->navigator, src->navigator) | dup_into(&dst->generator, src->generator) |
+             dup_into(&dst->params, src->params);
     for (int i = 0; i < src->nmetrics; i++) {
         char *n, *u, *h;
         rc |= dup_into(&n, src->metrics[i].name) | dup_into(&u, src->metrics[i].unit) |
@@ -214,11 +216,7 @@ static cJSON *info_to_json(cJSON *o, const struct session_info *in)
     cJSON_AddNumberToObject(o, "budget", in->budget);
     cJSON_AddStringToObject(o, "constraint", in->constraint ? in->constraint : "");
     cJSON_AddStringToObject(o, "review", review_name(in->review));
-    cJSON *pa = cJSON_AddObjectToObject(o, "params");
-    cJSON_AddNumberToObject(pa, "batch", in->batch);
-    cJSON_AddNumberToObject(pa, "population", in->population);
-    cJSON_AddNumberToObject(pa, "tournament", in->tournament);
-    add_exact(pa, "prior", in->prior);
+    cJSON_AddRawToObject(o, "params", in->params && in->params[0] ? in->params : "{}");
     cJSON *ag = cJSON_AddObjectToObject(o, "agents");
     cJSON_AddStringToObject(ag, "navigator", in->navigator ? in->navigator : "");
     cJSON_AddStringToObject(ag, "generator", in->generator ? in->generator : "");
@@ -456,14 +454,10 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
             return err_set(e, "review", "expected auto, candidates, strategy or all");
         in->review = (enum review_policy)r;
     }
+    /* kept as text: which keys it holds is the algorithm's business */
     const cJSON *pa = cJSON_GetObjectItemCaseSensitive(o, "params");
-    if (cJSON_IsObject(pa) && (get_int(pa, "batch", &in->batch, e) ||
-                               get_int(pa, "population", &in->population, e) ||
-                               get_int(pa, "tournament", &in->tournament, e) ||
-                               get_num(pa, "prior", &in->prior, e))) {
-        err_wrap(e, "params");
-        return -1;
-    }
+    if (cJSON_IsObject(pa) && !(in->params = cJSON_PrintUnformatted(pa)))
+        return err_set(e, "params", "out of memory");
     const cJSON *ag = cJSON_GetObjectItemCaseSensitive(o, "agents");
     if (cJSON_IsObject(ag) && (get_str(ag, "navigator", &in->navigator, e) ||
                                get_str(ag, "generator", &in->generator, e))) {

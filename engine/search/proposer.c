@@ -4,32 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    struct algo_info info;
-    struct proposer *(*open)(struct proposer *p, struct err *e);
-} algos[] = {
-    {{"random", "random search: uniform samples, never the same twice"}, random_open},
-    {{"rea", "regularized evolution (aging population, tournament, one-edge mutation)"},
-     rea_open},
-    {{"local", "local search: best-improvement over one-change neighbours, random restarts"},
-     local_open},
-    {{"collm", "CoLLM-NAS: a Navigator writes strategy, a Generator writes candidates "
-               "(offline agents unless an LLM is configured)"},
-     collm_open},
-    {{"ofa-ea", "OFA's evolutionary search (ofa-mbv3 only): population 100, 500 generations"},
-     ofa_ea_open},
-};
-#define NALGOS ((int)(sizeof algos / sizeof algos[0]))
-
-const struct algo_info *proposer_catalogue(int *n)
-{
-    static struct algo_info infos[NALGOS];
-    for (int i = 0; i < NALGOS; i++)
-        infos[i] = algos[i].info;
-    *n = NALGOS;
-    return infos;
-}
-
 void algo_opts_default(struct algo_opts *o)
 {
     /* NAS-Bench-201 paper's REA: population 10, sample size 10 */
@@ -38,36 +12,49 @@ void algo_opts_default(struct algo_opts *o)
                             .mutate_prob = 0.1};
 }
 
+struct proposer *proposer_open_params(const char *algo, const struct space *s, uint64_t seed,
+                                      const char *params, struct err *e)
+{
+    const struct algo_kind *k = algo_find(algo, e);
+    if (!k)
+        return NULL;
+    struct proposer *p = calloc(1, sizeof *p);
+    if (!p)
+        return err_set(e, algo, "out of memory"), NULL;
+    p->name = k->name;
+    p->kind = k;
+    p->source = SRC_ALGORITHM;
+    p->space = s;
+    rng_seed(&p->rng, seed);
+    if (!(p->opts = algo_opts_new(k, params, e)) || !k->open(p, e)) {
+        free(p->opts);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
 struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t seed,
                                const struct algo_opts *o, struct err *e)
 {
-    for (int i = 0; i < NALGOS; i++) {
-        if (strcmp(algo, algos[i].info.name) != 0)
-            continue;
-        struct proposer *p = calloc(1, sizeof *p);
-        if (!p)
-            return err_set(e, algo, "out of memory"), NULL;
-        p->name = algos[i].info.name;
-        p->source = SRC_ALGORITHM;
-        p->space = s;
-        rng_seed(&p->rng, seed);
-        if (o)
-            p->opts = *o;
-        else
-            algo_opts_default(&p->opts);
-        if (!algos[i].open(p, e)) {
-            free(p);
-            return NULL;
-        }
-        return p;
-    }
-    char list[128] = "";
-    for (int i = 0; i < NALGOS; i++) {
-        strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
-        strncat(list, algos[i].info.name, sizeof list - strlen(list) - 1);
-    }
-    err_usage(e, "--algo", "unknown algorithm '%s'; known: %s", algo, list);
-    return NULL;
+    if (!o)
+        return proposer_open_params(algo, s, seed, NULL, e);
+    char params[512];
+    snprintf(params, sizeof params,
+             "{\"population\":%d,\"tournament\":%d,\"prior\":%.17g,\"ea-population\":%d,"
+             "\"generations\":%d,\"mutate-prob\":%.17g%s",
+             o->population, o->tournament, o->prior, o->ea_population, o->generations,
+             o->mutate_prob, o->batch ? "," : "}");
+    if (o->batch) /* 0: each algorithm's own default */
+        snprintf(params + strlen(params), sizeof params - strlen(params), "\"batch\":%d}",
+                 o->batch);
+    return proposer_open_params(algo, s, seed, params, e);
+}
+
+char *proposer_params(const struct proposer *p)
+{
+    /* a proposer made by hand, outside the registry, has no options */
+    return p->kind ? algo_opts_json(p->kind, p->opts) : NULL;
 }
 
 /* "RNGHEX" or "RNGHEX OWN-STATE" */
@@ -103,5 +90,6 @@ void proposer_close(struct proposer *p)
         return;
     if (p->ops && p->ops->destroy)
         p->ops->destroy(p);
+    free(p->opts);
     free(p);
 }

@@ -872,13 +872,11 @@ int search_start(struct search *s)
     info.navigator = s->prop->navigator;
     info.generator = s->prop->generator;
     info.review = s->cfg.review;
-    info.batch = s->prop->opts.batch;
-    info.population = s->prop->opts.population;
-    info.tournament = s->prop->opts.tournament;
-    info.prior = s->prop->opts.prior;
+    info.params = proposer_params(s->prop);
     memcpy(info.metrics, s->space->metrics, sizeof(struct metric_def) * (size_t)info.nmetrics);
     struct event ev = {.type = EV_SESSION_STARTED, .info = &info};
     emit(s, &ev);
+    free(info.params);
     s->started = 1;
     pump(s);
     return s->error[0] ? -1 : 0;
