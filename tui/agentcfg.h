@@ -27,8 +27,9 @@ void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const ch
 /* Appends this module's options to `o` (which has room for `max` more). */
 int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max);
 /* The proposer for `algo` with the options of a params object (JSON, NULL:
- * the defaults): the collm proposer with the configured agents, or another. *client is set when an LLM is used (free it after the
- * search, on the same loop). */
+ * the defaults): the collm proposer with the configured agents, or another
+ * algorithm. *client is set when an LLM is used (free it after the search,
+ * on the same loop). */
 struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     const struct space *s, uint64_t seed,
                                     const char *params, uv_loop_t *loop,

@@ -183,7 +183,8 @@ int bench_check(const struct bench_config *cfg, struct err *e)
         struct constraint cons;
         int rc = constraint_parse(&cons, cfg->constraint, sp->metrics, sp->nmetrics, e);
         for (int ai = 0; rc == 0 && ai < cfg->nalgos; ai++) {
-            struct proposer *p = proposer_open_params(cfg->algos[ai], sp, cfg->seed0, cfg->params, e);
+            struct proposer *p =
+                proposer_open_params(cfg->algos[ai], sp, cfg->seed0, cfg->params, e);
             if (!p)
                 rc = -1;
             proposer_close(p);
