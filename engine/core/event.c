@@ -88,7 +88,6 @@ void session_info_free(struct session_info *info)
     free(info->constraint);
     free(info->navigator);
     free(info->generator);
-    free(info->params);
     for (int i = 0; i < info->nmetrics; i++) {
         free((char *)info->metrics[i].name);
         free((char *)info->metrics[i].unit);
@@ -101,13 +100,12 @@ int session_info_copy(struct session_info *dst, const struct session_info *src)
 {
     *dst = *src;
     dst->program = dst->space = dst->algo = dst->constraint = NULL;
-    dst->navigator = dst->generator = dst->params = NULL;
+    dst->navigator = dst->generator = NULL;
     for (int i = 0; i < src->nmetrics; i++)
         dst->metrics[i].name = dst->metrics[i].unit = dst->metrics[i].help = NULL;
     int rc = dup_into(&dst->program, src->program) | dup_into(&dst->space, src->space) |
              dup_into(&dst->algo, src->algo) | dup_into(&dst->constraint, src->constraint) |
-             dup_into(&dst->navigator, src->navigator) | dup_into(&dst->generator, src->generator) |
-             dup_into(&dst->params, src->params);
+             dup_into(&dst->navigator, src->navigator) | dup_into(&dst->generator, src->generator);
     for (int i = 0; i < src->nmetrics; i++) {
         char *n, *u, *h;
         rc |= dup_into(&n, src->metrics[i].name) | dup_into(&u, src->metrics[i].unit) |
@@ -216,7 +214,7 @@ static cJSON *info_to_json(cJSON *o, const struct session_info *in)
     cJSON_AddNumberToObject(o, "budget", in->budget);
     cJSON_AddStringToObject(o, "constraint", in->constraint ? in->constraint : "");
     cJSON_AddStringToObject(o, "review", review_name(in->review));
-    cJSON_AddRawToObject(o, "params", in->params && in->params[0] ? in->params : "{}");
+    cJSON_AddRawToObject(o, "params", in->params[0] ? in->params : "{}");
     cJSON *ag = cJSON_AddObjectToObject(o, "agents");
     cJSON_AddStringToObject(ag, "navigator", in->navigator ? in->navigator : "");
     cJSON_AddStringToObject(ag, "generator", in->generator ? in->generator : "");
@@ -456,8 +454,16 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
     }
     /* kept as text: which keys it holds is the algorithm's business */
     const cJSON *pa = cJSON_GetObjectItemCaseSensitive(o, "params");
-    if (cJSON_IsObject(pa) && !(in->params = cJSON_PrintUnformatted(pa)))
-        return err_set(e, "params", "out of memory");
+    if (cJSON_IsObject(pa)) {
+        char *text = cJSON_PrintUnformatted(pa);
+        size_t len = text ? strlen(text) : 0;
+        if (len < sizeof in->params)
+            memcpy(in->params, text, len + 1);
+        cJSON_free(text);
+        if (!text || len >= sizeof in->params)
+            return err_set(e, "params", "expected an object of at most %d bytes",
+                           (int)sizeof in->params - 1);
+    }
     const cJSON *ag = cJSON_GetObjectItemCaseSensitive(o, "agents");
     if (cJSON_IsObject(ag) && (get_str(ag, "navigator", &in->navigator, e) ||
                                get_str(ag, "generator", &in->generator, e))) {

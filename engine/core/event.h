@@ -107,7 +107,7 @@ struct session_info {
     char *constraint;     /* canonical text, "" for none */
     char *navigator;      /* agents, "" for the baselines: "offline-navigator", "llm:MODEL" */
     char *generator;
-    char *params;         /* the algorithm's options, a compact JSON object (NULL: none) */
+    char params[1024];    /* the algorithm's options, a compact JSON object ("": none) */
     enum review_policy review;
     int has_target;
     double target;

@@ -51,10 +51,12 @@ struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t
     return proposer_open_params(algo, s, seed, params, e);
 }
 
-char *proposer_params(const struct proposer *p)
+void proposer_params(const struct proposer *p, char *buf, size_t n)
 {
     /* a proposer made by hand, outside the registry, has no options */
-    return p->kind ? algo_opts_json(p->kind, p->opts) : NULL;
+    char *json = p->kind ? algo_opts_json(p->kind, p->opts) : NULL;
+    snprintf(buf, n, "%s", json && strlen(json) < n ? json : "{}");
+    free(json);
 }
 
 /* "RNGHEX" or "RNGHEX OWN-STATE" */

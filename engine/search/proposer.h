@@ -64,8 +64,8 @@ struct proposer {
 struct proposer *proposer_open_params(const char *algo, const struct space *s, uint64_t seed,
                                       const char *params, struct err *e);
 /* Every option of its algorithm with its value, as the session header
- * records them (malloc'd JSON object). */
-char *proposer_params(const struct proposer *p);
+ * records them: a compact JSON object in buf ("{}" if it does not fit). */
+void proposer_params(const struct proposer *p, char *buf, size_t n);
 void proposer_close(struct proposer *p);
 /* The whole proposer state as one line of text (malloc'd): recorded with
  * each proposal so that a resumed search proposes exactly what an

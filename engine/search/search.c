@@ -872,11 +872,10 @@ int search_start(struct search *s)
     info.navigator = s->prop->navigator;
     info.generator = s->prop->generator;
     info.review = s->cfg.review;
-    info.params = proposer_params(s->prop);
+    proposer_params(s->prop, info.params, sizeof info.params);
     memcpy(info.metrics, s->space->metrics, sizeof(struct metric_def) * (size_t)info.nmetrics);
     struct event ev = {.type = EV_SESSION_STARTED, .info = &info};
     emit(s, &ev);
-    free(info.params);
     s->started = 1;
     pump(s);
     return s->error[0] ? -1 : 0;
