@@ -81,27 +81,6 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
     return n;
 }
 
-int algo_opts_cli(struct algo_opts *ao, struct opt *o, int max)
-{
-    const struct opt mine[] = {
-        {"population", OPT_INT, &ao->population, "N", "rea population size (default 10)", NULL},
-        {"tournament", OPT_INT, &ao->tournament, "N", "rea tournament sample size (default 10)",
-         NULL},
-        {"ea-population", OPT_INT, &ao->ea_population, "N", "ofa-ea population (default 100)",
-         NULL},
-        {"generations", OPT_INT, &ao->generations, "N", "ofa-ea generations (default 500)", NULL},
-        {"mutate-prob", OPT_DOUBLE, &ao->mutate_prob, "P", "ofa-ea mutation probability per "
-                                                           "gene (default 0.1)", NULL},
-    };
-    int n = (int)(sizeof mine / sizeof mine[0]);
-    if (n > max) { /* a table too small loses flags: never silently */
-        fprintf(stderr, "collm: internal error: no room for %d options (%d)\n", n, max);
-        abort();
-    }
-    memcpy(o, mine, sizeof mine);
-    return n;
-}
-
 void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const char *generator,
                             const char *llm_url)
 {
@@ -203,12 +182,12 @@ static int role_uses_llm(const char *kind, int have_url, const char *flag, int *
 
 struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     const struct space *s, uint64_t seed,
-                                    const struct algo_opts *ao, uv_loop_t *loop,
+                                    const char *params, uv_loop_t *loop,
                                     struct llm_client **client, struct err *e)
 {
     *client = NULL;
     c->used_url[0] = '\0';
-    struct proposer *p = proposer_open(algo, s, seed, ao, e);
+    struct proposer *p = proposer_open_params(algo, s, seed, params, e);
     if (!p || strcmp(algo, "collm") != 0)
         return p;
 
@@ -344,7 +323,8 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                              .max_requests = c->max_requests,
                              .max_tokens = (long)c->max_tokens_total};
     nav = nav_llm ? llm_navigator_new(s, *client, &lp, &lim, c->prompts, e)
-                  : offline_navigator_new(s, nav_seed, ao ? ao->prior : 1.0);
+                  : offline_navigator_new(s, nav_seed,
+                                          ((const struct collm_opts *)p->opts)->prior);
     lp.model = gen_model;
     lp.temperature = isnan(c->gen_temperature) ? c->temperature : c->gen_temperature;
     lp.json_mode = json;
@@ -359,7 +339,9 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
         proposer_close(p);
         return err_set(e, "collm", "cannot set up the agents"), NULL;
     }
-    *q = (struct proposer){.name = p->name, .space = s, .rng = p->rng, .opts = p->opts};
+    *q = (struct proposer){.name = p->name, .kind = p->kind, .space = s, .rng = p->rng,
+                           .opts = p->opts};
+    p->opts = NULL; /* q's now */
     proposer_close(p);
     struct proposer *made = collm_with_agents(q, nav, gen, e);
     if (!made)

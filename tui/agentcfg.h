@@ -32,15 +32,13 @@ void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const ch
                             const char *llm_url);
 /* Appends this module's options to `o` (which has room for `max` more). */
 int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max);
-/* Appends the baselines' options (REA, ofa-ea) for `ao` to `o`, which has
- * room for `max` more; search and bench take the same ones. */
-int algo_opts_cli(struct algo_opts *ao, struct opt *o, int max);
-/* The proposer for `algo`: the collm proposer with the configured agents,
- * or a baseline. *client is set when an LLM is used (free it after the
- * search, on the same loop). */
+/* The proposer for `algo` with the options of a params object (JSON, NULL:
+ * the defaults): the collm proposer with the configured agents, or another
+ * algorithm. *client is set when an LLM is used (free it after the search,
+ * on the same loop). */
 struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     const struct space *s, uint64_t seed,
-                                    const struct algo_opts *ao, uv_loop_t *loop,
+                                    const char *params, uv_loop_t *loop,
                                     struct llm_client **client, struct err *e);
 
 #endif

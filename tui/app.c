@@ -492,7 +492,7 @@ int app_start(struct app *a, const struct tui_opts *o)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
-    struct err e = {0};
+    struct theme_err e = {0};
     if (theme_load(o->theme ? o->theme : "dark", NULL, &e) < 0)
         app_note(a, "theme: %s: %s (monochrome instead)", e.where, e.msg);
     for (int i = 0; i < P__COUNT; i++)

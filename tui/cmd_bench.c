@@ -5,6 +5,7 @@
 
 #include "../engine/search/bench.h"
 #include "agentcfg.h"
+#include "algoflags.h"
 #include "cmds.h"
 #include "opts.h"
 
@@ -92,8 +93,7 @@ int cmd_bench(int argc, char **argv)
     const char *algos_arg = "random,rea,local", *out = NULL, *cons = NULL, *datadir = NULL;
     int seeds = 30, budget = 100;
     uint64_t seed0 = 1;
-    struct algo_opts ao;
-    algo_opts_default(&ao);
+    struct algo_flags af;
     struct opt opts[24] = {
         {"space", OPT_STR, &spaces_arg, "LIST", "comma-separated spaces (default: the three "
                                                 "nb201 datasets)", NULL},
@@ -104,16 +104,13 @@ int cmd_bench(int argc, char **argv)
         {"budget", OPT_INT, &budget, "N", "distinct architectures per search (default 100)",
          NULL},
         {"constraint", OPT_STR, &cons, "EXPR", "cost limits, e.g. 'flops<=100'", NULL},
-        {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration (random, rea)", NULL},
-        {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the prior "
-                                              "(default 1; 0 ignores it)", NULL},
         {"out", OPT_STR, &out, "FILE", "also write the table to FILE", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
     };
     int n = 0;
     while (opts[n].name)
         n++;
-    algo_opts_cli(&ao, opts + n, 23 - n); /* the last entry stays the terminator */
+    algo_flags_opts(&af, opts + n, 23 - n); /* the last entry stays the terminator */
     char *pos[1];
     int npos;
     struct err e = {0};
@@ -125,14 +122,15 @@ int cmd_bench(int argc, char **argv)
     if (budget < 1)
         return cmd_usage("bench", "--budget", "must be at least 1");
 
-    char sbuf[1024], abuf[1024];
+    char sbuf[1024], abuf[1024], params[1024];
+    algo_flags_params(&af, params, sizeof params);
     snprintf(sbuf, sizeof sbuf, "%s", spaces_arg);
     snprintf(abuf, sizeof abuf, "%s", algos_arg);
     const char *spaces[32], *algos[32];
     struct bench_config cfg = {
         .spaces = spaces, .nspaces = split_list(sbuf, spaces, 32), .algos = algos,
         .nalgos = split_list(abuf, algos, 32), .seeds = seeds, .seed0 = seed0,
-        .budget = budget, .constraint = cons, .opts = &ao, .datadir = datadir,
+        .budget = budget, .constraint = cons, .params = params, .datadir = datadir,
     };
     if (!cfg.nspaces || !cfg.nalgos)
         return cmd_usage("bench", "--space/--algo", "give at least one of each");

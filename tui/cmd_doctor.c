@@ -15,6 +15,7 @@
 #include "../engine/nn/ckpt.h"
 #include "../engine/nn/fmnist.h"
 #include "../engine/nn/train.h"
+#include "../engine/spaces/space.h"
 #include "cmds.h"
 #include "opts.h"
 
@@ -48,6 +49,24 @@ static int file_sha(const char *path, char *hex, long *size)
     }
     fclose(f);
     sha256_hex(&h, hex);
+    return 0;
+}
+
+/* One data file of a space: there, and with the checksum it should have. */
+static int check_file(const struct space_file *f)
+{
+    char path[4200], hex[65];
+    long size;
+    datadir_path(NULL, f->file, path, sizeof path);
+    if (file_sha(path, hex, &size) < 0) {
+        printf("  MISSING   %-38s %s: %s\n", f->file, f->what, strerror(errno));
+        return 1;
+    }
+    if (f->sha256 && strcmp(hex, f->sha256) != 0) {
+        printf("  DAMAGED   %-38s sha256 %.16s..., expected %.16s...\n", f->file, hex, f->sha256);
+        return 1;
+    }
+    printf("  ok        %-38s %8ld bytes  sha256 %.16s...\n", f->file, size, hex);
     return 0;
 }
 
@@ -212,33 +231,14 @@ int cmd_doctor(int argc, char **argv)
                "selects a faster kernel (collm never sets it)\n", core);
 
     printf("\nData (%s)\n", datadir_default());
-    static const struct {
-        const char *file, *sha, *what;
-    } files[] = {
-        {"nb201.csv", "fc6c0c1fa788d68827a13897b1c6e5b79794f71288b08448a6fe064f2d987873",
-         "NAS-Bench-201 table"},
-        {"ofa/acc_predictor/weights_f32le.bin",
-         "b8928695b043d34292765ec1c014ad369c635996871f08d27a52d34fccb3919d",
-         "OFA accuracy predictor"},
-        {"ofa/flops/block_macs.csv", NULL, "OFA MACs per block"},
-        {"ofa/flops/fixed_macs.csv", NULL, "OFA fixed MACs"},
-        {"ofa/latency_note10/block_table.csv", NULL, "Note10 latency per block"},
-        {"ofa/latency_note10/fixed_table.csv", NULL, "Note10 fixed latency"},
-    };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[4200], hex[65];
-        long size;
-        datadir_path(NULL, files[i].file, path, sizeof path);
-        if (file_sha(path, hex, &size) < 0) {
-            printf("  MISSING   %-38s %s: %s\n", files[i].file, files[i].what, strerror(errno));
-            bad = 1;
-        } else if (files[i].sha && strcmp(hex, files[i].sha) != 0) {
-            printf("  DAMAGED   %-38s sha256 %.16s..., expected %.16s...\n", files[i].file, hex,
-                   files[i].sha);
-            bad = 1;
-        } else {
-            printf("  ok        %-38s %8ld bytes  sha256 %.16s...\n", files[i].file, size, hex);
-        }
+    int nkinds;
+    const struct space_kind *kinds = space_registry(&nkinds);
+    for (int k = 0; k < nkinds; k++) {
+        int shared = 0; /* rows of one family list their files once */
+        for (int j = 0; j < k && !shared; j++)
+            shared = kinds[j].files == kinds[k].files;
+        for (const struct space_file *f = kinds[k].files; !shared && f->file; f++)
+            bad |= check_file(f);
     }
     bad |= check_supernet();
     bad |= check_fmnist();

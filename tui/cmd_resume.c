@@ -46,6 +46,19 @@ static int begin(void *ud, struct search *s)
     return 0;
 }
 
+/* An error about the algorithm or its options: those come from the session's
+ * header (resume takes no algorithm flags), the rest from the command line. */
+static int recorded_option(const char *algo, const char *where)
+{
+    if (strstr(where, "--algo") || strstr(where, "params"))
+        return 1;
+    const struct algo_kind *k = algo_find(algo, NULL);
+    for (const struct algo_opt *o = k ? k->opts : NULL; o && o->name; o++)
+        if (strncmp(where, "--", 2) == 0 && strcmp(where + 2, o->name) == 0)
+            return 1;
+    return 0;
+}
+
 int cmd_resume(int argc, char **argv)
 {
     int budget = 0, has_budget = 0, from = 0, has_from = 0, has_target = 0;
@@ -141,12 +154,10 @@ int cmd_resume(int argc, char **argv)
                                 .review = info->review};
     if (constraint_parse(&cfg.cons, info->constraint, sp->metrics, sp->nmetrics, &e) < 0)
         goto bad_header;
-    struct algo_opts ao = {.batch = info->batch, .population = info->population,
-                           .tournament = info->tournament, .prior = info->prior};
     agent_cfg_from_session(&ac, info->navigator, info->generator, ss.h.llm_url);
-    if (!(p = agent_cfg_proposer(&ac, info->algo, sp, info->seed, &ao, &loop, &client, &e))) {
-        if (strstr(e.where, "--algo") || strstr(e.where, "--population") ||
-            strstr(e.where, "--tournament"))
+    if (!(p = agent_cfg_proposer(&ac, info->algo, sp, info->seed, info->params, &loop, &client,
+                                 &e))) {
+        if (recorded_option(info->algo, e.where))
             goto bad_header; /* what the session recorded, not a flag given now */
         goto fail;
     }

@@ -10,6 +10,7 @@
 #include "../engine/search/search.h"
 #include "../engine/spaces/space.h"
 #include "agentcfg.h"
+#include "algoflags.h"
 #include "cmds.h"
 #include "../engine/core/datadir.h"
 #include "../sessions/journal.h"
@@ -47,8 +48,14 @@ int cmd_search(int argc, char **argv)
     int budget = 100, has_budget = 0, has_target = 0;
     uint64_t seed = 1;
     double target = 0;
-    struct algo_opts ao;
-    algo_opts_default(&ao);
+    struct algo_flags af;
+    char algo_help[256] = "collm (default)";
+    int nalgos;
+    const struct algo_kind *const *kinds = algo_registry(&nalgos);
+    for (int i = 0; i < nalgos; i++) /* "collm (default), random, rea, local or ofa-ea" */
+        if (strcmp(kinds[i]->name, "collm") != 0)
+            snprintf(algo_help + strlen(algo_help), sizeof algo_help - strlen(algo_help),
+                     "%s %s", i == nalgos - 1 ? " or" : ",", kinds[i]->name);
     struct agent_cfg ac;
     agent_cfg_default(&ac);
     struct run_cfg rc_;
@@ -56,26 +63,22 @@ int cmd_search(int argc, char **argv)
     struct opt opts[80] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10; "
                                                  "see collm spaces)", NULL},
-        {"algo", OPT_STR, &algo, "ALGO", "collm (default), random, rea, local or ofa-ea", NULL},
+        {"algo", OPT_STR, &algo, "ALGO", algo_help, NULL},
         {"budget", OPT_INT, &budget, "N", "distinct architectures to evaluate (default 100; "
                                           "ofa-ea: enough for its whole run)", &has_budget},
         {"seed", OPT_U64, &seed, "N", "random seed (default 1)", NULL},
         {"constraint", OPT_STR, &cons_text, "EXPR",
          "cost limits, e.g. 'flops<=100' or 'params<1,lat_pixel3<=20'", NULL},
         {"target", OPT_DOUBLE, &target, "X", "stop once the objective reaches X", &has_target},
-        {"batch", OPT_INT, &ao.batch, "N", "candidates per iteration (default: 1 for "
-                                           "random and rea, 10 for collm)", NULL},
         {"review", OPT_STR, &review, "POLICY", "what waits for you: auto (default), candidates, "
                                                 "strategy, all", NULL},
-        {"prior", OPT_DOUBLE, &ao.prior, "W", "collm offline Navigator: weight of the space's "
-                                              "prior knowledge, 0 to 1 (default 1)", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
                                            "or the installed data/)", NULL},
     };
     int n = 0;
     while (opts[n].name)
         n++;
-    n += algo_opts_cli(&ao, opts + n, 79 - n);
+    n += algo_flags_opts(&af, opts + n, 79 - n);
     n += run_cfg_opts(&rc_, opts + n, 79 - n);
     agent_cfg_opts(&ac, opts + n, 79 - n);
     char *pos[1];
@@ -86,15 +89,6 @@ int cmd_search(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
     if (budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
-    /* OFA's search is defined by its generations, not a budget: by default
-     * it may query as often as a whole run can (every child distinct) */
-    if (!has_budget && strcmp(algo, "ofa-ea") == 0 && ao.ea_population > 0 &&
-        ao.generations > 0 && ao.generations < 1000000 / ao.ea_population)
-        budget = ao.ea_population * (ao.generations + 1);
-    if (ao.batch < 0)
-        return cmd_usage("search", "--batch", "must be at least 1");
-    if (ao.prior < 0 || ao.prior > 1)
-        return cmd_usage("search", "--prior", "must be between 0 and 1");
     int rv = review_from_name(review);
     if (rv < 0)
         return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "
@@ -115,9 +109,17 @@ int cmd_search(int argc, char **argv)
     struct search *s = NULL;
     struct journal *j = NULL;
     int code = EXIT_OK;
+    char params[1024];
+    algo_flags_params(&af, params, sizeof params);
     if (!sp || constraint_parse(&cfg.cons, cons_text, sp->metrics, sp->nmetrics, &e) < 0 ||
-        !(p = agent_cfg_proposer(&ac, algo, sp, seed, &ao, &loop, &client, &e)) ||
-        !(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e))) {
+        !(p = agent_cfg_proposer(&ac, algo, sp, seed, params, &loop, &client, &e))) {
+        code = cmd_fail("search", &e);
+        goto out;
+    }
+    /* an algorithm that ends by design may take a whole run by default */
+    if (!has_budget && p->kind->budget && p->kind->budget(p->opts) > 0)
+        cfg.budget = p->kind->budget(p->opts);
+    if (!(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e))) {
         code = cmd_fail("search", &e);
         goto out;
     }

@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "../engine/search/proposer.h"
+#include "../engine/search/algo.h"
 #include "../engine/spaces/space.h"
 #include "cmds.h"
 #include "opts.h"
@@ -16,13 +16,13 @@ int cmd_spaces(int argc, char **argv)
     if (rc)
         return rc > 0 ? EXIT_OK : cmd_fail("spaces", &e);
     int n;
-    const struct space_info *s = space_catalogue(&n);
+    const struct space_kind *s = space_registry(&n);
     printf("Spaces (--space):\n");
     for (int i = 0; i < n; i++)
-        printf("  %-18s %s\n", s[i].spec, s[i].summary);
-    const struct algo_info *a = proposer_catalogue(&n);
+        printf("  %-18s %s\n", s[i].name, s[i].summary);
+    const struct algo_kind *const *a = algo_registry(&n);
     printf("\nAlgorithms (--algo):\n");
     for (int i = 0; i < n; i++)
-        printf("  %-18s %s\n", a[i].name, a[i].summary);
+        printf("  %-18s %s\n", a[i]->name, a[i]->summary);
     return EXIT_OK;
 }

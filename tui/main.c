@@ -1,10 +1,8 @@
 /* collm: collaborative LLM-guided neural architecture search. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../engine/core/err.h"
 #include "cmds.h"
 
 #ifndef COLLM_VERSION
@@ -39,24 +37,6 @@ static void usage(FILE *f)
     fprintf(f, "\nRun 'collm COMMAND --help' for the options of a command.\n"
                "Exit codes: 0 success, 1 failure (missing data, failed search), 2 usage error.\n"
                "Environment: COLLM_DATA_DIR overrides where data files are found.\n");
-}
-
-int cmd_fail(const char *cmd, const struct err *e)
-{
-    char buf[1024];
-    fprintf(stderr, "collm %s: %s\n", cmd, err_str(e, buf, sizeof buf));
-    return e->usage ? EXIT_USAGE : EXIT_FAIL;
-}
-
-int cmd_usage(const char *cmd, const char *where, const char *fmt, ...)
-{
-    struct err e = {.usage = 1};
-    snprintf(e.where, sizeof e.where, "%s", where);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e.msg, sizeof e.msg, fmt, ap);
-    va_end(ap);
-    return cmd_fail(cmd, &e);
 }
 
 /* Output that could not be written is a failure, not a success: a full

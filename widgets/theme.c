@@ -2,11 +2,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "../engine/core/datadir.h"
+#ifndef COLLM_PROMPTSDIR
+#define COLLM_PROMPTSDIR "prompts"
+#endif
 
 static const char *const role_names[] = {
 #define X(id, name) name,
@@ -54,7 +59,57 @@ static int colour(const char *s)
     return *end == '\0' && v >= 0 && v < 256 ? (v < COLORS ? (int)v : (int)(v % 8)) : -2;
 }
 
-int theme_load(const char *name, const char *dir, struct err *e)
+static int fail(struct theme_err *e, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct theme_err *e, const char *where, const char *fmt, ...)
+{
+    if (!e)
+        return -1;
+    snprintf(e->where, sizeof e->where, "%s", where);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* themes/ sits beside prompts/: found the way the engine finds prompts/
+ * ($COLLM_PROMPTS_DIR, beside the executable or up to two levels above it,
+ * the installed folder), without reaching into the engine for it. */
+static void themes_dir(char *out, size_t n)
+{
+    const char *env = getenv("COLLM_PROMPTS_DIR");
+    char prompts[4096], exe[4000];
+    snprintf(prompts, sizeof prompts, "%s", env && *env ? env : COLLM_PROMPTSDIR);
+    ssize_t len = env && *env ? -1 : readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = len > 0 ? (exe[len] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = '\0';
+        const char *up[] = {"", "/..", "/../.."};
+        for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+            char cand[4200];
+            snprintf(cand, sizeof cand, "%s%s/prompts", exe, up[i]);
+            if (is_dir(cand)) {
+                char *real = realpath(cand, NULL);
+                snprintf(prompts, sizeof prompts, "%s", real ? real : cand);
+                free(real);
+                break;
+            }
+        }
+    }
+    slash = strrchr(prompts, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(out, n, "%s/themes", slash ? prompts : ".");
+}
+
+int theme_load(const char *name, const char *dir, struct theme_err *e)
 {
     mono();
     snprintf(current, sizeof current, "mono");
@@ -63,20 +118,15 @@ int theme_load(const char *name, const char *dir, struct err *e)
     const char *nc = getenv("NO_COLOR");
     if ((nc && nc[0]) || !has_colors())
         return 0; /* what the user or the terminal asks for */
-    char path[4300], base[4096];
-    if (!dir) { /* themes/ beside prompts/ and data/ */
-        snprintf(base, sizeof base, "%s", promptdir_default());
-        char *slash = strrchr(base, '/');
-        if (slash)
-            *slash = '\0';
+    char path[4400], base[4200];
+    if (!dir) {
+        themes_dir(base, sizeof base);
         dir = base;
-        snprintf(path, sizeof path, "%s/themes/%s.theme", dir, name);
-    } else {
-        snprintf(path, sizeof path, "%s/%s.theme", dir, name);
     }
+    snprintf(path, sizeof path, "%s/%s.theme", dir, name);
     FILE *f = fopen(path, "r");
     if (!f)
-        return err_usage(e, "--theme", "no theme '%s' (%s: %s); try dark, light or mono", name,
+        return fail(e, "--theme", "no theme '%s' (%s: %s); try dark, light or mono", name,
                          path, strerror(errno));
     start_color();
     use_default_colors();
@@ -99,7 +149,7 @@ int theme_load(const char *name, const char *dir, struct err *e)
                 r = i;
         int cf = n >= 2 ? colour(fg) : -2, cb = n >= 3 ? colour(bg) : -2;
         if (n < 3 || r < 0 || cf == -2 || cb == -2) {
-            rc = err_usage(e, where, "expected 'ROLE = FG BG [bold] [underline] [reverse]' with a "
+            rc = fail(e, where, "expected 'ROLE = FG BG [bold] [underline] [reverse]' with a "
                            "known role and colours (black..white, brightX, 0-255, default)");
             break;
         }

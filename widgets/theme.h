@@ -7,7 +7,6 @@
 
 #include <curses.h>
 
-#include "../engine/core/err.h"
 
 #define THEME_ROLES(X)                                                                     \
     X(NORMAL, "normal")                                                                    \
@@ -34,10 +33,17 @@ enum theme_role {
     ROLE__COUNT
 };
 
-/* Loads DIR/NAME.theme (dir NULL: the themes folder beside the program);
- * "mono" is built in. Call after initscr(). Falls back to mono when the
- * terminal has no colours or NO_COLOR is set, and says so in *note. */
-int theme_load(const char *name, const char *dir, struct err *e);
+/* What went wrong with a theme: the file and line, and what was expected.
+ * Widgets sit below the engine (DESIGN §2), so they keep their own. */
+struct theme_err {
+    char where[256];
+    char msg[512];
+};
+
+/* Loads DIR/NAME.theme (dir NULL: themes/ beside prompts/, the program's
+ * folder or $COLLM_PROMPTS_DIR); "mono" is built in. Call after initscr().
+ * Falls back to mono when the terminal has no colours or NO_COLOR is set. */
+int theme_load(const char *name, const char *dir, struct theme_err *e);
 attr_t theme_attr(enum theme_role r);
 const char *theme_name(void);
 

@@ -11,7 +11,7 @@
 #include "../core/event.h"
 #include "../core/rng.h"
 #include "../core/state.h"
-#include "../search/proposer.h"
+#include "../cand/cand.h"
 #include "../spaces/space.h"
 
 /* What agents may use of their host (the collm proposer): the event stream

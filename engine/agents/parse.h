@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "../search/proposer.h"
+#include "../cand/cand.h"
 #include "../spaces/space.h"
 
 /* Where the answer starts in what a model wrote: everything up to the last

@@ -111,9 +111,8 @@ struct session_info {
     char *constraint;     /* canonical text, "" for none */
     char *navigator;      /* agents, "" for the baselines: "offline-navigator", "llm:MODEL" */
     char *generator;
-    int batch, population, tournament; /* the algorithm's parameters (0: its default) */
+    char *params;         /* the algorithm's options, a compact JSON object (NULL: none) */
     enum review_policy review;
-    double prior;
     int has_target;
     double target;
     int nmetrics;

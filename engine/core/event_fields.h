@@ -87,10 +87,7 @@
     X("constraint", FK_STR, constraint)                                                     \
     X("review", FK_ENUM, review, .flags = FF_OPTIONAL, .names = review_names,               \
       .nnames = REVIEW__COUNT, .bad = "expected auto, candidates, strategy or all")         \
-    X("batch", FK_INT, batch, .group = "params")                                            \
-    X("population", FK_INT, population, .group = "params")                                  \
-    X("tournament", FK_INT, tournament, .group = "params")                                  \
-    X("prior", FK_EXACT, prior, .group = "params")                                          \
+    X("params", FK_JSON, params)                                                            \
     X("navigator", FK_STR, navigator, .group = "agents")                                    \
     X("generator", FK_STR, generator, .group = "agents")                                    \
     X("target", FK_EXACT, target, .flags = FF_NULLABLE,                                     \

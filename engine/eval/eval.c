@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nb201_table.h"
+#include "../spaces/nb201.h"
 #include "ofa_eval.h"
 #include "supernet_eval.h"
 

@@ -117,7 +117,7 @@ static int run_cell(const struct bench_config *cfg, const struct space *sp,
     }
     for (int i = 0; i < n; i++) {
         uint64_t seed = cfg->seed0 + (uint64_t)i;
-        struct proposer *p = proposer_open(algo, sp, seed, cfg->opts, e);
+        struct proposer *p = proposer_open_params(algo, sp, seed, cfg->params, e);
         if (!p) {
             rc = -1;
             goto out;
@@ -183,7 +183,8 @@ int bench_check(const struct bench_config *cfg, struct err *e)
         struct constraint cons;
         int rc = constraint_parse(&cons, cfg->constraint, sp->metrics, sp->nmetrics, e);
         for (int ai = 0; rc == 0 && ai < cfg->nalgos; ai++) {
-            struct proposer *p = proposer_open(cfg->algos[ai], sp, cfg->seed0, cfg->opts, e);
+            struct proposer *p =
+                proposer_open_params(cfg->algos[ai], sp, cfg->seed0, cfg->params, e);
             if (!p)
                 rc = -1;
             proposer_close(p);

@@ -18,7 +18,7 @@ struct bench_config {
     uint64_t seed0;
     int budget;
     const char *constraint;
-    const struct algo_opts *opts;
+    const char *params; /* the algorithms' options, a JSON object (NULL: defaults) */
     const char *datadir;
 };
 

@@ -4,6 +4,7 @@
  * the constraint are counted with their exact reasons, and the Generator is
  * asked again with those reasons a bounded number of times. Agents may
  * answer at once (offline) or later (LLMs); both paths end in one batch. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,7 +337,8 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
                                                 .ud = p};
     snprintf(p->navigator, sizeof p->navigator, "%s", nav->name);
     snprintf(p->generator, sizeof p->generator, "%s", gen->name);
-    im->batch = p->opts.batch > 0 ? p->opts.batch : DEFAULT_BATCH;
+    const struct collm_opts *o = p->opts;
+    im->batch = o->batch > 0 ? o->batch : DEFAULT_BATCH;
     p->impl = im;
     p->ops = &ops;
     p->source = SRC_AGENT;
@@ -346,10 +348,29 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     return p;
 }
 
-struct proposer *collm_open(struct proposer *p, struct err *e)
+static struct proposer *collm_open(struct proposer *p, struct err *e)
 {
+    const struct collm_opts *o = p->opts;
+    if (o->batch < 0)
+        return err_usage(e, "--batch", "must be at least 1"), NULL;
+    if (o->prior < 0 || o->prior > 1)
+        return err_usage(e, "--prior", "must be between 0 and 1"), NULL;
     struct rng r = p->rng;
     uint64_t nav_seed = rng_next(&r), gen_seed = rng_next(&r);
-    return collm_with_agents(p, offline_navigator_new(p->space, nav_seed, p->opts.prior),
+    return collm_with_agents(p, offline_navigator_new(p->space, nav_seed, o->prior),
                              offline_generator_new(p->space, gen_seed), e);
 }
+
+static const struct algo_opt options[] = {
+    {"batch", ALGO_INT, offsetof(struct collm_opts, batch), DEFAULT_BATCH, "N",
+     "candidates per iteration"},
+    {"prior", ALGO_DOUBLE, offsetof(struct collm_opts, prior), 1.0, "W",
+     "offline Navigator: weight of the space's prior knowledge, 0 to 1"},
+    {0},
+};
+
+const struct algo_kind collm_algo = {
+    "collm", "CoLLM-NAS: a Navigator writes strategy, a Generator writes candidates "
+             "(offline agents unless an LLM is configured)", collm_open, options,
+    sizeof(struct collm_opts), NULL,
+};

@@ -106,7 +106,7 @@ static void destroy(struct proposer *p)
 static const struct proposer_ops ops = {.propose = propose, .save = save, .restore = restore,
                                         .destroy = destroy};
 
-struct proposer *local_open(struct proposer *p, struct err *e)
+static struct proposer *local_open(struct proposer *p, struct err *e)
 {
     p->impl = calloc(1, sizeof(struct impl));
     if (!p->impl)
@@ -114,3 +114,8 @@ struct proposer *local_open(struct proposer *p, struct err *e)
     p->ops = &ops;
     return p;
 }
+
+const struct algo_kind local_algo = {
+    "local", "local search: best-improvement over one-change neighbours, random restarts",
+    local_open, NULL, 0, NULL,
+};

@@ -7,6 +7,7 @@
  * distinct architectures: a child already evaluated is looked up, not asked
  * of the predictor again (OFA would ask again), so the queries it reports
  * are the distinct evaluations. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,11 @@
 #include "proposer.h"
 
 #define REDRAWS 10000
+
+struct ofa_ea_opts {
+    int population, generations;
+    double mutate_prob;
+};
 
 struct member {
     struct arch a;
@@ -48,7 +54,7 @@ static int add(struct impl *im, const struct arch *a)
 
 static void mutate(struct proposer *p, const struct arch *parent, struct arch *c)
 {
-    double q = p->opts.mutate_prob;
+    double q = ((const struct ofa_ea_opts *)p->opts)->mutate_prob;
     *c = *parent;
     if (rng_double(&p->rng) < q)
         c->v[OFA_DIM_R] = (uint8_t)rng_below(&p->rng, 5);
@@ -75,7 +81,8 @@ static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_
 {
     struct impl *im = p->impl;
     const struct state *st = c->st;
-    int P = p->opts.ea_population, parents = P / 4, mutants = P / 2;
+    const struct ofa_ea_opts *o = p->opts;
+    int P = o->population, parents = P / 4, mutants = P / 2;
     struct arch child;
     if (im->generation == 0) { /* the first population, feasible by rejection */
         im->npool = 0;
@@ -88,9 +95,8 @@ static int propose(struct proposer *p, const struct propose_ctx *c, struct cand_
         im->generation = 1;
         return 0;
     }
-    if (im->generation > p->opts.generations) {
-        snprintf(p->done, sizeof p->done, "ofa-ea finished its %d generations",
-                 p->opts.generations);
+    if (im->generation > o->generations) {
+        snprintf(p->done, sizeof p->done, "ofa-ea finished its %d generations", o->generations);
         return 0;
     }
     /* the pool's values: evaluated, or known from before */
@@ -192,12 +198,12 @@ static void destroy(struct proposer *p)
 static const struct proposer_ops ops = {.propose = propose, .save = save, .restore = restore,
                                         .destroy = destroy};
 
-struct proposer *ofa_ea_open(struct proposer *p, struct err *e)
+static struct proposer *ofa_ea_open(struct proposer *p, struct err *e)
 {
+    const struct ofa_ea_opts *o = p->opts;
     if (strcmp(p->space->family, "ofa-mbv3") != 0)
         return err_usage(e, "--algo", "ofa-ea searches the ofa-mbv3 space only"), NULL;
-    if (p->opts.ea_population < 4 || p->opts.generations < 1 || p->opts.mutate_prob < 0 ||
-        p->opts.mutate_prob > 1)
+    if (o->population < 4 || o->generations < 1 || o->mutate_prob < 0 || o->mutate_prob > 1)
         return err_usage(e, "--ea-population", "needs a population of at least 4, at least one "
                          "generation and a mutation probability in 0..1"), NULL;
     p->impl = calloc(1, sizeof(struct impl));
@@ -206,3 +212,29 @@ struct proposer *ofa_ea_open(struct proposer *p, struct err *e)
     p->ops = &ops;
     return p;
 }
+
+/* OFA's search is defined by its generations, not a budget: by default it
+ * may query as often as a whole run can (every child distinct). */
+static int budget(const void *opts)
+{
+    const struct ofa_ea_opts *o = opts;
+    if (o->population > 0 && o->generations > 0 && o->generations < 1000000 / o->population)
+        return o->population * (o->generations + 1);
+    return 0;
+}
+
+/* OFA's defaults (evolution_finder.py): 100 members, 500 generations, 0.1. */
+static const struct algo_opt options[] = {
+    {"ea-population", ALGO_INT, offsetof(struct ofa_ea_opts, population), 100, "N",
+     "population"},
+    {"generations", ALGO_INT, offsetof(struct ofa_ea_opts, generations), 500, "N",
+     "generations"},
+    {"mutate-prob", ALGO_DOUBLE, offsetof(struct ofa_ea_opts, mutate_prob), 0.1, "P",
+     "mutation probability per gene"},
+    {0},
+};
+
+const struct algo_kind ofa_ea_algo = {
+    "ofa-ea", "OFA's evolutionary search (ofa-mbv3 only): population 100, 500 generations",
+    ofa_ea_open, options, sizeof(struct ofa_ea_opts), budget,
+};

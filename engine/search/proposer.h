@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "../cand/cand.h"
 #include "../core/arch.h"
 #include "../core/constraint.h"
 #include "../core/err.h"
@@ -13,44 +14,7 @@
 #include "../core/rng.h"
 #include "../core/state.h"
 #include "../spaces/space.h"
-
-/* One proposed candidate: an arch value (algorithms) or raw text that the
- * Coordinator still has to decode and may reject as invalid (agents). */
-struct cand_item {
-    int has_arch;
-    struct arch arch;
-    char *text;
-};
-
-struct cand_list {
-    struct cand_item *items;
-    int n, cap;
-};
-
-void cand_list_init(struct cand_list *l);
-void cand_list_free(struct cand_list *l);
-void cand_list_clear(struct cand_list *l);
-int cand_list_add_arch(struct cand_list *l, const struct arch *a);
-int cand_list_add_text(struct cand_list *l, const char *text);
-
-/* What a proposer may look at. It sees the objective of each record, never
- * the REPORT metric (test accuracy): the protocol of DESIGN §10. */
-struct propose_ctx {
-    const struct state *st;
-    const struct space *space;
-    const struct constraint *cons;
-    int want; /* at most this many: the budget left */
-};
-
-/* 1 if `a` satisfies the constraint (costs are known before evaluation). */
-int propose_fits(const struct propose_ctx *c, const struct arch *a);
-/* 1 if `a` is neither evaluated nor known to break the constraint, and fits. */
-int propose_is_fresh(const struct propose_ctx *c, const struct arch *a);
-/* A random fresh architecture by rejection sampling; 0 if none was found
- * in `tries` draws (the space is nearly exhausted under the constraint). */
-int propose_sample_fresh(const struct propose_ctx *c, struct rng *r, int tries,
-                         const struct cand_list *pending, struct arch *out);
-int cand_list_has(const struct cand_list *l, const struct arch *a);
+#include "algo.h"
 
 struct proposer;
 
@@ -75,16 +39,6 @@ struct proposer_ops {
     void (*destroy)(struct proposer *p);
 };
 
-struct algo_opts {
-    int batch;       /* candidates per iteration; 0: the algorithm's default
-                      * (1 for random and rea, 10 for collm) */
-    int population;  /* REA */
-    int tournament;  /* REA sample size */
-    double prior;    /* collm offline Navigator: weight of the space's prior, 0..1 */
-    int ea_population, generations; /* ofa-ea: OFA's defaults 100 and 500 */
-    double mutate_prob;             /* ofa-ea: per gene, 0.1 */
-};
-
 struct search;
 
 struct proposer {
@@ -94,7 +48,8 @@ struct proposer {
     enum source source;
     const struct space *space;
     struct rng rng;
-    struct algo_opts opts;
+    const struct algo_kind *kind;
+    void *opts; /* the algorithm's own options struct (algo.h), owned */
     char navigator[64], generator[64]; /* agent names for the session header */
     char done[160]; /* set when it has nothing more to propose by design (not exhausted) */
     /* It may be asked for the next batch while the last one is still being
@@ -104,15 +59,13 @@ struct proposer {
     void *impl;
 };
 
-struct algo_info {
-    const char *name;
-    const char *summary;
-};
-const struct algo_info *proposer_catalogue(int *n);
-void algo_opts_default(struct algo_opts *o);
-
-struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t seed,
-                               const struct algo_opts *o, struct err *e);
+/* Opens `algo` of the registry (algo.h) with the options a params object
+ * gives (compact JSON; NULL: the defaults). */
+struct proposer *proposer_open_params(const char *algo, const struct space *s, uint64_t seed,
+                                      const char *params, struct err *e);
+/* Every option of its algorithm with its value, as the session header
+ * records them: a compact JSON object in buf ("{}" if it does not fit). */
+void proposer_params(const struct proposer *p, char *buf, size_t n);
 void proposer_close(struct proposer *p);
 /* The whole proposer state as one line of text (malloc'd): recorded with
  * each proposal so that a resumed search proposes exactly what an
@@ -121,12 +74,29 @@ char *proposer_save(struct proposer *p);
 int proposer_restore(struct proposer *p, const char *saved, const struct state *st,
                      struct err *e);
 
-/* The baselines, for the catalogue. */
-struct proposer *random_open(struct proposer *p, struct err *e);
-struct proposer *rea_open(struct proposer *p, struct err *e);
-struct proposer *local_open(struct proposer *p, struct err *e);
-struct proposer *collm_open(struct proposer *p, struct err *e);
-struct proposer *ofa_ea_open(struct proposer *p, struct err *e);
+/* The built-in algorithms, each with its options declared in its own file. */
+extern const struct algo_kind random_algo, rea_algo, local_algo, collm_algo, ofa_ea_algo;
+
+/* The options of the built-in algorithms by field, for programs written
+ * before the registry (the unit tests): proposer_open() hands them over as
+ * a params object, each algorithm taking the ones it declares. New
+ * algorithms need no field here; batch 0 means the algorithm's default. */
+struct algo_opts {
+    int batch;
+    int population, tournament;     /* rea */
+    double prior;                   /* collm */
+    int ea_population, generations; /* ofa-ea */
+    double mutate_prob;
+};
+void algo_opts_default(struct algo_opts *o);
+struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t seed,
+                               const struct algo_opts *o, struct err *e);
+
+/* collm's options: the agent setup (tui/agentcfg.c) builds its own pair. */
+struct collm_opts {
+    int batch;    /* candidates per iteration */
+    double prior; /* offline Navigator: weight of the space's prior, 0..1 */
+};
 struct navigator;
 struct generator;
 /* The collm proposer with the given agents (taken over, freed on close). */

@@ -872,10 +872,9 @@ int search_start(struct search *s)
     info.navigator = s->prop->navigator;
     info.generator = s->prop->generator;
     info.review = s->cfg.review;
-    info.batch = s->prop->opts.batch;
-    info.population = s->prop->opts.population;
-    info.tournament = s->prop->opts.tournament;
-    info.prior = s->prop->opts.prior;
+    char params[1024];
+    proposer_params(s->prop, params, sizeof params);
+    info.params = params;
     memcpy(info.metrics, s->space->metrics, sizeof(struct metric_def) * (size_t)info.nmetrics);
     struct event ev = {.type = EV_SESSION_STARTED, .info = &info};
     emit(s, &ev);

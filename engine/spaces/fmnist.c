@@ -6,6 +6,8 @@
 
 #include "schema.h"
 
+const struct space_file fmnist_space_files[] = {{0}};
+
 static const char *const ks_names[] = {"3", "5", "7"}, *const e_names[] = {"3", "4", "6"},
                          *const d_names[] = {"2", "3", "4"}, *const r_names[] = {"20", "24", "28"};
 

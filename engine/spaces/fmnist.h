@@ -16,6 +16,9 @@
 
 enum { FM_M_VALID, FM_M_TEST, FM_M_FLOPS, FM_M_PARAMS };
 
+/* None of its own: the checkpoint and Fashion-MNIST are the trainer's,
+ * checked by `collm doctor` in depth. */
+extern const struct space_file fmnist_space_files[];
 struct space *fmnist_space_open(const char *variant, const char *datadir, struct err *e);
 /* The network an architecture value stands for. */
 void fmnist_space_net(const struct arch *a, struct sn_arch *out);

@@ -13,6 +13,18 @@
 const int ofa_ks[3] = {3, 5, 7}, ofa_e[3] = {3, 4, 6}, ofa_d[3] = {2, 3, 4};
 const int ofa_r[5] = {160, 176, 192, 208, 224};
 
+/* The predictor's weights belong to its evaluator but ship with the space. */
+const struct space_file ofa_space_files[] = {
+    {"ofa/acc_predictor/weights_f32le.bin",
+     "b8928695b043d34292765ec1c014ad369c635996871f08d27a52d34fccb3919d",
+     "OFA accuracy predictor"},
+    {"ofa/flops/block_macs.csv", NULL, "OFA MACs per block"},
+    {"ofa/flops/fixed_macs.csv", NULL, "OFA fixed MACs"},
+    {"ofa/latency_note10/block_table.csv", NULL, "Note10 latency per block"},
+    {"ofa/latency_note10/fixed_table.csv", NULL, "Note10 fixed latency"},
+    {0},
+};
+
 static const char *const ks_names[] = {"3", "5", "7"}, *const e_names[] = {"3", "4", "6"},
                          *const d_names[] = {"2", "3", "4"},
                          *const r_names[] = {"160", "176", "192", "208", "224"};

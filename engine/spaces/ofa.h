@@ -16,6 +16,7 @@
 
 extern const int ofa_ks[3], ofa_e[3], ofa_d[3], ofa_r[5];
 
+extern const struct space_file ofa_space_files[];
 struct space *ofa_space_open(const char *variant, const char *datadir, struct err *e);
 /* 1 if block slot i is active in a. */
 int ofa_active(const struct arch *a, int slot);

@@ -7,46 +7,48 @@
 #include "nb201.h"
 #include "ofa.h"
 
-static const struct space_info catalogue[] = {
-    {"nb201:cifar10", "NAS-Bench-201 cell, CIFAR-10 (15,625 archs, 200-epoch table)"},
-    {"nb201:cifar100", "NAS-Bench-201 cell, CIFAR-100 (15,625 archs, 200-epoch table)"},
-    {"nb201:imagenet16", "NAS-Bench-201 cell, ImageNet16-120 (15,625 archs, 200-epoch table)"},
+static const struct space_kind registry[] = {
+    {"nb201:cifar10", "NAS-Bench-201 cell, CIFAR-10 (15,625 archs, 200-epoch table)",
+     nb201_space_open, nb201_space_files},
+    {"nb201:cifar100", "NAS-Bench-201 cell, CIFAR-100 (15,625 archs, 200-epoch table)",
+     nb201_space_open, nb201_space_files},
+    {"nb201:imagenet16", "NAS-Bench-201 cell, ImageNet16-120 (15,625 archs, 200-epoch table)",
+     nb201_space_open, nb201_space_files},
     {"ofa-mbv3", "Once-for-All MobileNetV3, ImageNet (~1e20 archs, OFA's accuracy predictor, "
-                 "MFLOPs, Note10 latency)"},
+                 "MFLOPs, Note10 latency)", ofa_space_open, ofa_space_files},
     {"fmnist-supernet", "the built-in elastic MobileNetV3-style supernet, Fashion-MNIST "
-                        "(1.6e8 subnets, inherited weights after BN recalibration, MFLOPs, params)"},
+                        "(1.6e8 subnets, inherited weights after BN recalibration, MFLOPs, params)",
+     fmnist_space_open, fmnist_space_files},
 };
+#define NKINDS ((int)(sizeof registry / sizeof registry[0]))
 
-const struct space_info *space_catalogue(int *n)
+const struct space_kind *space_registry(int *n)
 {
-    *n = (int)(sizeof catalogue / sizeof catalogue[0]);
-    return catalogue;
+    *n = NKINDS;
+    return registry;
+}
+
+/* The family of a name or spec: "nb201" of "nb201:cifar10". */
+static size_t family_len(const char *s)
+{
+    const char *colon = strchr(s, ':');
+    return colon ? (size_t)(colon - s) : strlen(s);
 }
 
 struct space *space_open(const char *spec, const char *datadir, struct err *e)
 {
-    char family[32];
-    const char *colon = strchr(spec, ':');
-    size_t flen = colon ? (size_t)(colon - spec) : strlen(spec);
-    if (flen == 0 || flen >= sizeof family)
+    size_t flen = family_len(spec);
+    if (flen == 0 || flen >= 32)
         return err_usage(e, "--space", "expected FAMILY[:DATASET], e.g. nb201:cifar10"), NULL;
-    memcpy(family, spec, flen);
-    family[flen] = '\0';
-    const char *dataset = colon ? colon + 1 : NULL;
-
-    if (strcmp(family, "nb201") == 0)
-        return nb201_space_open(dataset, datadir, e);
-    if (strcmp(family, "ofa-mbv3") == 0)
-        return ofa_space_open(dataset, datadir, e);
-    if (strcmp(family, "fmnist-supernet") == 0)
-        return fmnist_space_open(dataset, datadir, e);
+    const char *variant = spec[flen] == ':' ? spec + flen + 1 : NULL;
+    for (int i = 0; i < NKINDS; i++)
+        if (family_len(registry[i].name) == flen && strncmp(registry[i].name, spec, flen) == 0)
+            return registry[i].open(variant, datadir, e);
 
     char list[256] = "";
-    int n;
-    const struct space_info *c = space_catalogue(&n);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < NKINDS; i++) {
         strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
-        strncat(list, c[i].spec, sizeof list - strlen(list) - 1);
+        strncat(list, registry[i].name, sizeof list - strlen(list) - 1);
     }
     err_usage(e, "--space", "unknown space '%s'; known: %s", spec, list);
     return NULL;

@@ -64,17 +64,31 @@ struct space {
     void *impl;
 };
 
-/* Opens "family[:dataset]" with its data from `datadir` (NULL: the default
- * data directory). Errors name the spec and list what exists. */
+/* A data file a space reads, for `collm doctor` (sha256 NULL: not pinned). */
+struct space_file {
+    const char *file; /* relative to the data directory */
+    const char *sha256;
+    const char *what;
+};
+
+/* One row of the registry of spaces: what --space takes, the line that
+ * `collm spaces` and errors show, how to open it (`variant` is the part
+ * after the colon, NULL without one) and the data files it needs ({0}
+ * ends the list; rows of one family may share it). A new space is its own
+ * .c/.h and one row in space.c. */
+struct space_kind {
+    const char *name; /* "nb201:cifar10", "ofa-mbv3" */
+    const char *summary;
+    struct space *(*open)(const char *variant, const char *datadir, struct err *e);
+    const struct space_file *files;
+};
+const struct space_kind *space_registry(int *n);
+
+/* Opens "family[:variant]" by the first row of its family, with its data
+ * from `datadir` (NULL: the default data directory). Errors name the spec
+ * and list what exists. */
 struct space *space_open(const char *spec, const char *datadir, struct err *e);
 void space_close(struct space *s);
-
-/* The catalogue, for `collm spaces` and errors. */
-struct space_info {
-    const char *spec;
-    const char *summary;
-};
-const struct space_info *space_catalogue(int *n);
 
 int space_decode(const struct space *s, const char *text, struct arch *out, struct err *e);
 int space_encode(const struct space *s, const struct arch *a, char *buf, size_t n);

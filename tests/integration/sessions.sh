@@ -153,4 +153,30 @@ run resume "$tmp/tgt.jsonl" --target 91.5 --quiet
 expect_rc "with a higher target it goes on" 0
 expect_out "to the new target or the budget" "valid_acc"
 
+# ---- the algorithm's own options travel in the header ----------------------
+# ofa-ea's options were not recorded, so its sessions could not be resumed.
+O="$tmp/ofa.jsonl"
+"$COLLM" search --headless --quiet --space ofa-mbv3 --algo ofa-ea --ea-population 10 --generations 3 --budget 40 --session "$O" >/dev/null 2>&1
+if grep -q '"params":{"ea-population":10,"generations":3,"mutate-prob":0.1}' "$O"; then
+    ok "the header records every option of the algorithm"
+else not_ok "the header records every option of the algorithm" "$(grep -o '"params":{[^}]*}' "$O")"; fi
+"$COLLM" export "$O" --csv - | cut -d, -f6 >"$tmp/ofa.archs"
+head -37 "$O" >"$tmp/ofa-cut.jsonl" # as if killed in its second generation
+run resume "$tmp/ofa-cut.jsonl" --quiet
+expect_rc "an ofa-ea session cut short resumes" 0
+"$COLLM" export "$tmp/ofa-cut.jsonl" --csv - | cut -d, -f6 >"$tmp/ofa-cut.archs"
+if cmp -s "$tmp/ofa.archs" "$tmp/ofa-cut.archs"; then ok "with the recorded options: the same evaluations in the same order"
+else not_ok "with the recorded options: the same evaluations in the same order" "$(diff "$tmp/ofa.archs" "$tmp/ofa-cut.archs" | head -3)"; fi
+# Sessions written before the registry held batch, population, tournament
+# and prior for every algorithm: they still load, each taking its own.
+R="$tmp/rea.jsonl"
+"$COLLM" search --headless --quiet --algo rea --population 20 --tournament 5 --budget 60 --seed 3 --session "$R" >/dev/null 2>&1
+"$COLLM" export "$R" --csv - | cut -d, -f6 >"$tmp/rea.archs"
+head -25 "$R" | sed 's/"params":{[^}]*}/"params":{"batch":0,"population":20,"tournament":5,"prior":1}/' >"$tmp/rea-old.jsonl"
+run resume "$tmp/rea-old.jsonl" --quiet
+expect_rc "a session with the old params resumes" 0
+"$COLLM" export "$tmp/rea-old.jsonl" --csv - | cut -d, -f6 >"$tmp/rea-old.archs"
+if cmp -s "$tmp/rea.archs" "$tmp/rea-old.archs"; then ok "and goes on as the uninterrupted run did"
+else not_ok "and goes on as the uninterrupted run did" "$(diff "$tmp/rea.archs" "$tmp/rea-old.archs" | head -3)"; fi
+
 finish

@@ -212,7 +212,7 @@ static void every_field_survives(void **state)
     struct session_info *info = make_info();
     info->navigator = strdup("llm:qwen3");
     info->generator = strdup("offline-generator");
-    info->batch = 3, info->population = 17, info->tournament = 4, info->prior = 0.25;
+    info->params = strdup("{\"batch\":3,\"population\":17,\"tournament\":4,\"prior\":0.25}");
     info->review = REVIEW_ALL;
     struct ev_cand cands[2] = {{1, "|a|"}, {2, "|b|"}};
     struct ev_msg msgs[2] = {{"system", "s"}, {"user", "u"}};
@@ -291,10 +291,8 @@ static void every_field_survives(void **state)
     assert_string_equal(x->navigator, "llm:qwen3");
     assert_string_equal(x->generator, "offline-generator");
     assert_int_equal(x->budget, 100);
-    assert_int_equal(x->batch, 3);
-    assert_int_equal(x->population, 17);
-    assert_int_equal(x->tournament, 4);
-    assert_float_equal(x->prior, 0.25, 0);
+    assert_string_equal(x->params, "{\"batch\":3,\"population\":17,\"tournament\":4,"
+                                   "\"prior\":0.25}");
     assert_int_equal(x->review, REVIEW_ALL);
     assert_int_equal(x->has_target, 1);
     assert_int_equal(x->objective, 0);

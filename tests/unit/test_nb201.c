@@ -2,7 +2,7 @@
 #include "testutil.h"
 
 #include "../../engine/core/datadir.h"
-#include "../../engine/eval/nb201_table.h"
+#include "../../engine/tables/nb201_table.h"
 #include "../../engine/spaces/nb201.h"
 
 #define BEST_C100 \

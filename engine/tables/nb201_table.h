@@ -5,7 +5,7 @@
 #define COLLM_NB201_TABLE_H
 
 #include "../core/err.h"
-#include "../spaces/nb201.h"
+#include "nb201_cell.h"
 
 enum nb201_dataset { NB201_CIFAR10, NB201_CIFAR100, NB201_IMAGENET16, NB201_NDATASETS };
 enum nb201_lat { LAT_RASPI4, LAT_PIXEL3, LAT_EYERISS, LAT_FPGA, LAT_TITAN_B1, LAT_TITAN_B256,
