@@ -190,4 +190,23 @@ done
 if [ $bad -eq 0 ] && grep -q '"type":"context_compacted"' "$tmp/ctx.jsonl"; then
     ok "a compacted session cut at any of $tried places resumes to the same evaluations"
 else not_ok "a compacted session cut at any of $tried places resumes to the same evaluations" "$bad cuts differ"; fi
+# spend caps: a request past one is never sent, and the search says why
+start_llm
+run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 300 --seed 3 --no-session \
+    --max-llm-requests 5 --json
+stop_llm
+if [ "$(count llm_request)" -eq 5 ] && grep -q 'made its 5 LLM requests (--max-llm-requests)' "$tmp/out" "$tmp/err"; then
+    ok "--max-llm-requests stops at the cap, saying so"
+else not_ok "--max-llm-requests stops at the cap, saying so" "$(count llm_request) requests"; fi
+start_llm
+run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 300 --seed 3 --no-session \
+    --max-tokens-total 5000 --json
+stop_llm
+spent=$(grep -o '"tokens_in":[0-9]*,"tokens_out":[0-9]*' "$tmp/out" | awk -F'[:,]' '{s += $2 + $4} END {print s + 0}')
+last=$(grep -o '"tokens_in":[0-9]*,"tokens_out":[0-9]*' "$tmp/out" | tail -1 | awk -F'[:,]' '{print $2 + $4}')
+if [ "$((spent - last))" -lt 5000 ] && grep -q 'LLM tokens (--max-tokens-total)' "$tmp/out" "$tmp/err"; then
+    ok "--max-tokens-total: no request is sent once $spent tokens are spent"
+else not_ok "--max-tokens-total: no request is sent once $spent tokens are spent"; fi
+run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --context-window 100
+expect_rc "a context window under 1024 tokens is a usage error" 2
 finish
