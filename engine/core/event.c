@@ -46,6 +46,13 @@ static const char *const review_names[] = {
 const char *review_name(enum review_policy r) { return r < REVIEW__COUNT ? review_names[r] : "?"; }
 int review_from_name(const char *name) { return find_name(review_names, REVIEW__COUNT, name); }
 
+static const char *const phase_names[] = {
+#define X(id, name) name,
+    EVAL_PHASES(X)
+#undef X
+};
+
+const char *eval_phase_name(enum eval_phase p) { return p < PHASE__COUNT ? phase_names[p] : "?"; }
 const char *event_type_name(enum event_type t) { return t < EV__COUNT ? type_names[t] : "?"; }
 int event_type_from_name(const char *name) { return find_name(type_names, EV__COUNT, name); }
 const char *source_name(enum source s) { return s < SRC__COUNT ? source_names[s] : "?"; }
@@ -88,6 +95,7 @@ void session_info_free(struct session_info *info)
     free(info->constraint);
     free(info->navigator);
     free(info->generator);
+    free(info->evaluator);
     for (int i = 0; i < info->nmetrics; i++) {
         free((char *)info->metrics[i].name);
         free((char *)info->metrics[i].unit);
@@ -100,12 +108,13 @@ int session_info_copy(struct session_info *dst, const struct session_info *src)
 {
     *dst = *src;
     dst->program = dst->space = dst->algo = dst->constraint = NULL;
-    dst->navigator = dst->generator = NULL;
+    dst->navigator = dst->generator = dst->evaluator = NULL;
     for (int i = 0; i < src->nmetrics; i++)
         dst->metrics[i].name = dst->metrics[i].unit = dst->metrics[i].help = NULL;
     int rc = dup_into(&dst->program, src->program) | dup_into(&dst->space, src->space) |
              dup_into(&dst->algo, src->algo) | dup_into(&dst->constraint, src->constraint) |
-             dup_into(&dst->navigator, src->navigator) | dup_into(&dst->generator, src->generator);
+             dup_into(&dst->navigator, src->navigator) | dup_into(&dst->generator, src->generator) |
+             dup_into(&dst->evaluator, src->evaluator);
     for (int i = 0; i < src->nmetrics; i++) {
         char *n, *u, *h;
         rc |= dup_into(&n, src->metrics[i].name) | dup_into(&u, src->metrics[i].unit) |
@@ -222,6 +231,8 @@ static cJSON *info_to_json(cJSON *o, const struct session_info *in)
     cJSON *ag = cJSON_AddObjectToObject(o, "agents");
     cJSON_AddStringToObject(ag, "navigator", in->navigator ? in->navigator : "");
     cJSON_AddStringToObject(ag, "generator", in->generator ? in->generator : "");
+    if (in->evaluator)
+        cJSON_AddStringToObject(o, "evaluator", in->evaluator);
     if (in->has_target)
         add_exact(o, "target", in->target);
     else
@@ -387,6 +398,7 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
         cJSON_AddStringToObject(o, "detail", ev->detail ? ev->detail : "");
         break;
     case EV_ITERATION_STARTED:
+    case EV_EVAL_PROGRESS: /* transient: never written */
     case EV__COUNT:
         break;
     }
@@ -470,6 +482,9 @@ static int info_from_json(const cJSON *o, struct session_info *in, struct err *e
         err_wrap(e, "agents");
         return -1;
     }
+    if (cJSON_GetObjectItemCaseSensitive(o, "evaluator") &&
+        get_str(o, "evaluator", &in->evaluator, e))
+        return -1; /* absent in older sessions */
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "target");
     in->has_target = cJSON_IsNumber(t);
     in->target = in->has_target ? t->valuedouble : 0;
@@ -678,6 +693,7 @@ static int from_obj(const cJSON *o, struct event *ev, const struct session_info 
         return review_from_name(ev->detail) < 0
                    ? err_set(e, "detail", "expected auto, candidates, strategy or all") : 0;
     case EV_ITERATION_STARTED:
+    case EV_EVAL_PROGRESS: /* transient: never written */
     case EV__COUNT:
         return 0;
     }

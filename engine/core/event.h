@@ -35,7 +35,8 @@
     X(CANDIDATE_APPROVED, "candidate_approved")                               \
     X(CANDIDATE_EDITED, "candidate_edited")                                   \
     X(STRATEGY_EDITED, "strategy_edited")                                     \
-    X(REVIEW_CHANGED, "review_changed")
+    X(REVIEW_CHANGED, "review_changed")                                       \
+    X(EVAL_PROGRESS, "eval_progress")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -81,6 +82,23 @@ enum end_reason {
     END__COUNT
 };
 
+/* What a running evaluation is doing (EVAL_PROGRESS). */
+#define EVAL_PHASES(X)                                                        \
+    X(RECALIBRATING, "recalibrating")                                         \
+    X(VALIDATING, "validating")                                               \
+    X(TESTING, "testing")
+enum eval_phase {
+#define X(id, name) PHASE_##id,
+    EVAL_PHASES(X)
+#undef X
+    PHASE__COUNT
+};
+const char *eval_phase_name(enum eval_phase p);
+
+/* Transient events are for the screen only: they carry no sequence
+ * number, and the journal and headless output never see them. */
+#define EVENT_TRANSIENT(t) ((t) == EV_EVAL_PROGRESS)
+
 /* What waits for a person before it goes on (DESIGN §3). */
 #define REVIEW_POLICIES(X)                                                    \
     X(AUTO, "auto")                                                           \
@@ -107,6 +125,7 @@ struct session_info {
     char *constraint;     /* canonical text, "" for none */
     char *navigator;      /* agents, "" for the baselines: "offline-navigator", "llm:MODEL" */
     char *generator;
+    char *evaluator;      /* "fmnist-supernet"; NULL in older sessions: the space's default */
     int batch, population, tournament; /* the algorithm's parameters (0: its default) */
     enum review_policy review;
     double prior;
@@ -169,6 +188,10 @@ struct event {
     char *finish;    /* LLM_ANSWER: finish_reason ("stop", "length" ...) */
     long tokens_in, tokens_out; /* LLM_ANSWER */
     double latency;  /* LLM_ANSWER, LLM_FAILED: seconds, all attempts */
+
+    /* EVAL_PROGRESS (with `id`): images done of total in the phase */
+    enum eval_phase phase;
+    long images_done, images_total;
 };
 
 const char *event_type_name(enum event_type t);

@@ -37,7 +37,8 @@
 #define SUPERNET_EVAL_IMAGES_ENV "COLLM_EVAL_IMAGES"
 #define SUPERNET_EVAL_IMAGES_MIN 100
 
-struct evaluator *supernet_evaluator_open(const struct space *s, struct err *e);
+struct evaluator *supernet_evaluator_open(const struct space *s, const struct eval_opts *o,
+                                         struct err *e);
 /* Without recalibration: the running statistics the checkpoint holds (a
  * mixture of every subnet trained), to show what recalibration is for. */
 void supernet_evaluator_set_recal(struct evaluator *ev, int on);
