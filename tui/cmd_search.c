@@ -43,7 +43,8 @@ static int begin(void *ud, struct search *s)
 int cmd_search(int argc, char **argv)
 {
     const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
-               *review = "auto";
+               *review = "auto", *evaluator = NULL;
+    struct eval_opts eo = {0};
     int budget = 100, has_budget = 0, has_target = 0;
     uint64_t seed = 1;
     double target = 0;
@@ -71,6 +72,12 @@ int cmd_search(int argc, char **argv)
                                               "prior knowledge, 0 to 1 (default 1)", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
                                            "or the installed data/)", NULL},
+        {"evaluator", OPT_STR, &evaluator, "NAME", "how candidates are evaluated: nb201-table, "
+                                                   "ofa-predictor, fmnist-supernet (default: "
+                                                   "the first that serves the space)", NULL},
+        {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once on the thread pool, "
+                                                    "1 BLAS thread each (default: the CPUs; 1: "
+                                                    "one evaluation, BLAS on every CPU)", NULL},
     };
     int n = 0;
     while (opts[n].name)
@@ -93,6 +100,8 @@ int cmd_search(int argc, char **argv)
         budget = ao.ea_population * (ao.generations + 1);
     if (ao.batch < 0)
         return cmd_usage("search", "--batch", "must be at least 1");
+    if (eo.workers < 0)
+        return cmd_usage("search", "--eval-workers", "must be at least 1");
     if (ao.prior < 0 || ao.prior > 1)
         return cmd_usage("search", "--prior", "must be between 0 and 1");
     int rv = review_from_name(review);
@@ -117,7 +126,8 @@ int cmd_search(int argc, char **argv)
     int code = EXIT_OK;
     if (!sp || constraint_parse(&cfg.cons, cons_text, sp->metrics, sp->nmetrics, &e) < 0 ||
         !(p = agent_cfg_proposer(&ac, algo, sp, seed, &ao, &loop, &client, &e)) ||
-        !(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e))) {
+        !(ev = evaluator_open_named(evaluator, sp, &eo, &e)) ||
+        !(s = search_new(&cfg, sp, ev, p, &e))) {
         code = cmd_fail("search", &e);
         goto out;
     }

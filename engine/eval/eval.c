@@ -1,8 +1,9 @@
 #include "eval.h"
 
+#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nb201_table.h"
 #include "ofa_eval.h"
@@ -108,9 +109,14 @@ struct evaluator *evaluator_open_named(const char *name, const struct space *s,
         for (int i = 0; i < NREGISTRY && !d; i++)
             if (strcmp(registry[i].name, name) == 0)
                 d = &registry[i];
-        if (!d)
-            return err_usage(e, "--evaluator", "unknown evaluator '%s' (see collm spaces)",
-                             name), NULL;
+        if (!d) {
+            char names[256] = "";
+            for (int i = 0; i < NREGISTRY; i++)
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                         i ? ", " : "", registry[i].name);
+            return err_usage(e, "--evaluator", "unknown evaluator '%s' (expected %s)", name,
+                             names), NULL;
+        }
         if (!d->serves(s))
             return err_usage(e, "--evaluator", "%s does not evaluate %s", name, s->id), NULL;
     }

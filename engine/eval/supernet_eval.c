@@ -14,11 +14,12 @@
 #include "../nn/train.h"
 #include "../spaces/fmnist.h"
 
-/* Images per forward pass. Scoring uses the checkpoint's or the
- * recalibrated statistics, so its batch changes no result, only the
- * memory of a workspace and how soon a cancelled job notices;
- * recalibration keeps to SUBNET_RECAL_BATCH, as OFA's. */
+/* Images per forward pass: a workspace holds BATCH (recalibration keeps
+ * to SUBNET_RECAL_BATCH, as OFA's). Scoring uses the checkpoint's or the
+ * recalibrated statistics, so its batch changes no result, only how soon
+ * a cancelled job notices: SCORE_BATCH is a few tens of milliseconds. */
 #define BATCH 200
+#define SCORE_BATCH 100
 #define MAX_WORKERS 64          /* each slot holds a workspace for a batch of BATCH */
 
 /* A job the evaluator owes an answer for, in submission order: queued,
@@ -146,7 +147,7 @@ static void report(struct slot *sl, enum eval_phase ph, long done, long total)
     uv_async_send(pr->async);
 }
 
-/* Correct answers on n images, one batch of BATCH at a time, so that a
+/* Correct answers on n images, one SCORE_BATCH at a time, so that a
  * cancel is seen and progress told between batches (a batch takes tens of
  * milliseconds); -1 on failure, -2 when cancelled. */
 static int score(const struct impl *im, struct sn_ctx *c, const float *stats,
@@ -154,10 +155,10 @@ static int score(const struct impl *im, struct sn_ctx *c, const float *stats,
                  const volatile int *cancel, struct slot *sl, enum eval_phase ph)
 {
     int correct = 0;
-    for (int i = 0; i < n; i += BATCH) {
-        int m = n - i < BATCH ? n - i : BATCH;
+    for (int i = 0; i < n; i += SCORE_BATCH) {
+        int m = n - i < SCORE_BATCH ? n - i : SCORE_BATCH;
         int k = subnet_correct(c, &im->sn, stats, a, x + (size_t)i * FMNIST_PIXELS, y + i, m,
-                               BATCH, cancel);
+                               SCORE_BATCH, cancel);
         if (k < 0)
             return k;
         correct += k;
@@ -577,7 +578,8 @@ static void destroy(struct evaluator *ev)
     if (im->blas_taken) /* the cancelled workers finish their batch on one thread */
         blas_give();
     im->blas_taken = 0;
-    progress_close(im); /* already closing when work is in flight */
+    if (im->nbusy == 0) /* else the last completion closes it: workers send on it */
+        progress_close(im);
     maybe_free(im);
 }
 
