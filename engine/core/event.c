@@ -46,13 +46,6 @@ static const char *const review_names[] = {
 const char *review_name(enum review_policy r) { return r < REVIEW__COUNT ? review_names[r] : "?"; }
 int review_from_name(const char *name) { return find_name(review_names, REVIEW__COUNT, name); }
 
-static const char *const phase_names[] = {
-#define X(id, name) name,
-    EVAL_PHASES(X)
-#undef X
-};
-
-const char *eval_phase_name(enum eval_phase p) { return p < PHASE__COUNT ? phase_names[p] : "?"; }
 const char *event_type_name(enum event_type t) { return t < EV__COUNT ? type_names[t] : "?"; }
 int event_type_from_name(const char *name) { return find_name(type_names, EV__COUNT, name); }
 const char *source_name(enum source s) { return s < SRC__COUNT ? source_names[s] : "?"; }

@@ -93,7 +93,6 @@ enum eval_phase {
 #undef X
     PHASE__COUNT
 };
-const char *eval_phase_name(enum eval_phase p);
 
 /* Transient events are for the screen only: they carry no sequence
  * number, and the journal and headless output never see them. */

@@ -31,6 +31,7 @@ static void free_info(struct session_info *in)
     free(in->constraint);
     free(in->navigator);
     free(in->generator);
+    free(in->evaluator);
 }
 
 void state_free(struct state *s)

@@ -188,6 +188,17 @@ void evaluator_forget(struct evaluator *ev, void *ud)
 
 /* ---- requests: a plain job whose ud is the request ----------------------- */
 
+static const char *const phase_names[] = {
+#define X(id, name) name,
+    EVAL_PHASES(X)
+#undef X
+};
+
+const char *eval_phase_name(enum eval_phase p)
+{
+    return p < PHASE__COUNT ? phase_names[p] : "?";
+}
+
 static void req_done(void *ud, const struct eval_result *r)
 {
     struct eval_req *req = ud;

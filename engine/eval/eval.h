@@ -120,6 +120,8 @@ struct evaluator {
 };
 
 /* ---- the registry --------------------------------------------------------- */
+/* A new evaluator (an external process, say) is one file with its open()
+ * and one row in eval.c's table; the Coordinator and the CLI do not change. */
 
 struct eval_opts {
     int workers; /* pool workers (0: the default); see evaluator_workers() */
@@ -151,6 +153,8 @@ void evaluator_close(struct evaluator *ev);
 int evaluator_workers(int requested, int most, int *blas);
 
 /* ---- requests -------------------------------------------------------------- */
+
+const char *eval_phase_name(enum eval_phase p); /* "recalibrating" ... */
 
 int eval_submit(struct evaluator *ev, struct eval_req *req, eval_req_cb cb);
 int eval_cancel(struct eval_req *req);

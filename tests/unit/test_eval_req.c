@@ -369,6 +369,40 @@ static void stop_during_evaluation_ends_promptly(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* The header records the evaluator; older sessions have none (NULL: the
+ * space's default), and the registry picks the first row that serves. */
+static void the_session_header_records_the_evaluator(void **state)
+{
+    (void)state;
+    struct session_info info = {.version = 1, .program = "collm", .space = "fmnist-supernet",
+                                .algo = "random", .constraint = "", .navigator = "",
+                                .generator = "", .evaluator = "fmnist-supernet", .budget = 5};
+    info.nmetrics = sp->nmetrics;
+    info.objective = sp->objective;
+    info.report = sp->report;
+    memcpy(info.metrics, sp->metrics, sizeof(struct metric_def) * (size_t)sp->nmetrics);
+    struct event ev = {.type = EV_SESSION_STARTED, .seq = 1, .info = &info};
+    char *line = event_to_json(&ev, NULL, 0);
+    assert_non_null(strstr(line, "\"evaluator\":\"fmnist-supernet\""));
+    struct event back;
+    struct err e = {0};
+    if (event_from_json(line, &back, NULL, &e) < 0)
+        fail_msg("%s: %s", e.where, e.msg);
+    assert_string_equal(back.info->evaluator, "fmnist-supernet");
+    event_free(&back);
+    free(line);
+    info.evaluator = NULL;
+    line = event_to_json(&ev, NULL, 0);
+    assert_null(strstr(line, "evaluator"));
+    assert_int_equal(event_from_json(line, &back, NULL, &e), 0);
+    assert_null(back.info->evaluator);
+    event_free(&back);
+    free(line);
+    assert_string_equal(evaluator_default(sp)->name, "fmnist-supernet");
+    assert_null(evaluator_open_named("nb201-table", sp, NULL, &e));
+    assert_string_equal(e.where, "--evaluator");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +412,7 @@ int main(void)
         cmocka_unit_test(a_worker_error_is_a_failed_evaluation),
         cmocka_unit_test(same_records_on_a_loop_and_without),
         cmocka_unit_test(stop_during_evaluation_ends_promptly),
+        cmocka_unit_test(the_session_header_records_the_evaluator),
     };
     return cmocka_run_group_tests_name("eval_req", tests, setup, teardown);
 }
