@@ -16,7 +16,6 @@ static int may_start(const struct search *s, const struct pending *p);
 static void on_eval_done(void *ud);
 static void on_eval_progress(void *ud, int id, enum eval_phase ph, long done, long total);
 
-
 static double now(const struct search *s)
 {
     struct timespec t;
