@@ -79,11 +79,13 @@ static int eval_one(const struct space *sp, struct evaluator *ev, const char *te
 
 int cmd_eval(int argc, char **argv)
 {
-    const char *space_spec = "nb201:cifar10", *datadir = NULL;
+    const char *space_spec = "nb201:cifar10", *datadir = NULL, *evaluator = NULL;
     int no_recal = 0;
     const struct opt opts[] = {
         {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10)", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {"evaluator", OPT_STR, &evaluator, "NAME", "how to evaluate (default: the space's)",
+         NULL},
         {"no-recal", OPT_FLAG, &no_recal, NULL,
          "fmnist-supernet: no BN recalibration (the checkpoint's statistics)", NULL},
         {0},
@@ -100,7 +102,7 @@ int cmd_eval(int argc, char **argv)
     struct space *sp = space_open(space_spec, datadir, &e);
     if (!sp)
         return cmd_fail("eval", &e);
-    struct evaluator *ev = evaluator_open(sp, &e);
+    struct evaluator *ev = evaluator_open_named(evaluator, sp, NULL, &e);
     if (!ev) {
         space_close(sp);
         return cmd_fail("eval", &e);

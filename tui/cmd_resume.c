@@ -161,7 +161,9 @@ int cmd_resume(int argc, char **argv)
             goto bad_header; /* what the session recorded, not a flag given now */
         goto fail;
     }
-    if (!(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e)))
+    /* the recorded evaluator (older sessions: the space's default) */
+    if (!(ev = evaluator_open_named(info->evaluator, sp, NULL, &e)) ||
+        !(s = search_new(&cfg, sp, ev, p, &e)))
         goto fail;
 
     if (has_from) {

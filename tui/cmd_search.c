@@ -44,7 +44,8 @@ static int begin(void *ud, struct search *s)
 int cmd_search(int argc, char **argv)
 {
     const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
-               *review = "auto";
+               *review = "auto", *evaluator = NULL;
+    struct eval_opts eo = {0};
     int budget = 100, has_budget = 0, has_target = 0;
     uint64_t seed = 1;
     double target = 0;
@@ -74,6 +75,12 @@ int cmd_search(int argc, char **argv)
                                                 "strategy, all", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
                                            "or the installed data/)", NULL},
+        {"evaluator", OPT_STR, &evaluator, "NAME", "how candidates are evaluated: nb201-table, "
+                                                   "ofa-predictor, fmnist-supernet (default: "
+                                                   "the first that serves the space)", NULL},
+        {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once on the thread pool, "
+                                                    "1 BLAS thread each (default: the CPUs; 1: "
+                                                    "one evaluation, BLAS on every CPU)", NULL},
     };
     int n = 0;
     while (opts[n].name)
@@ -89,6 +96,8 @@ int cmd_search(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
     if (budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
+    if (eo.workers < 0)
+        return cmd_usage("search", "--eval-workers", "must be at least 1");
     int rv = review_from_name(review);
     if (rv < 0)
         return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "
@@ -119,7 +128,8 @@ int cmd_search(int argc, char **argv)
     /* an algorithm that ends by design may take a whole run by default */
     if (!has_budget && p->kind->budget && p->kind->budget(p->opts) > 0)
         cfg.budget = p->kind->budget(p->opts);
-    if (!(ev = evaluator_open(sp, &e)) || !(s = search_new(&cfg, sp, ev, p, &e))) {
+    if (!(ev = evaluator_open_named(evaluator, sp, &eo, &e)) ||
+        !(s = search_new(&cfg, sp, ev, p, &e))) {
         code = cmd_fail("search", &e);
         goto out;
     }

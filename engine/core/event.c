@@ -46,6 +46,12 @@ static const char *const review_names[] = {
 #undef X
 };
 
+static const char *const phase_names[] = {
+#define X(id, name) name,
+    EVAL_PHASES(X)
+#undef X
+};
+
 const char *review_name(enum review_policy r) { return r < REVIEW__COUNT ? review_names[r] : "?"; }
 int review_from_name(const char *name) { return find_name(review_names, REVIEW__COUNT, name); }
 
@@ -56,6 +62,7 @@ const char *reject_reason_name(enum reject_reason r) { return r < REJ__COUNT ? r
 const char *end_reason_name(enum end_reason r) { return r < END__COUNT ? end_names[r] : "?"; }
 
 /* Enums are read and written through int pointers by the field codec. */
+_Static_assert(sizeof(enum eval_phase) == sizeof(int), "enums are ints");
 _Static_assert(sizeof(enum source) == sizeof(int) && sizeof(enum review_policy) == sizeof(int) &&
                    sizeof(enum reject_reason) == sizeof(int) &&
                    sizeof(enum end_reason) == sizeof(int) && sizeof(enum metric_role) == sizeof(int),

@@ -38,7 +38,8 @@
     X(STRATEGY_EDITED, "strategy_edited")                                     \
     X(REVIEW_CHANGED, "review_changed")                                       \
     X(CONTEXT_COMPACTED, "context_compacted")                                 \
-    X(LLM_WARNING, "llm_warning")
+    X(LLM_WARNING, "llm_warning")                                             \
+    X(EVAL_PROGRESS, "eval_progress")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -84,6 +85,22 @@ enum end_reason {
     END__COUNT
 };
 
+/* What a running evaluation is doing (EVAL_PROGRESS). */
+#define EVAL_PHASES(X)                                                        \
+    X(RECALIBRATING, "recalibrating")                                         \
+    X(VALIDATING, "validating")                                               \
+    X(TESTING, "testing")
+enum eval_phase {
+#define X(id, name) PHASE_##id,
+    EVAL_PHASES(X)
+#undef X
+    PHASE__COUNT
+};
+
+/* Transient events are for the screen only: they carry no sequence
+ * number, and the journal and headless output never see them. */
+#define EVENT_TRANSIENT(t) ((t) == EV_EVAL_PROGRESS)
+
 /* What waits for a person before it goes on (DESIGN §3). */
 #define REVIEW_POLICIES(X)                                                    \
     X(AUTO, "auto")                                                           \
@@ -112,6 +129,7 @@ struct session_info {
     char *navigator;      /* agents, "" for the baselines: "offline-navigator", "llm:MODEL" */
     char *generator;
     char *params;         /* the algorithm's options, a compact JSON object (NULL: none) */
+    char *evaluator;      /* "fmnist-supernet"; NULL in older sessions: the space's default */
     enum review_policy review;
     int has_target;
     double target;
@@ -182,6 +200,10 @@ struct event {
     int dropped, rows, window;
     long est_before, est_after;
     long http_status; /* LLM_FAILED: the server's HTTP status, 0 when none came */
+
+    /* EVAL_PROGRESS (with `id`): images done of total in the phase */
+    enum eval_phase phase;
+    long images_done, images_total;
 };
 
 const char *event_type_name(enum event_type t);

@@ -34,7 +34,7 @@
       .size = sizeof(struct ev_cand), .aux = offsetof(struct event, ncand))                 \
     X("state", FK_STR, pstate, T(CANDIDATES_PROPOSED), .flags = FF_OPTIONAL)                  \
     X("req", FK_INT, req, T_LLM)                                                              \
-    X("id", FK_INT, id, T_ARCH | T(CANDIDATE_APPROVED))                                       \
+    X("id", FK_INT, id, T_ARCH | T(CANDIDATE_APPROVED) | T(EVAL_PROGRESS))                    \
     X("arch", FK_STR, arch, T_ARCH)                                                           \
     X("reason", FK_ENUM, reason, T(CANDIDATE_REJECTED), .names = reject_names,                \
       .nnames = REJ__COUNT)                                                                 \
@@ -71,7 +71,11 @@
     X("tokens_after", FK_COUNT, est_after, T(CONTEXT_COMPACTED), .bad = TOKENS_BAD)           \
     X("window", FK_INT, window, T(CONTEXT_COMPACTED))                                         \
     X("status", FK_COUNT, http_status, T(LLM_FAILED), .flags = FF_OPTIONAL,                   \
-      .bad = "expected an HTTP status")
+      .bad = "expected an HTTP status")                                                     \
+    /* transient (never journalled), written only for debugging output */                  \
+    X("phase", FK_ENUM, phase, T(EVAL_PROGRESS), .names = phase_names, .nnames = PHASE__COUNT) \
+    X("images_done", FK_COUNT, images_done, T(EVAL_PROGRESS))                                 \
+    X("images_total", FK_COUNT, images_total, T(EVAL_PROGRESS))
 
 #define TOKENS_BAD "expected token counts from 0 to 10^15"
 
@@ -90,6 +94,7 @@
     X("params", FK_JSON, params)                                                            \
     X("navigator", FK_STR, navigator, .group = "agents")                                    \
     X("generator", FK_STR, generator, .group = "agents")                                    \
+    X("evaluator", FK_STR, evaluator, .flags = FF_OPTIONAL)                                 \
     X("target", FK_EXACT, target, .flags = FF_NULLABLE,                                     \
       .aux = offsetof(struct session_info, has_target))                                     \
     X("metrics", FK_CUSTOM, metrics, .ops = &metric_defs_ops)                               \

@@ -32,6 +32,7 @@ static void free_info(struct session_info *in)
     free(in->navigator);
     free(in->generator);
     free(in->params);
+    free(in->evaluator);
 }
 
 void state_free(struct state *s)
@@ -103,6 +104,8 @@ static void set_cand(struct state *s, int id, enum cand_status st)
     struct cand *c = find_cand(s, id);
     if (c)
         c->status = st;
+    if (c && st == CAND_EVALUATING) /* an evaluation redone starts afresh */
+        c->eval_phase = 0, c->eval_done = c->eval_total = 0;
 }
 
 static int decode(struct state *s, const char *text, struct arch *a, struct err *e)
@@ -485,6 +488,15 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
             rc = err_set(e, "review_changed", "unknown policy");
         else
             s->review = ev->review;
+        break;
+    }
+    case EV_EVAL_PROGRESS: { /* transient: a late one for a finished job is no error */
+        struct cand *c = ev->id > 0 && ev->id <= s->ncands ? &s->cands[ev->id - 1] : NULL;
+        if (c && c->status == CAND_EVALUATING) {
+            c->eval_phase = ev->phase;
+            c->eval_done = ev->images_done;
+            c->eval_total = ev->images_total;
+        }
         break;
     }
     case EV_SESSION_ENDED:

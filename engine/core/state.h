@@ -54,6 +54,9 @@ struct cand {
     int approved; /* a person approved it (or proposed it) */
     int edited;   /* a person changed it before it ran */
     int rec; /* index into state.rec once evaluated, else -1 */
+    /* while evaluating, from EVAL_PROGRESS (eval_total 0: none reported) */
+    enum eval_phase eval_phase;
+    long eval_done, eval_total;
 };
 
 struct state {

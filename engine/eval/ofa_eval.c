@@ -14,6 +14,7 @@ struct owed {
     struct eval_job job;
     eval_done_fn done;
     void *ud; /* NULL once forgotten */
+    int cancelled;
 };
 
 struct impl {
@@ -22,6 +23,7 @@ struct impl {
     uv_thread_t loop_thread;
     uv_work_t work;
     int running;    /* a batch is on the thread pool */
+    int closing;    /* closed while running: the batch's completion frees */
     int delivering; /* its callbacks are running: the batch arrays stay put */
     struct owed queued[OFA_EVAL_CAPACITY], batch[OFA_EVAL_CAPACITY];
     int nqueued, nbatch, off_loop;
@@ -74,6 +76,12 @@ static void after_work(uv_work_t *w, int status)
     struct evaluator *ev = w->data;
     struct impl *im = ev->impl;
     im->running = 0;
+    if (im->closing) {
+        ofa_predictor_free(&im->p);
+        free(im);
+        free(ev);
+        return;
+    }
     ev->batches++;
     ev->off_loop_batches += im->off_loop;
     if (im->nbatch > ev->largest_batch)
@@ -85,7 +93,11 @@ static void after_work(uv_work_t *w, int status)
             continue;
         struct eval_result r;
         answer(ev, &o->job, im->out[i], &r);
-        if (status < 0) {
+        if (o->cancelled || status == UV_ECANCELED) {
+            r.ok = 0;
+            r.cancelled = 1;
+            snprintf(r.error, sizeof r.error, "cancelled");
+        } else if (status < 0) {
             r.ok = 0;
             snprintf(r.error, sizeof r.error, "the predictor did not run: %s",
                      uv_strerror(status));
@@ -133,21 +145,50 @@ static void forget(struct evaluator *ev, void *ud)
             im->batch[i].ud = NULL;
 }
 
+/* A batch is microseconds: a queued job is answered cancelled at once, one
+ * in the running batch when the batch is back. */
+static void cancel(struct evaluator *ev, void *ud)
+{
+    struct impl *im = ev->impl;
+    for (int i = 0; i < im->nbatch; i++)
+        if (im->batch[i].ud == ud)
+            im->batch[i].cancelled = 1;
+    for (int i = 0; i < im->nqueued; i++) {
+        struct owed o = im->queued[i];
+        if (o.ud != ud)
+            continue;
+        memmove(im->queued + i, im->queued + i + 1,
+                (size_t)(im->nqueued - i - 1) * sizeof *im->queued);
+        im->nqueued--;
+        struct eval_result r = {.id = o.job.id, .cancelled = 1};
+        memcpy(r.m, o.job.m, sizeof r.m);
+        snprintf(r.error, sizeof r.error, "cancelled");
+        o.done(o.ud, &r);
+        return; /* the callback may have changed the queue; ud is one job */
+    }
+}
+
 static void destroy(struct evaluator *ev)
 {
     struct impl *im = ev->impl;
-    while (im->running) /* the pool thread still reads the weights */
-        uv_run(im->loop, UV_RUN_ONCE);
+    if (im->running) { /* the pool thread still reads the weights */
+        im->closing = 1;
+        for (int i = 0; i < im->nbatch; i++)
+            im->batch[i].ud = NULL;
+        return;
+    }
     ofa_predictor_free(&im->p);
     free(im);
     free(ev);
 }
 
 static const struct evaluator_ops ops = {.submit = submit, .destroy = destroy, .attach = attach,
-                                         .flush = flush, .forget = forget};
+                                         .flush = flush, .forget = forget, .cancel = cancel};
 
-struct evaluator *ofa_evaluator_open(const struct space *s, struct err *e)
+struct evaluator *ofa_evaluator_open(const struct space *s, const struct eval_opts *o,
+                                    struct err *e)
 {
+    (void)o; /* one batch at a time: its sgemm is the parallel part */
     struct evaluator *ev = calloc(1, sizeof *ev);
     struct impl *im = calloc(1, sizeof *im);
     if (!ev || !im || ofa_predictor_load(&im->p, s->datadir, e) < 0) {

@@ -6,6 +6,7 @@
 
 #include "eval.h"
 
-struct evaluator *ofa_evaluator_open(const struct space *s, struct err *e);
+struct evaluator *ofa_evaluator_open(const struct space *s, const struct eval_opts *o,
+                                    struct err *e);
 
 #endif

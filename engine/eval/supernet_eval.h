@@ -7,18 +7,23 @@
  *
  * Without a loop it answers synchronously, before submit() returns (collm
  * eval, bench). Once attached to a loop, every job is one uv_work_t on
- * libuv's thread pool, with up to W in flight: W = the online CPUs, at most
- * the pool's size (UV_THREADPOOL_SIZE, default 4), and ev->capacity = W.
+ * libuv's thread pool, with up to W in flight: W from evaluator_workers()
+ * (--eval-workers; default the online CPUs, at most the pool's size,
+ * UV_THREADPOOL_SIZE, default 4), and ev->capacity = W.
  * Each job in flight has a worker slot of its own (workspace, statistics);
- * the supernet's weights are shared, read-only. While attached, OpenBLAS
- * runs one thread inside each worker (N workers x 1 BLAS thread, never
- * N x N); destroy restores the count it found. Results arrive on the loop
+ * the supernet's weights are shared, read-only. While attached with W > 1,
+ * OpenBLAS runs one thread inside each worker (N workers x 1 BLAS thread,
+ * never N x N; with W = 1 it keeps its own count); destroy restores the
+ * count it found. Results arrive on the loop
  * thread, and reach each owner (ud) in the order it submitted the jobs,
  * whichever finishes first: a search with a seed stays one search.
  * forget(ud) drops ud's queued jobs and cancels its running ones
  * (their recalibration or scoring stops at the next batch; no callback);
- * destroy cancels everything still running, waits for it, and calls no
- * callback. ev->batches counts jobs run on the pool (one "batch" each),
+ * cancel(ud) does the same but answers each job, cancelled (eval.h).
+ * Workers report progress per batch (recalibrating, validating, testing)
+ * through a uv_async_t open only while jobs run. destroy cancels
+ * everything still running and calls no callback; it does not wait: the
+ * last worker's completion frees the evaluator, so the loop must run on. ev->batches counts jobs run on the pool (one "batch" each),
  * ev->off_loop_batches those that ran off the loop's thread (all of them),
  * and ev->largest_batch the most jobs ever running on pool threads at once.
  *
@@ -37,7 +42,8 @@
 #define SUPERNET_EVAL_IMAGES_ENV "COLLM_EVAL_IMAGES"
 #define SUPERNET_EVAL_IMAGES_MIN 100
 
-struct evaluator *supernet_evaluator_open(const struct space *s, struct err *e);
+struct evaluator *supernet_evaluator_open(const struct space *s, const struct eval_opts *o,
+                                         struct err *e);
 /* Without recalibration: the running statistics the checkpoint holds (a
  * mixture of every subnet trained), to show what recalibration is for. */
 void supernet_evaluator_set_recal(struct evaluator *ev, int on);

@@ -1,4 +1,5 @@
 #include "search.h"
+#include "search_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,46 +11,10 @@
 #endif
 #define VERSION_STRING "collm " COLLM_VERSION
 #define EVENT_FORMAT_VERSION 1
-#define MAX_LISTENERS 8
-
-struct pending {
-    int id;
-    struct arch arch;
-    double m[METRIC_MAX];
-};
 
 static int may_start(const struct search *s, const struct pending *p);
-
-struct search {
-    struct search_config cfg;
-    const struct space *space;
-    struct evaluator *ev;
-    struct proposer *prop;
-    struct state st;
-
-    struct { search_listener fn; void *ud; } listeners[MAX_LISTENERS];
-    int nlisteners;
-
-    search_stream_fn stream_fn;
-    void *stream_ud;
-    uint64_t seq;
-    struct timespec t0;
-    int next_id;
-
-    struct pending *queue; /* accepted, waiting for an evaluation slot (or a person) */
-    int qlen, qcap;
-    struct eval_result *done; /* finished, waiting to be turned into events */
-    int ndone, capdone;
-
-    int pumping, emitting, awaiting_proposal, stopping, idle_iters, started;
-    uv_idle_t *idle; /* with a loop: continues a long run on the next turn */
-    uv_timer_t *pace_timer;
-    double pace, iter_t0;
-    int hold, stepping, steps_left, pace_due;
-    enum end_reason stop_reason;
-    char stop_detail[256];
-    char error[512];
-};
+static void on_eval_done(void *ud);
+static void on_eval_progress(void *ud, int id, enum eval_phase ph, long done, long total);
 
 static double now(const struct search *s)
 {
@@ -61,6 +26,17 @@ static double now(const struct search *s)
 /* Every state change goes through here: number, time, reduce, tell. */
 static void emit(struct search *s, struct event *ev)
 {
+    if (EVENT_TRANSIENT(ev->type)) { /* for screens: no number, no journal */
+        ev->seq = 0;
+        ev->t = now(s);
+        const struct cand *c = state_cand(&s->st, ev->id);
+        ev->iter = c ? c->iter : s->st.iter;
+        state_apply(&s->st, ev, NULL);
+        for (int i = 0; i < s->nlisteners; i++)
+            if (s->listeners[i].all)
+                s->listeners[i].fn(s->listeners[i].ud, ev, &s->st);
+        return;
+    }
     ev->seq = ++s->seq;
     ev->t = now(s);
     if (ev->type != EV_SESSION_STARTED && ev->type != EV_ITERATION_STARTED) {
@@ -101,6 +77,7 @@ struct search *search_new(const struct search_config *cfg, const struct space *s
     s->prop = p;
     p->owner = s;
     s->next_id = 1;
+    evalq_init(&s->eq, ev, on_eval_done, on_eval_progress, s);
     state_init(&s->st, space_decode_ctx, sp, sp->front_cost);
     return s;
 }
@@ -114,7 +91,7 @@ void search_free(struct search *s)
 {
     if (!s)
         return;
-    evaluator_forget(s->ev, s); /* results still owed arrive for no one */
+    evalq_free(&s->eq); /* results still owed arrive for no one */
     if (s->idle) { /* the handle outlives the search until the loop closes it */
         s->idle->data = NULL;
         uv_close((uv_handle_t *)s->idle, free_handle);
@@ -124,19 +101,29 @@ void search_free(struct search *s)
         uv_close((uv_handle_t *)s->pace_timer, free_handle);
     }
     state_free(&s->st);
-    free(s->queue);
     free(s->done);
     free(s);
 }
 
-int search_listen(struct search *s, search_listener fn, void *ud)
+static int add_listener(struct search *s, search_listener fn, void *ud, int all)
 {
     if (s->nlisteners == MAX_LISTENERS)
         return -1;
     s->listeners[s->nlisteners].fn = fn;
     s->listeners[s->nlisteners].ud = ud;
+    s->listeners[s->nlisteners].all = all;
     s->nlisteners++;
     return 0;
+}
+
+int search_listen(struct search *s, search_listener fn, void *ud)
+{
+    return add_listener(s, fn, ud, 0);
+}
+
+int search_listen_all(struct search *s, search_listener fn, void *ud)
+{
+    return add_listener(s, fn, ud, 1);
 }
 
 void search_listen_stream(struct search *s, search_stream_fn fn, void *ud)
@@ -158,9 +145,8 @@ const char *search_error(const struct search *s) { return s->error; }
 
 static void pump(struct search *s);
 
-static void on_eval_done(void *ud, const struct eval_result *r)
+static int keep_done(struct search *s, const struct eval_result *r)
 {
-    struct search *s = ud;
     if (s->ndone == s->capdone) {
         int ncap = s->capdone ? s->capdone * 2 : 8;
         struct eval_result *nd = realloc(s->done, (size_t)ncap * sizeof *nd);
@@ -168,57 +154,38 @@ static void on_eval_done(void *ud, const struct eval_result *r)
             snprintf(s->error, sizeof s->error, "out of memory");
             s->stopping = 1;
             s->stop_reason = END_ERROR;
-            return;
+            return -1;
         }
         s->done = nd;
         s->capdone = ncap;
     }
     s->done[s->ndone++] = *r;
+    return 0;
+}
+
+/* An evaluation answered: what is now in submission order becomes events. */
+static void on_eval_done(void *ud)
+{
+    struct search *s = ud;
+    struct eval_result r;
+    while (evalq_next(&s->eq, &r))
+        if (keep_done(s, &r) < 0)
+            break;
     pump(s); /* no-op when called from inside pump (synchronous evaluators) */
 }
 
-static int enqueue(struct search *s, const struct pending *p)
+static void on_eval_progress(void *ud, int id, enum eval_phase ph, long done, long total)
 {
-    if (s->qlen == s->qcap) {
-        int ncap = s->qcap ? s->qcap * 2 : 32;
-        struct pending *nq = realloc(s->queue, (size_t)ncap * sizeof *nq);
-        if (!nq)
-            return -1;
-        s->queue = nq;
-        s->qcap = ncap;
-    }
-    s->queue[s->qlen++] = *p;
-    return 0;
-}
-
-static int queue_find(const struct search *s, int id)
-{
-    for (int i = 0; i < s->qlen; i++)
-        if (s->queue[i].id == id)
-            return i;
-    return -1;
-}
-
-static int queue_insert(struct search *s, int i, const struct pending *p)
-{
-    if (enqueue(s, p) < 0)
-        return -1;
-    memmove(s->queue + i + 1, s->queue + i, (size_t)(s->qlen - 1 - i) * sizeof *s->queue);
-    s->queue[i] = *p;
-    return 0;
-}
-
-static void queue_remove(struct search *s, int i)
-{
-    memmove(s->queue + i, s->queue + i + 1, (size_t)(s->qlen - i - 1) * sizeof *s->queue);
-    s->qlen--;
+    struct event ev = {.type = EV_EVAL_PROGRESS, .id = id, .phase = ph, .images_done = done,
+                       .images_total = total};
+    emit(ud, &ev);
 }
 
 /* The first queued candidate that may run now, or -1. */
 static int next_startable(const struct search *s)
 {
-    for (int i = 0; i < s->qlen; i++)
-        if (may_start(s, &s->queue[i]))
+    for (int i = 0; i < s->eq.qlen; i++)
+        if (may_start(s, &s->eq.queue[i]))
             return i;
     return -1;
 }
@@ -266,12 +233,12 @@ static void screen_one(struct search *s, int id, const char *text, const struct 
         reject(s, id, text, REJ_CONSTRAINT, detail);
         return;
     }
-    if (s->qlen >= state_budget_left(&s->st)) {
+    if (s->eq.qlen >= state_budget_left(&s->st)) {
         reject(s, id, text, REJ_SURPLUS, "the budget has no room left in this iteration");
         return;
     }
     archset_add(batch_seen, &p.arch);
-    if (enqueue(s, &p) < 0) {
+    if (evalq_push(&s->eq, &p) < 0) {
         snprintf(s->error, sizeof s->error, "out of memory");
         s->stopping = 1;
         s->stop_reason = END_ERROR;
@@ -334,7 +301,7 @@ static void accept_batch(struct search *s, struct cand_list *batch)
         else
             snprintf(s->stop_detail, sizeof s->stop_detail,
                      "%s found no new architecture: the space is used up", s->prop->name);
-    } else if (s->qlen == 0 && ++s->idle_iters >= s->cfg.max_idle_iters) {
+    } else if (s->eq.qlen == 0 && ++s->idle_iters >= s->cfg.max_idle_iters) {
         s->stopping = 1;
         s->stop_reason = END_EXHAUSTED;
         snprintf(s->stop_detail, sizeof s->stop_detail,
@@ -394,8 +361,8 @@ static int may_start(const struct search *s, const struct pending *p)
 
 static void submit_one(struct search *s, int i)
 {
-    struct pending p = s->queue[i];
-    queue_remove(s, i);
+    struct pending p = s->eq.queue[i];
+    evalq_remove(&s->eq, i);
     char text[1024];
     if (space_encode(s->space, &p.arch, text, sizeof text) < 0)
         snprintf(text, sizeof text, "?");
@@ -404,10 +371,11 @@ static void submit_one(struct search *s, int i)
     s->idle_iters = 0;
     struct eval_job job = {.id = p.id, .arch = p.arch};
     memcpy(job.m, p.m, sizeof job.m);
-    if (evaluator_submit(s->ev, &job, on_eval_done, s) < 0) {
+    if (evalq_submit(&s->eq, &job) < 0) {
         struct eval_result r = {.id = p.id, .ok = 0};
         snprintf(r.error, sizeof r.error, "the evaluator could not start the job");
-        on_eval_done(s, &r);
+        if (keep_done(s, &r) == 0)
+            pump(s);
     }
 }
 
@@ -550,20 +518,25 @@ static void pump(struct search *s)
         }
         drain_done(s);
         if (s->stopping) {
-            s->qlen = 0; /* queued candidates are dropped, never started */
-            if (s->st.in_flight == 0 && !s->awaiting_proposal) {
+            s->eq.qlen = 0; /* queued candidates are dropped, never started */
+            /* what runs is cancelled: not recorded, so a resumed search
+             * evaluates it again; evaluators that cannot cancel finish */
+            evalq_cancel_all(&s->eq);
+            if (evalq_running(&s->eq) == 0 && s->ndone == 0 && !s->awaiting_proposal) {
                 end_session(s, s->stop_reason, s->error[0] ? s->error : s->stop_detail);
                 break;
             }
+            if (s->ndone)
+                continue; /* answered while cancelling */
             break; /* wait for in-flight work */
         }
-        int next = s->qlen > 0 && s->st.in_flight < s->ev->capacity &&
+        int next = s->eq.qlen > 0 && s->st.in_flight < s->ev->capacity &&
                            state_budget_left(&s->st) > 0 ? next_startable(s) : -1;
         if (next >= 0) {
             submit_one(s, next);
             continue;
         }
-        if (s->st.paused || s->awaiting_proposal || s->qlen > 0 || s->ndone)
+        if (s->st.paused || s->awaiting_proposal || s->eq.qlen > 0 || s->ndone)
             break; /* wait for the loop to bring results, or for search_resume() */
         if (s->st.in_flight > 0 &&
             (!may_propose_early(s) || state_budget_left(&s->st) == 0))
@@ -589,191 +562,18 @@ void search_emit(struct search *s, struct event *ev)
     emit(s, ev);
 }
 
-enum review_policy search_review(const struct search *s)
+/* for the person's controls (person.c) */
+void search_pump(struct search *s) { pump(s); }
+int search_next_startable(const struct search *s) { return next_startable(s); }
+void search_reject(struct search *s, int id, const char *text, enum reject_reason why,
+                   const char *detail)
 {
-    return s->st.review;
+    reject(s, id, text, why, detail);
 }
-
-/* A person's architecture: valid, new, within the constraint? */
-int search_check(const struct search *s, const char *text, struct err *e)
+void search_screen_one(struct search *s, int id, const char *text, const struct arch *known,
+                       struct archset *seen)
 {
-    struct arch a;
-    double m[METRIC_MAX] = {0};
-    if (space_decode(s->space, text, &a, e) < 0 || space_cost(s->space, &a, m, e) < 0)
-        return -1;
-    if (archset_has(&s->st.visited, &a))
-        return err_usage(e, "", "already evaluated");
-    for (int i = 0; i < s->qlen; i++)
-        if (arch_eq(&s->queue[i].arch, &a))
-            return err_usage(e, "", "already waiting to run (candidate %d)", s->queue[i].id);
-    int bad = constraint_violated(&s->cfg.cons, m);
-    if (bad >= 0) {
-        char why[200];
-        constraint_explain(&s->cfg.cons, bad, s->space->metrics, m, why, sizeof why);
-        return err_usage(e, "", "over the constraint: %s", why);
-    }
-    return 0;
-}
-
-static int waiting(struct search *s, int id, struct err *e)
-{
-    int i = queue_find(s, id);
-    if (i < 0)
-        err_usage(e, "", "candidate %d is not waiting to run", id);
-    return i;
-}
-
-int search_approve(struct search *s, int id, struct err *e)
-{
-    int n = 0;
-    for (int i = 0; i < s->qlen; i++) {
-        const struct cand *c = state_cand(&s->st, s->queue[i].id);
-        if ((id == 0 || s->queue[i].id == id) && c && !c->approved) {
-            struct event ev = {.type = EV_CANDIDATE_APPROVED, .id = s->queue[i].id};
-            emit(s, &ev);
-            n++;
-        }
-    }
-    if (id && !n && waiting(s, id, e) < 0)
-        return -1;
-    pump(s);
-    return n;
-}
-
-int search_veto(struct search *s, int id, struct err *e)
-{
-    int i = waiting(s, id, e);
-    if (i < 0)
-        return -1;
-    char text[1024];
-    space_encode(s->space, &s->queue[i].arch, text, sizeof text);
-    queue_remove(s, i);
-    reject(s, id, text, REJ_VETOED, "by the user");
-    pump(s);
-    return 0;
-}
-
-int search_edit(struct search *s, int id, const char *text, struct err *e)
-{
-    int i = waiting(s, id, e);
-    if (i < 0)
-        return -1;
-    struct pending p = s->queue[i];
-    queue_remove(s, i); /* it is not its own duplicate */
-    struct arch a;
-    if (search_check(s, text, e) < 0 || space_decode(s->space, text, &a, e) < 0) {
-        queue_insert(s, i, &p);
-        return -1;
-    }
-    char before[1024], after[1024];
-    space_encode(s->space, &p.arch, before, sizeof before);
-    space_encode(s->space, &a, after, sizeof after);
-    p.arch = a;
-    space_cost(s->space, &a, p.m, NULL);
-    if (queue_insert(s, i, &p) < 0) /* in its old place */
-        return err_set(e, "edit", "out of memory");
-    struct event ev = {.type = EV_CANDIDATE_EDITED, .id = id, .arch = after, .before = before};
-    emit(s, &ev);
-    pump(s);
-    return 0;
-}
-
-int search_inject(struct search *s, const char *text, struct err *e)
-{
-    if (s->st.ended)
-        return err_usage(e, "", "the search has ended");
-    if (search_check(s, text, e) < 0)
-        return -1;
-    struct arch a;
-    space_decode(s->space, text, &a, NULL);
-    char canon[1024];
-    space_encode(s->space, &a, canon, sizeof canon);
-    int id = s->next_id++;
-    struct ev_cand c = {.id = id, .arch = canon};
-    struct event ev = {.type = EV_CANDIDATES_PROPOSED, .source = SRC_USER, .by = "user",
-                       .ncand = 1, .cand = &c};
-    emit(s, &ev);
-    struct archset seen;
-    archset_init(&seen);
-    screen_one(s, id, canon, &a, &seen, 0);
-    archset_free(&seen);
-    pump(s);
-    return id;
-}
-
-void search_set_review(struct search *s, enum review_policy r)
-{
-    if (r == s->st.review || r >= REVIEW__COUNT)
-        return;
-    struct event ev = {.type = EV_REVIEW_CHANGED, .review = r};
-    emit(s, &ev);
-    pump(s);
-}
-
-int search_strategy_waiting(const struct search *s)
-{
-    return s->awaiting_proposal && s->prop->ops->strategy_waiting &&
-           s->prop->ops->strategy_waiting(s->prop);
-}
-
-int search_waiting_for_person(const struct search *s)
-{
-    return search_strategy_waiting(s) ||
-           (s->qlen > 0 && next_startable(s) < 0 && s->st.in_flight == 0);
-}
-
-int search_approve_strategy(struct search *s, const char *text, struct err *e)
-{
-    if (!search_strategy_waiting(s))
-        return err_usage(e, "", "no strategy is waiting for review");
-    if (text) {
-        struct event ev = {.type = EV_STRATEGY_EDITED, .by = "user", .text = (char *)text};
-        emit(s, &ev);
-    }
-    s->prop->ops->approve_strategy(s->prop, text);
-    return 0;
-}
-
-void search_pause(struct search *s, const char *why)
-{
-    if (s->st.ended || s->st.paused)
-        return;
-    /* a proposal in the making may still arrive: it is kept */
-    struct event ev = {.type = EV_PAUSED, .why = (char *)why};
-    emit(s, &ev);
-    pump(s);
-}
-
-void search_proposal_failed(struct search *s, const char *why)
-{
-    s->awaiting_proposal = 0;
-    search_pause(s, why);
-}
-
-void search_resume(struct search *s)
-{
-    if (s->st.ended || !s->st.paused)
-        return;
-    s->stepping = 0;
-    struct event ev = {.type = EV_RESUMED};
-    emit(s, &ev);
-    pump(s);
-}
-
-int search_stepping(const struct search *s)
-{
-    return s->stepping;
-}
-
-void search_step(struct search *s)
-{
-    if (s->st.ended || !s->st.paused)
-        return;
-    struct event ev = {.type = EV_RESUMED, .why = "one iteration"};
-    emit(s, &ev);
-    s->stepping = 1;
-    s->steps_left = 1;
-    pump(s);
+    screen_one(s, id, text, known, seen, 0);
 }
 
 void search_stop(struct search *s, enum end_reason why, const char *detail)
@@ -871,6 +671,7 @@ int search_start(struct search *s)
     info.constraint = cons;
     info.navigator = s->prop->navigator;
     info.generator = s->prop->generator;
+    info.evaluator = (char *)s->ev->name;
     info.review = s->cfg.review;
     char params[1024];
     proposer_params(s->prop, params, sizeof params);

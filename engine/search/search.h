@@ -13,6 +13,7 @@
 #include "../core/event.h"
 #include "../core/state.h"
 #include "../eval/eval.h"
+#include "evalq.h"
 #include "proposer.h"
 
 struct search_config {
@@ -35,8 +36,11 @@ struct search;
 struct search *search_new(const struct search_config *cfg, const struct space *sp,
                           struct evaluator *ev, struct proposer *p, struct err *e);
 void search_free(struct search *s);
-/* Listeners see every event after the reducer applied it. */
+/* Listeners see every event after the reducer applied it; search_listen
+ * leaves out the transient ones (EVAL_PROGRESS: seq 0, for screens), which
+ * search_listen_all listeners see too. */
 int search_listen(struct search *s, search_listener fn, void *ud);
+int search_listen_all(struct search *s, search_listener fn, void *ud);
 /* Text of LLM answers as it streams in, for a screen (not an event). */
 typedef void (*search_stream_fn)(void *ud, const char *role, const char *text, size_t len);
 void search_listen_stream(struct search *s, search_stream_fn fn, void *ud);
@@ -66,7 +70,9 @@ void search_pause(struct search *s, const char *why);
  * come; the search pauses with the reason. */
 void search_proposal_failed(struct search *s, const char *why);
 void search_resume(struct search *s);
-/* Ends the search as soon as nothing is in flight (user request). */
+/* Ends the search (user request): queued candidates are dropped and
+ * running evaluations cancelled (an evaluator that cannot cancel is
+ * waited for); what was cancelled is not recorded as evaluated. */
 void search_stop(struct search *s, enum end_reason why, const char *detail);
 
 /* Instead of search_start(): takes up a recorded session. Its events are

@@ -353,7 +353,7 @@ static void unknown_types_are_skipped_and_bad_values_named(void **state)
     struct event ev;
     struct err e;
     /* a newer writer's type, with fields this version has no row for */
-    assert_int_equal(event_from_json("{\"seq\":7,\"type\":\"eval_progress\",\"iter\":2,"
+    assert_int_equal(event_from_json("{\"seq\":7,\"type\":\"weights_swapped\",\"iter\":2,"
                                      "\"id\":3,\"epoch\":4}", &ev, info, &e), 1);
     assert_int_equal(ev.seq, 7);
     assert_int_equal(ev.type, 0);
