@@ -5,6 +5,7 @@
  * the strategy, the visited list and, on a second try, what was wrong with
  * the first. Every request, answer, retry and failure is an event. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +345,21 @@ static void nav_answered(void *self, const struct llm_result *r)
     }
     reject_answer(&n->call, r->id, why, r->text);
     grow_max_tokens(&n->call, r);
+    int cut = r->finish && strcmp(r->finish, "length") == 0;
+    size_t rl;
+    const char *prose = parse_answer_start(r->text, &rl);
+    while (prose && isspace((unsigned char)*prose))
+        prose++;
+    if (!cut && n->format_tries >= 1 && prose && *prose) {
+        /* asked again and still no sections: a strategy in prose is still a
+         * strategy (the Generator reads prose); better than stopping */
+        warn(&n->call, r->id, "the Navigator's answer has no recognisable sections even after "
+                              "a re-ask: it is used as it stands");
+        conv_push(n, "user", n->turn);
+        conv_push(n, "assistant", prose);
+        n->done(n->ud, 1, prose, n->turn, NULL);
+        return;
+    }
     if (n->format_tries++ < FORMAT_RETRIES) {
         char correction[1400], err[600];
         snprintf(correction, sizeof correction,

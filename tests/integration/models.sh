@@ -209,4 +209,13 @@ if [ "$((spent - last))" -lt 5000 ] && grep -q 'LLM tokens (--max-tokens-total)'
 else not_ok "--max-tokens-total: no request is sent once $spent tokens are spent"; fi
 run search --headless --algo collm --llm-url "http://127.0.0.1:9/v1" --model m --context-window 100
 expect_rc "a context window under 1024 tokens is a usage error" 2
+# a Navigator that never writes the sections: re-asked once, then its prose is the strategy
+start_llm --vague-every 1
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 30 --seed 3 --no-session
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 30 ] && [ "$(count llm_warning)" -ge 1 ] && \
+   grep -q 'no recognisable sections even after a re-ask: it is used as it stands' "$tmp/out" && \
+   grep '"type":"strategy_proposed"' "$tmp/out" | head -1 | grep -q '"text":"Keep exploring; convolutions seem good."'; then
+    ok "a strategy without sections is used as it stands after one re-ask, with a warning"
+else not_ok "a strategy without sections is used as it stands after one re-ask, with a warning" "rc $rc, $(count eval_finished) evaluations"; fi
 finish
