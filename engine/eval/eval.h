@@ -117,6 +117,7 @@ struct evaluator {
      * on a thread other than the loop's (all of them, or a bug) */
     long batches, off_loop_batches;
     int largest_batch;
+    long stopped; /* jobs a cancel stopped before they finished their work */
 };
 
 /* ---- the registry --------------------------------------------------------- */

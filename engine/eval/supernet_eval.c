@@ -349,6 +349,7 @@ static void after_work(uv_work_t *w, int status)
     if (status == 0) {
         ev->batches++;
         ev->off_loop_batches += sl->off_loop;
+        ev->stopped += sl->rc == -2;
     }
     ev->largest_batch = atomic_load(&im->most);
     drain_progress(im); /* a job's reports come before its answer */

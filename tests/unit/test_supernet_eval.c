@@ -16,28 +16,12 @@
 #include "../../engine/eval/supernet_eval.h"
 #include "../../engine/spaces/fmnist.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOW 4.0 /* ASan and UBSan: everything takes longer */
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLOW 4.0
-#endif
-#endif
-#ifndef SLOW
-#define SLOW 1.0
-#endif
 
 #define NARCH 6
 
 static struct space *sp;
 static struct arch archs[NARCH];
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 static void decode(const char *text, struct arch *a)
 {
@@ -204,20 +188,15 @@ static void forgotten_and_closed_jobs_are_cancelled(void **state)
     uv_run(&loop, UV_RUN_NOWAIT);
     assert_int_equal(a.calls + b.calls, 0);
 
-    double t0 = now_s();
     evaluator_forget(ev, &a);
-    while (ev->batches == 0 && now_s() - t0 < 30) /* A's worker is out */
+    while (ev->batches == 0) /* A's worker is out */
         uv_run(&loop, UV_RUN_ONCE);
-    double took = now_s() - t0;
     assert_int_equal(ev->batches, 1);
-    if (took > 3.0 * SLOW)
-        fail_msg("a forgotten job ran on for %.1f s", took);
+    /* it stopped at a batch boundary, not at the end of its work (how soon
+     * is a matter of the machine's load, never asserted) */
+    assert_int_equal(ev->stopped, 1);
 
-    t0 = now_s();
     evaluator_close(ev); /* cancels B's, waits for its worker */
-    took = now_s() - t0;
-    if (took > 3.0 * SLOW)
-        fail_msg("closing took %.1f s", took);
     assert_int_equal(a.calls, 0);
     assert_int_equal(b.calls, 0);
     assert_int_equal(openblas_get_num_threads(), blas0);
