@@ -300,9 +300,12 @@ void app_prompt(struct app *a, const struct prompt_ops *p, const char *text, siz
 
 static void focus_move(struct app *a, int dir)
 {
-    do
+    layout(a); /* a script's keys may come before any frame is drawn */
+    for (int i = 0; i < P__COUNT; i++) {
         a->focus = (a->focus + dir + P__COUNT) % P__COUNT;
-    while (!a->shown[a->focus] || !panes[a->focus]->focusable);
+        if (a->shown[a->focus] && panes[a->focus]->focusable)
+            return;
+    }
 }
 
 /* What both modes do alike; the mode has had its turn. */

@@ -30,7 +30,7 @@ static const struct cand *cand_at(const struct state *st, int row)
     for (int i = first; i < st->ncands; i++)
         if (st->cands[i].iter == st->iter && row-- == 0)
             return &st->cands[i];
-    return &st->cands[st->ncands - 1];
+    return NULL; /* no such row: the batch changed, or there is none yet */
 }
 
 static void cell(void *ud, int row, int col, char *buf, size_t n)
@@ -38,6 +38,10 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
     struct app *a = ((struct cands *)ud)->a;
     const struct state *st = app_state(a);
     const struct cand *c = cand_at(st, row);
+    if (!c) {
+        buf[0] = '\0';
+        return;
+    }
     if (col == 0) {
         snprintf(buf, n, "%d", c->id);
     } else if (col == 1) {
@@ -65,13 +69,16 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
 static double sort_key(void *ud, int row, int col)
 {
     (void)col;
-    return cand_at(app_state(((struct cands *)ud)->a), row)->id;
+    const struct cand *c = cand_at(app_state(((struct cands *)ud)->a), row);
+    return c ? c->id : NAN;
 }
 
 static enum theme_role role(void *ud, int row)
 {
     const struct state *st = app_state(((struct cands *)ud)->a);
     const struct cand *c = cand_at(st, row);
+    if (!c)
+        return ROLE_NORMAL;
     switch (c->status) {
     case CAND_REJECTED: return c->reason == REJ_DUPLICATE ? ROLE_DIM : ROLE_BAD;
     case CAND_FAILED: return ROLE_WARN;
@@ -132,7 +139,7 @@ const struct cand *pane_cands_selected(struct app *a)
     struct cands *c = a->self[P_CANDS];
     table_refresh(&c->t);
     int row = table_selected(&c->t);
-    return row >= 0 && rows(c) > 0 ? cand_at(app_state(a), row) : NULL;
+    return row >= 0 ? cand_at(app_state(a), row) : NULL;
 }
 
 void pane_cands_next(struct app *a)
