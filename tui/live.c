@@ -291,8 +291,8 @@ static void footer(struct app *a, char *buf, size_t n)
     static const enum action live[] = FOOTER_LIVE, review[] = FOOTER_REVIEW;
     const struct state *st = state(a);
     if (st->ended)
-        snprintf(buf, n, " ended (%s). Enter details, Tab panes, ? help, q quit",
-                 st->end_detail);
+        snprintf(buf, n, " ended: q quit  Enter details  Tab panes  ? help  (%s)",
+                 st->end_detail); /* the keys first: a long reason is what gets cut */
     else if (st->paused && st->pause_reason[0] && !a->shown[P_LOG])
         snprintf(buf, n, " paused: %s   (p resume, s step)", st->pause_reason);
     else {

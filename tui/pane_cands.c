@@ -3,12 +3,14 @@
  * done with its accuracy, rejected with the reason). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../widgets/table.h"
 #include "app.h"
 
 struct cands {
     struct table t;
+    struct table_col cols[3];
     struct app *a;
     int iter; /* the iteration shown */
 };
@@ -84,22 +86,24 @@ static enum theme_role role(void *ud, int row)
     case CAND_FAILED: return ROLE_WARN;
     case CAND_EVALUATING: return ROLE_LATEST;
     case CAND_DONE: return c->rec == st->best ? ROLE_BEST : ROLE_NORMAL;
-    default: return state_awaits_review(st, c) ? ROLE_WARN : ROLE_DIM;
+    default: /* waiting for a key is not an error: the keys' colour */
+        return state_awaits_review(st, c) ? ROLE_KEY : ROLE_DIM;
     }
 }
 
-static const struct table_col cols[] = {
-    {"id", 3, 1}, {"status", 10, 0}, {"arch", 0, 0},
-};
 
 static void *init(struct app *a)
 {
     struct cands *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    static const struct table_col cols[] = {
+        {"id", 3, 1, 0}, {"status", 10, 0, 0}, {"arch", 0, 0, 0},
+    };
     c->a = a;
-    struct table_source src = {rows, cell, sort_key, role, c};
-    table_init(&c->t, cols, 3, &src);
+    memcpy(c->cols, cols, sizeof cols);
+    struct table_source src = {rows, cell, sort_key, role, c, NULL};
+    table_init(&c->t, c->cols, 3, &src);
     c->t.follow = 0; /* a batch is read from its top */
     return c;
 }
@@ -112,6 +116,12 @@ static void draw(struct app *a, void *self, struct rect r)
         c->iter = st->iter;
         c->t.sel = c->t.top = 0;
     }
+    int maxid = 0; /* ids as wide as the largest */
+    for (int i = 0; i < st->ncands; i++)
+        maxid = st->cands[i].id > maxid ? st->cands[i].id : maxid;
+    c->cols[0].width = 3;
+    for (int v = maxid; v >= 1000; v /= 10)
+        c->cols[0].width++;
     table_refresh(&c->t);
     char title[64];
     snprintf(title, sizeof title, "iteration %d, %d", st->iter, rows(c));
