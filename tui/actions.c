@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
 #define K(...) {__VA_ARGS__, -1}
 #define NOKEYS {-1}
@@ -42,14 +43,27 @@ const char *actions_help(void)
     return buf;
 }
 
+/* What does not fit in n - 1 columns goes, from the end, but ? help and
+ * q quit stay: they lead to everything else. */
 void actions_footer(char *buf, size_t n, const enum action *list, int mode)
 {
+    int keep[32] = {0}, k = 0;
+    size_t need = 0;
+    for (const enum action *l = list; *l != A_NONE && k < 32; l++, k++) {
+        const char *h = rows[*l].hint[mode == M_REPLAY];
+        keep[k] = h[0] != '\0';
+        need += keep[k] ? strlen(h) + 2 : 0;
+    }
+    for (int i = k - 1; i >= 0 && n && need > n + 1; i--)
+        if (keep[i] && list[i] != A_HELP && list[i] != A_QUIT) {
+            keep[i] = 0;
+            need -= strlen(rows[list[i]].hint[mode == M_REPLAY]) + 2;
+        }
     size_t off = 0;
     if (n)
         buf[0] = '\0';
-    for (; *list != A_NONE && off < n; list++) {
-        const char *h = rows[*list].hint[mode == M_REPLAY];
-        if (h[0])
-            off += (size_t)snprintf(buf + off, n - off, "%s%s", off ? "  " : "", h);
-    }
+    for (int i = 0; i < k && off < n; i++)
+        if (keep[i])
+            off += (size_t)snprintf(buf + off, n - off, "%s%s", off ? "  " : "",
+                                    rows[list[i]].hint[mode == M_REPLAY]);
 }

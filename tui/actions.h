@@ -81,7 +81,8 @@ enum action {
 enum action actions_find(int ch, int mode);
 /* The help screen: one line per labelled row, and how to scroll it. */
 const char *actions_help(void);
-/* The hints of `list` (ending in A_NONE) for a mode, two spaces apart. */
+/* The hints of `list` (ending in A_NONE) for a mode, two spaces apart, in
+ * n - 1 columns at most: what does not fit goes, except help and quit. */
 void actions_footer(char *buf, size_t n, const enum action *list, int mode);
 
 /* The footers, in the order people read them. */

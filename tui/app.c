@@ -214,10 +214,27 @@ static void draw_status(struct app *a)
     if (st->in_flight)
         snprintf(busy, sizeof busy, " | %d running", st->in_flight);
     a->mode->status(a, llm, sizeof llm, pace, sizeof pace);
-    snprintf(line, sizeof line, " %s | %s | %s%s | it %d | %d/%d%s%s%s%s | %s",
-             a->mode->run_label(a), st->info.space ? st->info.space : "?",
-             st->info.algo ? st->info.algo : "?", agents, st->iter, st->started,
-             st->info.budget, busy, review, llm, pace, elapsed);
+    /* what fits, in order; on narrow screens the least needed parts go
+     * first (drop 1 before 2 ...), the state, budget and clock never */
+    char it[32], evals[48];
+    snprintf(it, sizeof it, " | it %d", st->iter);
+    snprintf(evals, sizeof evals, " | %d/%d", st->started, st->info.budget);
+    const struct { const char *s; int drop; } part[] = {
+        {" ", 0}, {a->mode->run_label(a), 0}, {" | ", 0},
+        {st->info.space ? st->info.space : "?", 6}, {" | ", 6},
+        {st->info.algo ? st->info.algo : "?", 0}, {agents, 2}, {it, 0}, {evals, 0},
+        {busy, 3}, {review, 5}, {llm, 4}, {pace, 1}, {" | ", 0}, {elapsed, 0},
+    };
+    enum { NPART = sizeof part / sizeof part[0] };
+    int drop = 0;
+    for (;; drop++) {
+        line[0] = '\0';
+        for (int i = 0; i < NPART; i++)
+            if (!part[i].drop || part[i].drop > drop)
+                strncat(line, part[i].s, sizeof line - strlen(line) - 1);
+        if ((int)strlen(line) <= COLS || drop > 6)
+            break;
+    }
     wattrset(stdscr, theme_attr(ROLE_STATUS));
     mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
@@ -233,7 +250,7 @@ static void draw_footer(struct app *a)
         snprintf(line, sizeof line, " #%d %s: %s", sel->id, reject_reason_name(sel->reason),
                  sel->detail);
     else
-        a->mode->footer(a, line, sizeof line);
+        a->mode->footer(a, line, (size_t)COLS + 1 < sizeof line ? (size_t)COLS + 1 : sizeof line);
     wattrset(stdscr, theme_attr(ROLE_KEY));
     mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, line);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
@@ -300,9 +317,12 @@ void app_prompt(struct app *a, const struct prompt_ops *p, const char *text, siz
 
 static void focus_move(struct app *a, int dir)
 {
-    do
+    layout(a); /* a script's keys may come before any frame is drawn */
+    for (int i = 0; i < P__COUNT; i++) {
         a->focus = (a->focus + dir + P__COUNT) % P__COUNT;
-    while (!a->shown[a->focus] || !panes[a->focus]->focusable);
+        if (a->shown[a->focus] && panes[a->focus]->focusable)
+            return;
+    }
 }
 
 /* What both modes do alike; the mode has had its turn. */

@@ -131,23 +131,38 @@ static void edit_strategy(struct app *a)
 
 /* ---- actions ------------------------------------------------------------------------ */
 
+/* `a` approves what the person points at: the strategy when the Strategy
+ * pane has the focus, else the selected candidate when it awaits review,
+ * else the strategy if one waits (it is then the only thing `a` can mean).
+ * `A` approves everything that waits. The note says what happened. */
 static void approve(struct app *a, int ch)
 {
     struct search *s = a->live.s;
     struct err e = {0};
-    if (search_strategy_waiting(s) && (ch == 'A' || a->focus == P_STRATEGY))
-        search_approve_strategy(s, NULL, &e);
-    if (search_strategy_waiting(s) || (ch == 'a' && a->focus == P_STRATEGY)) {
-        app_note(a, "the strategy goes to the Generator");
+    const struct cand *c = pane_cands_selected(a);
+    int pointed = c && state_awaits_review(state(a), c);
+    if (search_strategy_waiting(s) &&
+        (ch == 'A' || a->focus == P_STRATEGY || !pointed)) {
+        if (search_approve_strategy(s, NULL, &e) < 0)
+            app_note(a, "%s", e.msg);
+        else
+            app_note(a, "the strategy goes to the Generator");
         return; /* what it brings is reviewed on its own */
     }
-    const struct cand *c = pane_cands_selected(a);
-    int rc = search_approve(s, ch == 'A' ? 0 : c ? c->id : -1, &e);
+    if (ch == 'a' && a->focus == P_STRATEGY) {
+        app_note(a, "no strategy is waiting; Tab to the candidates to approve one");
+        return;
+    }
+    if (ch == 'a' && !c) {
+        app_note(a, "select a candidate to approve (Tab to the candidates), or A for all");
+        return;
+    }
+    int rc = search_approve(s, ch == 'A' ? 0 : c->id, &e);
     if (rc < 0)
         app_note(a, "%s", e.msg);
     else if (rc == 0)
         app_note(a, "nothing is waiting for approval");
-    if (ch == 'a')
+    if (ch == 'a' && rc > 0)
         pane_cands_next(a); /* on to the next one */
 }
 
@@ -276,8 +291,8 @@ static void footer(struct app *a, char *buf, size_t n)
     static const enum action live[] = FOOTER_LIVE, review[] = FOOTER_REVIEW;
     const struct state *st = state(a);
     if (st->ended)
-        snprintf(buf, n, " ended (%s). Enter details, Tab panes, ? help, q quit",
-                 st->end_detail);
+        snprintf(buf, n, " ended: q quit  Enter details  Tab panes  ? help  (%s)",
+                 st->end_detail); /* the keys first: a long reason is what gets cut */
     else if (st->paused && st->pause_reason[0] && !a->shown[P_LOG])
         snprintf(buf, n, " paused: %s   (p resume, s step)", st->pause_reason);
     else {

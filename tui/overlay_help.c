@@ -1,6 +1,8 @@
-/* The help overlay: every key, from the action table. Arrows scroll it;
- * any other key closes it. */
+/* The help overlay: every key, from the action table, the space's short
+ * form explained and what the colours mean. Arrows scroll it; any other
+ * key closes it. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../widgets/textview.h"
 #include "app.h"
@@ -11,14 +13,42 @@ static void *init(struct app *a)
     return calloc(1, sizeof(struct textview));
 }
 
+/* The colours, each word in its own: what a row's colour means. */
+static void draw_colours(int y, int x, int w)
+{
+    static const struct { enum theme_role role; const char *what; } c[] = {
+        {ROLE_BEST, "best"},          {ROLE_FRONT, "Pareto front"},
+        {ROLE_LATEST, "this batch"},  {ROLE_KEY, "waits for you"},
+        {ROLE_BAD, "rejected"},       {ROLE_WARN, "failed"},
+        {ROLE_DIM, "queued, duplicate"},
+    };
+    wattrset(stdscr, theme_attr(ROLE_NORMAL));
+    mvaddnstr(y, x, "colours:", w);
+    int cx = x + 9;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        int l = (int)strlen(c[i].what);
+        if (cx + l > x + w)
+            break;
+        wattrset(stdscr, theme_attr(c[i].role));
+        mvaddstr(y, cx, c[i].what);
+        cx += l + 2;
+    }
+    wattrset(stdscr, theme_attr(ROLE_NORMAL));
+}
+
 static void draw(struct app *a, void *self, struct rect r)
 {
-    (void)a;
     (void)r;
     struct rect b;
-    textview_set(self, actions_help());
+    const struct state *st = app_state(a);
+    char text[4096], legend[1024] = "";
+    if (st->nrec) /* the short form of this space's architectures, explained */
+        pane_legend(a->sp, st->rec[0].text, legend, sizeof legend);
+    snprintf(text, sizeof text, "%s%s%s", actions_help(), legend[0] ? "\n\n" : "", legend);
+    textview_set(self, text);
     pane_center(LINES - 2, 84, &b);
-    textview_draw(self, stdscr, b.y + 1, b.x + 2, b.h - 2, b.w - 4);
+    textview_draw(self, stdscr, b.y + 1, b.x + 2, b.h - 3, b.w - 4);
+    draw_colours(b.y + b.h - 2, b.x + 2, b.w - 4);
 }
 
 static enum handled key(struct app *a, void *self, int ch, int page)

@@ -75,6 +75,12 @@ char *pane_history_filter(struct app *a);              /* its text, 64 bytes */
 /* An answer streaming in: its tail is the log's last line. */
 void pane_log_stream(struct app *a, const char *role, const char *text, size_t len);
 void overlay_detail_show(struct app *a, int rec);
+void overlay_detail_text(struct app *a, const char *text); /* any text, wrapped */
+/* The space's short form explained ("short form: - none, sk skip_connect
+ * ...; in the order edge 1<-0, ..."), from an architecture of it; 0 when
+ * the space has none. */
+struct space;
+size_t pane_legend(const struct space *sp, const char *text, char *buf, size_t n);
 
 /* Drawing helpers every pane shares. */
 void pane_box(int y, int x, int h, int w);

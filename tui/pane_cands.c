@@ -3,12 +3,14 @@
  * done with its accuracy, rejected with the reason). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../widgets/table.h"
 #include "app.h"
 
 struct cands {
     struct table t;
+    struct table_col cols[3];
     struct app *a;
     int iter; /* the iteration shown */
 };
@@ -30,7 +32,7 @@ static const struct cand *cand_at(const struct state *st, int row)
     for (int i = first; i < st->ncands; i++)
         if (st->cands[i].iter == st->iter && row-- == 0)
             return &st->cands[i];
-    return &st->cands[st->ncands - 1];
+    return NULL; /* no such row: the batch changed, or there is none yet */
 }
 
 static void cell(void *ud, int row, int col, char *buf, size_t n)
@@ -38,6 +40,10 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
     struct app *a = ((struct cands *)ud)->a;
     const struct state *st = app_state(a);
     const struct cand *c = cand_at(st, row);
+    if (!c) {
+        buf[0] = '\0';
+        return;
+    }
     if (col == 0) {
         snprintf(buf, n, "%d", c->id);
     } else if (col == 1) {
@@ -65,34 +71,39 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
 static double sort_key(void *ud, int row, int col)
 {
     (void)col;
-    return cand_at(app_state(((struct cands *)ud)->a), row)->id;
+    const struct cand *c = cand_at(app_state(((struct cands *)ud)->a), row);
+    return c ? c->id : NAN;
 }
 
 static enum theme_role role(void *ud, int row)
 {
     const struct state *st = app_state(((struct cands *)ud)->a);
     const struct cand *c = cand_at(st, row);
+    if (!c)
+        return ROLE_NORMAL;
     switch (c->status) {
     case CAND_REJECTED: return c->reason == REJ_DUPLICATE ? ROLE_DIM : ROLE_BAD;
     case CAND_FAILED: return ROLE_WARN;
     case CAND_EVALUATING: return ROLE_LATEST;
     case CAND_DONE: return c->rec == st->best ? ROLE_BEST : ROLE_NORMAL;
-    default: return state_awaits_review(st, c) ? ROLE_WARN : ROLE_DIM;
+    default: /* waiting for a key is not an error: the keys' colour */
+        return state_awaits_review(st, c) ? ROLE_KEY : ROLE_DIM;
     }
 }
 
-static const struct table_col cols[] = {
-    {"id", 3, 1}, {"status", 10, 0}, {"arch", 0, 0},
-};
 
 static void *init(struct app *a)
 {
     struct cands *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    static const struct table_col cols[] = {
+        {"id", 3, 1, 0}, {"status", 10, 0, 0}, {"arch", 0, 0, 0},
+    };
     c->a = a;
-    struct table_source src = {rows, cell, sort_key, role, c};
-    table_init(&c->t, cols, 3, &src);
+    memcpy(c->cols, cols, sizeof cols);
+    struct table_source src = {rows, cell, sort_key, role, c, NULL};
+    table_init(&c->t, c->cols, 3, &src);
     c->t.follow = 0; /* a batch is read from its top */
     return c;
 }
@@ -105,6 +116,12 @@ static void draw(struct app *a, void *self, struct rect r)
         c->iter = st->iter;
         c->t.sel = c->t.top = 0;
     }
+    int maxid = 0; /* ids as wide as the largest */
+    for (int i = 0; i < st->ncands; i++)
+        maxid = st->cands[i].id > maxid ? st->cands[i].id : maxid;
+    c->cols[0].width = 3;
+    for (int v = maxid; v >= 1000; v /= 10)
+        c->cols[0].width++;
     table_refresh(&c->t);
     char title[64];
     snprintf(title, sizeof title, "iteration %d, %d", st->iter, rows(c));
@@ -132,7 +149,7 @@ const struct cand *pane_cands_selected(struct app *a)
     struct cands *c = a->self[P_CANDS];
     table_refresh(&c->t);
     int row = table_selected(&c->t);
-    return row >= 0 && rows(c) > 0 ? cand_at(app_state(a), row) : NULL;
+    return row >= 0 ? cand_at(app_state(a), row) : NULL;
 }
 
 void pane_cands_next(struct app *a)

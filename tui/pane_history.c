@@ -11,7 +11,7 @@ struct history {
     struct table t;
     struct app *a;
     struct table_col cols[6]; /* headed by the space's own metrics */
-    char obj_title[16], rep_title[16];
+    char obj_title[16], rep_title[16], cost_title[16];
 };
 
 static int rows(void *ud)
@@ -68,17 +68,24 @@ static enum theme_role role(void *ud, int row)
     return ROLE_NORMAL;
 }
 
+/* the filter finds `avg_pool` as well as `ap`: the long form too */
+static const char *full_text(void *ud, int row)
+{
+    return app_state(((struct history *)ud)->a)->rec[row].text;
+}
+
 static void *init(struct app *a)
 {
     static const struct table_col cols[6] = {
-        {"#", 4, 1}, {"it", 3, 1}, {"valid", 6, 1}, {"test", 6, 1}, {"cost", 6, 1}, {"arch", 0, 0},
+        {"#", 4, 1, 0},     {"it", 3, 1, 0},   {"valid", 6, 1, 1},
+        {"test", 6, 1, 1},  {"cost", 6, 1, 0}, {"arch", 0, 0, 0},
     };
     struct history *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
     h->a = a;
     memcpy(h->cols, cols, sizeof cols);
-    struct table_source src = {rows, cell, sort_key, role, h};
+    struct table_source src = {rows, cell, sort_key, role, h, full_text};
     table_init(&h->t, h->cols, 6, &src);
     return h;
 }
@@ -92,15 +99,77 @@ static const char *column_label(const struct state *st, int metric, char *buf, s
     return buf;
 }
 
+/* A cost in `w` columns, told apart from its siblings: "lat_" goes (the
+ * column is a cost anyway), and a name still too long keeps its last part
+ * whole ("lat_titanrtx_b1" "tita_b1", "lat_titanrtx_b256" "ti_b256"). */
+static const char *cost_label(const char *name, int w, char *buf, size_t n)
+{
+    if (strncmp(name, "lat_", 4) == 0)
+        name += 4;
+    const char *last = strrchr(name, '_');
+    int len = (int)strlen(name);
+    if (len <= w || !last || (int)strlen(last) >= w - 1)
+        snprintf(buf, n, "%.*s", w, name);
+    else
+        snprintf(buf, n, "%.*s%s", w - (int)strlen(last), name, last);
+    return buf;
+}
+
+static int digits(long v)
+{
+    int d = 1;
+    while (v >= 10 || v <= -10)
+        v /= 10, d++;
+    return d;
+}
+
+/* room for `len` characters of values and the title (and a sort mark) */
+static int width(int len, const char *title)
+{
+    int t = (int)strlen(title);
+    return len > t ? len : t;
+}
+
 static void draw(struct app *a, void *self, struct rect r)
 {
     struct history *h = self;
     const struct state *st = app_state(a);
     int fc = app_cost(a);
-    h->cols[4].title = fc >= 0 ? st->info.metrics[fc].name : "cost";
     h->cols[2].title = column_label(st, st->info.objective, h->obj_title, sizeof h->obj_title);
     h->cols[3].title = column_label(st, st->info.report, h->rep_title, sizeof h->rep_title);
-    h->cols[3].width = st->info.report >= 0 ? 6 : -1;
+    /* every column as wide as its widest value (ofa-ea's ids run to tens of
+     * thousands) or its title: the architecture gets the rest */
+    int maxo = 0, maxi = 0;
+    double vmax[3] = {0, 0, 0};
+    const int metric[3] = {st->info.objective, st->info.report, fc};
+    for (size_t i = 0; i < st->nrec; i++) {
+        maxo = st->rec[i].order > maxo ? st->rec[i].order : maxo;
+        maxi = st->rec[i].iter > maxi ? st->rec[i].iter : maxi;
+        for (int k = 0; k < 3; k++)
+            if (metric[k] >= 0 && fabs(st->rec[i].m[metric[k]]) > vmax[k])
+                vmax[k] = fabs(st->rec[i].m[metric[k]]);
+    }
+    h->cols[4].title = fc >= 0 ? cost_label(st->info.metrics[fc].name, 7, h->cost_title,
+                                            sizeof h->cost_title)
+                               : "cost";
+    h->cols[0].width = width(digits(maxo), h->cols[0].title);
+    h->cols[1].width = width(digits(maxi), h->cols[1].title);
+    h->cols[2].width = width(digits((long)vmax[0]) + 3, h->cols[2].title);
+    h->cols[3].width = st->info.report >= 0 ? width(digits((long)vmax[1]) + 3, h->cols[3].title)
+                                            : -1;
+    h->cols[4].width = width(digits((long)vmax[2]) + 2, h->cols[4].title);
+    /* narrow panes: the architecture before the iteration and the report */
+    char brief[256] = "";
+    if (st->nrec)
+        space_brief(a->sp, st->rec[st->nrec - 1].text, brief, sizeof brief);
+    int need = (int)strlen(brief) < 24 ? (int)strlen(brief) : 24, fixed = 0;
+    for (int c = 0; c < 5; c++)
+        fixed += h->cols[c].width >= 0 ? h->cols[c].width + 1 : 0;
+    for (int c = 1; c <= 3 && r.w - 2 - fixed < need; c += 2)
+        if (h->cols[c].width >= 0) {
+            fixed -= h->cols[c].width + 1;
+            h->cols[c].width = -1;
+        }
     table_refresh(&h->t);
     char title[96];
     snprintf(title, sizeof title, "%zu evaluated%s%s", st->nrec,

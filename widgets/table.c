@@ -42,6 +42,8 @@ static int matches(struct table *t, int row)
     if (!t->filter[0])
         return 1;
     char buf[512];
+    if (t->src.more && strstr(t->src.more(t->src.ud, row), t->filter))
+        return 1;
     for (int c = 0; c < t->ncols; c++) {
         t->src.cell(t->src.ud, row, c, buf, sizeof buf);
         if (strstr(buf, t->filter))
@@ -101,6 +103,10 @@ int table_key(struct table *t, int ch, int page)
             do /* hidden columns are not sort keys */
                 t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
             while (t->sort_col >= 0 && t->cols[t->sort_col].width < 0);
+        if (ch == 'o' && t->sort_col >= 0) /* the best first where more is better */
+            t->sort_desc = t->cols[t->sort_col].desc;
+        else if (ch == 'o')
+            t->sort_desc = 0;
         else
             t->sort_desc = !t->sort_desc;
         t->follow = 0;
@@ -122,27 +128,49 @@ void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int 
     if (h < 2 || width < 4)
         return;
     /* widths: fixed ones, the rest to the flexible column */
-    int fixed = 0, flex = -1, wid[16];
+    int fixed = 0, flex = -1, last = -1, wid[16];
     for (int c = 0; c < t->ncols && c < 16; c++) {
         wid[c] = t->cols[c].width;
         if (wid[c] < 0)
             continue;
         fixed += wid[c] + 1;
+        last = c;
         if (!wid[c])
             flex = c;
     }
-    if (flex >= 0)
-        wid[flex] = width - fixed > 4 ? width - fixed : 4;
+    /* the sorted column gets room for its mark beside the title (from the
+     * flexible one), so the mark never hides a letter of it */
+    const char *mark = MB_CUR_MAX > 1 ? (t->sort_desc ? "\u25bc" : "\u25b2")
+                                      : (t->sort_desc ? "v" : "^");
+    int sc = t->sort_col >= 0 && t->sort_col < t->ncols && wid[t->sort_col] >= 0 ? t->sort_col
+                                                                                : -1;
+    if (sc >= 0 && sc != flex && (int)strlen(t->cols[sc].title) + 1 > wid[sc]) {
+        int more = (int)strlen(t->cols[sc].title) + 1 - wid[sc];
+        wid[sc] += more;
+        fixed += more;
+    }
+    if (flex >= 0) /* the last column needs no separator after it */
+        wid[flex] = width - fixed + (flex == last) > 4 ? width - fixed + (flex == last) : 4;
     wattrset(w, theme_attr(ROLE_TITLE));
     int cx = x;
     for (int c = 0; c < t->ncols && cx < x + width; c++) {
         if (wid[c] < 0)
             continue;
-        char head[64];
-        int tw = c == t->sort_col && wid[c] > 2 ? wid[c] - 2 : wid[c]; /* the mark stays */
-        snprintf(head, sizeof head, "%.*s%s", tw, t->cols[c].title,
-                 c == t->sort_col ? (t->sort_desc ? " v" : " ^") : "");
-        mvwprintw(w, y, cx, t->cols[c].right ? "%*.*s" : "%-*.*s", wid[c], wid[c], head);
+        int cw = wid[c] < x + width - cx ? wid[c] : x + width - cx;
+        const char *title = t->cols[c].title;
+        int tl = (int)strlen(title);
+        if (c != sc || cw < tl + 1) {
+            mvwprintw(w, y, cx, t->cols[c].right ? "%*.*s" : "%-*.*s", cw, cw, title);
+        } else if (t->cols[c].right) { /* "  ^valid": the title stays over its numbers */
+            mvwprintw(w, y, cx, "%*s", cw - tl - 1, "");
+            waddstr(w, mark);
+            waddstr(w, title);
+        } else { /* "arch ^" */
+            mvwprintw(w, y, cx, "%s ", title);
+            waddstr(w, mark);
+            if (cw - tl - 2 > 0)
+                wprintw(w, "%*s", cw - tl - 2, "");
+        }
         cx += wid[c] + 1;
     }
     int rows = h - 1;

@@ -12,6 +12,7 @@ struct table_col {
     const char *title;
     int width;     /* 0: takes what is left; < 0: hidden */
     int right;     /* right-aligned (numbers) */
+    int desc;      /* sorts descending first (a value to maximise) */
 };
 
 struct table_source {
@@ -20,6 +21,9 @@ struct table_source {
     double (*key)(void *ud, int row, int col); /* sort key; NaN sorts last */
     enum theme_role (*role)(void *ud, int row);
     void *ud;
+    /* optional: more of a row's text the filter looks in (what a cell
+     * shows short, say, in full) */
+    const char *(*more)(void *ud, int row);
 };
 
 struct table {
@@ -39,7 +43,8 @@ void table_init(struct table *t, const struct table_col *cols, int ncols,
 void table_free(struct table *t);
 /* Re-reads the rows, filters and sorts them; keeps the selected row. */
 void table_refresh(struct table *t);
-/* Up, down, page, home, end; 'o' next sort column, 'O' reverse. 1 if used. */
+/* Up, down, page, home, end; 'o' next sort column (in its `desc` order),
+ * 'O' reverse. 1 if used. */
 int table_key(struct table *t, int ch, int page);
 /* The selected row (source index), or -1. */
 int table_selected(const struct table *t);

@@ -6,7 +6,9 @@
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset COLLM_TUI_SCRIPT NO_COLOR
 mkdir -p "$tmp/dumps"
-script() { sed "s|OUT/|$tmp/dumps/|" "tests/tui/$1/steps" >"$tmp/$1.script"; }
+script() { sed "s|OUT/|$tmp/dumps/|" "tests/tui/$1/${2:-steps}" >"$tmp/$1${2:+-$2}.script"; }
+# a TUI that hangs fails its test instead of the suite
+run_t() { timeout 60 "$COLLM" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 
 script live
 run search --algo collm --budget 60 --seed 3 --script "$tmp/live.script" --size 80x24 \
@@ -59,14 +61,47 @@ script replay
 run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
 
+# empty panes: Tab and Enter everywhere before anything exists (issue 15 #1)
+script empty
+run_t search --algo collm --review strategy --budget 20 --script "$tmp/empty.script" --no-session
+expect_rc "Tab and Enter on empty panes neither crash nor hang" 0
+script empty replay-steps
+awk '/"candidates_proposed"/ { exit } { print }' "$tmp/live.jsonl" >"$tmp/nocands.jsonl"
+run_t replay "$tmp/nocands.jsonl" --script "$tmp/empty-replay-steps.script"
+expect_rc "a replay with no candidates takes Tab and Enter" 0
+
+# `a` approves the waiting strategy from any pane (issue 13 #1)
+script approve
+run_t search --algo collm --budget 30 --seed 5 --script "$tmp/approve.script" --no-session
+expect_rc "a from the History under the strategy review" 0
+if grep -q "| it 2 | 10/30 |" "$tmp/dumps/approve-history.txt"; then
+    ok "a approved the strategy: its candidates ran"
+else not_ok "a approved the strategy: its candidates ran" "$(cat "$tmp/dumps/approve-history.txt")"; fi
+
+# OFA: five-digit ids whole (issue 13 #4), a stage x block detail (#6)
+script ofa
+run_t search --space ofa-mbv3 --algo ofa-ea --seed 2 --script "$tmp/ofa.script" --size 120x40 \
+    --no-session
+expect_rc "an OFA search in the TUI" 0
+if grep -qE "^│1[0-9]{4} done" "$tmp/dumps/ofa-ids.txt" && grep -qE "││1[0-9]{4} +[0-9]+ " "$tmp/dumps/ofa-ids.txt"; then
+    ok "five-digit ids are whole in the Candidates and the History"
+else not_ok "five-digit ids are whole in the Candidates and the History" "$(cat "$tmp/dumps/ofa-ids.txt")"; fi
+
+# the filter reads the long form too
+script filter
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/filter.script" --size 80x24 --no-session
+if grep -q "filter nor_c" "$tmp/dumps/filter-long.txt" && grep -qE "││ *[0-9]+ .* 1x1" "$tmp/dumps/filter-long.txt"; then
+    ok "the filter finds nor_conv_1x1 in rows that show 1x1"
+else not_ok "the filter finds nor_conv_1x1 in rows that show 1x1" "$(cat "$tmp/dumps/filter-long.txt")"; fi
+
 for e in tests/tui/*/*.txt; do
     f=$(basename "$e" .txt)
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$e"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 17 ] && ok "all 17 expected screens are there" ||
-    not_ok "all 17 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 24 ] && ok "all 24 expected screens are there" ||
+    not_ok "all 24 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

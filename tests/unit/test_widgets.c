@@ -92,13 +92,38 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
 }
 static double key(void *ud, int row, int col) { (void)ud; return col == 0 ? row : values[row]; }
 
-static const struct table_col cols[] = {{"name", 4, 0}, {"value", 6, 1}};
+static const char *more_text(void *ud, int row)
+{
+    static char buf[5][16];
+    (void)ud;
+    snprintf(buf[row], sizeof buf[row], "long%d", row);
+    return buf[row];
+}
+
+static const struct table_col cols[] = {{"name", 4, 0, 0}, {"value", 6, 1, 0}};
+static const struct table_col maxcols[] = {{"name", 4, 0, 0}, {"value", 6, 1, 1}};
+
+/* a column of values to maximise sorts best first on its first `o` */
+static void table_sorts_a_maximised_column_best_first(void **state)
+{
+    (void)state;
+    struct table t;
+    struct table_source src = {rows, cell, key, NULL, NULL, NULL};
+    table_init(&t, maxcols, 2, &src);
+    table_refresh(&t);
+    table_key(&t, 'o', 3); /* by name: ascending */
+    assert_int_equal(t.sort_desc, 0);
+    table_key(&t, 'o', 3); /* by value: descending */
+    assert_int_equal(t.sort_desc, 1);
+    assert_int_equal(t.order[0], 4);
+    table_free(&t);
+}
 
 static void table_sorts_filters_and_scrolls(void **state)
 {
     (void)state;
     struct table t;
-    struct table_source src = {rows, cell, key, NULL, NULL};
+    struct table_source src = {rows, cell, key, NULL, NULL, NULL};
     table_init(&t, cols, 2, &src);
     table_refresh(&t);
     assert_int_equal(t.n, 5);
@@ -124,6 +149,11 @@ static void table_sorts_filters_and_scrolls(void **state)
     table_refresh(&t);
     assert_int_equal(t.n, 1);
     assert_int_equal(table_selected(&t), 3);
+    t.src.more = more_text; /* the filter also reads what a row does not show */
+    snprintf(t.filter, sizeof t.filter, "long4");
+    table_refresh(&t);
+    assert_int_equal(t.n, 1);
+    assert_int_equal(table_selected(&t), 4);
 
     /* drawn on a virtual screen: the header and the rows, scrolled */
     FILE *in = fopen("/dev/null", "r"), *out = fopen("/dev/null", "w");
@@ -136,7 +166,7 @@ static void table_sorts_filters_and_scrolls(void **state)
     table_draw(&t, stdscr, 0, 0, 3, 12, 1); /* room for 2 rows */
     char line[32];
     mvinnstr(0, 0, line, 11);
-    assert_string_equal(line, "name valu v"); /* sorted by value, descending */
+    assert_string_equal(line, "name vvalue"); /* sorted by value, descending: the whole title */
     table_key(&t, KEY_END, 2);
     table_draw(&t, stdscr, 0, 0, 3, 12, 1);
     mvinnstr(2, 0, line, 11);
@@ -152,9 +182,9 @@ static void table_sorts_filters_and_scrolls(void **state)
 static void table_hides_a_column(void **state)
 {
     (void)state;
-    static const struct table_col hid[] = {{"value", -1, 1}, {"name", 4, 0}};
+    static const struct table_col hid[] = {{"value", -1, 1, 0}, {"name", 4, 0, 0}};
     struct table t;
-    struct table_source src = {rows, cell, key, NULL, NULL};
+    struct table_source src = {rows, cell, key, NULL, NULL, NULL};
     table_init(&t, hid, 2, &src);
     table_refresh(&t);
     table_key(&t, 'o', 3);
@@ -184,6 +214,7 @@ int main(void)
         cmocka_unit_test(one_point_and_equal_values_get_a_range),
         cmocka_unit_test(many_points_stay_inside_and_extremes_reach_the_edges),
         cmocka_unit_test(table_sorts_filters_and_scrolls),
+        cmocka_unit_test(table_sorts_a_maximised_column_best_first),
         cmocka_unit_test(table_hides_a_column),
     };
     return cmocka_run_group_tests_name("widgets", tests, NULL, NULL);
