@@ -344,7 +344,7 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     p->source = SRC_AGENT;
     /* pipelining hides an LLM's latency; offline agents answer at once, and
      * proposing early would only hide results from them */
-    p->pipelined = !(nav->offline && gen->offline);
+    p->pipelined = o->pipeline && !(nav->offline && gen->offline);
     return p;
 }
 
@@ -353,6 +353,8 @@ static struct proposer *collm_open(struct proposer *p, struct err *e)
     const struct collm_opts *o = p->opts;
     if (o->batch < 0)
         return err_usage(e, "--batch", "must be at least 1"), NULL;
+    if (o->pipeline != 0 && o->pipeline != 1)
+        return err_usage(e, "--pipeline", "expected 0 or 1"), NULL;
     if (o->prior < 0 || o->prior > 1)
         return err_usage(e, "--prior", "must be between 0 and 1"), NULL;
     struct rng r = p->rng;
@@ -366,6 +368,9 @@ static const struct algo_opt options[] = {
      "candidates per iteration"},
     {"prior", ALGO_DOUBLE, offsetof(struct collm_opts, prior), 1.0, "W",
      "offline Navigator: weight of the space's prior knowledge, 0 to 1"},
+    {"pipeline", ALGO_INT, offsetof(struct collm_opts, pipeline), 1, "0|1",
+     "1: ask for the next strategy while a batch is evaluated (hides the LLM's latency); "
+     "0: one after the other, as the paper runs them"},
     {0},
 };
 

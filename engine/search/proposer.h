@@ -96,6 +96,7 @@ struct proposer *proposer_open(const char *algo, const struct space *s, uint64_t
 struct collm_opts {
     int batch;    /* candidates per iteration */
     double prior; /* offline Navigator: weight of the space's prior, 0..1 */
+    int pipeline; /* 1: the next strategy may be asked for while a batch evaluates */
 };
 struct navigator;
 struct generator;

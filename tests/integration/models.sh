@@ -218,4 +218,20 @@ if [ "$rc" -eq 0 ] && [ "$(count eval_finished)" -eq 30 ] && [ "$(count llm_warn
    grep '"type":"strategy_proposed"' "$tmp/out" | head -1 | grep -q '"text":"Keep exploring; convolutions seem good."'; then
     ok "a strategy without sections is used as it stands after one re-ask, with a warning"
 else not_ok "a strategy without sections is used as it stands after one re-ask, with a warning" "rc $rc, $(count eval_finished) evaluations"; fi
+# pipelining: with --pipeline 1 (the default) the next strategy is asked for
+# while a batch evaluates; with 0 only after every evaluation of the batch
+overlap() { # how many Navigator requests were sent while evaluations ran
+    awk '/"type":"eval_started"/ { run++ } /"type":"eval_finished"|"type":"eval_failed"/ { run-- }
+         /"type":"llm_request"/ && /"role":"navigator"/ && run > 0 { n++ } END { print n + 0 }' "$tmp/out"
+}
+for pipe in 1 0; do
+    start_llm --delay 200
+    COLLM_EVAL_IMAGES=300 run search --json --algo collm --space fmnist-supernet --llm-url "$URL" \
+        --model fake-1 --generator offline --budget 30 --seed 3 --no-session --pipeline $pipe
+    stop_llm
+    eval "overlap_$pipe=$(overlap)"
+done
+if [ "$overlap_1" -ge 1 ] && [ "$overlap_0" -eq 0 ] && grep -q '"params":{"batch":10,"prior":1,"pipeline":0}' "$tmp/out"; then
+    ok "--pipeline 1 asks while evaluating ($overlap_1 times), --pipeline 0 never, and the header says which"
+else not_ok "--pipeline 1 asks while evaluating ($overlap_1 times), --pipeline 0 never, and the header says which" "$overlap_1 / $overlap_0"; fi
 finish

@@ -36,6 +36,8 @@
  * tokens", or with --style silentctx is cut from its oldest turns, as Ollama
  * does, and usage reports what was kept.
  *
+ * --delay MS waits that long before each answer, as a model thinks.
+ *
  * --log FILE appends one line per request: the role and the sampling
  * parameters it carried ("navigator temperature=0.6 max_tokens=- ...").
  *
@@ -50,13 +52,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../engine/core/rng.h"
 #include "../../engine/spaces/nb201.h"
 
 static struct {
-    int context;
+    int context, delay_ms;
     int port, max_requests, fail_first, first_429, garbage_every, invalid_every, vague_every;
     unsigned long long seed;
     const char *style, *log;
@@ -294,6 +297,10 @@ static void serve(int c, int nth, struct rng *r)
     char *req = read_request(c);
     if (!req)
         return;
+    if (opt.delay_ms > 0) {
+        struct timespec ts = {opt.delay_ms / 1000, (long)(opt.delay_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     const char *body = strstr(req, "\r\n\r\n");
     cJSON *o = body ? cJSON_Parse(body + 4) : NULL;
     const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(o, "messages");
@@ -413,6 +420,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--style")) opt.style = argv[i + 1];
         else if (!strcmp(argv[i], "--log")) opt.log = argv[i + 1];
         else if (!strcmp(argv[i], "--context")) opt.context = v;
+        else if (!strcmp(argv[i], "--delay")) opt.delay_ms = v;
         else {
             fprintf(stderr, "fake_llm: unknown option %s\n", argv[i]);
             return 2;
