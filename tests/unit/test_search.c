@@ -413,93 +413,6 @@ static void coordinator_rejects_with_reasons(void **state)
     space_close(sp);
 }
 
-/* A proposer that brings the same architecture every time: one
- * evaluation, then nothing but duplicates (idle iterations). */
-static int same_propose(struct proposer *p, const struct propose_ctx *c, struct cand_list *out,
-                        struct err *e)
-{
-    (void)p, (void)c, (void)e;
-    cand_list_add_text(out, A2);
-    return 0;
-}
-
-static const struct proposer_ops same_ops = {.propose = same_propose};
-
-struct kept {
-    struct event evs[64];
-    int n;
-};
-
-static void keep_event(void *ud, const struct event *ev, const struct state *st)
-{
-    (void)st;
-    struct kept *k = ud;
-    assert_true(k->n < 64);
-    assert_int_equal(event_copy(&k->evs[k->n++], ev), 0);
-}
-
-static int count_type(const struct kept *k, enum event_type t)
-{
-    int n = 0;
-    for (int i = 0; i < k->n; i++)
-        n += k->evs[i].type == t;
-    return n;
-}
-
-/* The idle count is the state's: a resumed search goes on counting where
- * the recorded one stopped, instead of granting a fresh allowance. */
-static void resumed_search_continues_the_idle_count(void **state)
-{
-    (void)state;
-    struct err e;
-    struct space *sp = space_open("nb201:cifar10", NULL, &e);
-    struct evaluator *ev = evaluator_open(sp, &e);
-    struct proposer p = {.ops = &same_ops, .name = "same", .source = SRC_AGENT, .space = sp};
-    struct search_config cfg = {.algo = "same", .budget = 10, .max_idle_iters = 3};
-    struct search *s = search_new(&cfg, sp, ev, &p, &e);
-    struct kept first = {0};
-    search_listen(s, keep_event, &first);
-    search_start(s);
-    const struct state *st = search_state(s);
-    assert_true(st->ended);
-    assert_int_equal(st->end, END_EXHAUSTED);
-    assert_int_equal(st->started, 1);
-    assert_int_equal(st->idle_iters, 3);
-    assert_string_equal(st->end_detail, "3 iterations in a row proposed nothing new to evaluate");
-    assert_int_equal(count_type(&first, EV_ITERATION_STARTED), 4); /* 1 useful, 3 idle */
-    search_free(s);
-
-    /* taken up with room for 5 idle iterations: 2 more, not 5 */
-    struct proposer p2 = {.ops = &same_ops, .name = "same", .source = SRC_AGENT, .space = sp};
-    cfg.max_idle_iters = 5;
-    s = search_new(&cfg, sp, ev, &p2, &e);
-    struct kept more = {0};
-    search_listen(s, keep_event, &more);
-    assert_int_equal(search_continue(s, first.evs, first.n, 10, &e), 0);
-    st = search_state(s);
-    assert_true(st->ended);
-    assert_int_equal(st->idle_iters, 5);
-    assert_string_equal(st->end_detail, "5 iterations in a row proposed nothing new to evaluate");
-    assert_int_equal(count_type(&more, EV_ITERATION_STARTED), 2);
-    /* an evaluation starting ends the run of idle iterations */
-    struct state re;
-    state_init(&re, space_decode_ctx, sp, sp->front_cost);
-    for (int i = 0; i < first.n; i++) {
-        assert_int_equal(state_apply(&re, &first.evs[i], &e), 0);
-        if (first.evs[i].type == EV_EVAL_STARTED)
-            assert_int_equal(re.idle_iters, 0);
-    }
-    assert_int_equal(re.idle_iters, 3);
-    state_free(&re);
-    search_free(s);
-    for (int i = 0; i < first.n; i++)
-        event_free(&first.evs[i]);
-    for (int i = 0; i < more.n; i++)
-        event_free(&more.evs[i]);
-    evaluator_close(ev);
-    space_close(sp);
-}
-
 /* More candidates than the budget has room for: the extra ones are
  * rejected as surplus and the search still ends. */
 static void surplus_candidates_do_not_stall_the_search(void **state)
@@ -822,7 +735,6 @@ int main(void)
         cmocka_unit_test(bench_statistics),
         cmocka_unit_test(pipelining_overlaps_proposals_and_evaluations),
         cmocka_unit_test(offline_collm_beats_rea_and_local),
-        cmocka_unit_test(resumed_search_continues_the_idle_count),
     };
     return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }
