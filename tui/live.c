@@ -15,28 +15,10 @@ static const struct state *state(const struct app *a)
     return search_state(a->live.s);
 }
 
-/* When each LLM request in flight started, for the status line. */
-static void track_llm(struct app *a, const struct event *ev)
-{
-    if (ev->type == EV_LLM_REQUEST && a->live.nllm < 64) {
-        a->live.llm_req[a->live.nllm] = ev->req;
-        a->live.llm_t0[a->live.nllm++] = uv_now(a->loop);
-    } else if (ev->type == EV_LLM_ANSWER || ev->type == EV_LLM_FAILED) {
-        for (int i = 0; i < a->live.nllm; i++)
-            if (a->live.llm_req[i] == ev->req) {
-                a->live.llm_req[i] = a->live.llm_req[--a->live.nllm];
-                a->live.llm_t0[i] = a->live.llm_t0[a->live.nllm];
-                break;
-            }
-    }
-}
-
 static void on_event(void *ud, const struct event *ev, const struct state *st)
 {
     (void)st;
-    struct app *a = ud;
-    app_event(a, ev);
-    track_llm(a, ev);
+    app_event(ud, ev);
 }
 
 static void on_stream(void *ud, const char *role, const char *text, size_t len)
@@ -275,14 +257,11 @@ static void status(const struct app *a, char *llm, size_t nllm, char *pace, size
     const struct state *st = state(a);
     if (!st->ended)
         snprintf(pace, npace, a->live.pace > 0 ? " | pace %gs" : " | no pace", a->live.pace);
-    if (a->live.nllm && !a->script) { /* the oldest request in flight, and for how long */
-        uint64_t t0 = a->live.llm_t0[0];
-        for (int i = 1; i < a->live.nllm; i++)
-            if (a->live.llm_t0[i] < t0)
-                t0 = a->live.llm_t0[i];
-        snprintf(llm, nllm, " | llm %d waiting %llus, %ld tok", a->live.nllm,
-                 (unsigned long long)((uv_now(a->loop) - t0) / 1000),
-                 st->tokens_in + st->tokens_out);
+    double t0 = state_llm_oldest(st);
+    if (st->llm_in_flight && t0 >= 0 && !a->script) { /* the oldest request, for how long */
+        double wait = search_clock(a->live.s) - t0;
+        snprintf(llm, nllm, " | llm %d waiting %.0fs, %ld tok", st->llm_in_flight,
+                 wait > 0 ? floor(wait) : 0, st->tokens_in + st->tokens_out);
     }
 }
 

@@ -1,9 +1,12 @@
 /* The Log pane: strategies, LLM calls, retries, errors and the person's
  * steering, one line each, with an answer streaming in as the last line.
- * Every use of an event's fields for the log is in log_format(); the pane
- * reads its lines through log_line() alone, so where they come from can
- * change (the reducer's state) without the drawing knowing. */
+ * The lines are made from the reducer's log (state_log), so live, replay
+ * in either direction and a resumed search show the same ones; only what
+ * streamed in (no event) is the pane's own. Every use of an event's
+ * fields for the log is in log_format(); the pane reads its lines through
+ * log_line() alone. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +20,10 @@ struct log {
     char live[256];   /* the tail of an LLM answer streaming in */
     char live_role[16];
     size_t live_total;
+    long seen;         /* state_log() events made into lines */
+    uint64_t seen_seq; /* the seq of the last of them: time going back shows */
+    struct { int req; size_t chars; } streamed[16]; /* answered, not yet logged */
+    int nstreamed;
 };
 
 static void add(struct log *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -42,16 +49,18 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         add(l, "it %d: llm #%d %s -> %s", ev->iter, ev->req, ev->role, ev->model);
         break;
     case EV_LLM_ANSWER:
-        if (l->live_total)
-            add(l, "llm #%d streamed %zu characters", ev->req, l->live_total);
+        for (int i = 0; i < l->nstreamed; i++)
+            if (l->streamed[i].req == ev->req) {
+                add(l, "llm #%d streamed %zu characters", ev->req, l->streamed[i].chars);
+                l->streamed[i] = l->streamed[--l->nstreamed];
+                break;
+            }
         if (ev->tokens_reasoning)
             add(l, "llm #%d answered: %ld+%ld tokens (%ld reasoning), %.1f s", ev->req,
                 ev->tokens_in, ev->tokens_out, ev->tokens_reasoning, ev->latency);
         else
             add(l, "llm #%d answered: %ld+%ld tokens, %.1f s", ev->req, ev->tokens_in,
                 ev->tokens_out, ev->latency);
-        l->live[0] = '\0';
-        l->live_total = 0;
         break;
     case EV_LLM_RETRY:
         add(l, "llm #%d retry %d in %.1f s: %s", ev->req, ev->attempt, ev->delay, ev->why);
@@ -100,12 +109,18 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
     case EV_STRATEGY_EDITED:
         add(l, "you edited the strategy");
         break;
+    case EV_STRATEGY_WAITING:
+        add(l, "it %d: the strategy waits for you", ev->iter);
+        break;
+    case EV_STRATEGY_APPROVED:
+        add(l, "you approved the strategy");
+        break;
     case EV_REVIEW_CHANGED:
         add(l, "review: %s", review_name(ev->review));
         break;
     case EV_CANDIDATES_PROPOSED:
-        if (ev->source == SRC_USER)
-            add(l, "you added #%d", ev->ncand ? ev->cand[0].id : 0);
+        if (ev->source == SRC_USER) /* the state's copy keeps its id */
+            add(l, "you added #%d", ev->id);
         break;
     default:
         break;
@@ -125,14 +140,43 @@ static void *init(struct app *a)
     return calloc(1, sizeof(struct log));
 }
 
+/* Lines for what the state logged since the last call; from the start
+ * again when the state was rebuilt to an earlier point (a seek back). */
+static void sync(struct app *a, struct log *l)
+{
+    const struct state *st = app_state(a);
+    const struct event *last = l->seen ? state_log(st, l->seen - 1) : NULL;
+    if (st->log_total < l->seen || (last && last->seq != l->seen_seq)) {
+        l->n = l->top = 0;
+        l->seen = 0;
+    }
+    if (l->seen < st->log_total - STATE_LOG_KEEP)
+        l->seen = st->log_total - STATE_LOG_KEEP;
+    for (; l->seen < st->log_total; l->seen++) {
+        const struct event *ev = state_log(st, l->seen);
+        log_format(a, l, ev);
+        l->seen_seq = ev->seq;
+    }
+}
+
 static void event(struct app *a, void *self, const struct event *ev)
 {
-    log_format(a, self, ev);
+    struct log *l = self;
+    if (ev->type == EV_LLM_ANSWER) { /* what streamed in is the pane's own */
+        if (l->live_total && l->nstreamed < (int)(sizeof l->streamed / sizeof l->streamed[0])) {
+            l->streamed[l->nstreamed].req = ev->req;
+            l->streamed[l->nstreamed++].chars = l->live_total;
+        }
+        l->live[0] = '\0';
+        l->live_total = 0;
+    }
+    sync(a, l);
 }
 
 static void draw(struct app *a, void *self, struct rect r)
 {
     struct log *l = self;
+    sync(a, l);
     pane_frame(a, P_LOG, NULL);
     int rows = r.h - 2, n;
     char live[300] = "";

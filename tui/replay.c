@@ -166,7 +166,14 @@ static long elapsed(const struct app *a)
 
 static void status(const struct app *a, char *llm, size_t nllm, char *pace, size_t npace)
 {
-    (void)a, (void)llm, (void)nllm, (void)pace, (void)npace; /* the state says it all */
+    (void)pace, (void)npace;
+    const struct state *st = state(a);
+    double t0 = state_llm_oldest(st);
+    if (st->llm_in_flight && t0 >= 0 && a->replay.pos) { /* as live: by the events' clock */
+        double wait = a->replay.ss->evs[a->replay.pos - 1].t - t0;
+        snprintf(llm, nllm, " | llm %d waiting %.0fs, %ld tok", st->llm_in_flight,
+                 wait > 0 ? floor(wait) : 0, st->tokens_in + st->tokens_out);
+    }
 }
 
 static void footer(struct app *a, char *buf, size_t n)
@@ -185,8 +192,7 @@ static int running(const struct app *a)
 
 static int strategy_waiting(const struct app *a)
 {
-    (void)a;
-    return 0; /* no event says so yet */
+    return state(a)->strategy_waiting && !state(a)->ended;
 }
 
 static void stop(struct app *a)

@@ -39,7 +39,9 @@
     X(REVIEW_CHANGED, "review_changed")                                       \
     X(CONTEXT_COMPACTED, "context_compacted")                                 \
     X(LLM_WARNING, "llm_warning")                                             \
-    X(EVAL_PROGRESS, "eval_progress")
+    X(EVAL_PROGRESS, "eval_progress")                                         \
+    X(STRATEGY_WAITING, "strategy_waiting")                                   \
+    X(STRATEGY_APPROVED, "strategy_approved")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -167,6 +169,8 @@ struct event {
     int id;                      /* candidate id: REJECTED, EVAL_*, BEST_IMPROVED */
     char *arch;                  /* REJECTED, EVAL_*, BEST_IMPROVED: canonical text */
     enum reject_reason reason;   /* REJECTED */
+    long steps;                  /* RESUMED: iterations to run before pausing again
+                                  * (a step), 0: until paused */
     char *why;                   /* REJECTED, EVAL_FAILED, SESSION_ENDED, LLM_RETRY,
                                   * LLM_FAILED, ANSWER_REJECTED, PAUSED, RESUMED,
                                   * SESSION_RESUMED: words for a person */

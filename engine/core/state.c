@@ -55,6 +55,12 @@ void state_free(struct state *s)
     }
     free(s->strats);
     free(s->proposer_state);
+    if (s->log) {
+        long kept = s->log_total < STATE_LOG_KEEP ? s->log_total : STATE_LOG_KEEP;
+        for (long k = 0; k < kept; k++)
+            event_free(&s->log[k]);
+        free(s->log);
+    }
     archset_free(&s->visited);
     archset_free(&s->seen);
     pareto_free(&s->front);
@@ -215,12 +221,15 @@ static int on_proposed(struct state *s, const struct event *ev, struct err *e)
         free(s->proposer_state);
         s->proposer_state = ps;
     }
-    s->batch_first = first;
-    s->nbatch = ev->ncand;
     s->proposed += ev->ncand;
-    s->proposer_batches++;
-    if (ev->source != SRC_USER) /* a person's own candidate is no iteration's proposal */
+    s->queued += ev->ncand;
+    if (ev->source != SRC_USER) { /* a person's own candidate is no iteration's proposal */
         s->proposed_iter = ev->iter;
+        s->batch_first = first;
+        s->nbatch = ev->ncand;
+        s->batch_rejected = 0;
+        s->strategy_waiting = 0;
+    }
     return 0;
 }
 
@@ -237,6 +246,14 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
     }
     s->rejected[ev->reason]++;
     struct cand *c = find_cand(s, ev->id);
+    if (c && c->status == CAND_QUEUED)
+        s->queued--;
+    /* the screening turned down the whole batch, and nothing else waits:
+     * an idle iteration (a person's veto is no proposer's failure) */
+    int i = ev->id - 1;
+    if (c && ev->reason != REJ_VETOED && i >= s->batch_first && i < s->batch_first + s->nbatch &&
+        c->status != CAND_REJECTED && ++s->batch_rejected == s->nbatch && s->queued == 0)
+        s->idle_iters++;
     if (c) {
         c->status = CAND_REJECTED;
         c->reason = ev->reason;
@@ -258,6 +275,10 @@ static int on_eval_started(struct state *s, const struct event *ev, struct err *
         return err_set(e, "eval_started", "out of memory");
     s->started++;
     s->in_flight++;
+    s->idle_iters = 0;
+    const struct cand *c = find_cand(s, ev->id);
+    if (c && c->status == CAND_QUEUED)
+        s->queued--;
     set_cand(s, ev->id, CAND_EVALUATING);
     return 0;
 }
@@ -374,16 +395,18 @@ static int on_resumed(struct state *s, const struct event *ev, struct err *e)
             return -1;
         archset_put(&s->visited, &a, VISIT_ABANDONED); /* a known key: cannot fail */
         c->status = CAND_QUEUED;
+        s->queued++;
         s->started--;
     }
     s->in_flight = 0;
     s->llm_in_flight = 0;
+    s->nllm_open = 0;
     s->info.budget = ev->budget;
     s->ended = 0;
-    s->paused = 0;
+    s->paused = s->stepping = s->steps_left = 0;
+    s->strategy_waiting = 0; /* the new process asks again */
     s->pause_reason[0] = '\0';
     s->end_detail[0] = '\0';
-    s->resumes++;
     return 0;
 }
 
@@ -402,6 +425,99 @@ static int on_eval_failed(struct state *s, const struct event *ev, struct err *e
     return 0;
 }
 
+const struct event *state_log(const struct state *s, long k)
+{
+    if (k < 0 || k >= s->log_total || k < s->log_total - STATE_LOG_KEEP)
+        return NULL;
+    return &s->log[k % STATE_LOG_KEEP];
+}
+
+double state_llm_oldest(const struct state *s)
+{
+    double t = -1;
+    for (int i = 0; i < s->nllm_open; i++)
+        if (t < 0 || s->llm_open[i].t < t)
+            t = s->llm_open[i].t;
+    return t;
+}
+
+/* What a person reads about in the log; the bulk (iterations, proposals,
+ * evaluations) is in the other panes. */
+static int loggable(const struct event *ev)
+{
+    switch (ev->type) {
+    case EV_CANDIDATES_PROPOSED: return ev->source == SRC_USER;
+    case EV_SESSION_STARTED:
+    case EV_ITERATION_STARTED:
+    case EV_EVAL_STARTED:
+    case EV_EVAL_FINISHED:
+    case EV_BUDGET_REACHED:
+    case EV_TARGET_REACHED:
+    case EV_EVAL_PROGRESS:
+    case EV__COUNT: return 0;
+    default: return 1;
+    }
+}
+
+static int dup_or_null(char **dst, const char *src)
+{
+    *dst = src ? strdup(src) : NULL;
+    return src && !*dst ? -1 : 0;
+}
+
+/* A lean copy into the ring: an allocation failure loses the line, never
+ * the event (the log is for reading). */
+static void keep_log(struct state *s, const struct event *ev)
+{
+    if (!s->log && !(s->log = calloc(STATE_LOG_KEEP, sizeof *s->log)))
+        return;
+    struct event *slot = &s->log[s->log_total % STATE_LOG_KEEP];
+    if (s->log_total >= STATE_LOG_KEEP)
+        event_free(slot);
+    struct event l = {.type = ev->type, .seq = ev->seq, .t = ev->t, .iter = ev->iter,
+                      .source = ev->source, .id = ev->id, .reason = ev->reason,
+                      .review = ev->review, .budget = ev->budget, .used = ev->used,
+                      .end = ev->end, .req = ev->req, .attempt = ev->attempt,
+                      .delay = ev->delay, .tokens_in = ev->tokens_in,
+                      .tokens_out = ev->tokens_out, .latency = ev->latency,
+                      .tokens_reasoning = ev->tokens_reasoning, .dropped = ev->dropped,
+                      .rows = ev->rows, .window = ev->window, .est_before = ev->est_before,
+                      .est_after = ev->est_after, .http_status = ev->http_status,
+                      .steps = ev->steps};
+    if (ev->type == EV_BEST_IMPROVED)
+        memcpy(l.metrics, ev->metrics, sizeof l.metrics);
+    if (ev->type == EV_CANDIDATES_PROPOSED && ev->ncand) /* a person's own: its id */
+        l.id = ev->cand[0].id;
+    if (dup_or_null(&l.by, ev->by) < 0 || dup_or_null(&l.why, ev->why) < 0 ||
+        dup_or_null(&l.role, ev->role) < 0 || dup_or_null(&l.model, ev->model) < 0) {
+        event_free(&l);
+        l = (struct event){.type = ev->type, .seq = ev->seq, .iter = ev->iter};
+    }
+    *slot = l;
+    s->log_total++;
+}
+
+static void llm_opened(struct state *s, const struct event *ev)
+{
+    s->llm_requests++;
+    s->llm_in_flight++;
+    if (s->nllm_open < (int)(sizeof s->llm_open / sizeof s->llm_open[0])) {
+        s->llm_open[s->nllm_open].req = ev->req;
+        s->llm_open[s->nllm_open++].t = ev->t;
+    }
+}
+
+static void llm_closed(struct state *s, const struct event *ev)
+{
+    if (s->llm_in_flight > 0)
+        s->llm_in_flight--;
+    for (int i = 0; i < s->nllm_open; i++)
+        if (s->llm_open[i].req == ev->req) {
+            s->llm_open[i] = s->llm_open[--s->nllm_open];
+            break;
+        }
+}
+
 int state_apply(struct state *s, const struct event *ev, struct err *e)
 {
     /* numbers only go up; the journal reader checks there are no gaps (an
@@ -412,7 +528,11 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     int rc = 0;
     switch (ev->type) {
     case EV_SESSION_STARTED: rc = on_started(s, ev, e); break;
-    case EV_ITERATION_STARTED: s->iter = ev->iter; break;
+    case EV_ITERATION_STARTED:
+        s->iter = ev->iter;
+        if (s->stepping && s->steps_left > 0)
+            s->steps_left--;
+        break;
     case EV_CANDIDATES_PROPOSED: rc = on_proposed(s, ev, e); break;
     case EV_CANDIDATE_REJECTED: rc = on_rejected(s, ev, e); break;
     case EV_EVAL_STARTED: rc = on_eval_started(s, ev, e); break;
@@ -424,8 +544,7 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         rc = on_strategy(s, ev, e);
         break;
     case EV_LLM_REQUEST:
-        s->llm_requests++;
-        s->llm_in_flight++;
+        llm_opened(s, ev);
         break;
     case EV_LLM_RETRY:
         s->llm_retries++;
@@ -436,8 +555,7 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         s->tokens_out += ev->tokens_out;
         s->tokens_reasoning += ev->tokens_reasoning;
         s->llm_seconds += ev->latency;
-        if (s->llm_in_flight > 0)
-            s->llm_in_flight--;
+        llm_closed(s, ev);
         break;
     case EV_CONTEXT_COMPACTED:
         s->compactions++;
@@ -449,19 +567,27 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         break;
     case EV_LLM_FAILED:
         s->llm_failures++;
-        if (s->llm_in_flight > 0)
-            s->llm_in_flight--;
+        llm_closed(s, ev);
         break;
     case EV_ANSWER_REJECTED:
         s->llm_rejected_answers++;
         break;
-    case EV_PAUSED:
+    case EV_PAUSED: /* a step under way ends here too */
         s->paused = 1;
+        s->stepping = s->steps_left = 0;
         snprintf(s->pause_reason, sizeof s->pause_reason, "%s", ev->why ? ev->why : "");
         break;
     case EV_RESUMED:
         s->paused = 0;
+        s->stepping = ev->steps > 0;
+        s->steps_left = ev->steps > 0 ? (int)ev->steps : 0;
         s->pause_reason[0] = '\0';
+        break;
+    case EV_STRATEGY_WAITING:
+        s->strategy_waiting = 1;
+        break;
+    case EV_STRATEGY_APPROVED:
+        s->strategy_waiting = 0;
         break;
     case EV_SESSION_RESUMED:
         rc = on_resumed(s, ev, e);
@@ -481,6 +607,8 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         struct event as = *ev; /* a strategy like any other, by the person */
         as.prompt = NULL;
         rc = on_strategy(s, &as, e);
+        if (rc == 0)
+            s->strategy_waiting = 0;
         break;
     }
     case EV_REVIEW_CHANGED: {
@@ -512,5 +640,7 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     }
     if (rc == 0 && ev->seq)
         s->last_seq = ev->seq;
+    if (rc == 0 && loggable(ev))
+        keep_log(s, ev);
     return rc;
 }

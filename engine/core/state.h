@@ -75,12 +75,16 @@ struct state {
 
     struct cand *cands; /* cands[id - 1] */
     int ncands, capcands;
-    int batch_first, nbatch; /* the latest proposal: cands[batch_first ...] */
-    int proposer_batches;    /* CANDIDATES_PROPOSED events so far */
-    int proposed_iter;       /* the iteration of the latest of them */
+    int batch_first, nbatch; /* the proposer's latest batch: cands[batch_first ...] */
+    int batch_rejected;      /* of them, rejected by the screening (not vetoed) */
+    int proposed_iter;       /* the iteration of the latest proposer batch */
     char *proposer_state;    /* from the latest CANDIDATES_PROPOSED, or NULL */
-    int resumes;             /* SESSION_RESUMED events so far */
     int proposed;
+    int queued;              /* candidates CAND_QUEUED */
+    /* proposer batches in a row that started no evaluation: all of a batch
+     * rejected with nothing else waiting; an evaluation starting ends the
+     * run. Counted over resumes. */
+    int idle_iters;
 
     int rejected[REJ__COUNT];
     int started, finished, failed, in_flight;
@@ -103,7 +107,22 @@ struct state {
 
     int paused;
     char pause_reason[256];
+    int stepping;   /* resumed for `steps_left` more iterations, then it pauses */
+    int steps_left;
+    int strategy_waiting; /* the latest strategy waits for a person (review) */
     enum review_policy review; /* what waits for a person */
+
+    /* LLM requests in flight: when each started (event time), for the
+     * waiting timers (the first 16 of them) */
+    struct { int req; double t; } llm_open[16];
+    int nllm_open;
+
+    /* The latest STATE_LOG_KEEP events a person reads about (strategies,
+     * LLM calls, pauses, rejections, steering), for the log: a ring, lean
+     * copies (by, why, role and model kept; texts, messages and candidate
+     * lists not). log_total counts every one kept since the start. */
+    struct event *log;
+    long log_total;
 
     int ended;
     enum end_reason end;
@@ -123,6 +142,12 @@ const struct record *state_best(const struct state *s);
 const struct cand *state_cand(const struct state *s, int id); /* NULL if unknown */
 /* The latest strategy, or NULL before the first. */
 const struct strategy_rec *state_strategy(const struct state *s);
+#define STATE_LOG_KEEP 200
+/* Log event k (0-based, in order since the start), or NULL when it has
+ * left the ring (k < log_total - STATE_LOG_KEEP) or is not there yet. */
+const struct event *state_log(const struct state *s, long k);
+/* When the oldest LLM request in flight started (event time), or -1. */
+double state_llm_oldest(const struct state *s);
 /* 1 when the policy makes this queued candidate wait for a person. */
 int state_awaits_review(const struct state *s, const struct cand *c);
 int state_budget_left(const struct state *s);

@@ -15,6 +15,7 @@
 #define DEFAULT_BATCH 10
 #define MAX_REGENERATE 2
 #define REASONS_MAX 4096
+#define IDLE_PAUSE 3 /* idle iterations in a row that pause an LLM-guided search */
 
 struct impl {
     struct navigator *nav;
@@ -29,7 +30,7 @@ struct impl {
     char *pending_strategy; /* resumed: a strategy written but never used */
     struct cand_list out;
     char reasons[REASONS_MAX];
-    int in_call, finished, failed, cancelled, reviewing;
+    int in_call, finished, failed, cancelled;
     char error[512];
 };
 
@@ -174,6 +175,19 @@ static void on_candidates(void *ud, int ok, struct cand_list *cands, const char 
     finish(p);
 }
 
+/* Under the strategy review a person reads the strategy first: that it
+ * waits is an event, so replay and resume know it. */
+static void review_or_generate(struct proposer *p)
+{
+    enum review_policy r = search_review(p->owner);
+    if (r == REVIEW_STRATEGY || r == REVIEW_ALL) {
+        struct event ev = {.type = EV_STRATEGY_WAITING};
+        search_emit(p->owner, &ev);
+        return;
+    }
+    ask_generator(p);
+}
+
 static void on_strategy(void *ud, int ok, const char *strategy, const char *turn,
                         const char *error)
 {
@@ -192,25 +206,13 @@ static void on_strategy(void *ud, int ok, const char *strategy, const char *turn
     struct event ev = {.type = EV_STRATEGY_PROPOSED, .by = im->nav->name,
                        .text = (char *)strategy, .prompt = (char *)turn};
     search_emit(p->owner, &ev);
-    enum review_policy r = search_review(p->owner);
-    if (r == REVIEW_STRATEGY || r == REVIEW_ALL) {
-        im->reviewing = 1; /* a person reads it first */
-        return;
-    }
-    ask_generator(p);
+    review_or_generate(p);
 }
 
-static int strategy_waiting(struct proposer *p)
-{
-    return ((struct impl *)p->impl)->reviewing;
-}
-
+/* The search calls it once the strategy waited (search_approve_strategy). */
 static void approve_strategy(struct proposer *p, const char *text)
 {
     struct impl *im = p->impl;
-    if (!im->reviewing)
-        return;
-    im->reviewing = 0;
     if (text) {
         free(im->strategy);
         im->strategy = strdup(text);
@@ -224,7 +226,7 @@ static int propose(struct proposer *p, const struct propose_ctx *ctx, struct can
     struct impl *im = p->impl;
     im->ctx = *ctx;
     im->want = ctx->want < im->batch ? ctx->want : im->batch;
-    im->valid = im->attempts = im->finished = im->failed = im->cancelled = im->reviewing = 0;
+    im->valid = im->attempts = im->finished = im->failed = im->cancelled = 0;
     im->reasons[0] = im->error[0] = '\0';
     cand_list_clear(&im->out);
     struct nav_input in = {.st = ctx->st, .space = ctx->space, .cons = ctx->cons,
@@ -237,7 +239,7 @@ static int propose(struct proposer *p, const struct propose_ctx *ctx, struct can
         free(im->strategy);
         im->strategy = im->pending_strategy;
         im->pending_strategy = NULL;
-        ask_generator(p);
+        review_or_generate(p); /* one a person had not read yet still waits */
     } else {
         im->nav->ops->strategize(im->nav, &in, on_strategy, p);
     }
@@ -316,7 +318,6 @@ static void destroy(struct proposer *p)
 }
 
 static const struct proposer_ops ops = {.propose = propose, .cancel = cancel,
-                                        .strategy_waiting = strategy_waiting,
                                         .approve_strategy = approve_strategy, .save = save,
                                         .restore = restore, .destroy = destroy};
 
@@ -345,6 +346,9 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     /* pipelining hides an LLM's latency; offline agents answer at once, and
      * proposing early would only hide results from them */
     p->pipelined = o->pipeline && !(nav->offline && gen->offline);
+    /* LLM agents cost money per request: a few iterations that bring
+     * nothing new pause the search with the reason (issue 11) */
+    p->idle_pause = !(nav->offline && gen->offline) ? IDLE_PAUSE : 0;
     return p;
 }
 

@@ -129,8 +129,7 @@ void search_set_review(struct search *s, enum review_policy r)
 
 int search_strategy_waiting(const struct search *s)
 {
-    return s->awaiting_proposal && s->prop->ops->strategy_waiting &&
-           s->prop->ops->strategy_waiting(s->prop);
+    return s->awaiting_proposal && s->st.strategy_waiting && !s->st.ended;
 }
 
 int search_waiting_for_person(const struct search *s)
@@ -143,10 +142,10 @@ int search_approve_strategy(struct search *s, const char *text, struct err *e)
 {
     if (!search_strategy_waiting(s))
         return err_usage(e, "", "no strategy is waiting for review");
-    if (text) {
-        struct event ev = {.type = EV_STRATEGY_EDITED, .by = "user", .text = (char *)text};
-        search_emit(s, &ev);
-    }
+    struct event ev = {.type = EV_STRATEGY_APPROVED};
+    if (text) /* the person's version is a strategy of its own */
+        ev = (struct event){.type = EV_STRATEGY_EDITED, .by = "user", .text = (char *)text};
+    search_emit(s, &ev);
     s->prop->ops->approve_strategy(s->prop, text);
     return 0;
 }
@@ -171,7 +170,6 @@ void search_resume(struct search *s)
 {
     if (s->st.ended || !s->st.paused)
         return;
-    s->stepping = 0;
     struct event ev = {.type = EV_RESUMED};
     search_emit(s, &ev);
     search_pump(s);
@@ -179,17 +177,15 @@ void search_resume(struct search *s)
 
 int search_stepping(const struct search *s)
 {
-    return s->stepping;
+    return s->st.stepping;
 }
 
 void search_step(struct search *s)
 {
     if (s->st.ended || !s->st.paused)
         return;
-    struct event ev = {.type = EV_RESUMED, .why = "one iteration"};
+    struct event ev = {.type = EV_RESUMED, .why = "one iteration", .steps = 1};
     search_emit(s, &ev);
-    s->stepping = 1;
-    s->steps_left = 1;
     search_pump(s);
 }
 

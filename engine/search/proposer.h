@@ -29,9 +29,8 @@ struct proposer_ops {
     void (*cancel)(struct proposer *p);
     /* Optional: what the proposer knows beyond its rng and the search state,
      * as text (malloc'd), and taking it up again in a resumed search. */
-    /* Optional, agents: a strategy waits for a person (review policy), and
-     * the go-ahead with the text to use (NULL: as proposed). */
-    int (*strategy_waiting)(struct proposer *p);
+    /* Optional, agents: the go-ahead for a strategy that waited for a
+     * person (STRATEGY_WAITING), with the text to use (NULL: as proposed). */
     void (*approve_strategy)(struct proposer *p, const char *text);
     char *(*save)(struct proposer *p);
     int (*restore)(struct proposer *p, const char *saved, const struct state *st,
@@ -56,6 +55,10 @@ struct proposer {
      * evaluated (it reads whatever results are in), so that its latency
      * hides behind evaluation. */
     int pipelined;
+    /* Idle iterations (state.idle_iters) after which the search pauses
+     * with the reason, and again after as many more; 0: never (it ends at
+     * search_config.max_idle_iters). */
+    int idle_pause;
     void *impl;
 };
 

@@ -139,6 +139,7 @@ void search_stream(struct search *s, const char *role, const char *text, size_t 
 }
 
 const struct state *search_state(const struct search *s) { return &s->st; }
+double search_clock(const struct search *s) { return now(s); }
 const struct space *search_space(const struct search *s) { return s->space; }
 int search_done(const struct search *s) { return s->st.ended; }
 const char *search_error(const struct search *s) { return s->error; }
@@ -301,11 +302,19 @@ static void accept_batch(struct search *s, struct cand_list *batch)
         else
             snprintf(s->stop_detail, sizeof s->stop_detail,
                      "%s found no new architecture: the space is used up", s->prop->name);
-    } else if (s->eq.qlen == 0 && ++s->idle_iters >= s->cfg.max_idle_iters) {
-        s->stopping = 1;
-        s->stop_reason = END_EXHAUSTED;
-        snprintf(s->stop_detail, sizeof s->stop_detail,
-                 "%d iterations in a row proposed nothing new to evaluate", s->idle_iters);
+    } else if (s->eq.qlen == 0 && s->st.idle_iters > 0) {
+        /* the reducer counted this batch idle; a proposer that spends a
+         * person's money (LLM agents) pauses after a few, to say why */
+        int n = s->st.idle_iters, every = s->prop->idle_pause;
+        char why[160];
+        snprintf(why, sizeof why, "%d iterations in a row proposed nothing new to evaluate", n);
+        if (n >= s->cfg.max_idle_iters) {
+            s->stopping = 1;
+            s->stop_reason = END_EXHAUSTED;
+            snprintf(s->stop_detail, sizeof s->stop_detail, "%s", why);
+        } else if (every > 0 && n % every == 0) {
+            search_pause(s, why);
+        }
     }
 }
 
@@ -368,7 +377,6 @@ static void submit_one(struct search *s, int i)
         snprintf(text, sizeof text, "?");
     struct event ev = {.type = EV_EVAL_STARTED, .id = p.id, .arch = text};
     emit(s, &ev);
-    s->idle_iters = 0;
     struct eval_job job = {.id = p.id, .arch = p.arch};
     memcpy(job.m, p.m, sizeof job.m);
     if (evalq_submit(&s->eq, &job) < 0) {
@@ -485,9 +493,9 @@ void search_hold(struct search *s)
 /* 1 when the next iteration must wait (pace, hold, a finished step). */
 static int wait_before_proposing(struct search *s)
 {
-    if (s->hold || (s->stepping && s->steps_left == 0)) {
+    if (s->hold || (s->st.stepping && s->st.steps_left == 0)) {
         const char *why = s->hold ? "waiting for you: resume or step" : "stepped one iteration";
-        s->hold = s->stepping = 0;
+        s->hold = 0;
         struct event ev = {.type = EV_PAUSED, .why = (char *)why};
         emit(s, &ev);
         return 1;
@@ -499,9 +507,7 @@ static int wait_before_proposing(struct search *s)
             return 1;
         }
     }
-    s->pace_due = 0;
-    if (s->stepping)
-        s->steps_left--;
+    s->pace_due = 0; /* a step's iteration is counted as it starts (the reducer) */
     s->iter_t0 = now(s);
     return 0;
 }

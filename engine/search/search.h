@@ -24,7 +24,8 @@ struct search_config {
     double target;         /* stop once the objective reaches this */
     struct constraint cons;
     /* Iterations in a row that start no evaluation before the search gives
-     * up as exhausted (every proposal a duplicate or over the constraint). */
+     * up as exhausted (every proposal a duplicate or over the constraint);
+     * the count is the state's (idle_iters), so it goes on over a resume. */
     int max_idle_iters;
     enum review_policy review; /* what waits for a person at the start */
 };
@@ -103,6 +104,8 @@ int search_approve_strategy(struct search *s, const char *text, struct err *e);
 
 int search_done(const struct search *s);
 const struct state *search_state(const struct search *s);
+/* Seconds since the session started, on the clock of its events' "t". */
+double search_clock(const struct search *s);
 const struct space *search_space(const struct search *s);
 /* Non-empty when the search ended because something failed. */
 const char *search_error(const struct search *s);

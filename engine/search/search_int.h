@@ -30,11 +30,13 @@ struct search {
     struct eval_result *done; /* finished, waiting to be turned into events */
     int ndone, capdone;
 
-    int pumping, emitting, awaiting_proposal, stopping, idle_iters, started;
+    int pumping, emitting, awaiting_proposal, stopping, started;
     uv_idle_t *idle; /* with a loop: continues a long run on the next turn */
     uv_timer_t *pace_timer;
     double pace, iter_t0;
-    int hold, stepping, steps_left, pace_due;
+    /* hold: asked before the start, becomes a PAUSED event before the first
+     * proposal; paused, stepping and the idle count are the state's */
+    int hold, pace_due;
     enum end_reason stop_reason;
     char stop_detail[256];
     char error[512];

@@ -46,6 +46,18 @@ if grep -q 'nas-bench\|NAS-Bench\|nb201\|NB201' "$tmp/out" && \
 else ok "the prompts never name the benchmark"; fi
 stop_llm
 
+# LLM agents whose candidates are all invalid: after 3 idle iterations the
+# search pauses with the reason (headless: stops), not after 200
+start_llm --invalid-every 1
+run search --json --algo collm --llm-url "$URL" --model fake-1 --batch 1 --budget 10
+expect_rc "LLM agents that bring nothing new stop the search" 1
+expect_out "the pause says why" '"type":"paused","iter":3,"detail":"3 iterations in a row proposed nothing new to evaluate"'
+if [ "$(count iteration_started)" -eq 3 ] && [ "$(count eval_started)" -eq 0 ]; then
+    ok "it stops after the third idle iteration"
+else not_ok "it stops after the third idle iteration" "$(count iteration_started) iterations"; fi
+expect_err "the headless search ends with the reason" "stopped: 3 iterations in a row proposed nothing new"
+stop_llm
+
 # a Navigator answer without the sections is asked for again, in the conversation
 start_llm --vague-every 3
 run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 30

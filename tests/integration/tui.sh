@@ -94,14 +94,38 @@ if grep -q "filter nor_c" "$tmp/dumps/filter-long.txt" && grep -qE "││ *[0-9
     ok "the filter finds nor_conv_1x1 in rows that show 1x1"
 else not_ok "the filter finds nor_conv_1x1 in rows that show 1x1" "$(cat "$tmp/dumps/filter-long.txt")"; fi
 
+# a strategy waiting for review is an event: replay shows it waiting
+sed "s|OUT/|$tmp/dumps/|" tests/tui/replay-wait/record >"$tmp/record.script"
+run search --algo collm --budget 30 --seed 5 --review strategy --script "$tmp/record.script" \
+    --session "$tmp/wait.jsonl"
+expect_rc "a search quit while its strategy waits" 0
+if grep -q '"seq":6,.*"type":"strategy_waiting"' "$tmp/wait.jsonl"; then
+    ok "the waiting strategy is in the journal"
+else not_ok "the waiting strategy is in the journal" "$(cat "$tmp/wait.jsonl")"; fi
+script replay-wait
+run replay "$tmp/wait.jsonl" --script "$tmp/replay-wait.script" --size 80x24
+expect_rc "a replay of a waiting strategy" 0
+if grep -q "REVIEW" "$tmp/dumps/wait-replay.txt"; then ok "replay shows the strategy waiting"
+else not_ok "replay shows the strategy waiting" "$(cat "$tmp/dumps/wait-replay.txt")"; fi
+
+# the log is the state's: a seek back and forth shows what playing straight shows
+script replay-log
+run replay "$tmp/steer.jsonl" --script "$tmp/replay-log.script" --size 80x24
+expect_rc "a replay seeking back and forth" 0
+if cmp -s "$tmp/dumps/log-at40.txt" "$tmp/dumps/log-back40.txt" &&
+   cmp -s "$tmp/dumps/log-end.txt" "$tmp/dumps/log-end-again.txt"; then
+    ok "the log after a seek back is the log of playing straight there"
+else not_ok "the log after a seek back is the log of playing straight there" \
+    "$(diff "$tmp/dumps/log-end.txt" "$tmp/dumps/log-end-again.txt" | head -8)"; fi
+
 for e in tests/tui/*/*.txt; do
     f=$(basename "$e" .txt)
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$e"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 24 ] && ok "all 24 expected screens are there" ||
-    not_ok "all 24 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 29 ] && ok "all 29 expected screens are there" ||
+    not_ok "all 29 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

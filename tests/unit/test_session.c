@@ -300,6 +300,95 @@ static void lines_across_read_blocks(void **state)
     unlink(path);
 }
 
+#define SAME "|nor_conv_1x1~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|"
+
+/* A proposer that brings the same architecture every time: one
+ * evaluation, then nothing but duplicates (idle iterations). */
+static int same_propose(struct proposer *p, const struct propose_ctx *c, struct cand_list *out,
+                        struct err *e)
+{
+    (void)p, (void)c, (void)e;
+    cand_list_add_text(out, SAME);
+    return 0;
+}
+
+static const struct proposer_ops same_ops = {.propose = same_propose};
+
+struct kept {
+    struct event evs[64];
+    int n;
+};
+
+static void keep_event(void *ud, const struct event *ev, const struct state *st)
+{
+    (void)st;
+    struct kept *k = ud;
+    assert_true(k->n < 64);
+    assert_int_equal(event_copy(&k->evs[k->n++], ev), 0);
+}
+
+static int count_type(const struct kept *k, enum event_type t)
+{
+    int n = 0;
+    for (int i = 0; i < k->n; i++)
+        n += k->evs[i].type == t;
+    return n;
+}
+
+/* The idle count is the state's: a resumed search goes on counting where
+ * the recorded one stopped, instead of granting a fresh allowance. */
+static void resumed_search_continues_the_idle_count(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    struct proposer p = {.ops = &same_ops, .name = "same", .source = SRC_AGENT, .space = sp};
+    struct search_config cfg = {.algo = "same", .budget = 10, .max_idle_iters = 3};
+    struct search *s = search_new(&cfg, sp, ev, &p, &e);
+    struct kept first = {0};
+    search_listen(s, keep_event, &first);
+    search_start(s);
+    const struct state *st = search_state(s);
+    assert_true(st->ended);
+    assert_int_equal(st->end, END_EXHAUSTED);
+    assert_int_equal(st->started, 1);
+    assert_int_equal(st->idle_iters, 3);
+    assert_string_equal(st->end_detail, "3 iterations in a row proposed nothing new to evaluate");
+    assert_int_equal(count_type(&first, EV_ITERATION_STARTED), 4); /* 1 useful, 3 idle */
+    search_free(s);
+
+    /* taken up with room for 5 idle iterations: 2 more, not 5 */
+    struct proposer p2 = {.ops = &same_ops, .name = "same", .source = SRC_AGENT, .space = sp};
+    cfg.max_idle_iters = 5;
+    s = search_new(&cfg, sp, ev, &p2, &e);
+    struct kept more = {0};
+    search_listen(s, keep_event, &more);
+    assert_int_equal(search_continue(s, first.evs, first.n, 10, &e), 0);
+    st = search_state(s);
+    assert_true(st->ended);
+    assert_int_equal(st->idle_iters, 5);
+    assert_string_equal(st->end_detail, "5 iterations in a row proposed nothing new to evaluate");
+    assert_int_equal(count_type(&more, EV_ITERATION_STARTED), 2);
+    /* an evaluation starting ends the run of idle iterations */
+    struct state re;
+    state_init(&re, space_decode_ctx, sp, sp->front_cost);
+    for (int i = 0; i < first.n; i++) {
+        assert_int_equal(state_apply(&re, &first.evs[i], &e), 0);
+        if (first.evs[i].type == EV_EVAL_STARTED)
+            assert_int_equal(re.idle_iters, 0);
+    }
+    assert_int_equal(re.idle_iters, 3);
+    state_free(&re);
+    search_free(s);
+    for (int i = 0; i < first.n; i++)
+        event_free(&first.evs[i]);
+    for (int i = 0; i < more.n; i++)
+        event_free(&more.evs[i]);
+    evaluator_close(ev);
+    space_close(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +396,7 @@ int main(void)
         cmocka_unit_test(resuming_from_any_event_gives_the_same_end),
         cmocka_unit_test(a_steered_search_replays_exactly),
         cmocka_unit_test(lines_across_read_blocks),
+        cmocka_unit_test(resumed_search_continues_the_idle_count),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
