@@ -89,6 +89,7 @@ static int replay_dir(const char *dir)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* what passed shows even if a later input aborts */
     signal(SIGALRM, on_alarm);
     LLVMFuzzerInitialize(&argc, &argv);
     printf("1..2\n");
