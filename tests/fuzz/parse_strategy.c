@@ -22,13 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == 0) {
         FUZZ_CHECK(!cut && out);
         FUZZ_CHECK(strlen(out) <= 2 * (size - 1) + 64); /* rewritten headings stay short */
-        /* what it returns is a strategy it accepts again, unchanged; unless
-         * a reasoning tag opened after the last </think> stayed in it, which
-         * read again is a block that never closed */
+        /* what it returns is a strategy it accepts again (its headings now
+         * markdown ones); unless a reasoning tag opened after the last
+         * </think> stayed in it, which read again is a block that never
+         * closed. Not byte for byte: a second "Summary:" line inside a
+         * section is rewritten again, and answers are parsed only once. */
         if (!strstr(out, "<think")) {
             char *again = NULL;
             FUZZ_CHECK(parse_strategy(out, "stop", &again, why, sizeof why) == 0);
-            FUZZ_CHECK(strcmp(again, out) == 0);
             free(again);
         }
     } else {
