@@ -20,9 +20,19 @@ CFLAGS  := -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -g -D_XO
            -DCOLLM_VERSION='"$(VERSION)"' -DCOLLM_DATADIR='"$(abspath data)"' \
            -DCOLLM_PROMPTSDIR='"$(abspath prompts)"' $(PKG_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
+# float-cast-overflow is not in `undefined`: a double too big for the int it
+# becomes (a count or a resolution read from a file) is still undefined.
+SANITIZE := address,undefined,float-cast-overflow
 ifeq ($(SAN),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+# The objects libFuzzer links (make fuzz): clang, coverage for the fuzzer,
+# the same sanitizers.
+ifeq ($(FUZZ),1)
+CFLAGS  += -Wno-unknown-warning-option -fsanitize=fuzzer-no-link,$(SANITIZE) \
+           -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 CURSES_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags ncursesw 2>/dev/null))
@@ -35,6 +45,7 @@ APP_SRC    := $(wildcard tui/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard tests/bench/*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
+FUZZ_SRC   := $(filter-out tests/fuzz/replay.c,$(wildcard tests/fuzz/*.c))
 
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o) $(SESS_SRC:%.c=$(BUILD)/obj/%.o)
 WIDGET_OBJ := $(WIDGET_SRC:%.c=$(BUILD)/obj/%.o)
@@ -42,12 +53,15 @@ APP_OBJ    := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_fuzz_%)
+FUZZ_SECONDS ?= 60
 
 LIB := $(BUILD)/libcollm.a
 WLIB := $(BUILD)/libwidgets.a
 BIN := $(BUILD)/collm
 
-.PHONY: all run test bench clean deps check-layers tests-build readme
+.PHONY: all run test bench fuzz fuzz-build clean deps check-layers tests-build readme
 .SUFFIXES:
 
 all: check-layers $(BIN)
@@ -65,7 +79,17 @@ test: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 tests-build
 	@sh tests/run.sh build build/asan
 
-tests-build: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+tests-build: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN)
+
+# Every target of tests/fuzz/ for FUZZ_SECONDS under libFuzzer (clang, in
+# $(BUILD)/fuzz); what it finds goes to tests/fuzz/regress/, which the
+# test_fuzz_* programs of tests-build replay.
+fuzz:
+	@sh .ci/deps.sh clang libclang-rt-dev
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 fuzz-build
+	@nice -n 19 sh tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+fuzz-build: check-layers $(FUZZ_BIN)
 
 bench:
 	@sh .ci/deps.sh python3-torch
@@ -118,6 +142,16 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fake_server.h 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(WLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(WLIB) $(LIB) $(LDLIBS) $(CURSES_LIBS)
+
+# The same targets with the normal compiler, run on their seeds and on every
+# input a fuzzer once broke them with.
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(WLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -DFUZZ_TARGET='"$*"' $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(WLIB) $(LIB) $(LDLIBS) $(CURSES_LIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(WLIB) $(LIB)
 	@mkdir -p $(@D)

@@ -2,7 +2,8 @@
 # Install the Debian packages collm needs, only those missing, idempotently.
 # Quiet and fast when everything is present (one dpkg query, no network).
 # Extra package names as arguments are installed too (make bench adds
-# python3-torch, the reference it compares the OFA predictor against).
+# python3-torch, the reference it compares the OFA predictor against; make fuzz
+# adds clang and libclang-rt-dev, libFuzzer's runtime, which clang only recommends).
 set -eu
 
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev

@@ -400,7 +400,9 @@ int parse_strategy(const char *text, const char *finish, char **out, char *why, 
         int k = heading(p, &rest, &md);
         if (k >= 0 && !md) { /* "**Summary:** ..." reads as "# SUMMARY" */
             strbuf_printf(&b, "# %s\n", sections[k]);
-            size_t rl = (size_t)(stop - rest);
+            /* the last line ends where the trimmed strategy does: what
+             * follows its colon may lie past that (a closing fence) */
+            size_t rl = rest < stop ? (size_t)(stop - rest) : 0;
             while (rl && isspace((unsigned char)rest[rl - 1]))
                 rl--;
             if (rl)

@@ -1,10 +1,14 @@
 #include "strategy.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* A preference beyond this many standard deviations says nothing more. */
+#define WEIGHT_MAX 10.0
 
 static int cmp_desc(const void *a, const void *b, const double *w)
 {
@@ -159,8 +163,9 @@ static int read_prefs(const char *line, const char *end, const struct space *s, 
         if (r < end && *r == '(') {
             char *e2;
             double v = strtod(r + 1, &e2);
-            if (e2 != r + 1)
-                w = v;
+            /* bounded: the Generator draws by exp(w), and 1e999 is inf */
+            if (e2 != r + 1 && isfinite(v))
+                w = v < -WEIGHT_MAX ? -WEIGHT_MAX : v > WEIGHT_MAX ? WEIGHT_MAX : v;
         }
         p->w[d][best] = w;
         p->has[d][best] = 1;
@@ -231,9 +236,12 @@ int strategy_parse(const char *text, const struct space *s, struct plan *p)
                 double v = atof(num);
                 if (v >= 0 && v <= 100)
                     p->exploit = v / 100;
+                /* more than every decision is every decision; the Generator
+                 * loops over the changes, so 2000000000 must not get through */
                 const char *most = strstr(line, "at most ");
-                if (most && most < end && atoi(most + 8) > 0)
-                    p->radius = atoi(most + 8);
+                long r = most && most < end ? strtol(most + 8, NULL, 10) : 0;
+                if (r > 0)
+                    p->radius = r < s->ndims ? (int)r : s->ndims;
             }
             /* architectures named as examples to shun are not anchors */
             char low[512];

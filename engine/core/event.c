@@ -368,6 +368,10 @@ static int from_obj(cJSON *o, struct event *ev, const struct session_info *info,
     ev->iter = (int)it;
     const cJSON *tt = cJSON_GetObjectItemCaseSensitive(o, "t");
     ev->t = cJSON_IsNumber(tt) ? tt->valuedouble : 0.0;
+    /* beyond this the writer's microseconds are no longer exact, and inf
+     * would be written as null: what is read must write back the same */
+    if (!(fabs(ev->t) <= 1e9))
+        return err_set(e, "t", "expected seconds since the session started, got %g", ev->t);
     return fields_from_json(event_fields, NEVENT, (uint64_t)1 << t, o, ev, info, e);
 }
 

@@ -176,6 +176,19 @@ static void canonical(struct arch *a)
             a->v[i] = a->v[OFA_SLOTS + i] = 0;
 }
 
+/* A JSON number that is a whole number an int holds: anything else (1e30,
+ * 160.9) is refused before a conversion could be undefined or round. */
+static int whole(const cJSON *it, int *v)
+{
+    if (!cJSON_IsNumber(it))
+        return 0;
+    double x = it->valuedouble;
+    if (!(x >= -1e6 && x <= 1e6) || x != floor(x))
+        return 0;
+    *v = (int)x;
+    return 1;
+}
+
 static int read_list(const cJSON *o, const char *key, int n, const int *vals, int nvals,
                      const char *allowed, int zero_ok, int *out, struct err *e)
 {
@@ -187,9 +200,9 @@ static int read_list(const cJSON *o, const char *key, int n, const int *vals, in
     {
         char where[32];
         snprintf(where, sizeof where, "%s[%d]", key, i);
-        if (!cJSON_IsNumber(it) || it->valuedouble != (int)it->valuedouble)
+        int v;
+        if (!whole(it, &v))
             return err_usage(e, where, "expected a whole number (%s)", allowed);
-        int v = (int)it->valuedouble;
         out[i] = index_of(vals, nvals, v);
         if (out[i] < 0 && !(zero_ok && v == 0))
             return err_usage(e, where, "%d is not one of %s", v, allowed);
@@ -222,7 +235,7 @@ static int decode(const struct space *s, const char *text, struct arch *out, str
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "r");
     if (!r)
         r = cJSON_GetObjectItemCaseSensitive(o, "image_size");
-    int ri = cJSON_IsNumber(r) ? index_of(ofa_r, 5, (int)r->valuedouble) : -1;
+    int rv, ri = whole(r, &rv) ? index_of(ofa_r, 5, rv) : -1;
     cJSON_Delete(o);
     if (ri < 0)
         return err_usage(e, "r", "expected the resolution: 160, 176, 192, 208 or 224");

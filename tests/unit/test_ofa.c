@@ -192,6 +192,12 @@ static void the_codec_masks_inactive_blocks_and_names_errors(void **state)
          "ks[6]", "block 6 is active"},
         {"{\"ks\":[3,5,0,0,3,3,0,0,3,3,0,0,3,3,0,0,3,3,0,0],\"e\":[3,4,0,0,3,3,0,0,3,3,0,0,3,3,0,0,3,3,0,0],\"d\":[2,2,2,2,2],\"r\":150}",
          "r", "160, 176, 192, 208 or 224"},
+        /* a resolution is a whole number, as every other field (it was read as 160) */
+        {"{\"ks\":[3,5,0,0,3,3,0,0,3,3,0,0,3,3,0,0,3,3,0,0],\"e\":[3,4,0,0,3,3,0,0,3,3,0,0,3,3,0,0,3,3,0,0],\"d\":[2,2,2,2,2],\"r\":160.9}",
+         "r", "160, 176, 192, 208 or 224"},
+        /* beyond an int: refused, not converted (undefined behaviour) */
+        {"{\"ks\":[3,3214748364,0,0,3,3,0,0,3,3,0,0,3,3,0,0,3,3,0,0],\"e\":[3,4,0,0,3,3,0,0,3,3,0,0,3,3,0,0,3,3,0,0],\"d\":[2,2,2,2,2],\"r\":1e30}",
+         "ks[1]", "expected a whole number"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(space_decode(sp, bad[i].text, &a, &e), -1);
