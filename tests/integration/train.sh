@@ -70,7 +70,7 @@ else ok "no checkpoint is written without data"; fi
 # one can be compared with an uninterrupted one. 2 epochs: the interrupt
 # must land in the last epoch's steps (Ctrl-C is seen between steps; during
 # the last validation it would come too late).
-EP=2
+EP=4 # long enough that a Ctrl-C after epoch 1 lands before the end, even under load
 run train fmnist-supernet $TINY --epochs $EP --seed 7 --out "$tmp/a.ckpt"
 expect_rc "a tiny training run succeeds" 0
 expect_out "it says it trained" "trained fmnist-supernet in "
@@ -93,22 +93,30 @@ expect_rc "the same run again, with --force over an existing file" 0
 same_payload "same seed and --threads, same weights" "$tmp/a.ckpt" "$tmp/b.ckpt"
 
 # --- Ctrl-C and --resume -----------------------------------------------------
-# Interrupted as soon as epoch 1 has been reported: it lands in epoch 2.
-"$COLLM" train fmnist-supernet $TINY --epochs $EP --seed 7 --out "$tmp/int.ckpt" \
-    >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-i=0
-while ! grep -q '^epoch 1/' "$tmp/err" && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
-kill -INT $pid 2>/dev/null
-wait $pid
-rc=$?
+# Interrupted as soon as epoch 1 has been reported: it lands in a later epoch.
+# On a loaded machine the signal can arrive after the last epoch: that run
+# proves nothing, so it is tried once more, then skipped (never passed).
+interrupt() {
+    "$COLLM" train fmnist-supernet $TINY --epochs $EP --seed 7 --out "$tmp/int.ckpt" --force \
+        >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    i=0
+    while ! grep -q '^epoch 1/' "$tmp/err" && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    kill -INT $pid 2>/dev/null
+    wait $pid
+    rc=$?
+}
+interrupt
 if [ "$rc" -eq 0 ] && grep -q '^trained fmnist-supernet' "$tmp/out"; then
-    not_ok "Ctrl-C stops training with exit code 130" \
-        "the run finished before SIGINT arrived: the test's timing assumption failed" \
-        "(an epoch took less than the polling interval); make the runs longer"
+    rm -f "$tmp/int.ckpt"
+    interrupt
+fi
+if [ "$rc" -eq 0 ] && grep -q '^trained fmnist-supernet' "$tmp/out"; then
+    skip "Ctrl-C stops training with exit code 130" \
+        "twice the run finished before SIGINT arrived (the machine is too loaded to tell)"
 else
     expect_rc "Ctrl-C stops training with exit code 130" 130
 fi
