@@ -86,7 +86,7 @@ struct app {
     uint64_t t0;
 
     FILE *script;               /* tests: keys from a file */
-    int script_wait;            /* 0 none, 1 until settled, 2 until ended */
+    int script_wait;            /* 0 none, 1 until settled, 2 until ended, 3 progress */
     int script_steps;           /* steps a script still asks for */
     uv_idle_t script_idle;
 };

@@ -18,7 +18,10 @@ static const struct state *state(const struct app *a)
 static void on_event(void *ud, const struct event *ev, const struct state *st)
 {
     (void)st;
-    app_event(ud, ev);
+    if (EVENT_TRANSIENT(ev->type)) /* progress: the state has it, the screen redraws */
+        app_mark(ud);
+    else
+        app_event(ud, ev);
 }
 
 static void on_stream(void *ud, const char *role, const char *text, size_t len)
@@ -316,7 +319,7 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
         return EXIT_FAIL;
     a->live.s = s;
     a->live.pace = o->script ? 0 : o->pace;
-    search_listen(s, on_event, a);
+    search_listen_all(s, on_event, a);
     search_listen_stream(s, on_stream, a);
     search_attach_loop(s, loop);
     if (o->script)

@@ -53,7 +53,17 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
                                    : c->source == SRC_USER ? "yours" : c->edited ? "edited"
                                                                              : "queued");
             break;
-        case CAND_EVALUATING: snprintf(buf, n, "evaluating"); break;
+        case CAND_EVALUATING:
+            /* a slow evaluator says how far it is: "recal 40%", "valid 65%" */
+            if (c->eval_total > 0) {
+                static const char *const phase[] = {"recal", "valid", "test"};
+                snprintf(buf, n, "%s %ld%%",
+                         c->eval_phase >= 0 && c->eval_phase < 3 ? phase[c->eval_phase] : "eval",
+                         100 * c->eval_done / c->eval_total);
+            } else {
+                snprintf(buf, n, "evaluating");
+            }
+            break;
         case CAND_FAILED: snprintf(buf, n, "failed"); break;
         case CAND_DONE:
             snprintf(buf, n, "done %.2f", c->rec >= 0 ? st->rec[c->rec].m[st->info.objective]

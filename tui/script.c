@@ -90,16 +90,32 @@ static int take_steps(struct app *a)
     return a->mode->script_waits(a, 0);
 }
 
+/* Some evaluation has said how far it is (a slow evaluator's progress). */
+static int progress_shown(struct app *a)
+{
+    const struct state *st = app_state(a);
+    for (int i = st->ncands - 1; i >= 0 && st->cands[i].iter == st->iter; i--)
+        if (st->cands[i].status == CAND_EVALUATING && st->cands[i].eval_total > 0)
+            return 1;
+    return st->ended;
+}
+
 /* Runs script lines until one has to wait for the search. */
 static void on_script(uv_idle_t *h)
 {
     struct app *a = h->data;
-    if (a->script_wait && a->mode->script_waits(a, a->script_wait == 2))
-        return;
-    a->script_wait = 0;
-    if (take_steps(a)) {
-        a->script_wait = 1;
-        return;
+    if (a->script_wait == 3) { /* "progress": until an evaluation reports, */
+        if (!progress_shown(a))
+            return;
+        a->script_wait = 0; /* and then at once, not once the search settles */
+    } else {
+        if (a->script_wait && a->mode->script_waits(a, a->script_wait == 2))
+            return;
+        a->script_wait = 0;
+        if (take_steps(a)) {
+            a->script_wait = 1;
+            return;
+        }
     }
     char line[512];
     while (!a->quit && fgets(line, sizeof line, a->script)) {
@@ -127,6 +143,11 @@ static void on_script(uv_idle_t *h)
             app_act(a, A_RUN, 0);
             if (a->mode->script_waits(a, 1)) {
                 a->script_wait = 2;
+                return;
+            }
+        } else if (strcmp(cmd, "progress") == 0) { /* live: until an evaluation reports */
+            if (!progress_shown(a)) {
+                a->script_wait = 3;
                 return;
             }
         } else if (strcmp(cmd, "seek") == 0) { /* replay: as typed after `:` */

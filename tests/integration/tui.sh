@@ -94,6 +94,19 @@ if grep -q "filter nor_c" "$tmp/dumps/filter-long.txt" && grep -qE "││ *[0-9
     ok "the filter finds nor_conv_1x1 in rows that show 1x1"
 else not_ok "the filter finds nor_conv_1x1 in rows that show 1x1" "$(cat "$tmp/dumps/filter-long.txt")"; fi
 
+# a supernet evaluation in progress shows its phase and how far it is; its
+# numbers change from run to run, so the screen is read, not compared
+script progress
+COLLM_EVAL_IMAGES=2000 run_t search --space fmnist-supernet --algo random --batch 2 --budget 4 \
+    --script "$tmp/progress.script" --size 100x30 --no-session
+expect_rc "a supernet search quit while it evaluates" 0
+if grep -qE '│ +[0-9]+ (recal|valid|test) [0-9]+% ' "$tmp/dumps/progress.txt"; then
+    ok "the Candidates pane shows each running evaluation's phase and progress"
+else not_ok "the Candidates pane shows each running evaluation's phase and progress" "$(cat "$tmp/dumps/progress.txt")"; fi
+if grep -qE ": stopped( by you)?; [0-3] of 4 evaluated" "$tmp/out"; then
+    ok "quitting stops the search before its budget"
+else not_ok "quitting stops the search before its budget" "$(cat "$tmp/out")"; fi
+
 # a strategy waiting for review is an event: replay shows it waiting
 sed "s|OUT/|$tmp/dumps/|" tests/tui/replay-wait/record >"$tmp/record.script"
 run search --algo collm --budget 30 --seed 5 --review strategy --script "$tmp/record.script" \
