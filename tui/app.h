@@ -51,6 +51,8 @@ struct app {
     struct {                    /* the live mode's */
         struct search *s;
         double pace;            /* seconds per iteration */
+        int max_requests;       /* LLM caps (0: none), shown against the spend */
+        long max_tokens;
         int edit_id;            /* the candidate being edited, or -1: a new one */
         int llm_req[64];        /* LLM requests in flight, and when they started */
         uint64_t llm_t0[64];

@@ -155,6 +155,8 @@ int cmd_resume(int argc, char **argv)
     if (constraint_parse(&cfg.cons, info->constraint, sp->metrics, sp->nmetrics, &e) < 0)
         goto bad_header;
     agent_cfg_from_session(&ac, info->navigator, info->generator, ss.h.llm_url);
+    rc_.max_requests = ac.max_requests; /* the TUI shows the spend against them */
+    rc_.max_tokens = (long)ac.max_tokens_total;
     if (!(p = agent_cfg_proposer(&ac, info->algo, sp, info->seed, info->params, &loop, &client,
                                  &e))) {
         if (recorded_option(info->algo, e.where))

@@ -120,6 +120,8 @@ int cmd_search(int argc, char **argv)
     int code = EXIT_OK;
     char params[1024];
     algo_flags_params(&af, params, sizeof params);
+    rc_.max_requests = ac.max_requests; /* the TUI shows the spend against them */
+    rc_.max_tokens = (long)ac.max_tokens_total;
     if (!sp || constraint_parse(&cfg.cons, cons_text, sp->metrics, sp->nmetrics, &e) < 0 ||
         !(p = agent_cfg_proposer(&ac, algo, sp, seed, params, &loop, &client, &e))) {
         code = cmd_fail("search", &e);

@@ -265,6 +265,15 @@ static void status(const struct app *a, char *llm, size_t nllm, char *pace, size
         double wait = search_clock(a->live.s) - t0;
         snprintf(llm, nllm, " | llm %d waiting %.0fs, %ld tok", st->llm_in_flight,
                  wait > 0 ? floor(wait) : 0, st->tokens_in + st->tokens_out);
+    } else if (a->live.max_requests || a->live.max_tokens) { /* spend against the caps */
+        char req[32] = "", tok[48] = "";
+        if (a->live.max_requests)
+            snprintf(req, sizeof req, " %d/%d req", st->llm_requests, a->live.max_requests);
+        if (a->live.max_tokens)
+            snprintf(tok, sizeof tok, "%s %ldk/%ldk tok", req[0] ? "," : "",
+                     (st->tokens_in + st->tokens_out + 500) / 1000,
+                     (a->live.max_tokens + 500) / 1000);
+        snprintf(llm, nllm, " | llm%s%s", req, tok);
     }
 }
 
@@ -319,6 +328,8 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
         return EXIT_FAIL;
     a->live.s = s;
     a->live.pace = o->script ? 0 : o->pace;
+    a->live.max_requests = o->max_requests;
+    a->live.max_tokens = o->max_tokens;
     search_listen_all(s, on_event, a);
     search_listen_stream(s, on_stream, a);
     search_attach_loop(s, loop);

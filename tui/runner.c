@@ -37,6 +37,8 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
         o->theme = c->theme;
     o->script = c->script;
     o->pace = c->pace;
+    o->max_requests = c->max_requests;
+    o->max_tokens = c->max_tokens;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
 }

@@ -17,6 +17,8 @@ struct run_cfg {
     double pace;
     const char *session; /* --session FILE; NULL: the default folder */
     int no_session, fsync;
+    int max_requests;    /* the LLM caps, for the TUI to show spend against (0: none) */
+    long max_tokens;
 };
 
 void run_cfg_default(struct run_cfg *c);

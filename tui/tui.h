@@ -18,6 +18,8 @@ struct tui_opts {
     int cols, rows;      /* the virtual screen of a script (default 80x24) */
     double pace;         /* live: seconds per iteration with instant evaluators */
     double speed;        /* replay: time scale */
+    int max_requests;    /* live: the LLM caps to show spend against (0: none) */
+    long max_tokens;
 };
 
 void tui_opts_default(struct tui_opts *o);

@@ -107,6 +107,19 @@ if grep -qE ": stopped( by you)?; [0-3] of 4 evaluated" "$tmp/out"; then
     ok "quitting stops the search before its budget"
 else not_ok "quitting stops the search before its budget" "$(cat "$tmp/out")"; fi
 
+# the LLM spend against the caps, on the status line (the fake server on loopback)
+script caps
+"$FAKE_LLM" >"$tmp/port" 2>/dev/null &
+llm=$!
+i=0; while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+OPENAI_API_KEY=sk-test run_t search --algo collm --budget 60 --llm-url "http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1" \
+    --model fake-1 --max-llm-requests 50 --max-tokens-total 200000 --script "$tmp/caps.script" \
+    --size 160x40 --no-session
+kill $llm 2>/dev/null; wait $llm 2>/dev/null
+if grep -qE "\| llm 2/50 req, [0-9]+k/200k tok" "$tmp/dumps/caps.txt"; then
+    ok "the status line shows requests and tokens against the caps"
+else not_ok "the status line shows requests and tokens against the caps" "$(head -2 "$tmp/dumps/caps.txt")"; fi
+
 # a strategy waiting for review is an event: replay shows it waiting
 sed "s|OUT/|$tmp/dumps/|" tests/tui/replay-wait/record >"$tmp/record.script"
 run search --algo collm --budget 30 --seed 5 --review strategy --script "$tmp/record.script" \
