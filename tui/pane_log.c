@@ -18,7 +18,8 @@ struct log {
     char line[LOG_LINES][256];
     int n, top;       /* lines kept; how far scrolled back */
     char live[256];   /* the tail of an LLM answer streaming in */
-    char live_role[16];
+    int think_open;   /* the answer opened a <think> block */
+    char live_role[32];
     size_t live_total;
     long seen;         /* state_log() events made into lines */
     uint64_t seen_seq; /* the seq of the last of them: time going back shows */
@@ -169,6 +170,7 @@ static void event(struct app *a, void *self, const struct event *ev)
         }
         l->live[0] = '\0';
         l->live_total = 0;
+        l->think_open = 0;
     }
     sync(a, l);
 }
@@ -181,12 +183,16 @@ static void draw(struct app *a, void *self, struct rect r)
     int rows = r.h - 2, n;
     char live[300] = "";
     if (l->live[0]) { /* the answer streaming in takes the last line */
+        /* reasoning, sent apart or inside a <think> block still open, is
+         * shown dimmed: it is not the answer */
+        int thinking = strstr(l->live_role, "(thinking)") != NULL ||
+                       (l->think_open && !strstr(l->live, "</think>"));
         int w = r.w - 2 - (int)strlen(l->live_role) - 10;
         int len = (int)strlen(l->live);
-        snprintf(live, sizeof live, "%s writes: %s", l->live_role,
+        snprintf(live, sizeof live, "%s %s: %s", l->live_role, thinking ? "thinks" : "writes",
                  l->live + (w > 0 && len > w ? len - w : 0));
         rows--;
-        wattrset(stdscr, theme_attr(ROLE_LATEST));
+        wattrset(stdscr, theme_attr(thinking ? ROLE_DIM : ROLE_LATEST));
         mvprintw(r.y + r.h - 2, r.x + 1, "%-*.*s", r.w - 2, r.w - 2, live);
     }
     log_line(l, 0, &n);
@@ -218,10 +224,22 @@ static enum handled key(struct app *a, void *self, int ch, int page)
 
 const struct pane_ops pane_log = {"Log", 1, init, draw, key, event, free};
 
+static int has_think(const char *t, size_t n)
+{
+    for (size_t i = 0; i + 7 <= n; i++)
+        if (memcmp(t + i, "<think>", 7) == 0)
+            return 1;
+    return 0;
+}
+
 void pane_log_stream(struct app *a, const char *role, const char *text, size_t len)
 {
     struct log *l = a->self[P_LOG];
+    if (strcmp(l->live_role, role) != 0)
+        l->live[0] = '\0'; /* thinking gave way to the answer, or the other way */
     snprintf(l->live_role, sizeof l->live_role, "%s", role);
+    if (l->live_total == 0 || has_think(text, len))
+        l->think_open = has_think(text, len);
     size_t have = strlen(l->live), keep = sizeof l->live - 1;
     if (have + len > keep) {
         size_t drop = have + len - keep < have ? have + len - keep : have;

@@ -172,6 +172,17 @@ static void on_llm_delta(void *ud, uint64_t id, const char *text, size_t len)
         c->host->stream(c->host->ud, c->role, text, len);
 }
 
+/* Reasoning the server sends apart, for a screen to show as such. */
+static void on_llm_thinking(void *ud, uint64_t id, const char *text, size_t len)
+{
+    (void)id;
+    struct call *c = ud;
+    char role[48];
+    snprintf(role, sizeof role, "%s (thinking)", c->role);
+    if (c->host->stream)
+        c->host->stream(c->host->ud, role, text, len);
+}
+
 static int send_call(struct call *c, const struct llm_msg *msgs, int n, char *err, size_t errn)
 {
     if (over_spend(c, err, errn))
@@ -180,7 +191,7 @@ static int send_call(struct call *c, const struct llm_msg *msgs, int n, char *er
     for (int i = 0; i < n; i++)
         c->sent += context_tokens(msgs[i].content);
     struct llm_callbacks cb = {.done = on_llm_done, .retry = on_llm_retry,
-                               .delta = on_llm_delta, .ud = c};
+                               .delta = on_llm_delta, .ud = c, .thinking = on_llm_thinking};
     struct err e = {0};
     uint64_t id = llm_chat(c->client, &c->params, msgs, n, &cb, &e);
     if (!id) {
