@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
 #include <unistd.h>
 
 #include "../widgets/theme.h"
@@ -455,6 +456,33 @@ struct app *app_new(uv_loop_t *loop, const struct space *sp, const struct mode_o
     return a;
 }
 
+/* Whether TERM names a terminal that can put the cursor anywhere: dumb
+ * ones (TERM=dumb, emacs' shell) would show only the last line drawn. */
+static int cursor_moves(void)
+{
+    int err = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+        return 0; /* an unknown TERM, or no terminfo at all */
+    const char *cup = tigetstr("cup");
+    int ok = cup && cup != (const char *)-1;
+    del_curterm(cur_term);
+    return ok;
+}
+
+/* ncurses' initscr() would print "Error opening terminal" and exit 1; say
+ * what to do instead, before anything is drawn or started. The exit is
+ * here, not in the callers, because nothing has begun that needs undoing
+ * and both modes must exit alike: a usage error. */
+static _Noreturn void unusable_terminal(void)
+{
+    const char *term = getenv("TERM");
+    fprintf(stderr,
+            "collm: TERM=%s cannot show the TUI: use --headless, or a terminal that can move "
+            "the cursor\n",
+            term && *term ? term : "(unset)");
+    exit(EXIT_USAGE);
+}
+
 static int open_screen(struct app *a, const struct tui_opts *o)
 {
     if (o->script) {
@@ -481,10 +509,9 @@ static int open_screen(struct app *a, const struct tui_opts *o)
         return -1;
     }
     set_escdelay(25);
-    if (!initscr()) {
-        fprintf(stderr, "collm: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
-        return -1;
-    }
+    if (!cursor_moves() || !(a->scr = newterm(NULL, stdout, stdin)))
+        unusable_terminal();
+    set_term(a->scr);
     return 0;
 }
 
