@@ -148,6 +148,11 @@ static void layout(struct app *a)
 /* Box lines as text, not the alternate character set, so a screen dump
  * reads as it looks: Unicode where the locale has it, else ASCII. */
 static int utf8;
+int pane_unicode(void)
+{
+    return utf8;
+}
+
 void pane_box(int y, int x, int h, int w)
 {
     const char *hz = utf8 ? "\u2500" : "-", *vt = utf8 ? "\u2502" : "|";

@@ -94,14 +94,27 @@ if grep -q "filter nor_c" "$tmp/dumps/filter-long.txt" && grep -qE "││ *[0-9
     ok "the filter finds nor_conv_1x1 in rows that show 1x1"
 else not_ok "the filter finds nor_conv_1x1 in rows that show 1x1" "$(cat "$tmp/dumps/filter-long.txt")"; fi
 
+# without a UTF-8 locale: ASCII boxes, the plots in ASCII marks, no byte
+# above 127 (issue 13 #7)
+script ascii
+LANG=C LC_ALL=C run_t search --algo collm --budget 60 --seed 3 --script "$tmp/ascii.script" --no-session
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+expect_rc "a TUI search under LANG=C" 0
+if ! LC_ALL=C grep -q '[^ -~]' "$tmp/dumps/ascii.txt" && \
+   cut -c41- "$tmp/dumps/ascii.txt" | sed -n 3,11p | grep -q '[*]' && \
+   [ "$(cut -c41- "$tmp/dumps/ascii.txt" | sed -n 3,11p | grep -o '[o.+]' | wc -l)" -ge 5 ] && \
+   [ "$(awk 'NR >= 2 && NR <= 23 && !/^[|+].*[|+][|+].*[|+]$/' "$tmp/dumps/ascii.txt" | wc -l)" -eq 0 ]; then
+    ok "LANG=C: plot marks in ASCII, whole borders, nothing but ASCII"
+else not_ok "LANG=C: plot marks in ASCII, whole borders, nothing but ASCII" "$(cat "$tmp/dumps/ascii.txt")"; fi
+
 for e in tests/tui/*/*.txt; do
     f=$(basename "$e" .txt)
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$e"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 24 ] && ok "all 24 expected screens are there" ||
-    not_ok "all 24 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 25 ] && ok "all 25 expected screens are there" ||
+    not_ok "all 25 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

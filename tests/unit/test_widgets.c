@@ -25,6 +25,59 @@ static void braille_cells_encode_their_dots(void **state)
     canvas_free(&c);
 }
 
+/* Without UTF-8 a cell is one ASCII mark: the point's role, or the shape
+ * of the line through it (issue 13 #7). */
+static void ascii_cells_mark_points_by_role_and_lines_by_shape(void **state)
+{
+    (void)state;
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, 8, 2), 0);
+    c.ascii = 1;
+    char buf[4];
+    canvas_point(&c, 0, 0, ROLE_POINT);
+    canvas_point(&c, 2, 1, ROLE_LATEST);
+    canvas_point(&c, 4, 2, ROLE_FRONT);
+    canvas_point(&c, 6, 3, ROLE_BEST);
+    canvas_point(&c, 7, 0, ROLE_POINT); /* the best's cell: the best wins */
+    assert_string_equal(canvas_cell(&c, 0, 0, buf), ".");
+    assert_string_equal(canvas_cell(&c, 1, 0, buf), "+");
+    assert_string_equal(canvas_cell(&c, 2, 0, buf), "o");
+    assert_string_equal(canvas_cell(&c, 3, 0, buf), "*");
+    assert_string_equal(canvas_cell(&c, 4, 0, buf), " ");
+    canvas_line(&c, 8, 4, 11, 4, ROLE_FRONT);  /* level, at the top of its cells */
+    canvas_line(&c, 12, 7, 13, 7, ROLE_FRONT); /* level, at the bottom */
+    canvas_line(&c, 14, 4, 14, 7, ROLE_FRONT); /* upright */
+    assert_string_equal(canvas_cell(&c, 4, 1, buf), "-");
+    assert_string_equal(canvas_cell(&c, 5, 1, buf), "-");
+    assert_string_equal(canvas_cell(&c, 6, 1, buf), "_");
+    assert_string_equal(canvas_cell(&c, 7, 1, buf), "|");
+    canvas_point(&c, 9, 4, ROLE_FRONT); /* a point on a line shows as the point */
+    assert_string_equal(canvas_cell(&c, 4, 1, buf), "o");
+    canvas_free(&c);
+
+    /* a rendered front: marks and its staircase, never a byte above 127 */
+    struct plot_point p[4] = {{1, 1, ROLE_FRONT}, {2, 3, ROLE_FRONT}, {3, 5, ROLE_BEST},
+                              {3, 2, ROLE_POINT}};
+    struct plot_range r;
+    plot_fit(&r, p, 4);
+    assert_int_equal(canvas_init(&c, 20, 6), 0);
+    c.ascii = 1;
+    plot_render(&r, p, 4, 1, &c);
+    int marks[128] = {0};
+    for (int y = 0; y < c.h; y++)
+        for (int x = 0; x < c.w; x++) {
+            const unsigned char *s = (const unsigned char *)canvas_cell(&c, x, y, buf);
+            assert_int_equal(strlen((const char *)s), 1);
+            assert_true(s[0] < 128);
+            marks[s[0]]++;
+        }
+    assert_int_equal(marks['*'], 1);
+    assert_int_equal(marks['o'], 2);
+    assert_int_equal(marks['.'], 1);
+    assert_true(marks['-'] + marks['_'] > 0 && marks['|'] > 0);
+    canvas_free(&c);
+}
+
 static void one_point_and_equal_values_get_a_range(void **state)
 {
     (void)state;
@@ -211,6 +264,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(braille_cells_encode_their_dots),
+        cmocka_unit_test(ascii_cells_mark_points_by_role_and_lines_by_shape),
         cmocka_unit_test(one_point_and_equal_values_get_a_range),
         cmocka_unit_test(many_points_stay_inside_and_extremes_reach_the_edges),
         cmocka_unit_test(table_sorts_filters_and_scrolls),
