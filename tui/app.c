@@ -10,10 +10,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
 #include <unistd.h>
 
 #include "../widgets/theme.h"
 #include "cmds.h"
+#include "editor.h"
 
 #define FRAME_MS 33
 
@@ -147,6 +149,11 @@ static void layout(struct app *a)
 /* Box lines as text, not the alternate character set, so a screen dump
  * reads as it looks: Unicode where the locale has it, else ASCII. */
 static int utf8;
+int pane_unicode(void)
+{
+    return utf8;
+}
+
 void pane_box(int y, int x, int h, int w)
 {
     const char *hz = utf8 ? "\u2500" : "-", *vt = utf8 ? "\u2502" : "|";
@@ -240,9 +247,58 @@ static void draw_status(struct app *a)
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
 }
 
+/* The open prompt, its text scrolled sideways around the cursor (shown
+ * reversed, and the terminal's cursor put there); returns its column. */
+static int draw_prompt(struct app *a)
+{
+    const char *label = a->pline.label, *verdict = a->pline.verdict, *hint = a->pline.hint;
+    char head[512], above[640] = "", view[LINEEDIT_MAX + 2];
+    size_t len = strlen(a->ed.text);
+    if (verdict[0])
+        snprintf(head, sizeof head, " %s [%s]: ", label, verdict);
+    else
+        snprintf(head, sizeof head, " %s: ", label);
+    if (a->note[0] || strlen(head) + len + 1 + strlen(hint) > (size_t)COLS) {
+        if (a->note[0])
+            snprintf(above, sizeof above, " %s", a->note);
+        else
+            snprintf(above, sizeof above, " %s%s%s%s%s", label, verdict[0] ? " [" : "", verdict,
+                     verdict[0] ? "]" : "", hint);
+        snprintf(head, sizeof head, " %s: ", label);
+    }
+    int hw = (int)strlen(head);
+    int w = above[0] ? COLS - hw : (int)len + 1;
+    if (w > LINEEDIT_MAX)
+        w = LINEEDIT_MAX;
+    int cx = lineedit_view(&a->ed, w < 3 ? 3 : w, view);
+    attr_t attr = theme_attr(ROLE_KEY);
+    wattrset(stdscr, attr);
+    if (above[0])
+        mvprintw(LINES - 2, 0, "%-*.*s", COLS, COLS, above);
+    mvprintw(LINES - 1, 0, "%-*s", COLS, "");
+    mvaddnstr(LINES - 1, 0, head, COLS);
+    addnstr(view, COLS - hw > 0 ? COLS - hw : 0);
+    if (!above[0])
+        addnstr(hint, COLS - hw - w > 0 ? COLS - hw - w : 0);
+    int x = hw + cx < COLS ? hw + cx : COLS - 1;
+    wattrset(stdscr, attr ^ A_REVERSE);
+    mvaddch(LINES - 1, x, (chtype)(unsigned char)view[cx]);
+    wattrset(stdscr, theme_attr(ROLE_NORMAL));
+    return x;
+}
+
 static void draw_footer(struct app *a)
 {
     char line[512];
+    if (a->prompt && a->pline.label[0]) {
+        int x = draw_prompt(a);
+        if (a->overlay == O_NONE) { /* where a terminal shows its cursor */
+            curs_set(1);
+            move(LINES - 1, x);
+        }
+        return;
+    }
+    curs_set(0);
     const struct cand *sel = a->focus == P_CANDS ? pane_cands_selected(a) : NULL;
     if (a->note[0])
         snprintf(line, sizeof line, " %s", a->note);
@@ -294,7 +350,7 @@ void app_draw(struct app *a)
 static void filter_show(struct app *a, const char *text)
 {
     snprintf(pane_history_filter(a), 64, "%s", text);
-    app_note(a, "filter: %s_   (Enter keep, Esc clear)", text);
+    app_prompt_line(a, "filter", NULL, "   (Enter keep, Esc clear)");
 }
 static int filter_enter(struct app *a, const char *text)
 {
@@ -312,7 +368,36 @@ void app_prompt(struct app *a, const struct prompt_ops *p, const char *text, siz
                 int (*accept)(int ch))
 {
     a->prompt = p;
+    a->pline.label[0] = '\0';
     lineedit_start(&a->ed, text, size, accept);
+    size_t i = 0, n = sizeof a->hist / sizeof a->hist[0];
+    while (i < n && a->hist[i].p && a->hist[i].p != p)
+        i++;
+    if (i < n) {
+        a->hist[i].p = p;
+        lineedit_history(&a->ed, &a->hist[i].h);
+    }
+}
+
+void app_prompt_line(struct app *a, const char *label, const char *verdict, const char *hint)
+{
+    snprintf(a->pline.label, sizeof a->pline.label, "%s", label);
+    snprintf(a->pline.verdict, sizeof a->pline.verdict, "%s", verdict ? verdict : "");
+    snprintf(a->pline.hint, sizeof a->pline.hint, "%s", hint ? hint : "");
+}
+
+/* C-x: the prompt's text in $EDITOR, back as one line */
+static void prompt_editor(struct app *a)
+{
+    char why[300];
+    char *text = editor_run(a->ed.text, why, sizeof why);
+    if (!text) {
+        app_note(a, "%s; the text is as it was", why);
+        return;
+    }
+    if (lineedit_set(&a->ed, text) < 0)
+        app_note(a, "the editor's text is longer than %zu characters: cut", a->ed.size - 1);
+    free(text);
 }
 
 static void focus_move(struct app *a, int dir)
@@ -400,6 +485,12 @@ void app_key(struct app *a, int ch)
             if (p->enter(a, a->ed.text))
                 a->prompt = NULL;
             break;
+        case LINEEDIT_EDITOR:
+            if (!a->pline.label[0] || a->ed.accept)
+                break; /* not for a prompt of digits, nor one that draws itself */
+            prompt_editor(a);
+            p->show(a, a->ed.text);
+            break;
         case LINEEDIT_TYPING:
             p->show(a, a->ed.text);
             break;
@@ -455,6 +546,33 @@ struct app *app_new(uv_loop_t *loop, const struct space *sp, const struct mode_o
     return a;
 }
 
+/* Whether TERM names a terminal that can put the cursor anywhere: dumb
+ * ones (TERM=dumb, emacs' shell) would show only the last line drawn. */
+static int cursor_moves(void)
+{
+    int err = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+        return 0; /* an unknown TERM, or no terminfo at all */
+    const char *cup = tigetstr("cup");
+    int ok = cup && cup != (const char *)-1;
+    del_curterm(cur_term);
+    return ok;
+}
+
+/* ncurses' initscr() would print "Error opening terminal" and exit 1; say
+ * what to do instead, before anything is drawn or started. The exit is
+ * here, not in the callers, because nothing has begun that needs undoing
+ * and both modes must exit alike: a usage error. */
+static _Noreturn void unusable_terminal(void)
+{
+    const char *term = getenv("TERM");
+    fprintf(stderr,
+            "collm: TERM=%s cannot show the TUI: use --headless, or a terminal that can move "
+            "the cursor\n",
+            term && *term ? term : "(unset)");
+    exit(EXIT_USAGE);
+}
+
 static int open_screen(struct app *a, const struct tui_opts *o)
 {
     if (o->script) {
@@ -481,10 +599,9 @@ static int open_screen(struct app *a, const struct tui_opts *o)
         return -1;
     }
     set_escdelay(25);
-    if (!initscr()) {
-        fprintf(stderr, "collm: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
-        return -1;
-    }
+    if (!cursor_moves() || !(a->scr = newterm(NULL, stdout, stdin)))
+        unusable_terminal();
+    set_term(a->scr);
     return 0;
 }
 

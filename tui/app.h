@@ -37,9 +37,13 @@ struct mode_ops {
 };
 extern const struct mode_ops mode_live, mode_replay;
 
-/* A prompt on the footer line, typed into the app's line editor. */
+/* A prompt on the footer line, typed into the app's line editor. show()
+ * either gives app_prompt_line what goes around the text, and the core
+ * draws it with the cursor, scrolled sideways (C-x then opens the text in
+ * $EDITOR, when the prompt takes any text); or writes the whole footer as
+ * a note, text and all. */
 struct prompt_ops {
-    void (*show)(struct app *a, const char *text); /* after each key: the footer */
+    void (*show)(struct app *a, const char *text); /* after each key */
     int (*enter)(struct app *a, const char *text); /* 1: done; 0: it stays open */
     void (*cancel)(struct app *a);                 /* may be NULL */
 };
@@ -78,6 +82,13 @@ struct app {
     char note[256];             /* a one-line message in the footer */
     const struct prompt_ops *prompt;
     struct lineedit ed;
+    struct {                    /* what app_prompt_line put around the text */
+        char label[32], verdict[400], hint[160];
+    } pline;
+    struct {                    /* each prompt's history, this session */
+        const struct prompt_ops *p;
+        struct lineedit_history h;
+    } hist[4];
 
     int dirty, quit, code;
     SCREEN *scr;                /* a script's virtual screen, on /dev/null */
@@ -104,6 +115,10 @@ void app_key(struct app *a, int ch);                   /* a key, as typed */
 void app_act(struct app *a, enum action act, int ch);  /* an action, as a key or a script asks */
 void app_prompt(struct app *a, const struct prompt_ops *p, const char *text, size_t size,
                 int (*accept)(int ch));
+/* The open prompt's line: ` label [verdict]: text hint`, or, when that
+ * does not fit, ` label: text` with the verdict and the hint on the line
+ * above, so the text is never what gets cut. verdict and hint may be NULL. */
+void app_prompt_line(struct app *a, const char *label, const char *verdict, const char *hint);
 void app_draw(struct app *a);
 
 /* Set-up and tear-down around a mode's run. */

@@ -1,7 +1,6 @@
 /* The live mode: a search running in this process. Its actions steer it
  * (pause, step, pace, review, approve, veto, edit, inject, the strategy
  * in $EDITOR); its state is the search's. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "app.h"
 #include "cmds.h"
+#include "editor.h"
 
 static const struct state *state(const struct app *a)
 {
@@ -34,9 +34,14 @@ static void on_stream(void *ud, const char *role, const char *text, size_t len)
 static void edit_note(struct app *a, const char *text, struct err *e)
 {
     char why[400] = "ok";
+    const char *label = a->live.edit_id > 0 ? "edit" : "inject";
+    if (!text[0] && !e->msg[0]) {
+        app_prompt_line(a, label, NULL, "  (an architecture; Enter adds it, C-x in $EDITOR)");
+        return;
+    }
     if (e->msg[0] || search_check(a->live.s, text, e) < 0)
         err_str(e, why, sizeof why);
-    app_note(a, "%s [%s]: %s_", a->live.edit_id > 0 ? "edit" : "add", why, text);
+    app_prompt_line(a, label, why, NULL);
 }
 
 static void edit_show(struct app *a, const char *text)
@@ -60,53 +65,17 @@ static int edit_enter(struct app *a, const char *text)
 
 static const struct prompt_ops edit_prompt = {edit_show, edit_enter, NULL};
 
-/* The waiting strategy in $EDITOR, the way git and mutt do: leave the
- * screen, run the editor on a file, come back and redraw. */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *p = NULL;
-    if (f) {
-        fseek(f, 0, SEEK_END);
-        long len = ftell(f);
-        rewind(f);
-        p = len >= 0 ? malloc((size_t)len + 1) : NULL;
-        if (p)
-            p[fread(p, 1, (size_t)len, f)] = '\0';
-        fclose(f);
-    }
-    return p;
-}
-
+/* The waiting strategy in $EDITOR. */
 static void edit_strategy(struct app *a)
 {
     const struct strategy_rec *sr = state_strategy(state(a));
-    char path[] = "/tmp/collm-strategy-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0 || !sr) {
-        app_note(a, "cannot make a file for the editor: %s", strerror(errno));
-        return;
-    }
-    FILE *f = fdopen(fd, "w");
-    fputs(sr->text, f);
-    fclose(f);
-    const char *ed = getenv("VISUAL");
-    if (!ed || !*ed)
-        ed = getenv("EDITOR");
-    if (!ed || !*ed)
-        ed = "vi";
-    char cmd[4400];
-    snprintf(cmd, sizeof cmd, "%s '%s'", ed, path);
-    def_prog_mode();
-    endwin();
-    int rc = system(cmd);
-    reset_prog_mode();
-    refresh();
-    char *text = read_file(path);
-    unlink(path);
+    char why[300];
+    char *text = sr ? editor_run(sr->text, why, sizeof why) : NULL;
     struct err e = {0};
-    if (rc != 0 || !text)
-        app_note(a, "the editor (%s) failed; the strategy is unchanged", ed);
+    if (!sr)
+        app_note(a, "no strategy is waiting");
+    else if (!text)
+        app_note(a, "%s; the strategy is unchanged", why);
     else if (strcmp(text, sr->text) == 0)
         app_note(a, "unchanged; a to go on with it");
     else if (search_approve_strategy(a->live.s, text, &e) == 0)
@@ -165,7 +134,7 @@ static void veto_or_edit(struct app *a, enum action act)
     } else {
         a->live.edit_id = c->id;
         app_prompt(a, &edit_prompt, c->text, sizeof a->ed.text, NULL);
-        app_note(a, "edit: %s_", a->ed.text);
+        edit_show(a, a->ed.text);
     }
 }
 
@@ -197,7 +166,7 @@ static enum handled act(struct app *a, enum action act, int ch)
         } else if (!st->ended) {
             a->live.edit_id = -1;
             app_prompt(a, &edit_prompt, NULL, sizeof a->ed.text, NULL);
-            app_note(a, "inject: _  (an architecture; Enter adds it)");
+            edit_show(a, "");
         }
         break;
     case A_STRATEGY:

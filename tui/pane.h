@@ -83,6 +83,7 @@ struct space;
 size_t pane_legend(const struct space *sp, const char *text, char *buf, size_t n);
 
 /* Drawing helpers every pane shares. */
+int pane_unicode(void); /* the locale has UTF-8: box lines and braille; else ASCII */
 void pane_box(int y, int x, int h, int w);
 void pane_frame(struct app *a, int id, const char *extra);
 void pane_center(int h, int w, struct rect *out);

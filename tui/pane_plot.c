@@ -1,4 +1,5 @@
-/* The Pareto pane: the objective against a cost in braille (the front as
+/* The Pareto pane: the objective against a cost in braille, or in ASCII
+ * marks without a UTF-8 locale (the front as
  * a staircase; the best and the latest batch stand out), and the
  * best-so-far curve under it. */
 #include <math.h>
@@ -15,6 +16,7 @@ static void draw_best(const struct state *st, struct plot_point *pts, struct rec
     struct plot_range pr;
     if (!st->nrec || canvas_init(&c, bw, 3) < 0)
         return;
+    c.ascii = !pane_unicode();
     double run = -INFINITY;
     for (size_t i = 0; i < st->nrec; i++) {
         double v = st->rec[i].m[st->info.objective];
@@ -60,6 +62,7 @@ static void draw(struct app *a, void *self, struct rect r)
         free(pts);
         return;
     }
+    c.ascii = !pane_unicode();
     for (size_t i = 0; i < st->nrec; i++) {
         uint8_t role = (int)i == st->best ? ROLE_BEST
                        : (cost == st->front_cost && app_in_front(st, (int)i)) ? ROLE_FRONT

@@ -19,10 +19,12 @@ static int script_key(const char *s)
                  {"right", KEY_RIGHT}, {"pgup", KEY_PPAGE}, {"pgdn", KEY_NPAGE},
                  {"home", KEY_HOME},   {"end", KEY_END},   {"tab", '\t'},
                  {"enter", '\n'},      {"esc", 27},        {"space", ' '},
-                 {"btab", KEY_BTAB},   {"ctrl-u", 21},     {"bs", KEY_BACKSPACE}};
+                 {"btab", KEY_BTAB},   {"bs", KEY_BACKSPACE}, {"del", KEY_DC}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s, names[i].name) == 0)
             return names[i].key;
+    if (strncmp(s, "ctrl-", 5) == 0 && s[5] >= 'a' && s[5] <= 'z' && !s[6])
+        return s[5] - 'a' + 1;
     return s[0] && !s[1] ? (unsigned char)s[0] : -1;
 }
 

@@ -12,7 +12,8 @@ int canvas_init(struct canvas *c, int w, int h)
         return -1;
     c->dots = calloc((size_t)w * (size_t)h, 1);
     c->role = calloc((size_t)w * (size_t)h, 1);
-    if (!c->dots || !c->role) {
+    c->point = calloc((size_t)w * (size_t)h, 1);
+    if (!c->dots || !c->role || !c->point) {
         canvas_free(c);
         return -1;
     }
@@ -25,6 +26,7 @@ void canvas_free(struct canvas *c)
 {
     free(c->dots);
     free(c->role);
+    free(c->point);
     memset(c, 0, sizeof *c);
 }
 
@@ -32,6 +34,7 @@ void canvas_clear(struct canvas *c)
 {
     memset(c->dots, 0, (size_t)c->w * (size_t)c->h);
     memset(c->role, 0, (size_t)c->w * (size_t)c->h);
+    memset(c->point, 0, (size_t)c->w * (size_t)c->h);
 }
 
 /* Unicode braille: dot (col, row) -> bit */
@@ -58,6 +61,16 @@ void canvas_dot(struct canvas *c, int px, int py, uint8_t role)
         c->role[i] = role;
 }
 
+void canvas_point(struct canvas *c, int px, int py, uint8_t role)
+{
+    if (px < 0 || py < 0 || px >= 2 * c->w || py >= 4 * c->h)
+        return;
+    canvas_dot(c, px, py, role);
+    size_t i = (size_t)(py / 4) * (size_t)c->w + (size_t)(px / 2);
+    if (rank(role) > rank(c->point[i]))
+        c->point[i] = role;
+}
+
 void canvas_line(struct canvas *c, int x0, int y0, int x1, int y1, uint8_t role)
 {
     int dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
@@ -78,11 +91,41 @@ void canvas_line(struct canvas *c, int x0, int y0, int x1, int y1, uint8_t role)
     }
 }
 
+/* A line's dots in one cell as ASCII: upright when they span three of its
+ * four dot rows (or two in one column), else level, low or high. */
+static char ascii_line(uint8_t d)
+{
+    int rows = 0, cols = 0, nrows = 0, low = 0;
+    for (int r = 0; r < 4; r++)
+        for (int k = 0; k < 2; k++)
+            if (d & bit[r][k]) {
+                rows |= 1 << r;
+                cols |= 1 << k;
+                low = r;
+            }
+    for (int r = 0; r < 4; r++)
+        nrows += rows >> r & 1;
+    if (nrows >= 3 || (nrows == 2 && cols != 3))
+        return '|';
+    return low >= 2 ? '_' : '-';
+}
+
+static char ascii_mark(uint8_t role)
+{
+    switch (role) {
+    case ROLE_BEST: return '*';
+    case ROLE_FRONT: return 'o';
+    case ROLE_LATEST: return '+';
+    default: return '.';
+    }
+}
+
 const char *canvas_cell(const struct canvas *c, int x, int y, char *buf)
 {
-    uint8_t d = c->dots[(size_t)y * (size_t)c->w + (size_t)x];
-    if (!d) {
-        buf[0] = ' ';
+    size_t i = (size_t)y * (size_t)c->w + (size_t)x;
+    uint8_t d = c->dots[i];
+    if (!d || c->ascii) {
+        buf[0] = !d ? ' ' : c->point[i] ? ascii_mark(c->point[i]) : ascii_line(d);
         buf[1] = '\0';
         return buf;
     }
@@ -137,7 +180,7 @@ void plot_render(const struct plot_range *r, const struct plot_point *p, size_t 
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(p[i].x) || !isfinite(p[i].y))
             continue;
-        canvas_dot(c, to_px(r, c, p[i].x), to_py(r, c, p[i].y), p[i].role);
+        canvas_point(c, to_px(r, c, p[i].x), to_py(r, c, p[i].y), p[i].role);
         nf += p[i].role == ROLE_FRONT || p[i].role == ROLE_BEST;
     }
     if (!stairs || nf < 2)

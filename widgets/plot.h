@@ -1,6 +1,8 @@
 /* A scatter plot in braille: each terminal cell holds 2x4 dots, so an 80x24
  * screen still shows a front. Points have a role (theme.h) and the higher
- * role wins a cell: point < latest < front < best. The computing part
+ * role wins a cell: point < latest < front < best. Without a UTF-8 locale
+ * a cell is one ASCII mark instead: * best, o front, + latest batch,
+ * . point, and - _ | for lines (the front's staircase). The computing part
  * (bounds, dots) is plain C and tested without a terminal; plot_draw puts
  * it on a curses window. */
 #ifndef COLLM_PLOT_H
@@ -21,6 +23,8 @@ struct canvas {
     int w, h;         /* in cells */
     uint8_t *dots;    /* w*h braille bit patterns */
     uint8_t *role;    /* w*h: the strongest role in the cell */
+    uint8_t *point;   /* w*h: the strongest role of a point (not a line) in it, or 0 */
+    int ascii;        /* canvas_cell gives ASCII marks, not braille */
 };
 
 int canvas_init(struct canvas *c, int w, int h);
@@ -29,7 +33,11 @@ void canvas_clear(struct canvas *c);
 /* A dot at (px, py) in dot coordinates: 0 <= px < 2w, 0 <= py < 4h, y down. */
 void canvas_dot(struct canvas *c, int px, int py, uint8_t role);
 void canvas_line(struct canvas *c, int x0, int y0, int x1, int y1, uint8_t role);
-/* The cell as UTF-8 (a braille pattern, or a space): buf >= 4 bytes. */
+/* A dot that is a point of the plot: in ASCII its cell shows the point's
+ * mark, not a line's. */
+void canvas_point(struct canvas *c, int px, int py, uint8_t role);
+/* The cell as UTF-8 (a braille pattern, or a space), or in ASCII (one
+ * mark, or a space) when c->ascii: buf >= 4 bytes. */
 const char *canvas_cell(const struct canvas *c, int x, int y, char *buf);
 
 struct plot_range {

@@ -9,13 +9,14 @@ trap '$T kill-server 2>/dev/null; rm -rf "$tmp" "$XDG_DATA_HOME"' EXIT
 screen_has() { # TEXT [SECONDS]: wait until the pane shows TEXT
     i=0
     while [ $i -lt $((${2:-10} * 20)) ]; do
-        $T capture-pane -p -t t >"$tmp/pane" 2>/dev/null
+        $T capture-pane -p -t "$pane" >"$tmp/pane" 2>/dev/null
         grep -qF -- "$1" "$tmp/pane" && return 0
         sleep 0.05
         i=$((i + 1))
     done
     return 1
 }
+pane=t
 check() { if screen_has "$2" "${3:-10}"; then ok "$1"; else not_ok "$1" "the screen lacks: $2" "$(cat "$tmp/pane")"; fi; }
 
 $T new-session -d -x 100 -y 32 -s t \
@@ -45,4 +46,20 @@ else ok "the terminal is restored (the TUI is gone)"; fi
 check "it says where the search stood" "collm on nb201:cifar10: stopped by you"
 if ls "$XDG_DATA_HOME"/collm/sessions/*.jsonl >/dev/null 2>&1; then ok "the session file exists"
 else not_ok "the session file exists"; fi
+
+# A terminal that cannot move the cursor, or that terminfo does not know:
+# a hint and a usage error, nothing drawn (issue 13 #8); headless still runs.
+for term in dumb foobar; do
+    pane=$term
+    $T new-session -d -x 100 -y 32 -s $term \
+        "env TERM=$term LANG=C.UTF-8 XDG_DATA_HOME=$XDG_DATA_HOME $COLLM search --algo collm --budget 20 --no-session; echo EXITED rc=\$?; sleep 60"
+    check "TERM=$term says what to do" "use --headless, or a terminal that can move the cursor"
+    check "TERM=$term is a usage error" "EXITED rc=2"
+    if grep -q "Strategy\|? help\|Error opening terminal" "$tmp/pane"; then not_ok "TERM=$term draws nothing" "$(cat "$tmp/pane")"
+    else ok "TERM=$term draws nothing"; fi
+    $T new-session -d -x 100 -y 32 -s "h$term" \
+        "env TERM=$term XDG_DATA_HOME=$XDG_DATA_HOME $COLLM search --headless --quiet --algo collm --budget 20 --no-session; echo EXITED rc=\$?; sleep 60"
+    pane="h$term"
+    check "TERM=$term --headless runs" "EXITED rc=0"
+done
 finish

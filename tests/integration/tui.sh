@@ -144,14 +144,54 @@ if cmp -s "$tmp/dumps/log-at40.txt" "$tmp/dumps/log-back40.txt" &&
 else not_ok "the log after a seek back is the log of playing straight there" \
     "$(diff "$tmp/dumps/log-end.txt" "$tmp/dumps/log-end-again.txt" | head -8)"; fi
 
+# the one line editor (issue 13 #11): a long architecture scrolls sideways
+# around the cursor, readline keys edit it, Up recalls it in its own prompt
+script prompt
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/prompt.script" --session "$tmp/prompt.jsonl"
+expect_rc "a long architecture typed at 80 columns" 0
+d="$tmp/dumps"
+if [ "$(sed -n 23p "$d/prompt-long.txt")" = " inject [ok]" ] && \
+   sed -n 24p "$d/prompt-long.txt" | grep -q '^ inject: <.*avg_pool_3x3~2|_$' && \
+   sed -n 24p "$d/prompt-home.txt" | grep -q '^ inject: |nor_conv_3x3~0|+.*>$' && \
+   sed -n 24p "$d/prompt-recall.txt" | grep -q 'skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|_$' && \
+   [ "$(sed -n 24p "$d/prompt-filter.txt")" = " filter: sk_   (Enter keep, Esc clear)" ]; then
+    ok "the text scrolls with the cursor, the verdict above it; Up recalls per prompt"
+else not_ok "the text scrolls with the cursor, the verdict above it; Up recalls per prompt" \
+    "$(tail -2 "$d/prompt-long.txt" "$d/prompt-home.txt" "$d/prompt-recall.txt" "$d/prompt-filter.txt")"; fi
+if grep -qF '"source":"user","by":"user","candidates":[{"id":11,"arch":"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"' "$tmp/prompt.jsonl"; then
+    ok "C-w and typing at the end made the architecture injected, whole"
+else not_ok "C-w and typing at the end made the architecture injected, whole" "$(grep '"source":"user"' "$tmp/prompt.jsonl")"; fi
+script prompt ofa-steps
+EDITOR='sh -c "printf \"{\\n  \\\"ks\\\": [3,5,7,3,5,7,3,5,7,3,5,7,3,5,7,3,5,7,3,5],\\n  \\\"e\\\": [3,4,6,3,4,6,3,4,6,3,4,6,3,4,6,3,4,6,3,4],\\n  \\\"d\\\": [2,3,4,3,2],\\n  \\\"r\\\": 192\\n}\\n\" >\"\$0\""' \
+    run_t search --space ofa-mbv3 --algo collm --budget 40 --seed 2 --script "$tmp/prompt-ofa-steps.script" \
+    --size 120x40 --session "$tmp/ofa-edit.jsonl"
+expect_rc "an OFA dict written in \$EDITOR from the inject prompt" 0
+if sed -n 40p "$d/prompt-ofa.txt" | grep -qF '"d": [2,3,4,3,2], "r": 192 }_' && \
+   grep -q '"source":"user","by":"user","candidates":\[{"id":[0-9]*,"arch":"{\\"ks\\":\[3,5,.*\\"d\\":\[2,3,4,3,2\],\\"r\\":192' "$tmp/ofa-edit.jsonl"; then
+    ok "C-x: the editor's dict comes back as one line and is injected"
+else not_ok "C-x: the editor's dict comes back as one line and is injected" "$(tail -2 "$d/prompt-ofa.txt")"; fi
+
+# without a UTF-8 locale: ASCII boxes, the plots in ASCII marks, no byte
+# above 127 (issue 13 #7)
+script ascii
+LANG=C LC_ALL=C run_t search --algo collm --budget 60 --seed 3 --script "$tmp/ascii.script" --no-session
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+expect_rc "a TUI search under LANG=C" 0
+if ! LC_ALL=C grep -q '[^ -~]' "$tmp/dumps/ascii.txt" && \
+   cut -c41- "$tmp/dumps/ascii.txt" | sed -n 3,11p | grep -q '[*]' && \
+   [ "$(cut -c41- "$tmp/dumps/ascii.txt" | sed -n 3,11p | grep -o '[o.+]' | wc -l)" -ge 5 ] && \
+   [ "$(awk 'NR >= 2 && NR <= 23 && !/^[|+].*[|+][|+].*[|+]$/' "$tmp/dumps/ascii.txt" | wc -l)" -eq 0 ]; then
+    ok "LANG=C: plot marks in ASCII, whole borders, nothing but ASCII"
+else not_ok "LANG=C: plot marks in ASCII, whole borders, nothing but ASCII" "$(cat "$tmp/dumps/ascii.txt")"; fi
+
 for e in tests/tui/*/*.txt; do
     f=$(basename "$e" .txt)
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$e"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 29 ] && ok "all 29 expected screens are there" ||
-    not_ok "all 29 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 35 ] && ok "all 35 expected screens are there" ||
+    not_ok "all 35 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

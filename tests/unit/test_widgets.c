@@ -6,6 +6,9 @@
 
 #include "../../widgets/plot.h"
 #include "../../widgets/table.h"
+/* the TUI's line editor knows no terminal but its key codes: its source is
+ * compiled in here, as the TUI's objects are not in a library */
+#include "../../tui/lineedit.c"
 
 static void braille_cells_encode_their_dots(void **state)
 {
@@ -23,6 +26,165 @@ static void braille_cells_encode_their_dots(void **state)
     assert_int_equal(c.role[0], ROLE_BEST);
     canvas_dot(&c, 99, 99, ROLE_POINT); /* outside: ignored */
     canvas_free(&c);
+}
+
+/* Without UTF-8 a cell is one ASCII mark: the point's role, or the shape
+ * of the line through it (issue 13 #7). */
+static void ascii_cells_mark_points_by_role_and_lines_by_shape(void **state)
+{
+    (void)state;
+    struct canvas c;
+    assert_int_equal(canvas_init(&c, 8, 2), 0);
+    c.ascii = 1;
+    char buf[4];
+    canvas_point(&c, 0, 0, ROLE_POINT);
+    canvas_point(&c, 2, 1, ROLE_LATEST);
+    canvas_point(&c, 4, 2, ROLE_FRONT);
+    canvas_point(&c, 6, 3, ROLE_BEST);
+    canvas_point(&c, 7, 0, ROLE_POINT); /* the best's cell: the best wins */
+    assert_string_equal(canvas_cell(&c, 0, 0, buf), ".");
+    assert_string_equal(canvas_cell(&c, 1, 0, buf), "+");
+    assert_string_equal(canvas_cell(&c, 2, 0, buf), "o");
+    assert_string_equal(canvas_cell(&c, 3, 0, buf), "*");
+    assert_string_equal(canvas_cell(&c, 4, 0, buf), " ");
+    canvas_line(&c, 8, 4, 11, 4, ROLE_FRONT);  /* level, at the top of its cells */
+    canvas_line(&c, 12, 7, 13, 7, ROLE_FRONT); /* level, at the bottom */
+    canvas_line(&c, 14, 4, 14, 7, ROLE_FRONT); /* upright */
+    assert_string_equal(canvas_cell(&c, 4, 1, buf), "-");
+    assert_string_equal(canvas_cell(&c, 5, 1, buf), "-");
+    assert_string_equal(canvas_cell(&c, 6, 1, buf), "_");
+    assert_string_equal(canvas_cell(&c, 7, 1, buf), "|");
+    canvas_point(&c, 9, 4, ROLE_FRONT); /* a point on a line shows as the point */
+    assert_string_equal(canvas_cell(&c, 4, 1, buf), "o");
+    canvas_free(&c);
+
+    /* a rendered front: marks and its staircase, never a byte above 127 */
+    struct plot_point p[4] = {{1, 1, ROLE_FRONT}, {2, 3, ROLE_FRONT}, {3, 5, ROLE_BEST},
+                              {3, 2, ROLE_POINT}};
+    struct plot_range r;
+    plot_fit(&r, p, 4);
+    assert_int_equal(canvas_init(&c, 20, 6), 0);
+    c.ascii = 1;
+    plot_render(&r, p, 4, 1, &c);
+    int marks[128] = {0};
+    for (int y = 0; y < c.h; y++)
+        for (int x = 0; x < c.w; x++) {
+            const unsigned char *s = (const unsigned char *)canvas_cell(&c, x, y, buf);
+            assert_int_equal(strlen((const char *)s), 1);
+            assert_true(s[0] < 128);
+            marks[s[0]]++;
+        }
+    assert_int_equal(marks['*'], 1);
+    assert_int_equal(marks['o'], 2);
+    assert_int_equal(marks['.'], 1);
+    assert_true(marks['-'] + marks['_'] > 0 && marks['|'] > 0);
+    canvas_free(&c);
+}
+
+static void type(struct lineedit *e, const char *keys)
+{
+    for (const char *p = keys; *p; p++)
+        lineedit_key(e, (unsigned char)*p);
+}
+
+/* issue 13 #11: a cursor, readline's keys, each prompt's own history */
+static void lineedit_moves_deletes_and_recalls_like_readline(void **state)
+{
+    (void)state;
+    struct lineedit e;
+    struct lineedit_history h = {0}, other = {0};
+    lineedit_start(&e, "nor_conv~0", sizeof e.text, NULL);
+    lineedit_history(&e, &h);
+    assert_int_equal(e.cur, 10);
+    lineedit_key(&e, KEY_HOME);
+    type(&e, "|");
+    lineedit_key(&e, 5); /* C-e */
+    type(&e, "|");
+    assert_string_equal(e.text, "|nor_conv~0|");
+    for (int i = 0; i < 3; i++)
+        lineedit_key(&e, KEY_LEFT);
+    lineedit_key(&e, KEY_BACKSPACE); /* the v */
+    lineedit_key(&e, KEY_DC);        /* the ~ */
+    assert_string_equal(e.text, "|nor_con0|");
+    lineedit_key(&e, 11); /* C-k */
+    assert_string_equal(e.text, "|nor_con");
+    type(&e, "_x");
+    lineedit_key(&e, 1); /* C-a */
+    lineedit_key(&e, KEY_RIGHT);
+    lineedit_key(&e, 21); /* C-u: before the cursor */
+    assert_string_equal(e.text, "nor_con_x");
+    lineedit_key(&e, 5);
+    type(&e, "~1|+|");
+    lineedit_key(&e, 23); /* C-w: the separators, then the word */
+    assert_string_equal(e.text, "nor_con_x~");
+    lineedit_key(&e, 23);
+    assert_string_equal(e.text, "");
+    type(&e, "first");
+    assert_int_equal(lineedit_key(&e, '\n'), LINEEDIT_ENTER);
+    lineedit_start(&e, NULL, sizeof e.text, NULL);
+    lineedit_history(&e, &h);
+    type(&e, "second");
+    lineedit_key(&e, '\n');
+    lineedit_start(&e, NULL, sizeof e.text, NULL);
+    lineedit_history(&e, &h);
+    type(&e, "draft");
+    lineedit_key(&e, KEY_UP);
+    assert_string_equal(e.text, "second");
+    lineedit_key(&e, KEY_UP);
+    assert_string_equal(e.text, "first");
+    lineedit_key(&e, KEY_UP); /* no older one */
+    assert_string_equal(e.text, "first");
+    lineedit_key(&e, KEY_DOWN);
+    lineedit_key(&e, KEY_DOWN);
+    assert_string_equal(e.text, "draft"); /* what was being typed comes back */
+    lineedit_history(&e, &other); /* another prompt: its own, empty */
+    lineedit_key(&e, KEY_UP);
+    assert_string_equal(e.text, "draft");
+    assert_int_equal(lineedit_key(&e, 24), LINEEDIT_EDITOR);
+    assert_int_equal(lineedit_key(&e, 27), LINEEDIT_CANCEL);
+
+    lineedit_start(&e, "12", 4, NULL); /* size: 3 characters */
+    type(&e, "345");
+    assert_string_equal(e.text, "123");
+}
+
+static void lineedit_view_keeps_the_cursor_on_screen(void **state)
+{
+    (void)state;
+    struct lineedit e;
+    char out[16];
+    lineedit_start(&e, "abcdefghijklmnopqrstuvwxyz", sizeof e.text, NULL);
+    assert_int_equal(lineedit_view(&e, 10, out), 9); /* the end, the cursor after it */
+    assert_string_equal(out, "<stuvwxyz_");
+    lineedit_key(&e, KEY_HOME);
+    assert_int_equal(lineedit_view(&e, 10, out), 0);
+    assert_string_equal(out, "abcdefghi>");
+    for (int i = 0; i < 12; i++)
+        lineedit_key(&e, KEY_RIGHT);
+    int cx = lineedit_view(&e, 10, out); /* the cursor never under a marker */
+    assert_true(cx >= 1 && cx <= 8);
+    assert_int_equal(out[cx], 'm');
+    assert_true(out[0] == '<' && out[9] == '>');
+    lineedit_key(&e, 11); /* C-k: shorter, the window fills back */
+    cx = lineedit_view(&e, 10, out);
+    assert_string_equal(out, "<efghijkl_");
+    assert_int_equal(out[cx], '_');
+    lineedit_start(&e, "short", sizeof e.text, NULL);
+    assert_int_equal(lineedit_view(&e, 10, out), 5);
+    assert_string_equal(out, "short_    ");
+}
+
+static void lineedit_set_takes_an_editors_lines_as_one(void **state)
+{
+    (void)state;
+    struct lineedit e;
+    lineedit_start(&e, "x", sizeof e.text, NULL);
+    assert_int_equal(lineedit_set(&e, "{\n  \"ks\": [3, 5],\n\t\"r\": 224\n}\n"), 0);
+    assert_string_equal(e.text, "{ \"ks\": [3, 5], \"r\": 224 }");
+    assert_int_equal(e.cur, strlen(e.text));
+    lineedit_start(&e, NULL, 6, NULL);
+    assert_int_equal(lineedit_set(&e, "  abc  def\n"), -1); /* 5 characters at most */
+    assert_string_equal(e.text, "abc d");
 }
 
 static void one_point_and_equal_values_get_a_range(void **state)
@@ -211,6 +373,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(braille_cells_encode_their_dots),
+        cmocka_unit_test(ascii_cells_mark_points_by_role_and_lines_by_shape),
+        cmocka_unit_test(lineedit_moves_deletes_and_recalls_like_readline),
+        cmocka_unit_test(lineedit_view_keeps_the_cursor_on_screen),
+        cmocka_unit_test(lineedit_set_takes_an_editors_lines_as_one),
         cmocka_unit_test(one_point_and_equal_values_get_a_range),
         cmocka_unit_test(many_points_stay_inside_and_extremes_reach_the_edges),
         cmocka_unit_test(table_sorts_filters_and_scrolls),
