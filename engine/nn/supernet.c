@@ -17,6 +17,7 @@
 #define MAXE 6
 #define BN_EPS 1e-5f
 #define BN_MOMENTUM 0.1f
+#define DW_GROUP 32 /* depthwise channels between two cancel polls */
 
 /* ---- weights ----------------------------------------------------------- */
 
@@ -208,6 +209,8 @@ struct sn_ctx {
     double rcount;
     size_t nstats;
     int N_images;          /* of the forward under way */
+    const volatile int *cancel; /* polled before every layer (sn_ctx_set_cancel) */
+    int cancelled;         /* the forward under way saw it raised */
 };
 
 static float *arena_take(struct sn_ctx *c, size_t n)
@@ -224,8 +227,21 @@ static float *arena_take(struct sn_ctx *c, size_t n)
     return p;
 }
 
+/* Sticky, so that a forward stopped anywhere reports -2, not -1. */
+static int cancelled(struct sn_ctx *c)
+{
+    if (c->cancel && *c->cancel)
+        c->cancelled = 1;
+    return c->cancelled;
+}
+
+/* Every layer asks for its output here first, so this is where a forward
+ * notices a cancel: a layer of the largest subnet at a batch of 200 is
+ * milliseconds, a whole batch up to a second on a loaded machine. */
 static int tensor_new(struct sn_ctx *c, size_t n)
 {
+    if (cancelled(c))
+        return -1;
     if (c->nt >= MAXT)
         return -1;
     struct tensor *t = &c->t[c->nt];
@@ -274,8 +290,18 @@ static int f_dw(struct sn_ctx *c, int in, int C, int N, int H, size_t w, int kma
     struct op *o = op_push(c, OP_DW, in, out);
     o->C = C, o->N = N, o->H = H, o->k = k, o->s = s, o->ld = kmax;
     o->w = w + (size_t)((kmax - k) / 2) * kmax + (size_t)(kmax - k) / 2;
-    if (!c->dry)
-        nn_dw_forward(X(in), C, N, H, H, c->w + o->w, kmax * kmax, kmax, k, s, X(out));
+    if (c->dry)
+        return out;
+    /* Channels are independent and contiguous (CNHW), so the layer runs in
+     * groups with a cancel poll between them: the largest depthwise layer
+     * of a batch is tens of milliseconds on a loaded machine. */
+    size_t in_c = (size_t)N * H * H, out_c = (size_t)N * ho * ho;
+    for (int c0 = 0; c0 < C; c0 += DW_GROUP) {
+        int g = C - c0 < DW_GROUP ? C - c0 : DW_GROUP;
+        FAIL_IF(cancelled(c));
+        nn_dw_forward(X(in) + c0 * in_c, g, N, H, H, c->w + o->w + (size_t)c0 * kmax * kmax,
+                      kmax * kmax, kmax, k, s, X(out) + c0 * out_c);
+    }
     return out;
 }
 
@@ -508,6 +534,11 @@ static int grad_buffers(struct sn_ctx *c)
     return -1;
 }
 
+void sn_ctx_set_cancel(struct sn_ctx *c, const volatile int *cancel)
+{
+    c->cancel = cancel;
+}
+
 void sn_ctx_free(struct sn_ctx *c)
 {
     if (!c)
@@ -530,8 +561,9 @@ int sn_forward(struct sn_ctx *c, const struct supernet *sn, float *stats,
     c->mode = mode;
     c->w = sn->w;
     c->stats = stats;
+    c->cancelled = 0;
     if (forward(c, a, images, n, logits) < 0)
-        return -1;
+        return c->cancelled ? -2 : -1;
     if (mode == SN_RECAL)
         c->rcount += n;
     return 0;

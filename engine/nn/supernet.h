@@ -62,9 +62,16 @@ struct sn_ctx;
 struct sn_ctx *sn_ctx_new(int max_batch, struct err *e);
 void sn_ctx_free(struct sn_ctx *c);
 
+/* While cancel is set and *cancel non-zero, sn_forward stops before its
+ * next layer and returns -2 (the batch is lost; in RECAL mode the sums of
+ * the recalibration under way are then of no use). NULL: never stops. The
+ * flag may be raised from another thread. */
+void sn_ctx_set_cancel(struct sn_ctx *c, const volatile int *cancel);
+
 /* images: n x 28 x 28 floats, already normalised; resized to a->r inside.
- * Writes logits (10 x n, class-major) into `logits`. In TRAIN mode `stats`
- * gets the running averages (momentum 0.1, as torch) and backward may follow. */
+ * Writes logits (10 x n, class-major) into `logits`; 0, -1 on error, -2
+ * when cancelled (above). In TRAIN mode `stats` gets the running averages
+ * (momentum 0.1, as torch) and backward may follow. */
 int sn_forward(struct sn_ctx *c, const struct supernet *sn, float *stats,
                const struct sn_arch *a, enum sn_mode mode, const float *images, int n,
                float *logits);
