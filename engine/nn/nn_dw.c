@@ -318,10 +318,164 @@ static void dw_backward_ranges(const float *x, int C, int N, int H, int W, const
     }
 }
 
+/* ---- the forward across the batch ----------------------------------------
+ *
+ * The supernet's depthwise layers are small (4x4 to 28x28), so per image a
+ * register block is mostly border and rounding: a 7x7 output fills 49 of
+ * the 64 outputs of its blocks. In CNHW a channel's images lie one after
+ * another, so the forward instead copies DW_NB of them at a time into a
+ * zero-bordered buffer T laid out row, column, image: one tap of one
+ * output is then DW_NB adjacent floats, a whole vector for every output of
+ * every image, however small the map. Each output adds its taps in the
+ * order of the per-image kernel above (rows, then columns, from 0, the
+ * border taps adding 0), without fused multiply-adds, so the results are
+ * the same bits. */
+
+#define DW_NB 16 /* images per output: four 4-float vectors, four add chains */
+#define DW_TBUF 16384 /* floats of T: 28x28 at k=3 and 14x14 at k=7 fit */
+
+/* T's rows and columns: all that the taps of the outputs read, and the
+ * image itself. */
+static int dw_batch_dims(int H, int k, int s, int Ho)
+{
+    int n = (Ho - 1) * s + k;
+    return n > H + k / 2 ? n : H + k / 2;
+}
+
+/* nb images of one channel, from x (each H x W), into the interior of T.
+ * Lanes nb.. keep what they held: their outputs are never stored. */
+static void dw_batch_in(const float *x, int nb, int H, int W, int pad, int Tw, float *T)
+{
+    for (int n = 0; n < nb; n++) {
+        const float *xi = x + (size_t)n * H * W;
+        for (int iy = 0; iy < H; iy++) {
+            float *t = T + ((size_t)(iy + pad) * Tw + pad) * DW_NB + n;
+            const float *xr = xi + (size_t)iy * W;
+            for (int ix = 0; ix < W; ix++)
+                t[(size_t)ix * DW_NB] = xr[ix];
+        }
+    }
+}
+
+/* y for nb images of one channel from T: per output, the sums of DW_NB
+ * images at once, two outputs side by side for four independent chains.
+ * AVX (8-float vectors) where the processor has it, chosen at run time,
+ * since the build targets any x86-64; never FMA, which would round once
+ * where the per-image kernel rounds twice. */
+#if defined(__x86_64__) && defined(__GNUC__)
+typedef float v8f __attribute__((vector_size(32)));
+
+__attribute__((target("avx"))) static void dw_batch_out_avx(const float *T, int nb, int Ho,
+                                                            int Wo, const float *w, int wrow,
+                                                            int k, int s, int Tw, float *y)
+{
+    const size_t ps = (size_t)Ho * Wo, step = (size_t)s * DW_NB;
+    for (int oy = 0; oy < Ho; oy++)
+        for (int ox = 0; ox < Wo; ox += 2) {
+            const int two = ox + 1 < Wo;
+            v8f a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0};
+            const float *tb = T + ((size_t)oy * s * Tw + (size_t)ox * s) * DW_NB;
+            for (int r = 0; r < k; r++) {
+                const float *tr = tb + (size_t)r * Tw * DW_NB;
+                const float *wr = w + r * wrow;
+                for (int q = 0; q < k; q++) {
+                    const float *p = tr + (size_t)q * DW_NB;
+                    const float f = wr[q];
+                    const v8f wv = {f, f, f, f, f, f, f, f};
+                    v8f t0, t1, u0, u1;
+                    memcpy(&t0, p, sizeof t0);
+                    memcpy(&t1, p + 8, sizeof t1);
+                    /* past the last column this reads T's spare zero
+                     * columns: computed, not kept */
+                    memcpy(&u0, p + step, sizeof u0);
+                    memcpy(&u1, p + step + 8, sizeof u1);
+                    a0 += wv * t0;
+                    a1 += wv * t1;
+                    b0 += wv * u0;
+                    b1 += wv * u1;
+                }
+            }
+            float t[2][DW_NB];
+            memcpy(t[0], &a0, sizeof a0);
+            memcpy(t[0] + 8, &a1, sizeof a1);
+            memcpy(t[1], &b0, sizeof b0);
+            memcpy(t[1] + 8, &b1, sizeof b1);
+            float *yo = y + (size_t)oy * Wo + ox;
+            for (int n = 0; n < nb; n++) {
+                yo[n * ps] = t[0][n];
+                if (two)
+                    yo[n * ps + 1] = t[1][n];
+            }
+        }
+}
+#define DW_HAVE_AVX() __builtin_cpu_supports("avx")
+#else
+#define DW_HAVE_AVX() 0
+#define dw_batch_out_avx dw_batch_out_sse
+#endif
+
+static void dw_batch_out_sse(const float *T, int nb, int Ho, int Wo, const float *w, int wrow,
+                             int k, int s, int Tw, float *y)
+{
+    const size_t ps = (size_t)Ho * Wo;
+    for (int oy = 0; oy < Ho; oy++)
+        for (int ox = 0; ox < Wo; ox++) {
+            v4f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+            const float *tb = T + ((size_t)oy * s * Tw + (size_t)ox * s) * DW_NB;
+            for (int r = 0; r < k; r++) {
+                const float *tr = tb + (size_t)r * Tw * DW_NB;
+                const float *wr = w + r * wrow;
+                for (int q = 0; q < k; q++) {
+                    const float *p = tr + (size_t)q * DW_NB;
+                    const v4f wv = {wr[q], wr[q], wr[q], wr[q]};
+                    a0 += wv * ld4(p);
+                    a1 += wv * ld4(p + 4);
+                    a2 += wv * ld4(p + 8);
+                    a3 += wv * ld4(p + 12);
+                }
+            }
+            float t[DW_NB];
+            st4(t, a0);
+            st4(t + 4, a1);
+            st4(t + 8, a2);
+            st4(t + 12, a3);
+            float *yo = y + (size_t)oy * Wo + ox;
+            for (int n = 0; n < nb; n++)
+                yo[n * ps] = t[n];
+        }
+}
+
+/* 0 when T cannot hold the geometry; then the per-image path runs. */
+static int dw_forward_batch(const float *x, int C, int N, int H, int W, const float *w,
+                            int wstride, int wrow, int k, int s, float *y)
+{
+    int Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s);
+    /* s spare zero columns: the AVX path's second output of an odd row */
+    int Th = dw_batch_dims(H, k, s, Ho), Tw = dw_batch_dims(W, k, s, Wo) + s;
+    if ((size_t)Th * Tw * DW_NB > DW_TBUF)
+        return 0;
+    float T[DW_TBUF];
+    memset(T, 0, (size_t)Th * Tw * DW_NB * sizeof *T);
+    const int avx = DW_HAVE_AVX();
+    const size_t in = (size_t)H * W, out = (size_t)Ho * Wo;
+    for (int c = 0; c < C; c++)
+        for (int n0 = 0; n0 < N; n0 += DW_NB) {
+            int nb = N - n0 < DW_NB ? N - n0 : DW_NB;
+            size_t i = (size_t)c * N + n0;
+            dw_batch_in(x + i * in, nb, H, W, k / 2, Tw, T);
+            (avx ? dw_batch_out_avx : dw_batch_out_sse)(T, nb, Ho, Wo, w + (size_t)c * wstride,
+                                                         wrow, k, s, Tw, y + i * out);
+        }
+    return 1;
+}
+
 void nn_dw_forward(const float *x, int C, int N, int H, int W, const float *w, int wstride,
                    int wrow, int k, int s, float *y)
 {
     struct dwgeo g;
+    /* where the per-image kernel would run, so with its very sums */
+    if (dw_geo(&g, H, W, k, s) && dw_forward_batch(x, C, N, H, W, w, wstride, wrow, k, s, y))
+        return;
     if (!dw_geo(&g, H, W, k, s)) {
         dw_forward_ranges(x, C, N, H, W, w, wstride, wrow, k, s, y);
         return;
