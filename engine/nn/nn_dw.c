@@ -331,9 +331,10 @@ static void dw_backward_ranges(const float *x, int C, int N, int H, int W, const
  * border taps adding 0), without fused multiply-adds, so the results are
  * the same bits. */
 
-#define DW_NB 16 /* images per output: four 4-float vectors, four add chains */
+#define DW_NB 16 /* images per output: two 8-float vectors */
 #define DW_TBUF 16384 /* floats of T: 28x28 at k=3 and 14x14 at k=7 fit */
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(NN_DW_NO_AVX) /* -D: without */
 /* T's rows and columns: all that the taps of the outputs read, and the
  * image itself. */
 static int dw_batch_dims(int H, int k, int s, int Ho)
@@ -358,11 +359,11 @@ static void dw_batch_in(const float *x, int nb, int H, int W, int pad, int Tw, f
 }
 
 /* y for nb images of one channel from T: per output, the sums of DW_NB
- * images at once, two outputs side by side for four independent chains.
- * AVX (8-float vectors) where the processor has it, chosen at run time,
- * since the build targets any x86-64; never FMA, which would round once
- * where the per-image kernel rounds twice. */
-#if defined(__x86_64__) && defined(__GNUC__)
+ * images at once, two outputs side by side for four independent chains,
+ * in 8-float AVX vectors. Only where the processor has AVX, chosen at run
+ * time since the build targets any x86-64: in 4-float SSE vectors this
+ * layout measured slower than the per-image blocks. Never FMA, which would
+ * round once where the per-image kernel rounds twice. */
 typedef float v8f __attribute__((vector_size(32)));
 
 __attribute__((target("avx"))) static void dw_batch_out_avx(const float *T, int nb, int Ho,
@@ -408,66 +409,34 @@ __attribute__((target("avx"))) static void dw_batch_out_avx(const float *T, int 
             }
         }
 }
-#define DW_HAVE_AVX() __builtin_cpu_supports("avx")
-#else
-#define DW_HAVE_AVX() 0
-#define dw_batch_out_avx dw_batch_out_sse
-#endif
 
-static void dw_batch_out_sse(const float *T, int nb, int Ho, int Wo, const float *w, int wrow,
-                             int k, int s, int Tw, float *y)
-{
-    const size_t ps = (size_t)Ho * Wo;
-    for (int oy = 0; oy < Ho; oy++)
-        for (int ox = 0; ox < Wo; ox++) {
-            v4f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-            const float *tb = T + ((size_t)oy * s * Tw + (size_t)ox * s) * DW_NB;
-            for (int r = 0; r < k; r++) {
-                const float *tr = tb + (size_t)r * Tw * DW_NB;
-                const float *wr = w + r * wrow;
-                for (int q = 0; q < k; q++) {
-                    const float *p = tr + (size_t)q * DW_NB;
-                    const v4f wv = {wr[q], wr[q], wr[q], wr[q]};
-                    a0 += wv * ld4(p);
-                    a1 += wv * ld4(p + 4);
-                    a2 += wv * ld4(p + 8);
-                    a3 += wv * ld4(p + 12);
-                }
-            }
-            float t[DW_NB];
-            st4(t, a0);
-            st4(t + 4, a1);
-            st4(t + 8, a2);
-            st4(t + 12, a3);
-            float *yo = y + (size_t)oy * Wo + ox;
-            for (int n = 0; n < nb; n++)
-                yo[n * ps] = t[n];
-        }
-}
-
-/* 0 when T cannot hold the geometry; then the per-image path runs. */
+/* 0 without AVX or when T cannot hold the geometry: then the per-image
+ * path runs. */
 static int dw_forward_batch(const float *x, int C, int N, int H, int W, const float *w,
                             int wstride, int wrow, int k, int s, float *y)
 {
     int Ho = nn_conv_out(H, k, s), Wo = nn_conv_out(W, k, s);
     /* s spare zero columns: the AVX path's second output of an odd row */
     int Th = dw_batch_dims(H, k, s, Ho), Tw = dw_batch_dims(W, k, s, Wo) + s;
-    if ((size_t)Th * Tw * DW_NB > DW_TBUF)
+    if (!__builtin_cpu_supports("avx") || (size_t)Th * Tw * DW_NB > DW_TBUF)
         return 0;
     float T[DW_TBUF];
     memset(T, 0, (size_t)Th * Tw * DW_NB * sizeof *T);
-    const int avx = DW_HAVE_AVX();
     const size_t in = (size_t)H * W, out = (size_t)Ho * Wo;
     for (int c = 0; c < C; c++)
         for (int n0 = 0; n0 < N; n0 += DW_NB) {
             int nb = N - n0 < DW_NB ? N - n0 : DW_NB;
             size_t i = (size_t)c * N + n0;
             dw_batch_in(x + i * in, nb, H, W, k / 2, Tw, T);
-            (avx ? dw_batch_out_avx : dw_batch_out_sse)(T, nb, Ho, Wo, w + (size_t)c * wstride,
-                                                         wrow, k, s, Tw, y + i * out);
+            dw_batch_out_avx(T, nb, Ho, Wo, w + (size_t)c * wstride, wrow, k, s, Tw,
+                             y + i * out);
         }
     return 1;
 }
+
+#else
+#define dw_forward_batch(...) 0
+#endif
 
 void nn_dw_forward(const float *x, int C, int N, int H, int W, const float *w, int wstride,
                    int wrow, int k, int s, float *y)

@@ -167,12 +167,48 @@ static void dw_centre_crop(void **state)
     free(x), free(w7), free(ya), free(yb), free(yc);
 }
 
+/* The forward takes the batch 16 images at a time: 37 images (two whole
+ * groups and 5 left) on the supernet's geometries give, image by image,
+ * the same bits as each image alone, and the definition's values. */
+static void dw_batch_groups(void **state)
+{
+    (void)state;
+    seed(9);
+    static const int g[][3] = {{28, 3, 2}, {14, 7, 2}, {7, 7, 1}, {7, 5, 1}, {4, 7, 1}, {7, 3, 2}};
+    const int C = 3, N = 37;
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+        int H = g[i][0], k = g[i][1], s = g[i][2], Ho = nn_conv_out(H, k, s);
+        size_t in = (size_t)H * H, out = (size_t)Ho * Ho;
+        float *x = randv(C * N * in), *w = randv(C * 49), *y = zerov(C * N * out);
+        float *x1 = zerov(C * in), *y1 = zerov(C * out);
+        double *ry = calloc(C * N * out, sizeof *ry);
+        const float *wc = w + (7 - k) / 2 * 8;
+        nn_dw_forward(x, C, N, H, H, wc, 49, 7, k, s, y);
+        ref_dw(x, C, N, H, H, wc, 49, 7, k, s, NULL, ry, NULL, NULL);
+        for (size_t j = 0; j < C * N * out; j++)
+            if (!(fabs(y[j] - ry[j]) < 2e-5))
+                fail_msg("dw %dx%d k=%d s=%d: output %zu is %.8g, expected %.8g", H, H, k, s, j,
+                         y[j], ry[j]);
+        for (int n = 0; n < N; n++) {
+            for (int c = 0; c < C; c++)
+                memcpy(x1 + c * in, x + ((size_t)c * N + n) * in, in * sizeof *x1);
+            nn_dw_forward(x1, C, 1, H, H, wc, 49, 7, k, s, y1);
+            for (int c = 0; c < C; c++)
+                if (memcmp(y1 + c * out, y + ((size_t)c * N + n) * out, out * sizeof *y1))
+                    fail_msg("dw %dx%d k=%d s=%d: image %d of the batch differs from it alone",
+                             H, H, k, s, n);
+        }
+        free(x), free(w), free(y), free(x1), free(y1), free(ry);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dw_gradients),
         cmocka_unit_test(dw_matches_definition),
         cmocka_unit_test(dw_centre_crop),
+        cmocka_unit_test(dw_batch_groups),
     };
     return cmocka_run_group_tests_name("nn_dw", tests, NULL, NULL);
 }
