@@ -129,7 +129,7 @@ $(BIN): $(APP_OBJ) $(WLIB) $(LIB)
 
 # The supernet's kernels are loops the compiler should vectorise (-O3);
 # no -ffast-math, so results stay bit for bit those of -O2.
-$(BUILD)/obj/engine/nn/nn.o: CFLAGS += -O3
+$(BUILD)/obj/engine/nn/nn.o $(BUILD)/obj/engine/nn/nn_dw.o: CFLAGS += -O3
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

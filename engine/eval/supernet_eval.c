@@ -16,8 +16,8 @@
 
 /* Images per forward pass: a workspace holds BATCH (recalibration keeps
  * to SUBNET_RECAL_BATCH, as OFA's). Scoring uses the checkpoint's or the
- * recalibrated statistics, so its batch changes no result, only how soon
- * a cancelled job notices: SCORE_BATCH is a few tens of milliseconds. */
+ * recalibrated statistics, so its batch changes no result, only how often
+ * progress is told (a cancel is seen inside a batch, layer by layer). */
 #define BATCH 200
 #define SCORE_BATCH 100
 #define MAX_WORKERS 64          /* each slot holds a workspace for a batch of BATCH */
@@ -444,8 +444,9 @@ static int submit(struct evaluator *ev, const struct eval_job *job, eval_done_fn
     return 0;
 }
 
-/* Raises a running job's cancel flag: its worker stops at the next batch
- * (or never starts, when libuv still had it queued). */
+/* Raises a running job's cancel flag: its worker stops before the next
+ * layer of its forward pass (subnet_recalibrate and subnet_correct poll it
+ * there), or never starts when libuv still had it queued. */
 static void cancel_running(struct impl *im, long seq)
 {
     for (int i = 0; i < im->nslots; i++) {
@@ -576,7 +577,7 @@ static void destroy(struct evaluator *ev)
     for (int i = 0; i < im->nslots; i++)
         if (im->slots[i].busy)
             cancel_running(im, im->slots[i].seq);
-    if (im->blas_taken) /* the cancelled workers finish their batch on one thread */
+    if (im->blas_taken) /* the cancelled workers finish their layer on one thread */
         blas_give();
     im->blas_taken = 0;
     if (im->nbusy == 0) /* else the last completion closes it: workers send on it */

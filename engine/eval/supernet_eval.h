@@ -18,7 +18,8 @@
  * thread, and reach each owner (ud) in the order it submitted the jobs,
  * whichever finishes first: a search with a seed stays one search.
  * forget(ud) drops ud's queued jobs and cancels its running ones
- * (their recalibration or scoring stops at the next batch; no callback);
+ * (their recalibration or scoring stops before the forward's next layer;
+ * no callback);
  * cancel(ud) does the same but answers each job, cancelled (eval.h).
  * Workers report progress per batch (recalibrating, validating, testing)
  * through a uv_async_t open only while jobs run. destroy cancels

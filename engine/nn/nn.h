@@ -14,7 +14,8 @@
  *
  * Backward functions overwrite dx (which may be NULL when the input needs
  * no gradient) and ACCUMULATE into weight gradients (+=), because weights
- * are shared by every subnet of a sandwich step. */
+ * are shared by every subnet of a sandwich step. The depthwise kernels,
+ * hand-blocked, are nn_dw.h. */
 #ifndef COLLM_NN_H
 #define COLLM_NN_H
 
@@ -38,14 +39,9 @@ void nn_conv_forward(const float *x, int cin, int N, int H, int W, const float *
 void nn_conv_backward(const float *x, int cin, int N, int H, int W, const float *w, int cout,
                       int k, int s, const float *dy, float *dx, float *dw, float *col);
 int nn_conv_out(int H, int k, int s);
-
-/* Depthwise k x k convolution, stride s, zero padding k/2, on C channels.
- * Channel c's kernel row r, column q is w[c*wstride + r*wrow + q]: an elastic
- * kernel passes the centre of its largest one (wstride 49, wrow 7 for 7x7). */
-void nn_dw_forward(const float *x, int C, int N, int H, int W, const float *w, int wstride,
-                   int wrow, int k, int s, float *y);
-void nn_dw_backward(const float *x, int C, int N, int H, int W, const float *w, int wstride,
-                    int wrow, int k, int s, const float *dy, float *dx, float *dw);
+/* The outputs o in [*lo, *hi) of n_out whose input o*s + off lies inside
+ * [0, n_in), so that loops over them need no bounds test. */
+void nn_conv_range(int n_out, int n_in, int s, int off, int *lo, int *hi);
 
 /* Batch norm over the P positions of each of C channels.
  * Training mode normalises with the batch's own statistics and returns them

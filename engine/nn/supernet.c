@@ -4,7 +4,6 @@
  * so the network is written once, in sn_forward. */
 #include "supernet.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,196 +11,13 @@
 #include <string.h>
 
 #include "nn.h"
+#include "nn_dw.h"
 
-const int sn_res_choices[3] = {20, 24, 28};
-const int sn_ks_choices[3] = {3, 5, 7};
-const int sn_e_choices[3] = {3, 4, 6};
-const int sn_d_choices[3] = {2, 3, 4};
-
-static const int stage_in[SN_STAGES] = {16, 24};
-static const int stage_c[SN_STAGES] = {24, 48};
-#define STEM_C 16
-#define HEAD_C 192
 #define MAXK 7
 #define MAXE 6
 #define BN_EPS 1e-5f
 #define BN_MOMENTUM 0.1f
-
-/* ---- architectures ---------------------------------------------------- */
-
-static int one_of(int v, const int *c)
-{
-    return v == c[0] || v == c[1] || v == c[2];
-}
-
-/* zero_ok: 0 stands for "unused" (an inactive block), as in OFA's dicts */
-static int read_ints(const cJSON *o, const char *key, int n, const int *choices, int zero_ok,
-                     int *out, struct err *e)
-{
-    const cJSON *l = cJSON_GetObjectItemCaseSensitive(o, key), *it;
-    if (!l)
-        return err_usage(e, key, "missing; expected a list of %d values (%d, %d or %d)", n,
-                         choices[0], choices[1], choices[2]);
-    if (!cJSON_IsArray(l) || cJSON_GetArraySize(l) != n)
-        return err_usage(e, key, "expected a list of %d values (%d, %d or %d)", n, choices[0],
-                         choices[1], choices[2]);
-    int i = 0;
-    cJSON_ArrayForEach(it, l)
-    {
-        double v = cJSON_IsNumber(it) ? it->valuedouble : NAN;
-        if (!(v == v) || v != floor(v) || v < -1e6 || v > 1e6 ||
-            !(one_of((int)v, choices) || (zero_ok && v == 0))) {
-            char where[32];
-            snprintf(where, sizeof where, "%s[%d]", key, i);
-            return err_usage(e, where, "expected %d, %d or %d%s", choices[0], choices[1],
-                             choices[2], zero_ok ? " (0 for a block beyond the depth)" : "");
-        }
-        out[i++] = (int)v;
-    }
-    return 0;
-}
-
-int sn_arch_parse(const char *text, struct sn_arch *a, struct err *e)
-{
-    cJSON *o = cJSON_Parse(text);
-    if (!o || !cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        return err_usage(e, "architecture",
-                         "expected a JSON object {\"r\":R,\"d\":[2],\"ks\":[8],\"e\":[8]}");
-    }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, o)
-    {
-        if (strcmp(it->string, "r") && strcmp(it->string, "d") && strcmp(it->string, "ks") &&
-            strcmp(it->string, "e")) {
-            err_usage(e, it->string, "unknown field; expected r, d, ks and e");
-            cJSON_Delete(o);
-            return -1;
-        }
-    }
-    const cJSON *rv = cJSON_GetObjectItemCaseSensitive(o, "r");
-    int rc = 0;
-    struct sn_arch t;
-    if (!rv || !cJSON_IsNumber(rv) || rv->valuedouble != floor(rv->valuedouble) ||
-        fabs(rv->valuedouble) > 1e6 || !one_of((int)rv->valuedouble, sn_res_choices))
-        rc = err_usage(e, "r", "expected the resolution, %d, %d or %d", sn_res_choices[0],
-                       sn_res_choices[1], sn_res_choices[2]);
-    else
-        t.r = (int)rv->valuedouble;
-    if (!rc)
-        rc = read_ints(o, "d", SN_STAGES, sn_d_choices, 0, t.d, e);
-    if (!rc)
-        rc = read_ints(o, "ks", SN_BLOCKS, sn_ks_choices, 1, t.ks, e);
-    if (!rc)
-        rc = read_ints(o, "e", SN_BLOCKS, sn_e_choices, 1, t.e, e);
-    cJSON_Delete(o);
-    for (int s = 0; !rc && s < SN_STAGES; s++)
-        for (int j = 0; !rc && j < t.d[s]; j++) {
-            int b = s * SN_MAXD + j;
-            if (t.ks[b] && t.e[b])
-                continue;
-            char where[16];
-            snprintf(where, sizeof where, "%s[%d]", t.ks[b] ? "e" : "ks", b);
-            rc = err_usage(e, where, "block %d of stage %d is active (depth %d): it needs %s", j,
-                           s + 1, t.d[s], t.ks[b] ? "an expansion 3, 4 or 6"
-                                                  : "a kernel size 3, 5 or 7");
-        }
-    if (rc)
-        return -1;
-    *a = t;
-    sn_arch_canonical(a);
-    return 0;
-}
-
-int sn_arch_format(const struct sn_arch *a, char *buf, size_t n)
-{
-    char ks[64] = "", ev[64] = "";
-    for (int i = 0; i < SN_BLOCKS; i++) {
-        size_t l = strlen(ks);
-        snprintf(ks + l, sizeof ks - l, "%s%d", i ? "," : "", a->ks[i]);
-        l = strlen(ev);
-        snprintf(ev + l, sizeof ev - l, "%s%d", i ? "," : "", a->e[i]);
-    }
-    int len = snprintf(buf, n, "{\"r\":%d,\"d\":[%d,%d],\"ks\":[%s],\"e\":[%s]}", a->r, a->d[0],
-                       a->d[1], ks, ev);
-    return len < 0 || (size_t)len >= n ? -1 : len;
-}
-
-void sn_arch_canonical(struct sn_arch *a)
-{
-    for (int s = 0; s < SN_STAGES; s++)
-        for (int j = a->d[s]; j < SN_MAXD; j++)
-            a->ks[s * SN_MAXD + j] = 0, a->e[s * SN_MAXD + j] = 0;
-}
-
-void sn_arch_largest(struct sn_arch *a)
-{
-    a->r = sn_res_choices[2];
-    for (int s = 0; s < SN_STAGES; s++)
-        a->d[s] = sn_d_choices[2];
-    for (int i = 0; i < SN_BLOCKS; i++)
-        a->ks[i] = sn_ks_choices[2], a->e[i] = sn_e_choices[2];
-}
-
-void sn_arch_smallest(struct sn_arch *a)
-{
-    a->r = sn_res_choices[0];
-    for (int s = 0; s < SN_STAGES; s++)
-        a->d[s] = sn_d_choices[0];
-    for (int i = 0; i < SN_BLOCKS; i++)
-        a->ks[i] = sn_ks_choices[0], a->e[i] = sn_e_choices[0];
-    sn_arch_canonical(a);
-}
-
-void sn_arch_sample(struct rng *r, struct sn_arch *a)
-{
-    a->r = sn_res_choices[rng_below(r, 3)];
-    for (int s = 0; s < SN_STAGES; s++)
-        a->d[s] = sn_d_choices[rng_below(r, 3)];
-    for (int i = 0; i < SN_BLOCKS; i++) {
-        a->ks[i] = sn_ks_choices[rng_below(r, 3)];
-        a->e[i] = sn_e_choices[rng_below(r, 3)];
-    }
-    sn_arch_canonical(a);
-}
-
-/* Walks the active layers once, for both cost functions. */
-static void arch_costs(const struct sn_arch *a, double *macs, double *params)
-{
-    double m = 0, p = 0;
-    int h = a->r;
-    m += (double)h * h * STEM_C * 9, p += STEM_C * 9 + 2 * STEM_C;
-    h = nn_conv_out(h, 3, 2);
-    m += (double)h * h * STEM_C * 9 + (double)h * h * STEM_C * STEM_C;
-    p += STEM_C * 9 + STEM_C * STEM_C + 4 * STEM_C;
-    for (int s = 0; s < SN_STAGES; s++)
-        for (int j = 0; j < a->d[s]; j++) {
-            int b = s * SN_MAXD + j, cin = j ? stage_c[s] : stage_in[s], cout = stage_c[s];
-            int mid = cin * a->e[b], k = a->ks[b], ho = j ? h : nn_conv_out(h, k, 2);
-            m += (double)h * h * cin * mid + (double)ho * ho * mid * k * k +
-                 (double)ho * ho * mid * cout;
-            p += (double)cin * mid + mid * k * k + (double)mid * cout + 4.0 * mid + 2.0 * cout;
-            h = ho;
-        }
-    int last = stage_c[SN_STAGES - 1];
-    m += (double)h * h * last * HEAD_C + HEAD_C * SN_CLASSES;
-    p += (double)last * HEAD_C + 2 * HEAD_C + HEAD_C * SN_CLASSES + SN_CLASSES;
-    *macs = m, *params = p;
-}
-
-double sn_arch_mflops(const struct sn_arch *a)
-{
-    double m, p;
-    arch_costs(a, &m, &p);
-    return m / 1e6;
-}
-
-double sn_arch_mparams(const struct sn_arch *a)
-{
-    double m, p;
-    arch_costs(a, &m, &p);
-    return p / 1e6;
-}
+#define DW_GROUP 32 /* depthwise channels between two cancel polls */
 
 /* ---- weights ----------------------------------------------------------- */
 
@@ -256,16 +72,16 @@ static void layout(struct supernet *sn, struct layout *L)
 {
     sn->ntensors = 0;
     sn->nw = sn->nstats = 0;
-    L->stem = add(sn, "stem.conv", 4, (int[]){STEM_C, 1, 3, 3}, 0, 1);
-    L->stem_bn = add_bn(sn, "stem.bn", STEM_C);
-    L->ds_dw = add(sn, "ds.dw", 4, (int[]){STEM_C, 1, 3, 3}, 0, 1);
-    L->ds_bn1 = add_bn(sn, "ds.bn1", STEM_C);
-    L->ds_pw = add(sn, "ds.pw", 4, (int[]){STEM_C, STEM_C, 1, 1}, 0, 1);
-    L->ds_bn2 = add_bn(sn, "ds.bn2", STEM_C);
+    L->stem = add(sn, "stem.conv", 4, (int[]){SN_STEM_C, 1, 3, 3}, 0, 1);
+    L->stem_bn = add_bn(sn, "stem.bn", SN_STEM_C);
+    L->ds_dw = add(sn, "ds.dw", 4, (int[]){SN_STEM_C, 1, 3, 3}, 0, 1);
+    L->ds_bn1 = add_bn(sn, "ds.bn1", SN_STEM_C);
+    L->ds_pw = add(sn, "ds.pw", 4, (int[]){SN_STEM_C, SN_STEM_C, 1, 1}, 0, 1);
+    L->ds_bn2 = add_bn(sn, "ds.bn2", SN_STEM_C);
     for (int s = 0; s < SN_STAGES; s++)
         for (int j = 0; j < SN_MAXD; j++) {
             struct block_off *b = &L->blk[s * SN_MAXD + j];
-            int cin = j ? stage_c[s] : stage_in[s], mid = cin * MAXE, cout = stage_c[s];
+            int cin = j ? sn_stage_c[s] : sn_stage_in[s], mid = cin * MAXE, cout = sn_stage_c[s];
             char p[32], n[48];
             snprintf(p, sizeof p, "s%d.b%d", s + 1, j);
             snprintf(n, sizeof n, "%s.expand", p);
@@ -278,10 +94,10 @@ static void layout(struct supernet *sn, struct layout *L)
             b->project = add(sn, n, 4, (int[]){cout, mid, 1, 1}, 0, 1);
             snprintf(n, sizeof n, "%s.bn3", p), b->bn3 = add_bn(sn, n, cout);
         }
-    int last = stage_c[SN_STAGES - 1];
-    L->head = add(sn, "head.conv", 4, (int[]){HEAD_C, last, 1, 1}, 0, 1);
-    L->head_bn = add_bn(sn, "head.bn", HEAD_C);
-    L->fc_w = add(sn, "head.fc.weight", 2, (int[]){SN_CLASSES, HEAD_C}, 0, 1);
+    int last = sn_stage_c[SN_STAGES - 1];
+    L->head = add(sn, "head.conv", 4, (int[]){SN_HEAD_C, last, 1, 1}, 0, 1);
+    L->head_bn = add_bn(sn, "head.bn", SN_HEAD_C);
+    L->fc_w = add(sn, "head.fc.weight", 2, (int[]){SN_CLASSES, SN_HEAD_C}, 0, 1);
     L->fc_b = add(sn, "head.fc.bias", 1, (int[]){SN_CLASSES}, 0, 0);
 }
 
@@ -393,6 +209,8 @@ struct sn_ctx {
     double rcount;
     size_t nstats;
     int N_images;          /* of the forward under way */
+    const volatile int *cancel; /* polled before every layer (sn_ctx_set_cancel) */
+    int cancelled;         /* the forward under way saw it raised */
 };
 
 static float *arena_take(struct sn_ctx *c, size_t n)
@@ -409,8 +227,21 @@ static float *arena_take(struct sn_ctx *c, size_t n)
     return p;
 }
 
+/* Sticky, so that a forward stopped anywhere reports -2, not -1. */
+static int cancelled(struct sn_ctx *c)
+{
+    if (c->cancel && *c->cancel)
+        c->cancelled = 1;
+    return c->cancelled;
+}
+
+/* Every layer asks for its output here first, so this is where a forward
+ * notices a cancel: a layer of the largest subnet at a batch of 200 is
+ * milliseconds, a whole batch up to a second on a loaded machine. */
 static int tensor_new(struct sn_ctx *c, size_t n)
 {
+    if (cancelled(c))
+        return -1;
     if (c->nt >= MAXT)
         return -1;
     struct tensor *t = &c->t[c->nt];
@@ -459,8 +290,18 @@ static int f_dw(struct sn_ctx *c, int in, int C, int N, int H, size_t w, int kma
     struct op *o = op_push(c, OP_DW, in, out);
     o->C = C, o->N = N, o->H = H, o->k = k, o->s = s, o->ld = kmax;
     o->w = w + (size_t)((kmax - k) / 2) * kmax + (size_t)(kmax - k) / 2;
-    if (!c->dry)
-        nn_dw_forward(X(in), C, N, H, H, c->w + o->w, kmax * kmax, kmax, k, s, X(out));
+    if (c->dry)
+        return out;
+    /* Channels are independent and contiguous (CNHW), so the layer runs in
+     * groups with a cancel poll between them: the largest depthwise layer
+     * of a batch is tens of milliseconds on a loaded machine. */
+    size_t in_c = (size_t)N * H * H, out_c = (size_t)N * ho * ho;
+    for (int c0 = 0; c0 < C; c0 += DW_GROUP) {
+        int g = C - c0 < DW_GROUP ? C - c0 : DW_GROUP;
+        FAIL_IF(cancelled(c));
+        nn_dw_forward(X(in) + c0 * in_c, g, N, H, H, c->w + o->w + (size_t)c0 * kmax * kmax,
+                      kmax * kmax, kmax, k, s, X(out) + c0 * out_c);
+    }
     return out;
 }
 
@@ -528,7 +369,7 @@ static int f_add(struct sn_ctx *c, int a, int b)
 static int f_block(struct sn_ctx *c, int x, int s, int j, int N, int *H, int k, int e)
 {
     const struct block_off *b = &the_layout.blk[s * SN_MAXD + j];
-    int cin = j ? stage_c[s] : stage_in[s], cout = stage_c[s], mid = cin * e;
+    int cin = j ? sn_stage_c[s] : sn_stage_in[s], cout = sn_stage_c[s], mid = cin * e;
     int stride = j ? 1 : 2, h = *H, ho = nn_conv_out(h, k, stride);
     enum op_kind act = s == 0 ? OP_RELU : OP_HSWISH;
     int P = N * h * h, Po = N * ho * ho;
@@ -585,30 +426,30 @@ static int forward(struct sn_ctx *c, const struct sn_arch *a, const float *image
             nn_resize_bilinear(images, N, SN_IMG, SN_IMG, h, h, X(x));
     }
     /* stem */
-    int t = tensor_new(c, (size_t)STEM_C * N * h * h);
+    int t = tensor_new(c, (size_t)SN_STEM_C * N * h * h);
     FAIL_IF(t < 0 || c->nops >= MAXOPS);
     struct op *o = op_push(c, OP_CONV, x, t);
-    o->C = 1, o->N = N, o->H = h, o->k = 3, o->s = 1, o->cout = STEM_C, o->w = L->stem;
+    o->C = 1, o->N = N, o->H = h, o->k = 3, o->s = 1, o->cout = SN_STEM_C, o->w = L->stem;
     size_t col = nn_conv_col_floats(1, N, h, h, 3, 1);
     if (c->dry)
         c->colcap = col > c->colcap ? col : c->colcap;
     else
-        nn_conv_forward(X(x), 1, N, h, h, c->w + L->stem, STEM_C, 3, 1, X(t), c->col);
-    t = f_bn(c, t, STEM_C, N * h * h, &L->stem_bn);
+        nn_conv_forward(X(x), 1, N, h, h, c->w + L->stem, SN_STEM_C, 3, 1, X(t), c->col);
+    t = f_bn(c, t, SN_STEM_C, N * h * h, &L->stem_bn);
     FAIL_IF(t < 0);
     t = f_act(c, t, OP_HSWISH);
     FAIL_IF(t < 0);
     /* ds */
-    t = f_dw(c, t, STEM_C, N, h, L->ds_dw, 3, 3, 2);
+    t = f_dw(c, t, SN_STEM_C, N, h, L->ds_dw, 3, 3, 2);
     FAIL_IF(t < 0);
     h = nn_conv_out(h, 3, 2);
-    t = f_bn(c, t, STEM_C, N * h * h, &L->ds_bn1);
+    t = f_bn(c, t, SN_STEM_C, N * h * h, &L->ds_bn1);
     FAIL_IF(t < 0);
     t = f_act(c, t, OP_HSWISH);
     FAIL_IF(t < 0);
-    t = f_pw(c, t, STEM_C, N * h * h, L->ds_pw, STEM_C, STEM_C);
+    t = f_pw(c, t, SN_STEM_C, N * h * h, L->ds_pw, SN_STEM_C, SN_STEM_C);
     FAIL_IF(t < 0);
-    t = f_bn(c, t, STEM_C, N * h * h, &L->ds_bn2);
+    t = f_bn(c, t, SN_STEM_C, N * h * h, &L->ds_bn2);
     FAIL_IF(t < 0);
     for (int s = 0; s < SN_STAGES; s++)
         for (int j = 0; j < a->d[s]; j++) {
@@ -620,25 +461,25 @@ static int forward(struct sn_ctx *c, const struct sn_arch *a, const float *image
             t = settle(c, t, mark, mnt, mops);
         }
     /* head */
-    int last = stage_c[SN_STAGES - 1], P = N * h * h;
-    t = f_pw(c, t, last, P, L->head, last, HEAD_C);
+    int last = sn_stage_c[SN_STAGES - 1], P = N * h * h;
+    t = f_pw(c, t, last, P, L->head, last, SN_HEAD_C);
     FAIL_IF(t < 0);
-    t = f_bn(c, t, HEAD_C, P, &L->head_bn);
+    t = f_bn(c, t, SN_HEAD_C, P, &L->head_bn);
     FAIL_IF(t < 0);
     t = f_act(c, t, OP_HSWISH);
     FAIL_IF(t < 0);
-    int g = tensor_new(c, (size_t)HEAD_C * N);
+    int g = tensor_new(c, (size_t)SN_HEAD_C * N);
     FAIL_IF(g < 0 || c->nops >= MAXOPS);
     o = op_push(c, OP_GAP, t, g);
-    o->C = HEAD_C, o->N = N, o->H = h * h;
+    o->C = SN_HEAD_C, o->N = N, o->H = h * h;
     if (!c->dry)
-        nn_gap_forward(X(t), HEAD_C, N, h * h, X(g));
+        nn_gap_forward(X(t), SN_HEAD_C, N, h * h, X(g));
     int y = tensor_new(c, (size_t)SN_CLASSES * N);
     FAIL_IF(y < 0 || c->nops >= MAXOPS);
     o = op_push(c, OP_LINEAR, g, y);
-    o->C = HEAD_C, o->N = N, o->cout = SN_CLASSES, o->w = L->fc_w, o->w2 = L->fc_b;
+    o->C = SN_HEAD_C, o->N = N, o->cout = SN_CLASSES, o->w = L->fc_w, o->w2 = L->fc_b;
     if (!c->dry) {
-        nn_linear_forward(X(g), HEAD_C, N, c->w + L->fc_w, HEAD_C, c->w + L->fc_b, SN_CLASSES,
+        nn_linear_forward(X(g), SN_HEAD_C, N, c->w + L->fc_w, SN_HEAD_C, c->w + L->fc_b, SN_CLASSES,
                           X(y));
         memcpy(logits, X(y), sizeof(float) * SN_CLASSES * N);
     }
@@ -693,6 +534,11 @@ static int grad_buffers(struct sn_ctx *c)
     return -1;
 }
 
+void sn_ctx_set_cancel(struct sn_ctx *c, const volatile int *cancel)
+{
+    c->cancel = cancel;
+}
+
 void sn_ctx_free(struct sn_ctx *c)
 {
     if (!c)
@@ -715,8 +561,9 @@ int sn_forward(struct sn_ctx *c, const struct supernet *sn, float *stats,
     c->mode = mode;
     c->w = sn->w;
     c->stats = stats;
+    c->cancelled = 0;
     if (forward(c, a, images, n, logits) < 0)
-        return -1;
+        return c->cancelled ? -2 : -1;
     if (mode == SN_RECAL)
         c->rcount += n;
     return 0;

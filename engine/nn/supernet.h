@@ -22,38 +22,9 @@
 
 #include "../core/err.h"
 #include "../core/rng.h"
+#include "sn_arch.h"
 
-#define SN_STAGES 2
-#define SN_MAXD 4
-#define SN_BLOCKS (SN_STAGES * SN_MAXD)
-#define SN_CLASSES 10
-#define SN_IMG 28
 #define SN_MAX_TENSORS 160
-
-extern const int sn_res_choices[3], sn_ks_choices[3], sn_e_choices[3], sn_d_choices[3];
-
-struct sn_arch {
-    int r;              /* input resolution */
-    int d[SN_STAGES];   /* active blocks per stage */
-    int ks[SN_BLOCKS];  /* kernel per block slot (stage-major) */
-    int e[SN_BLOCKS];   /* expansion per block slot */
-};
-
-/* Parses the dict form {"r":28,"d":[4,4],"ks":[8 values],"e":[8 values]}
- * (slot i = 4*stage + block); errors name the field and what was expected.
- * Slots of blocks beyond a stage's depth are ignored and may hold 0, as in
- * OFA's dicts; sn_arch_canonical sets them to 0 so that two spellings of
- * one network compare equal. */
-int sn_arch_parse(const char *text, struct sn_arch *a, struct err *e);
-int sn_arch_format(const struct sn_arch *a, char *buf, size_t n);
-void sn_arch_canonical(struct sn_arch *a);
-void sn_arch_largest(struct sn_arch *a);
-void sn_arch_smallest(struct sn_arch *a);
-void sn_arch_sample(struct rng *r, struct sn_arch *a);
-/* Multiply-accumulates of one forward pass (as OFA counts "FLOPs"), in
- * millions, and parameters used, in millions (BN affine included). */
-double sn_arch_mflops(const struct sn_arch *a);
-double sn_arch_mparams(const struct sn_arch *a);
 
 /* One named tensor of the supernet, inside `w` (weights) or `stats` (BN
  * running statistics, not trained). */
@@ -91,9 +62,16 @@ struct sn_ctx;
 struct sn_ctx *sn_ctx_new(int max_batch, struct err *e);
 void sn_ctx_free(struct sn_ctx *c);
 
+/* While cancel is set and *cancel non-zero, sn_forward stops before its
+ * next layer and returns -2 (the batch is lost; in RECAL mode the sums of
+ * the recalibration under way are then of no use). NULL: never stops. The
+ * flag may be raised from another thread. */
+void sn_ctx_set_cancel(struct sn_ctx *c, const volatile int *cancel);
+
 /* images: n x 28 x 28 floats, already normalised; resized to a->r inside.
- * Writes logits (10 x n, class-major) into `logits`. In TRAIN mode `stats`
- * gets the running averages (momentum 0.1, as torch) and backward may follow. */
+ * Writes logits (10 x n, class-major) into `logits`; 0, -1 on error, -2
+ * when cancelled (above). In TRAIN mode `stats` gets the running averages
+ * (momentum 0.1, as torch) and backward may follow. */
 int sn_forward(struct sn_ctx *c, const struct supernet *sn, float *stats,
                const struct sn_arch *a, enum sn_mode mode, const float *images, int n,
                float *logits);

@@ -100,6 +100,18 @@ static void epoch_order(unsigned long long seed, int epoch, int n, int *perm)
     }
 }
 
+/* A forward that polls `cancel` inside, layer by layer, not only between
+ * batches: a batch of the largest subnet can take a second under load. */
+static int polled_forward(struct sn_ctx *c, const struct supernet *sn, float *stats,
+                          const struct sn_arch *a, enum sn_mode mode, const float *images,
+                          int n, float *logits, const volatile int *cancel)
+{
+    sn_ctx_set_cancel(c, cancel);
+    int rc = sn_forward(c, sn, stats, a, mode, images, n, logits);
+    sn_ctx_set_cancel(c, NULL);
+    return rc;
+}
+
 int subnet_recalibrate(struct sn_ctx *c, const struct supernet *sn, const struct sn_arch *a,
                        const float *images, int nrecal, int batch, float *stats,
                        const volatile int *cancel)
@@ -112,9 +124,10 @@ int subnet_recalibrate(struct sn_ctx *c, const struct supernet *sn, const struct
         if (cancel && *cancel)
             return -2;
         int n = nrecal - i < batch ? nrecal - i : batch;
-        if (sn_forward(c, sn, stats, a, SN_RECAL, images + (size_t)i * SN_IMG * SN_IMG, n,
-                       logits) < 0)
-            return -1;
+        int rc = polled_forward(c, sn, stats, a, SN_RECAL,
+                                images + (size_t)i * SN_IMG * SN_IMG, n, logits, cancel);
+        if (rc < 0)
+            return rc;
     }
     sn_recal_end(c, stats);
     return 0;
@@ -132,9 +145,10 @@ int subnet_correct(struct sn_ctx *c, const struct supernet *sn, const float *sta
         if (cancel && *cancel)
             return -2;
         int m = n - i < batch ? n - i : batch, k;
-        if (sn_forward(c, sn, (float *)stats, a, SN_EVAL, images + (size_t)i * SN_IMG * SN_IMG,
-                       m, logits) < 0)
-            return -1;
+        int rc = polled_forward(c, sn, (float *)stats, a, SN_EVAL,
+                                images + (size_t)i * SN_IMG * SN_IMG, m, logits, cancel);
+        if (rc < 0)
+            return rc;
         nn_xent(logits, SN_CLASSES, m, labels + i, NULL, &k);
         correct += k;
     }

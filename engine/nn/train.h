@@ -90,7 +90,10 @@ void train_normalise(const uint8_t *px, size_t n, float *out);
 /* Inherited-weight evaluation of one subnet: BN statistics recalibrated on
  * `nrecal` images (cumulative average over batches, as OFA), written into
  * `stats` (a copy of the supernet's that the caller owns), then accuracy on
- * `n` images. Returns the number correct, -1 on error, -2 if cancelled. */
+ * `n` images. Returns the number correct, -1 on error, -2 if cancelled:
+ * *cancel is polled between batches and, inside each forward, before every
+ * layer (sn_ctx_set_cancel), so a raised flag stops the work in a layer's
+ * time, milliseconds, not a batch's. */
 int subnet_recalibrate(struct sn_ctx *c, const struct supernet *sn, const struct sn_arch *a,
                        const float *images, int nrecal, int batch, float *stats,
                        const volatile int *cancel);

@@ -37,6 +37,7 @@
 
 #include "benchutil.h"
 #include "../../engine/nn/nn.h"
+#include "../../engine/nn/nn_dw.h"
 #include "../../engine/nn/supernet.h"
 #include "../../engine/nn/train.h"
 
