@@ -135,7 +135,7 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(if $(filter widgets/% tui/%,$<),$(CURSES_CFLAGS)) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fake_server.h tests/unit/search_util.h $(WLIB) $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/fake_server.h tests/unit/search_util.h tests/unit/nn_testutil.h $(WLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CURSES_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -pthread -o $@ $< $(WLIB) $(LIB) $(TEST_LIBS) $(LDLIBS) $(CURSES_LIBS)
 
