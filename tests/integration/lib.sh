@@ -34,4 +34,19 @@ expect_out() { # NAME TEXT: stdout contains TEXT
 expect_err() { # NAME TEXT: stderr contains TEXT
     if grep -qF -- "$2" "$tmp/err"; then ok "$1"; else not_ok "$1" "stderr lacks: $2"; fi
 }
+# The fake LLM server on loopback (tests/tools/fake_llm), for the LLM tests.
+# start_llm ARGS...: starts a fake server, sets $URL and $LLM_PID
+start_llm() {
+    # the redirection below truncates in the child, after the fork: without
+    # the rm the wait loop can read the previous server's (dead) port
+    rm -f "$tmp/port"
+    "$FAKE_LLM" "$@" >"$tmp/port" 2>/dev/null &
+    LLM_PID=$!
+    i=0
+    while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    URL="http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1"
+}
+stop_llm() { kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; }
+count() { grep -c "\"type\":\"$1\"" "$tmp/out"; }
+
 finish() { echo "1..$n"; [ "$failed" -eq 0 ]; }

@@ -6,19 +6,6 @@ KEY=sk-test-NEVER-PRINT-ME
 export OPENAI_API_KEY=$KEY
 unset OPENAI_BASE_URL
 
-# start_llm ARGS...: starts a fake server, sets $URL and $LLM_PID
-start_llm() {
-    # the redirection below truncates in the child, after the fork: without
-    # the rm the wait loop can read the previous server's (dead) port
-    rm -f "$tmp/port"
-    "$FAKE_LLM" "$@" >"$tmp/port" 2>/dev/null &
-    LLM_PID=$!
-    i=0
-    while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    URL="http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1"
-}
-stop_llm() { kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; }
-count() { grep -c "\"type\":\"$1\"" "$tmp/out"; }
 no_key() {
     if grep -q "$KEY" "$tmp/out" "$tmp/err"; then not_ok "$1" "the API key was printed"
     else ok "$1"; fi

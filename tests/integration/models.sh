@@ -7,16 +7,6 @@
 export OPENAI_API_KEY=sk-test-models
 unset OPENAI_BASE_URL
 
-start_llm() {
-    rm -f "$tmp/port"
-    "$FAKE_LLM" "$@" >"$tmp/port" 2>/dev/null &
-    LLM_PID=$!
-    i=0
-    while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    URL="http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1"
-}
-stop_llm() { kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; }
-count() { grep -c "\"type\":\"$1\"" "$tmp/out"; }
 
 search_with() { # STYLE: a 60-evaluation search against that style
     start_llm --style "$1"
