@@ -1,11 +1,11 @@
 # collm train fmnist-supernet: usage errors, a missing dataset, a tiny run,
 # reproducibility, Ctrl-C and --resume, damaged checkpoints. Runs are tiny
-# (256 training images, batch 32, 2 epochs), but every epoch still ends with
+# (128 training images, batch 32, 4 epochs), but every epoch still ends with
 # the validation of two subnets on the 10,000 validation images, which is
 # most of the time: four runs and a resume make six of them.
 . tests/integration/lib.sh
 
-TINY="--train-images 256 --batch 32 --threads 2"
+TINY="--train-images 128 --batch 32 --threads 2"
 # Where collm can score fewer validation images at each epoch's end, do (only
 # the report depends on them, not the weights): that is most of the time.
 if "$COLLM" train fmnist-supernet --help 2>/dev/null | grep -q -- '--report-images'; then
@@ -79,7 +79,7 @@ sha=$(sed -n 's/^sha256 \([0-9a-f]\{64\}\)$/\1/p' "$tmp/out")
 real=$(sha256sum "$tmp/a.ckpt" 2>/dev/null | cut -d' ' -f1)
 if [ -n "$sha" ] && [ "$sha" = "$real" ]; then ok "the printed sha256 is the file's"
 else not_ok "the printed sha256 is the file's" "printed '$sha', sha256sum '$real'"; fi
-expect_err "stderr starts with the recipe" "collm train: fmnist-supernet, $EP epochs of 256 images, batch 32, seed 7, 2 threads"
+expect_err "stderr starts with the recipe" "collm train: fmnist-supernet, $EP epochs of 128 images, batch 32, seed 7, 2 threads"
 lines=$(grep -c "^epoch [1-$EP]/$EP: loss [0-9.]*, train acc .*, valid (recalibrated) largest .* smallest .* elapsed, ETA " "$tmp/err")
 if [ "$lines" -eq $EP ]; then ok "one line per epoch on stderr"
 else not_ok "one line per epoch on stderr" "$lines epoch lines, expected $EP"; fi
@@ -147,7 +147,7 @@ expect_err "it says why" "holds no optimizer state"
 
 run train fmnist-supernet --resume "$tmp/int.ckpt"
 expect_rc "--resume finishes the interrupted run" 0
-expect_err "it resumes with the recorded recipe" "$EP epochs of 256 images, batch 32, seed 7, 2 threads, resuming $tmp/int.ckpt"
+expect_err "it resumes with the recorded recipe" "$EP epochs of 128 images, batch 32, seed 7, 2 threads, resuming $tmp/int.ckpt"
 expect_out "it writes the same file" "checkpoint $tmp/int.ckpt"
 same_payload "interrupted and resumed, the same weights as uninterrupted" "$tmp/a.ckpt" "$tmp/int.ckpt"
 
