@@ -143,13 +143,13 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(WLIB) $(LIB)
+$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_space.h $(WLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(WLIB) $(LIB) $(LDLIBS) $(CURSES_LIBS)
 
 # The same targets with the normal compiler, run on their seeds and on every
 # input a fuzzer once broke them with.
-$(BUILD)/tests/test_fuzz_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(WLIB) $(LIB)
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzz_space.h $(WLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -DFUZZ_TARGET='"$*"' $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(WLIB) $(LIB) $(LDLIBS) $(CURSES_LIBS)
 

@@ -1,7 +1,7 @@
 /* constraint_parse on --constraint text: what parses formats to canonical
  * text that parses again to the same bounds. First byte: the space whose
  * metrics it names ('0' nb201, '1' ofa-mbv3, '2' fmnist-supernet). */
-#include "fuzz.h"
+#include "fuzz_space.h"
 
 #include "../../engine/core/constraint.h"
 #include "../../engine/spaces/space.h"
@@ -12,13 +12,8 @@ static struct space *spaces[3];
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    for (int i = 0; i < 3; i++) {
-        struct err e = {0};
-        if (!(spaces[i] = space_open(specs[i], NULL, &e))) {
-            fprintf(stderr, "constraint: %s: %s\n", specs[i], e.msg);
-            abort();
-        }
-    }
+    for (int i = 0; i < 3; i++)
+        spaces[i] = fuzz_space_open(specs[i]);
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /* The journal reader, the reducer and the exporters, as `collm replay` and
  * `collm export` use them: the input is a session file; whatever reads
  * must rebuild a state and export it (to /dev/null) without a fault. */
-#include "fuzz.h"
+#include "fuzz_space.h"
 
 #include <unistd.h>
 
@@ -22,13 +22,8 @@ static void remove_file(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    for (int i = 0; i < 3; i++) {
-        struct err e = {0};
-        if (!(spaces[i] = space_open(specs[i], NULL, &e))) {
-            fprintf(stderr, "journal: %s: %s\n", specs[i], e.msg);
-            abort();
-        }
-    }
+    for (int i = 0; i < 3; i++)
+        spaces[i] = fuzz_space_open(specs[i]);
     snprintf(path, sizeof path, "/tmp/collm-fuzz-journal-XXXXXX");
     int fd = mkstemp(path);
     if (fd < 0 || !(sink = fopen("/dev/null", "w")))

@@ -2,7 +2,7 @@
  * space (its fallback reads architectures out of prose). First byte: the
  * space ('0' none, '1' nb201, '2' ofa-mbv3, '3' fmnist-supernet) and, from
  * '4' on, finish_reason "length" instead of "stop". */
-#include "fuzz.h"
+#include "fuzz_space.h"
 
 #include "../../engine/agents/parse.h"
 
@@ -12,13 +12,8 @@ static struct space *spaces[4];
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    for (int i = 1; i < 4; i++) {
-        struct err e = {0};
-        if (!(spaces[i] = space_open(specs[i], NULL, &e))) {
-            fprintf(stderr, "parse_candidates: %s: %s\n", specs[i], e.msg);
-            abort();
-        }
-    }
+    for (int i = 1; i < 4; i++)
+        spaces[i] = fuzz_space_open(specs[i]);
     return 0;
 }
 

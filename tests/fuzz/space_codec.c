@@ -1,7 +1,7 @@
 /* The architecture codecs: decode, encode, decode again gives the same
  * architecture and the same text. First byte: '0' nb201, '1' ofa-mbv3,
  * '2' fmnist-supernet. */
-#include "fuzz.h"
+#include "fuzz_space.h"
 
 #include "../../engine/spaces/space.h"
 
@@ -11,13 +11,8 @@ static struct space *spaces[3];
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    for (int i = 0; i < 3; i++) {
-        struct err e = {0};
-        if (!(spaces[i] = space_open(specs[i], NULL, &e))) {
-            fprintf(stderr, "space_codec: %s: %s\n", specs[i], e.msg);
-            abort();
-        }
-    }
+    for (int i = 0; i < 3; i++)
+        spaces[i] = fuzz_space_open(specs[i]);
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /* strategy_parse, the offline Generator's reading of any strategy text.
  * First byte: '0' nb201, '1' ofa-mbv3. Every number it takes from the
  * text must come out bounded: the Generator loops and samples on them. */
-#include "fuzz.h"
+#include "fuzz_space.h"
 
 #include <math.h>
 
@@ -13,13 +13,8 @@ static struct space *spaces[2];
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    for (int i = 0; i < 2; i++) {
-        struct err e = {0};
-        if (!(spaces[i] = space_open(specs[i], NULL, &e))) {
-            fprintf(stderr, "strategy_parse: %s: %s\n", specs[i], e.msg);
-            abort();
-        }
-    }
+    for (int i = 0; i < 2; i++)
+        spaces[i] = fuzz_space_open(specs[i]);
     return 0;
 }
 
