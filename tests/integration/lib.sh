@@ -49,4 +49,25 @@ start_llm() {
 stop_llm() { kill "$LLM_PID" 2>/dev/null; wait "$LLM_PID" 2>/dev/null; }
 count() { grep -c "\"type\":\"$1\"" "$tmp/out"; }
 
+# resume_cuts SESSION FIRST STEP: cuts SESSION after line FIRST, FIRST+STEP
+# ... and resumes each cut, answered from SESSION's own LLM answers
+# (--llm replay:), comparing what it evaluated with SESSION's whole run.
+# Sets $lines, $tried and $bad (the cuts that went another way).
+resume_cuts() {
+    "$COLLM" export "$1" --csv - | cut -d, -f2,6 >"$tmp/whole.archs"
+    lines=$(wc -l <"$1")
+    bad=0 tried=0 k=$2
+    while [ $k -lt "$lines" ]; do
+        head -n $k "$1" >"$tmp/cut.jsonl"
+        "$COLLM" resume "$tmp/cut.jsonl" --quiet --llm "replay:$1" >/dev/null 2>"$tmp/cut.err"
+        "$COLLM" export "$tmp/cut.jsonl" --csv - 2>/dev/null | cut -d, -f2,6 >"$tmp/cut.archs"
+        if ! cmp -s "$tmp/cut.archs" "$tmp/whole.archs"; then
+            bad=$((bad + 1))
+            [ $bad -eq 1 ] && echo "# first difference after line $k: $(head -3 "$tmp/cut.err")"
+        fi
+        tried=$((tried + 1))
+        k=$((k + $3))
+    done
+}
+
 finish() { echo "1..$n"; [ "$failed" -eq 0 ]; }

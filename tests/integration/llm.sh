@@ -96,20 +96,7 @@ else ok "the API key is not in the session file"; fi
 start_llm --invalid-every 3
 "$COLLM" search --headless --quiet --algo collm --llm-url "$URL" --model fake-1 --batch 5 --budget 20 --constraint 'flops<=150' --session "$tmp/whole.jsonl" >/dev/null 2>&1
 stop_llm
-"$COLLM" export "$tmp/whole.jsonl" --csv - | cut -d, -f2,6 >"$tmp/whole.archs"
-lines=$(wc -l <"$tmp/whole.jsonl")
-bad=0
-k=3
-while [ $k -lt "$lines" ]; do
-    head -n $k "$tmp/whole.jsonl" >"$tmp/cut.jsonl"
-    "$COLLM" resume "$tmp/cut.jsonl" --quiet --llm "replay:$tmp/whole.jsonl" >/dev/null 2>"$tmp/cut.err"
-    "$COLLM" export "$tmp/cut.jsonl" --csv - 2>/dev/null | cut -d, -f2,6 >"$tmp/cut.archs"
-    if ! cmp -s "$tmp/cut.archs" "$tmp/whole.archs"; then
-        bad=$((bad + 1))
-        [ $bad -eq 1 ] && echo "# first difference after line $k: $(head -3 "$tmp/cut.err")"
-    fi
-    k=$((k + 1))
-done
+resume_cuts "$tmp/whole.jsonl" 3 1
 if [ $bad -eq 0 ]; then ok "an LLM session cut after any of its $lines lines resumes to the same evaluations and iterations"
 else not_ok "an LLM session cut after any of its $lines lines resumes to the same evaluations and iterations" "$bad cuts differ"; fi
 

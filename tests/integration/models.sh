@@ -164,20 +164,7 @@ start_llm --context 6000
 "$COLLM" search --headless --quiet --algo collm --llm-url "$URL" --model fake-1 --budget 150 --seed 2 \
     --session "$tmp/ctx.jsonl" >/dev/null 2>&1
 stop_llm
-"$COLLM" export "$tmp/ctx.jsonl" --csv - | cut -d, -f2,6 >"$tmp/ctx.archs"
-lines=$(wc -l <"$tmp/ctx.jsonl")
-bad=0 tried=0 k=5
-while [ $k -lt "$lines" ]; do
-    head -n $k "$tmp/ctx.jsonl" >"$tmp/cut.jsonl"
-    "$COLLM" resume "$tmp/cut.jsonl" --quiet --llm "replay:$tmp/ctx.jsonl" >/dev/null 2>"$tmp/cut.err"
-    "$COLLM" export "$tmp/cut.jsonl" --csv - 2>/dev/null | cut -d, -f2,6 >"$tmp/cut.archs"
-    if ! cmp -s "$tmp/cut.archs" "$tmp/ctx.archs"; then
-        bad=$((bad + 1))
-        [ $bad -eq 1 ] && echo "# first difference after line $k: $(head -3 "$tmp/cut.err")"
-    fi
-    tried=$((tried + 1))
-    k=$((k + 29))
-done
+resume_cuts "$tmp/ctx.jsonl" 5 29
 if [ $bad -eq 0 ] && grep -q '"type":"context_compacted"' "$tmp/ctx.jsonl"; then
     ok "a compacted session cut at any of $tried places resumes to the same evaluations"
 else not_ok "a compacted session cut at any of $tried places resumes to the same evaluations" "$bad cuts differ"; fi
