@@ -37,7 +37,7 @@ struct run {
 };
 
 static inline void run_start(struct run *r, const char *space, const char *algo, uint64_t seed,
-                      int budget, const char *cons, struct evaluator *ev)
+                             int budget, const char *cons, struct evaluator *ev)
 {
     struct err e;
     memset(r, 0, sizeof *r);
@@ -55,7 +55,7 @@ static inline void run_start(struct run *r, const char *space, const char *algo,
 }
 
 static inline const struct state *run_all(struct run *r, const char *space, const char *algo,
-                                   uint64_t seed, int budget, const char *cons)
+                                          uint64_t seed, int budget, const char *cons)
 {
     run_start(r, space, algo, seed, budget, cons, NULL);
     search_start(r->s);
