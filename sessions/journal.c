@@ -220,20 +220,6 @@ static int read_header(struct session *s, const char *line, const char *path, st
     return 0;
 }
 
-static int push(struct session *s, const struct event *ev)
-{
-    if (s->n == s->cap) {
-        int cap = s->cap ? s->cap * 2 : 1024;
-        struct event *n = realloc(s->evs, (size_t)cap * sizeof *n);
-        if (!n)
-            return -1;
-        s->evs = n;
-        s->cap = cap;
-    }
-    s->evs[s->n++] = *ev;
-    return 0;
-}
-
 /* The reader takes the file in large blocks and cuts lines out of its
  * buffer in place: a session of 100,000 events is read in a few hundred
  * read(2) calls, and the offsets the resume path needs are counted here
@@ -316,7 +302,8 @@ static int reader_line(struct reader *r, char **line, size_t *len, int *nl)
     }
 }
 
-int session_read(const char *path, struct session *s, struct err *e)
+int session_scan(const char *path, struct session *s, session_each_fn each, void *ud,
+                 struct err *e)
 {
     memset(s, 0, sizeof *s);
     struct reader rd = {.fd = open(path, O_RDONLY), .cap = READ_BLOCK};
@@ -330,7 +317,6 @@ int session_read(const char *path, struct session *s, struct err *e)
     int rc = 0, nl;
     char *line;
     size_t len;
-    const struct session_info *info = NULL;
     char where[4200];
     uint64_t last_seq = 0;
     for (;;) {
@@ -357,7 +343,7 @@ int session_read(const char *path, struct session *s, struct err *e)
         }
         struct event ev;
         struct err pe = {0};
-        int got = event_from_json(line, &ev, info, &pe);
+        int got = event_from_json(line, &ev, s->info, &pe);
         if (got < 0 && !nl) { /* the process died while writing it */
             s->truncated = 1;
             warn(s, "line %ld is cut short (the process was stopped while writing it); %s\n",
@@ -376,28 +362,36 @@ int session_read(const char *path, struct session *s, struct err *e)
             event_free(&ev);
             break;
         }
+        last_seq = ev.seq;
         if (got == 1) {
             s->skipped++;
-            last_seq = ev.seq;
             warn(s, "line %ld: an event type this collm does not know (%s), skipped\n", lineno,
                  "written by a newer version?");
             s->good_bytes = rd.pos;
             s->needs_newline = !nl;
             continue;
         }
-        if (s->n == 0 && ev.type != EV_SESSION_STARTED) {
+        if (s->events == 0 && ev.type != EV_SESSION_STARTED) {
             rc = err_set(e, where, "the first event must be session_started");
             event_free(&ev);
             break;
         }
-        last_seq = ev.seq;
-        if (push(s, &ev) < 0) {
+        /* later events are read against the session's metrics, whoever
+         * ends up owning the event that brought them */
+        if (ev.type == EV_SESSION_STARTED && !s->info &&
+            (!(s->info = session_info_new()) || session_info_copy(s->info, ev.info) < 0)) {
             event_free(&ev);
             rc = err_set(e, where, "out of memory");
             break;
         }
-        if (ev.type == EV_SESSION_STARTED)
-            info = s->evs[s->n - 1].info;
+        s->events++;
+        rc = each(ud, &ev, e);
+        event_free(&ev);
+        if (rc < 0) {
+            if (!e->where[0])
+                snprintf(e->where, sizeof e->where, "%s", where);
+            break;
+        }
         s->good_bytes = rd.pos;
         s->needs_newline = !nl;
     }
@@ -405,7 +399,7 @@ int session_read(const char *path, struct session *s, struct err *e)
         rc = err_set(e, path, "read error: %s", strerror(rd.error));
     if (rc == 0 && lineno == 0)
         rc = err_set(e, path, "the file is empty: not a collm session");
-    if (rc == 0 && s->n == 0)
+    if (rc == 0 && s->events == 0)
         rc = err_set(e, path, "the session holds no events");
     free(rd.buf);
     close(rd.fd);
@@ -414,11 +408,34 @@ int session_read(const char *path, struct session *s, struct err *e)
     return rc;
 }
 
+/* session_read's `each`: the event moves into the array. */
+static int keep(void *ud, struct event *ev, struct err *e)
+{
+    struct session *s = ud;
+    if (s->n == s->cap) {
+        int cap = s->cap ? s->cap * 2 : 1024;
+        struct event *n = realloc(s->evs, (size_t)cap * sizeof *n);
+        if (!n)
+            return err_set(e, "", "out of memory");
+        s->evs = n;
+        s->cap = cap;
+    }
+    s->evs[s->n++] = *ev;
+    memset(ev, 0, sizeof *ev);
+    return 0;
+}
+
+int session_read(const char *path, struct session *s, struct err *e)
+{
+    return session_scan(path, s, keep, s, e);
+}
+
 void session_free(struct session *s)
 {
     for (int i = 0; i < s->n; i++)
         event_free(&s->evs[i]);
     free(s->evs);
+    session_info_free(s->info);
     memset(s, 0, sizeof *s);
 }
 

@@ -53,6 +53,8 @@ int journal_close(struct journal *j, struct err *e);
 
 struct session {
     struct journal_header h;
+    struct session_info *info; /* what session_started said: the space, the metrics */
+    long events;          /* events read (session_read also keeps them in evs) */
     struct event *evs;
     int n, cap;
     off_t good_bytes;     /* up to the end of the last whole line */
@@ -65,6 +67,14 @@ struct session {
 /* Reads a whole session. Corrupt content is an error naming the line and
  * what is wrong; a torn last line and unknown event types are warnings. */
 int session_read(const char *path, struct session *s, struct err *e);
+/* The same reading, one event at a time, for whoever needs each event once
+ * (export, headless replay): nothing but the current line is held. `each`
+ * may move the event out (and zero *ev); what is left is freed after it.
+ * It returns -1 with e to stop the reading; e's place, when it names none,
+ * becomes the line. s gets the header and the counts; session_free it. */
+typedef int (*session_each_fn)(void *ud, struct event *ev, struct err *e);
+int session_scan(const char *path, struct session *s, session_each_fn each, void *ud,
+                 struct err *e);
 void session_free(struct session *s);
 
 /* The default folder, $XDG_DATA_HOME/collm/sessions (or ~/.local/share/..),

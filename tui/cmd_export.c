@@ -48,6 +48,32 @@ static int csv(FILE *f, const struct state *st, int c) { (void)c; return export_
 static int pareto(FILE *f, const struct state *st, int c) { (void)c; return export_pareto(f, st); }
 static int svg(FILE *f, const struct state *st, int c) { return export_svg(f, st, c); }
 
+/* The session is read an event at a time into the state: an export of a
+ * long session never holds more than the state and one line. */
+struct load {
+    const char *file, *datadir;
+    struct space *sp;
+    struct state st;
+};
+
+static int apply(void *ud, struct event *ev, struct err *e)
+{
+    struct load *l = ud;
+    if (!l->sp) {
+        /* the reader guarantees session_started comes first */
+        if (!(l->sp = space_open(ev->info->space, l->datadir, e)))
+            return -1;
+        state_init(&l->st, space_decode_ctx, l->sp, l->sp->front_cost);
+    }
+    if (state_apply(&l->st, ev, e) < 0) {
+        char where[4300];
+        snprintf(where, sizeof where, "%s: event %llu", l->file, (unsigned long long)ev->seq);
+        err_wrap(e, where);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
     const char *csv_out = NULL, *pareto_out = NULL, *svg_out = NULL, *cost_name = NULL,
@@ -78,41 +104,29 @@ int cmd_export(int argc, char **argv)
             return cmd_usage("export", "", "--%s %s is the session itself; it would be "
                              "overwritten", flags[i], outs[i]);
     struct session ss;
-    if (session_read(pos[0], &ss, &e) < 0)
-        return cmd_fail("export", &e);
-    if (ss.warnings[0])
-        fprintf(stderr, "collm export: %s: %s", pos[0], ss.warnings);
-    struct space *sp = space_open(ss.evs[0].info->space, datadir, &e);
-    if (!sp) {
-        session_free(&ss);
-        return cmd_fail("export", &e);
-    }
-    struct state st;
-    state_init(&st, space_decode_ctx, sp, sp->front_cost);
+    struct load l = {.file = pos[0], .datadir = datadir};
     int code = EXIT_OK;
-    for (int i = 0; i < ss.n && code == EXIT_OK; i++)
-        if (state_apply(&st, &ss.evs[i], &e) < 0) {
-            char where[4300];
-            snprintf(where, sizeof where, "%s: event %llu", pos[0],
-                     (unsigned long long)ss.evs[i].seq);
-            err_wrap(&e, where);
-            code = cmd_fail("export", &e);
-        }
+    if (session_scan(pos[0], &ss, apply, &l, &e) < 0)
+        code = cmd_fail("export", &e);
+    else if (ss.warnings[0])
+        fprintf(stderr, "collm export: %s: %s", pos[0], ss.warnings);
+    session_free(&ss);
+    if (!l.sp)
+        return code;
     int cost = -1;
     if (code == EXIT_OK && cost_name) {
-        cost = metric_find(st.info.metrics, st.info.nmetrics, cost_name);
-        if (cost < 0 || st.info.metrics[cost].role != METRIC_COST)
+        cost = metric_find(l.st.info.metrics, l.st.info.nmetrics, cost_name);
+        if (cost < 0 || l.st.info.metrics[cost].role != METRIC_COST)
             code = cmd_usage("export", "--cost", "'%s' is not a cost of %s", cost_name,
-                             st.info.space);
+                             l.st.info.space);
     }
     if (code == EXIT_OK && csv_out)
-        code = write_to(csv_out, csv, &st, cost, "csv");
+        code = write_to(csv_out, csv, &l.st, cost, "csv");
     if (code == EXIT_OK && pareto_out)
-        code = write_to(pareto_out, pareto, &st, cost, "pareto");
+        code = write_to(pareto_out, pareto, &l.st, cost, "pareto");
     if (code == EXIT_OK && svg_out)
-        code = write_to(svg_out, svg, &st, cost, "svg");
-    state_free(&st);
-    space_close(sp);
-    session_free(&ss);
+        code = write_to(svg_out, svg, &l.st, cost, "svg");
+    state_free(&l.st);
+    space_close(l.sp);
     return code;
 }

@@ -37,6 +37,29 @@ static void compare(const struct state *a, const struct state *b)
     assert_string_equal(a->proposer_state, b->proposer_state);
 }
 
+static int apply_each(void *ud, struct event *ev, struct err *e)
+{
+    return state_apply(ud, ev, e);
+}
+
+struct stop_at {
+    uint64_t seq;
+    long calls;
+    struct event kept; /* the first event, moved out of the reader's hands */
+};
+
+static int stop_each(void *ud, struct event *ev, struct err *e)
+{
+    struct stop_at *s = ud;
+    s->calls++;
+    if (s->calls == 1) {
+        s->kept = *ev;
+        memset(ev, 0, sizeof *ev);
+    }
+    return ev->seq == s->seq ? err_set(e, "", "stopped at %llu", (unsigned long long)ev->seq)
+                             : 0;
+}
+
 static void journal_rebuilds_the_final_state(void **state)
 {
     (void)state;
@@ -69,6 +92,33 @@ static void journal_rebuilds_the_final_state(void **state)
         for (int i = 0; i < ss.n; i++)
             assert_int_equal(state_apply(&re, &ss.evs[i], &e), 0);
         compare(search_state(s), &re);
+
+        /* an event at a time, nothing kept: the same state */
+        struct session sc;
+        struct state st2;
+        state_init(&st2, space_decode_ctx, sp, sp->front_cost);
+        assert_int_equal(session_scan(path, &sc, apply_each, &st2, &e), 0);
+        assert_int_equal(sc.events, ss.n);
+        assert_int_equal(sc.n, 0);
+        assert_non_null(sc.info);
+        assert_string_equal(sc.info->space, "nb201:cifar100");
+        assert_int_equal(sc.good_bytes, ss.good_bytes);
+        compare(search_state(s), &st2);
+        state_free(&st2);
+        session_free(&sc);
+
+        /* `each` stops the reading; its error names the line; an event it
+         * moved out is its own to free */
+        struct stop_at at = {.seq = 5};
+        assert_int_equal(session_scan(path, &sc, stop_each, &at, &e), -1);
+        assert_int_equal(at.calls, 5);
+        assert_string_equal(e.msg, "stopped at 5");
+        char line6[80];
+        snprintf(line6, sizeof line6, "%s:6", path); /* line 1 is the header */
+        assert_string_equal(e.where, line6);
+        assert_int_equal(at.kept.type, EV_SESSION_STARTED);
+        event_free(&at.kept);
+        session_free(&sc);
 
         /* a second journal cannot overwrite the first */
         assert_null(journal_create(path, &h, &e));
