@@ -11,7 +11,6 @@ void headless_init(struct headless *h, FILE *out, int json, int timestamps, int 
     h->json = json;
     h->timestamps = timestamps;
     h->quiet = quiet;
-    h->batch_best = -1;
 }
 
 static double objective(const struct state *st, const struct record *r)
@@ -19,9 +18,11 @@ static double objective(const struct state *st, const struct record *r)
     return r->m[st->info.objective];
 }
 
+/* The line of the iteration that just ended: the reducer counted it. */
 static void flush_iteration(struct headless *h, const struct state *st)
 {
-    if (h->iter == 0 || h->quiet)
+    const struct state_iter *it = &st->iter_done;
+    if (it->iter == 0 || h->quiet)
         return;
     if (!h->header_done) {
         fprintf(h->out, "%5s %9s %4s %4s  %-10s %-10s %-10s  %s\n", "iter", "evals", "new", "rej",
@@ -32,18 +33,18 @@ static void flush_iteration(struct headless *h, const struct state *st)
     char evals[32], batch[16] = "-", best[16] = "-", rep[16] = "-";
     snprintf(evals, sizeof evals, "%d/%d", st->started, st->info.budget);
     const char *arch = "";
-    if (h->batch_best >= 0) {
-        const struct record *r = &st->rec[h->batch_best];
+    if (it->best_rec >= 0) {
+        const struct record *r = &st->rec[it->best_rec];
         snprintf(batch, sizeof batch, "%.2f", objective(st, r));
         arch = r->text;
     }
     if (b) {
-        snprintf(best, sizeof best, "%.2f%s", objective(st, b), h->best_changed ? "*" : "");
+        snprintf(best, sizeof best, "%.2f%s", objective(st, b), it->best_changed ? "*" : "");
         if (st->info.report >= 0)
             snprintf(rep, sizeof rep, "%.2f", b->m[st->info.report]);
     }
-    fprintf(h->out, "%5d %9s %4d %4d  %-10s %-10s %-10s  %s\n", h->iter, evals, h->evals,
-            h->rejected, batch, best, rep, arch);
+    fprintf(h->out, "%5d %9s %4d %4d  %-10s %-10s %-10s  %s\n", it->iter, evals, it->evals,
+            it->rejected, batch, best, rep, arch);
     fflush(h->out);
 }
 
@@ -63,28 +64,8 @@ void headless_on_event(void *ud, const struct event *ev, const struct state *st)
     }
     switch (ev->type) {
     case EV_ITERATION_STARTED:
-        flush_iteration(h, st);
-        h->iter = ev->iter;
-        h->evals = h->rejected = h->best_changed = 0;
-        h->batch_best = -1;
-        break;
-    case EV_CANDIDATE_REJECTED:
-        h->rejected++;
-        break;
-    case EV_EVAL_FINISHED: {
-        h->evals++;
-        int idx = (int)st->nrec - 1;
-        if (h->batch_best < 0 ||
-            objective(st, &st->rec[idx]) > objective(st, &st->rec[h->batch_best]))
-            h->batch_best = idx;
-        break;
-    }
-    case EV_BEST_IMPROVED:
-        h->best_changed = 1;
-        break;
     case EV_SESSION_ENDED:
         flush_iteration(h, st);
-        h->iter = 0;
         break;
     case EV_STRATEGY_PROPOSED:
         if (h->strategies && !h->quiet)

@@ -14,9 +14,7 @@ struct headless {
     int timestamps; /* add "t" to JSON events */
     int quiet;      /* summary only */
     int strategies; /* print each strategy */
-    /* what the current iteration did, printed when it is over */
-    int iter, evals, rejected, best_changed, header_done;
-    int batch_best;  /* record index of the iteration's best, -1 */
+    int header_done;
 };
 
 void headless_init(struct headless *h, FILE *out, int json, int timestamps, int quiet);

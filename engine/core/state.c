@@ -13,6 +13,7 @@ void state_init(struct state *s, arch_decode_fn decode, const void *ctx, int fro
     s->best = -1;
     s->info.report = -1;
     s->front_cost = front_cost;
+    s->iter_now.best_rec = s->iter_done.best_rec = -1;
     archset_init(&s->visited);
     archset_init(&s->seen);
     pareto_init(&s->front, 2);
@@ -245,6 +246,7 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
             return err_set(e, "candidate_rejected", "out of memory");
     }
     s->rejected[ev->reason]++;
+    s->iter_now.rejected++;
     struct cand *c = find_cand(s, ev->id);
     if (c && c->status == CAND_QUEUED)
         s->queued--;
@@ -341,6 +343,11 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
     }
     if (c)
         s->cands[ev->id - 1].rec = (int)s->nrec;
+    struct state_iter *it = &s->iter_now;
+    double v = r.m[s->info.objective];
+    if (it->best_rec < 0 || v > s->rec[it->best_rec].m[s->info.objective])
+        it->best_rec = (int)s->nrec;
+    it->evals++;
     s->rec[s->nrec++] = r;
     s->finished++;
     if (s->in_flight > 0)
@@ -532,6 +539,8 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         s->iter = ev->iter;
         if (s->stepping && s->steps_left > 0)
             s->steps_left--;
+        s->iter_done = s->iter_now;
+        s->iter_now = (struct state_iter){.iter = ev->iter, .best_rec = -1};
         break;
     case EV_CANDIDATES_PROPOSED: rc = on_proposed(s, ev, e); break;
     case EV_CANDIDATE_REJECTED: rc = on_rejected(s, ev, e); break;
@@ -628,11 +637,15 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         break;
     }
     case EV_SESSION_ENDED:
+        s->iter_done = s->iter_now;
+        s->iter_now = (struct state_iter){.best_rec = -1};
         s->ended = 1;
         s->end = ev->end;
         snprintf(s->end_detail, sizeof s->end_detail, "%s", ev->why ? ev->why : "");
         break;
     case EV_BEST_IMPROVED: /* derived from eval_finished; kept for the log */
+        s->iter_now.best_changed = 1;
+        break;
     case EV_BUDGET_REACHED:
     case EV_TARGET_REACHED:
     case EV__COUNT:

@@ -59,6 +59,11 @@ struct cand {
     long eval_done, eval_total;
 };
 
+struct state_iter {
+    int iter, evals, rejected, best_changed;
+    int best_rec; /* index in rec of the iteration's best, -1 */
+};
+
 struct state {
     arch_decode_fn decode;
     const void *decode_ctx;
@@ -85,6 +90,10 @@ struct state {
      * rejected with nothing else waiting; an evaluation starting ends the
      * run. Counted over resumes. */
     int idle_iters;
+    /* what an iteration did, for a line per iteration (headless): `iter_now`
+     * is the iteration under way, `iter_done` the one that ended last, at
+     * the next iteration_started or at session_ended */
+    struct state_iter iter_now, iter_done;
 
     int rejected[REJ__COUNT];
     int started, finished, failed, in_flight;

@@ -439,6 +439,89 @@ static void resumed_search_continues_the_idle_count(void **state)
     space_close(sp);
 }
 
+/* The reducer sums up each iteration as it ends (the headless lines come
+ * from it): checked against counts taken from the events themselves.
+ * Returns the iterations and rejections seen. */
+static void check_iteration_sums(struct search *s, const struct space *sp, int *lines,
+                                 int *rejections)
+{
+    struct err e;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/collm-test-iters-%d.jsonl", (int)getpid());
+    unlink(path);
+    struct journal_header h = {.version = 1};
+    struct journal *j = journal_create(path, &h, &e);
+    search_listen(s, journal_on_event, j);
+    search_start(s);
+    assert_int_equal(journal_close(j, &e), 0);
+    struct session k;
+    assert_int_equal(session_read(path, &k, &e), 0);
+    unlink(path);
+    struct state re;
+    state_init(&re, space_decode_ctx, sp, sp->front_cost);
+    int iter = 0, evals = 0, rej = 0, best_changed = 0;
+    double best = 0;
+    *lines = *rejections = 0;
+    for (int i = 0; i < k.n; i++) {
+        const struct event *x = &k.evs[i];
+        assert_int_equal(state_apply(&re, x, &e), 0);
+        if (x->type == EV_ITERATION_STARTED || x->type == EV_SESSION_ENDED) {
+            assert_int_equal(re.iter_done.iter, iter);
+            assert_int_equal(re.iter_done.evals, evals);
+            assert_int_equal(re.iter_done.rejected, rej);
+            assert_int_equal(re.iter_done.best_changed, best_changed);
+            if (evals)
+                assert_true(re.rec[re.iter_done.best_rec].m[re.info.objective] == best);
+            else
+                assert_int_equal(re.iter_done.best_rec, -1);
+            *lines += iter != 0;
+            iter = x->type == EV_ITERATION_STARTED ? x->iter : 0;
+            evals = rej = best_changed = 0;
+        } else if (x->type == EV_EVAL_FINISHED) {
+            double v = x->metrics[re.info.objective];
+            if (!evals++ || v > best)
+                best = v;
+        } else if (x->type == EV_CANDIDATE_REJECTED) {
+            rej++;
+            ++*rejections;
+        } else if (x->type == EV_BEST_IMPROVED) {
+            best_changed = 1;
+        }
+    }
+    state_free(&re);
+    session_free(&k);
+}
+
+static void each_iteration_is_summed_up_when_it_ends(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    struct algo_opts o;
+    algo_opts_default(&o);
+    o.batch = 5;
+    struct proposer *p = proposer_open("collm", sp, 9, &o, &e);
+    struct search_config cfg = {.algo = "collm", .seed = 9, .budget = 40};
+    struct search *s = search_new(&cfg, sp, ev, p, &e);
+    int lines, rejections;
+    check_iteration_sums(s, sp, &lines, &rejections);
+    assert_true(lines >= 8); /* 40 evaluations in batches of at most 5 */
+    search_free(s);
+    proposer_close(p);
+
+    /* a proposer that repeats itself: iterations of rejections */
+    struct proposer same = {.ops = &same_ops, .name = "same", .source = SRC_AGENT, .space = sp};
+    struct search_config cfg2 = {.algo = "same", .budget = 10, .max_idle_iters = 3};
+    s = search_new(&cfg2, sp, ev, &same, &e);
+    check_iteration_sums(s, sp, &lines, &rejections);
+    assert_int_equal(lines, 4);
+    assert_true(rejections >= 3);
+    search_free(s);
+    evaluator_close(ev);
+    space_close(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +530,7 @@ int main(void)
         cmocka_unit_test(a_steered_search_replays_exactly),
         cmocka_unit_test(lines_across_read_blocks),
         cmocka_unit_test(resumed_search_continues_the_idle_count),
+        cmocka_unit_test(each_iteration_is_summed_up_when_it_ends),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
