@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -191,7 +192,9 @@ static int read_header(struct session *s, const char *line, const char *path, st
         return err_set(e, where, "not a collm session (no {\"format\": \"collm-session\"} header)");
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "version");
-    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble != (int)v->valuedouble) {
+    /* compared as a double first: a cast of 1e300 to int is undefined */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= 1e6) ||
+        v->valuedouble != floor(v->valuedouble)) {
         cJSON_Delete(o);
         return err_set(e, where, "the header has no format version (a whole number)");
     }
