@@ -7,6 +7,7 @@
 #include "../engine/core/constraint.h"
 #include "../engine/core/datadir.h"
 #include "../engine/eval/eval.h"
+#include "../engine/eval/external.h"
 #include "../engine/llm/llm.h"
 #include "../engine/search/search.h"
 #include "../engine/spaces/space.h"
@@ -63,7 +64,8 @@ int cmd_resume(int argc, char **argv)
 {
     int budget = 0, has_budget = 0, from = 0, has_from = 0, has_target = 0;
     double target = 0;
-    const char *datadir = NULL;
+    const char *datadir = NULL, *evaluator = NULL;
+    struct eval_opts eo = {0};
     struct run_cfg rc_;
     run_cfg_default(&rc_);
     struct agent_cfg ac;
@@ -75,8 +77,15 @@ int cmd_resume(int argc, char **argv)
         {"target", OPT_DOUBLE, &target, "X", "a new target (default: the session's)",
          &has_target},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {"evaluator", OPT_STR, &evaluator, "'CMD ARGS'", "worker programs to evaluate with "
+                                                         "(needed again for a session they "
+                                                         "evaluated: a session file never "
+                                                         "names a command collm runs)", NULL},
+        {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once (as for search)", NULL},
+        {"eval-timeout", OPT_DOUBLE, &eo.timeout, "S", "worker programs: seconds one "
+                                                       "evaluation may take", NULL},
     };
-    int n = 4;
+    int n = 7;
     n += run_cfg_opts(&rc_, opts + n, 79 - n);
     agent_cfg_opts(&ac, opts + n, 79 - n);
     char *pos[1];
@@ -88,6 +97,11 @@ int cmd_resume(int argc, char **argv)
     if (npos != 1)
         return cmd_usage("resume", "", "give the session file to resume (see --help)");
     const char *file = pos[0];
+    if (eo.workers < 0)
+        return cmd_usage("resume", "--eval-workers", "must be at least 1");
+    if (!(eo.timeout >= 0) || eo.timeout > 1e7)
+        return cmd_usage("resume", "--eval-timeout", "expected seconds from 0 (no limit) to "
+                         "10000000, got %g", eo.timeout);
     if (rc_.no_session)
         return cmd_usage("resume", "--no-session", "a resumed search is always recorded");
 
@@ -163,8 +177,23 @@ int cmd_resume(int argc, char **argv)
             goto bad_header; /* what the session recorded, not a flag given now */
         goto fail;
     }
-    /* the recorded evaluator (older sessions: the space's default) */
-    if (!(ev = evaluator_open_named(info->evaluator, sp, NULL, &e)) ||
+    /* the recorded evaluator (older sessions: the space's default); worker
+     * programs only when named again now */
+    int recorded_external = info->evaluator && strcmp(info->evaluator, "external") == 0;
+    if (recorded_external && !evaluator) {
+        code = cmd_usage("resume", "--evaluator", "worker programs evaluated this session, and "
+                         "collm never runs a command a session file names: give --evaluator "
+                         "'CMD ARGS' again");
+        goto out;
+    }
+    if (evaluator && !external_is_command(evaluator) && info->evaluator &&
+        strcmp(evaluator, info->evaluator) != 0) {
+        code = cmd_usage("resume", "--evaluator", "the session was evaluated by %s, not %s; "
+                         "mixing them would mix two kinds of numbers", info->evaluator,
+                         evaluator);
+        goto out;
+    }
+    if (!(ev = evaluator_open_named(evaluator ? evaluator : info->evaluator, sp, &eo, &e)) ||
         !(s = search_new(&cfg, sp, ev, p, &e)))
         goto fail;
 
@@ -214,9 +243,9 @@ out:
     search_free(s);
     proposer_close(p);
     llm_client_free(client);
+    evaluator_close(ev); /* before the loop ends: see cmd_search.c */
     for (int i = 0; i < 4 && uv_loop_close(&loop) == UV_EBUSY; i++)
         uv_run(&loop, UV_RUN_DEFAULT);
-    evaluator_close(ev);
     space_close(sp);
     session_free(&ss);
     return code;

@@ -77,10 +77,16 @@ int cmd_search(int argc, char **argv)
                                            "or the installed data/)", NULL},
         {"evaluator", OPT_STR, &evaluator, "NAME", "how candidates are evaluated: nb201-table, "
                                                    "ofa-predictor, fmnist-supernet (default: "
-                                                   "the first that serves the space)", NULL},
+                                                   "the first that serves the space), or 'CMD "
+                                                   "ARGS': worker programs (README)", NULL},
         {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once on the thread pool, "
                                                     "1 BLAS thread each (default: the CPUs; 1: "
-                                                    "one evaluation, BLAS on every CPU)", NULL},
+                                                    "one evaluation, BLAS on every CPU); with "
+                                                    "a worker command, workers (default 1)",
+         NULL},
+        {"eval-timeout", OPT_DOUBLE, &eo.timeout, "S", "worker programs: seconds one "
+                                                       "evaluation may take (default: no limit)",
+         NULL},
     };
     int n = 0;
     while (opts[n].name)
@@ -98,6 +104,9 @@ int cmd_search(int argc, char **argv)
         return cmd_usage("search", "--budget", "must be at least 1");
     if (eo.workers < 0)
         return cmd_usage("search", "--eval-workers", "must be at least 1");
+    if (!(eo.timeout >= 0) || eo.timeout > 1e7)
+        return cmd_usage("search", "--eval-timeout", "expected seconds from 0 (no limit) to "
+                         "10000000, got %g", eo.timeout);
     int rv = review_from_name(review);
     if (rv < 0)
         return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "
@@ -158,11 +167,13 @@ out:
     search_free(s);
     proposer_close(p); /* cancels what its agents still had in flight */
     llm_client_free(client);
+    /* before the loop ends: a pool job's completion, or a worker program's
+     * exit, still has to come through it */
+    evaluator_close(ev);
     /* let closed handles go; a run right after uv_stop() only clears the
      * stop, so try until the loop is empty */
     for (int i = 0; i < 4 && uv_loop_close(&loop) == UV_EBUSY; i++)
         uv_run(&loop, UV_RUN_DEFAULT);
-    evaluator_close(ev);
     space_close(sp);
     return code;
 }

@@ -7,6 +7,7 @@
 
 int cmd_search(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_spaces(int argc, char **argv);

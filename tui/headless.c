@@ -87,6 +87,10 @@ void headless_on_event(void *ud, const struct event *ev, const struct state *st)
             fprintf(h->out, "  ! %s answer to request %d not usable: %s\n",
                     ev->role ? ev->role : "?", ev->req, ev->why ? ev->why : "");
         break;
+    case EV_EVAL_FAILED: /* the reason is what a user needs to fix it */
+        if (!h->quiet)
+            fprintf(h->out, "  ! evaluation of #%d failed: %s\n", ev->id, ev->why ? ev->why : "");
+        break;
     case EV_PAUSED:
         fprintf(h->out, "  ! paused: %s\n", ev->why ? ev->why : "");
         break;

@@ -17,6 +17,7 @@ static const struct {
     {"search", cmd_search, "a search, in the TUI or --headless (--help for options)"},
     {"train", cmd_train, "stage 1: train the built-in supernet (fmnist-supernet)"},
     {"eval", cmd_eval, "print the metrics of architectures as JSON"},
+    {"worker", cmd_worker, "evaluate for another collm over stdin/stdout (the protocol)"},
     {"bench", cmd_bench, "many seeds x algorithms x spaces: a table of mean +- std"},
     {"replay", cmd_replay, "play a saved session, in the TUI or --headless"},
     {"resume", cmd_resume, "continue a session, extend its budget, or fork it (--from)"},

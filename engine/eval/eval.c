@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../spaces/nb201.h"
+#include "external.h"
 #include "ofa_eval.h"
 #include "supernet_eval.h"
 
@@ -109,13 +110,18 @@ struct evaluator *evaluator_open_named(const char *name, const struct space *s,
         for (int i = 0; i < NREGISTRY && !d; i++)
             if (strcmp(registry[i].name, name) == 0)
                 d = &registry[i];
+        if (!d && external_is_command(name)) {
+            struct eval_opts xo = o ? *o : defaults;
+            xo.command = name;
+            return external_evaluator_open(s, &xo, e);
+        }
         if (!d) {
             char names[256] = "";
             for (int i = 0; i < NREGISTRY; i++)
                 snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
                          i ? ", " : "", registry[i].name);
-            return err_usage(e, "--evaluator", "unknown evaluator '%s' (expected %s)", name,
-                             names), NULL;
+            return err_usage(e, "--evaluator", "unknown evaluator '%s' (expected %s, or a "
+                             "worker program's command line)", name, names), NULL;
         }
         if (!d->serves(s))
             return err_usage(e, "--evaluator", "%s does not evaluate %s", name, s->id), NULL;

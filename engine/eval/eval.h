@@ -126,6 +126,10 @@ struct evaluator {
 
 struct eval_opts {
     int workers; /* pool workers (0: the default); see evaluator_workers() */
+    /* an external evaluator (external.h): the command --evaluator gave, and
+     * seconds a worker may take for one request (0: no limit) */
+    const char *command;
+    double timeout;
 };
 
 struct evaluator_def {
@@ -140,7 +144,9 @@ const struct evaluator_def *evaluator_def_at(int i);
 /* The default for a space: the first row that serves it; NULL if none. */
 const struct evaluator_def *evaluator_default(const struct space *s);
 /* Opens `name` (NULL or "": the default) for a space, with o (NULL:
- * defaults). A usage error naming --evaluator when unknown or unfit. */
+ * defaults). A name that is no row but a program (a path, or a first word
+ * on PATH) opens an external evaluator running that command line
+ * (external.h). A usage error naming --evaluator when unknown or unfit. */
 struct evaluator *evaluator_open_named(const char *name, const struct space *s,
                                        const struct eval_opts *o, struct err *e);
 /* The default evaluator with default options. */

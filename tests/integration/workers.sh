@@ -1,0 +1,118 @@
+# External evaluators (README "Bring your own supernet"): searches whose
+# evaluations go through worker programs give the records of the same search
+# in process; a worker that dies, babbles or hangs is restarted, its request
+# tried once more, then failed with the reason; a resumed session's workers
+# are started only from a command given again.
+. tests/integration/lib.sh
+
+C=$(cd "$(dirname "$COLLM")" && pwd)/$(basename "$COLLM")
+W="$C worker --space nb201:cifar10"
+csv() { "$COLLM" export "$1" --csv - >"$2" 2>/dev/null; }
+
+# same_records NAME ARGS...: the search in process and through 2 workers
+same_records() {
+    name=$1
+    shift
+    rm -f "$tmp/in.jsonl" "$tmp/ex.jsonl"
+    run search --headless "$@" --session "$tmp/in.jsonl"
+    run search --headless "$@" --session "$tmp/ex.jsonl" --eval-workers 2 --evaluator "$WORKER"
+    expect_rc "$name: the search through workers exits 0" 0
+    csv "$tmp/in.jsonl" "$tmp/in.csv"
+    csv "$tmp/ex.jsonl" "$tmp/ex.csv"
+    if [ -s "$tmp/in.csv" ] && cmp -s "$tmp/in.csv" "$tmp/ex.csv"; then
+        ok "$name: the same records as in process ($(($(wc -l <"$tmp/in.csv") - 1)) evaluations)"
+    else
+        not_ok "$name: the same records as in process" "$(diff "$tmp/in.csv" "$tmp/ex.csv" | head -5)"
+    fi
+}
+
+WORKER=$W
+same_records "rea on NB201" --algo rea --budget 30 --seed 4
+same_records "collm on NB201" --algo collm --budget 30 --seed 4
+if grep -q '"evaluator":"external"' "$tmp/ex.jsonl"; then ok "the header records an external evaluator"
+else not_ok "the header records an external evaluator"; fi
+if grep -q 'collm worker' "$tmp/ex.jsonl"; then not_ok "the command is not in the session"
+else ok "the command is not in the session"; fi
+
+COLLM_EVAL_IMAGES=200
+export COLLM_EVAL_IMAGES
+WORKER="$C worker --space fmnist-supernet --eval-workers 1"
+same_records "random on the supernet" --space fmnist-supernet --algo random --budget 4 --seed 2
+unset COLLM_EVAL_IMAGES
+
+# resume: the command must be given again
+cp "$tmp/ex.jsonl" "$tmp/res.jsonl"
+run resume "$tmp/res.jsonl" --budget 6 --headless
+expect_rc "resume without --evaluator is refused" 2
+expect_err "it says to give the command again" "give --evaluator 'CMD ARGS' again"
+COLLM_EVAL_IMAGES=200 run resume "$tmp/res.jsonl" --budget 6 --headless \
+    --evaluator "$WORKER" --eval-workers 2
+expect_rc "with --evaluator it resumes" 0
+expect_out "and evaluates the rest" "evaluated  6 of budget 6"
+run resume "$tmp/res.jsonl" --budget 8 --headless --evaluator nb201-table
+expect_rc "another built-in evaluator is refused" 2
+
+# the protocol, spoken by collm worker itself
+A='|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
+printf '{"id":1,"space":"nb201:cifar10","arch":"%s"}\n{"id":2,"arch":"nope"}\n{"id":3,"space":"nb201:cifar100","arch":"%s"}\n' \
+    "$A" "$A" | "$COLLM" worker --space nb201:cifar10 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc "collm worker ends with its input" 0
+if head -1 "$tmp/out" | grep -q '^{"hello":"collm worker [^"]*","protocol":1,'; then
+    ok "it starts with a hello naming the protocol"
+else not_ok "it starts with a hello naming the protocol"; fi
+expect_out "it answers with the table's metrics" '{"id":1,"metrics":{"valid_acc":91.553333,"test_acc":94.363333,'
+expect_out "a bad architecture is an error answer with the position" '{"id":2,"error":"character 1: expected'
+expect_out "another space is refused" '{"id":3,"error":"this worker evaluates nb201:cifar10, not nb201:cifar100"}'
+run worker --space nb201:cifar10 </dev/null
+expect_rc "collm worker on a file, not a pipe, is a usage error" 2
+expect_err "it says where its input must come from" "standard input must be a pipe"
+printf '{"id":1,"space":"fmnist-supernet","arch":{"r":28,"d":[2,2],"ks":[3,3,0,0,3,3,0,0],"e":[3,3,0,0,3,3,0,0]}}\n' |
+    COLLM_EVAL_IMAGES=200 "$COLLM" worker --space fmnist-supernet --eval-workers 1 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc "a supernet worker answers" 0
+expect_out "with progress while it evaluates" '{"id":1,"progress":'
+expect_out "and the metrics" '{"id":1,"metrics":{"valid_acc":'
+
+# workers that misbehave (budget 3, random search, 1 worker)
+B="search --headless --json --algo random --budget 3 --seed 4 --no-session"
+failures() { grep '"type":"eval_failed"' "$tmp/out"; }
+run $B --evaluator "sh -c 'read l; echo oops, out of memory >&2; exit 3'"
+expect_rc "a worker that dies: the search ends, failed (exit 1)" 1
+expect_err "saying nothing was evaluated" "no architecture was evaluated"
+if [ "$(failures | wc -l)" -eq 3 ]; then ok "every evaluation failed"
+else not_ok "every evaluation failed" "$(failures | wc -l) failures"; fi
+if failures | head -1 | grep -q 'worker 1 exited with status 3; its stderr ends: oops, out of memory'; then
+    ok "the reason gives the exit status and the last of its stderr"
+else not_ok "the reason gives the exit status and the last of its stderr"; fi
+if failures | tail -1 | grep -q 'given up after 3 tries'; then ok "after 3 deaths it is given up"
+else not_ok "after 3 deaths it is given up"; fi
+
+run $B --evaluator "sh -c 'read l; echo {not json'"
+if failures | head -1 | grep -qF "worker 1, line 1: not a JSON object: '{not json'"; then
+    ok "a line that is not the protocol is named, with its number"
+else not_ok "a line that is not the protocol is named, with its number"; fi
+
+run $B --evaluator "sh -c 'read l; echo \"{\\\"id\\\":99,\\\"metrics\\\":{}}\"; sleep 5'"
+if failures | head -1 | grep -qF "an answer for a request it was not given"; then
+    ok "an answer to a request never sent is refused"
+else not_ok "an answer to a request never sent is refused"; fi
+
+mark="$tmp/died-once"
+run $B --evaluator "sh -c 'if [ -e $mark ]; then exec $W; fi; touch $mark; read l; exit 9'"
+if [ "$(failures | wc -l)" -eq 0 ] && [ "$(count eval_finished)" -eq 3 ]; then
+    ok "a worker that dies once: restarted, its request tried again, nothing lost"
+else not_ok "a worker that dies once: restarted, its request tried again, nothing lost"; fi
+
+run $B --eval-timeout 0.5 --evaluator "sleep 60"
+if failures | head -1 | grep -qF "worker 1 gave no answer within --eval-timeout 0.5 s"; then
+    ok "a worker that never answers fails on --eval-timeout"
+else not_ok "a worker that never answers fails on --eval-timeout"; fi
+
+run $B --evaluator "no-such-program-anywhere --flag"
+expect_rc "an evaluator that is no program and no built-in is a usage error" 2
+expect_err "it says so" "unknown evaluator 'no-such-program-anywhere --flag'"
+run $B --eval-timeout -1 --evaluator "$W"
+expect_rc "a negative --eval-timeout is refused" 2
+
+finish
