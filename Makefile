@@ -94,7 +94,7 @@ fuzz-build: check-layers $(FUZZ_BIN)
 bench:
 	@sh .ci/deps.sh python3-torch
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@d=$$(mktemp -d) && for b in $(BENCH_BIN); do ./$$b "$$d" || exit 1; done && \
+	@d=$$(mktemp -d) && for b in $(BENCH_BIN); do COLLM=./$(BIN) ./$$b "$$d" || exit 1; done && \
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
 	    /usr/bin/python3 tests/bench/ofa_torch.py data "$$d"; \
 	    /usr/bin/python3 tests/bench/supernet_torch.py data "$$d" || { rm -rf "$$d"; exit 1; }; \
