@@ -50,6 +50,10 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
       K('\n', '\r', KEY_ENTER))                                                             \
     X(ITER, M_REPLAY, "[ ]", "replay: previous / next iteration", "", "[ ] iteration", "",  \
       K('[', ']'))                                                                          \
+    X(FORK, M_REPLAY, "f", "replay: fork here, and go on live from this event", "", "",    \
+      "a new session file with the events so far, then the search goes on with the "        \
+      "session's own agents and evaluator (what `collm resume FILE --from N` does)",        \
+      K('f'))                                                                               \
     X(REVIEW, M_LIVE, "r", "review: auto, candidates, strategy, all (what waits for you)",  \
       "r review", "", "also `--review`", K('r'))                                            \
     X(APPROVE, M_LIVE, "a / A",                                                             \

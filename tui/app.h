@@ -69,6 +69,7 @@ struct app {
         double speed;
         int paused;
         uv_timer_t clock;
+        int fork_at;            /* f: the events to fork with, 0: none */
     } replay;
 
     struct rect rect[P__COUNT];

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,35 @@ static void wait_scaled(double secs, double speed)
     double d = fmin(secs / speed, 10.0);
     struct timespec ts = {(time_t)d, (long)((d - (double)(time_t)d) * 1e9)};
     nanosleep(&ts, NULL);
+}
+
+/* f in the replay: this process becomes `collm resume FILE --from SEQ`,
+ * in the same terminal, so the fork goes on live where the replay stood. */
+static int fork_live(const char *file, uint64_t seq, const char *datadir, const char *theme)
+{
+    char from[32];
+    snprintf(from, sizeof from, "%llu", (unsigned long long)seq);
+    char *argv[10];
+    int n = 0;
+    argv[n++] = "collm";
+    argv[n++] = "resume";
+    argv[n++] = (char *)file;
+    argv[n++] = "--from";
+    argv[n++] = from;
+    if (datadir) {
+        argv[n++] = "--data";
+        argv[n++] = (char *)datadir;
+    }
+    if (theme) {
+        argv[n++] = "--theme";
+        argv[n++] = (char *)theme;
+    }
+    argv[n] = NULL;
+    fflush(NULL);
+    execv("/proc/self/exe", argv);
+    fprintf(stderr, "collm replay: cannot start the fork (collm resume %s --from %s): %s\n",
+            file, from, strerror(errno));
+    return EXIT_FAIL;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -86,11 +116,15 @@ int cmd_replay(int argc, char **argv)
             sscanf(size, "%dx%d", &o.cols, &o.rows);
         uv_loop_t loop;
         uv_loop_init(&loop);
-        int code = tui_replay(&ss, sp, &loop, &o);
+        int fork_at = 0;
+        int code = tui_replay(&ss, sp, &loop, &o, &fork_at);
         uv_run(&loop, UV_RUN_DEFAULT);
         uv_loop_close(&loop);
         space_close(sp);
+        uint64_t seq = fork_at > 0 ? ss.evs[fork_at - 1].seq : 0;
         session_free(&ss);
+        if (seq)
+            return fork_live(pos[0], seq, datadir, theme);
         return code;
     }
     struct state st;

@@ -145,6 +145,14 @@ static enum handled act(struct app *a, enum action act, int ch)
         replay_to(a, ch == KEY_HOME ? 1 : a->replay.ss->n);
         break;
     case A_RUN: replay_to(a, a->replay.ss->n); break;
+    case A_FORK: /* the command that replays ends, and a live one takes over */
+        if (a->replay.pos < 2) {
+            app_note(a, "nothing to fork yet: step or seek past the session's start");
+            break;
+        }
+        a->replay.fork_at = a->replay.pos;
+        app_quit(a);
+        break;
     default: return IGNORED;
     }
     return HANDLED;
@@ -212,7 +220,7 @@ const struct mode_ops mode_replay = {
 };
 
 int tui_replay(const struct session *ss, const struct space *sp, uv_loop_t *loop,
-               const struct tui_opts *o)
+               const struct tui_opts *o, int *fork_at)
 {
     struct app *a = app_new(loop, sp, &mode_replay);
     if (!a)
@@ -230,6 +238,8 @@ int tui_replay(const struct session *ss, const struct space *sp, uv_loop_t *loop
     schedule(a);
     uv_run(loop, UV_RUN_DEFAULT);
     int code = a->code;
+    if (fork_at)
+        *fork_at = a->replay.fork_at;
     app_finish(a);
     state_free(&a->replay.st);
     free(a);

@@ -28,8 +28,9 @@ void tui_opts_default(struct tui_opts *o);
  * exit code. */
 int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const struct tui_opts *o,
              const char *session_path, int (*begin)(void *ud, struct search *s), void *ud);
-/* Plays a recorded session in the TUI. */
+/* Plays a recorded session in the TUI. *fork_at (when given) gets the
+ * number of events the person asked to fork with (f), or 0. */
 int tui_replay(const struct session *ss, const struct space *sp, uv_loop_t *loop,
-               const struct tui_opts *o);
+               const struct tui_opts *o, int *fork_at);
 
 #endif

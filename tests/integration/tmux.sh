@@ -62,4 +62,25 @@ for term in dumb foobar; do
     pane="h$term"
     check "TERM=$term --headless runs" "EXITED rc=0"
 done
+# Fork from a replay (f): the replay gives way to a live search of a new
+# session that starts with the events up to where the replay stood.
+src="$tmp/fork-src.jsonl"
+"$COLLM" search --headless --quiet --algo collm --budget 30 --seed 2 --session "$src" >/dev/null 2>&1
+pane=fork
+$T new-session -d -x 100 -y 32 -s fork \
+    "env LANG=C.UTF-8 XDG_DATA_HOME=$XDG_DATA_HOME $COLLM replay $src; echo EXITED rc=\$?; sleep 60"
+check "the replay starts" "replay"
+$T send-keys -t fork ':' '20' Enter
+check "it goes to event 20" "event 20/"
+$T send-keys -t fork f
+check "f: a live search of the fork takes over and runs to its budget" "(30 distinct architectures evaluated)"
+$T send-keys -t fork q
+screen_has "Quit?" 5 && $T send-keys -t fork y
+check "it ends like any search" "EXITED rc=0"
+forked=$(grep -l "\"origin\":\"$src@20\"" "$XDG_DATA_HOME"/collm/sessions/*.jsonl 2>/dev/null | head -1)
+if [ -n "$forked" ]; then ok "the fork is a new session whose header names $src@20"
+else not_ok "the fork is a new session whose header names its origin" "$(ls "$XDG_DATA_HOME"/collm/sessions/)"; fi
+if [ -n "$forked" ] && [ "$(sed -n 2,21p "$forked" | cut -d, -f2- | md5sum)" = "$(sed -n 2,21p "$src" | cut -d, -f2- | md5sum)" ]; then
+    ok "it starts with the source's first 20 events"
+else not_ok "it starts with the source's first 20 events"; fi
 finish
