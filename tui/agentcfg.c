@@ -90,12 +90,36 @@ void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const ch
         c->navigator = nav_llm ? "llm" : "offline";
     if (!c->generator)
         c->generator = gen_llm ? "llm" : "offline";
-    if (!c->url && !c->preset && llm_url && llm_url[0])
-        c->url = llm_url;
+    c->session_url = llm_url && llm_url[0] ? llm_url : NULL;
     if (!c->model && !c->nav_model && nav_llm)
         c->nav_model = navigator + 4;
     if (!c->model && !c->gen_model && gen_llm)
         c->gen_model = generator + 4;
+}
+
+int agent_cfg_named(const struct agent_cfg *c)
+{
+    const char *env = getenv("OPENAI_BASE_URL");
+    return c->url || c->preset || (env && env[0]);
+}
+
+void agent_cfg_trust_session(struct agent_cfg *c)
+{
+    if (!agent_cfg_named(c) && c->session_url)
+        c->url = c->session_url;
+}
+
+/* The host[:port] of a URL, for saying where the key goes: never a path,
+ * a query or user:password@. */
+static void url_host(const char *url, char *buf, size_t n)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    const char *end = h + strcspn(h, "/?#");
+    for (const char *at = h; at < end; at++)
+        if (*at == '@')
+            h = at + 1;
+    snprintf(buf, n, "%.*s", (int)(end - h), h);
 }
 
 /* --llm replay:FILE: a client that answers every request with the answer
@@ -186,7 +210,7 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     struct llm_client **client, struct err *e)
 {
     *client = NULL;
-    c->used_url[0] = '\0';
+    c->used_url[0] = c->key_host[0] = '\0';
     struct proposer *p = proposer_open_params(algo, s, seed, params, e);
     if (!p || strcmp(algo, "collm") != 0)
         return p;
@@ -236,6 +260,17 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     }
     const char *nav_model = c->nav_model ? c->nav_model : model;
     const char *gen_model = c->gen_model ? c->gen_model : model;
+    char host[256] = "";
+    if (!url && c->session_url) {
+        url_host(c->session_url, host, sizeof host);
+        llm_client_free(replay);
+        proposer_close(p);
+        return err_usage(e, "--llm-url", "the session names the endpoint %s, which this run "
+                         "has not: collm sends requests (and OPENAI_API_KEY) only to an "
+                         "endpoint you name; pass --llm-url URL (or --llm, OPENAI_BASE_URL) to "
+                         "use it or another, or --navigator offline --generator offline",
+                         host), NULL;
+    }
     const char *missing = !url ? "no LLM endpoint: give --llm-url or --llm, or set "
                                  "OPENAI_BASE_URL"
                           : nav_llm && !nav_model ? "the Navigator needs a model: --model or "
@@ -300,6 +335,8 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     llm_params_default(&lp);
     lp.base_url = url;
     lp.api_key = getenv("OPENAI_API_KEY"); /* sent as a header, nowhere else */
+    if (!replay && lp.api_key && lp.api_key[0])
+        url_host(url, c->key_host, sizeof c->key_host);
     lp.top_p = c->top_p;
     lp.has_seed = c->llm_seed >= 0;
     lp.seed = c->llm_seed;

@@ -310,6 +310,8 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
         free(a);
         return EXIT_FAIL;
     }
+    if (o->key_host && o->key_host[0]) /* the host only: never the key */
+        app_note(a, "OPENAI_API_KEY is sent to %s only", o->key_host);
     if (begin(ud, s) < 0)
         a->quit = 1;
     while (!a->quit) {

@@ -39,6 +39,7 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
     o->pace = c->pace;
     o->max_requests = c->max_requests;
     o->max_tokens = c->max_tokens;
+    o->key_host = c->key_host;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
 }
@@ -149,6 +150,8 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
         tui_from(c, &o);
         return tui_live(s, loop, search_space(s), &o, j ? journal_path(j) : NULL, begin, ud);
     }
+    if (c->key_host && c->key_host[0]) /* the host only: never the key */
+        fprintf(stderr, "collm: OPENAI_API_KEY is sent to %s only\n", c->key_host);
     struct headless h;
     headless_init(&h, stdout, c->json, c->timestamps, c->quiet);
     h.strategies = c->strategies;

@@ -109,6 +109,46 @@ if [ "$nmsg" -eq 8 ]; then ok "the resumed Navigator has the whole conversation 
 else not_ok "the resumed Navigator has the whole conversation (system + 3 turns + the new one)" "$nmsg messages"; fi
 stop_llm
 
+# the key goes only where this run says (issue 15.3): a session whose
+# header was edited to name another server is not resumed against it
+start_llm --log "$tmp/a.log"
+URL_A=$URL PID_A=$LLM_PID
+HOST_A=${URL_A#http://}; HOST_A=${HOST_A%/v1}
+"$COLLM" search --headless --quiet --algo collm --llm-url "$URL_A" --model fake-1 --budget 10 --session "$tmp/key.jsonl" >/dev/null 2>"$tmp/err"
+expect_err "the search says which host gets the key, and only the host" "collm: OPENAI_API_KEY is sent to $HOST_A only"
+start_llm --log "$tmp/b.log"
+URL_B=$URL PID_B=$LLM_PID
+HOST_B=${URL_B#http://}; HOST_B=${HOST_B%/v1}
+sed "1s|\"llm_url\":\"[^\"]*\"|\"llm_url\":\"$URL_B\"|" "$tmp/key.jsonl" >"$tmp/edited.jsonl"
+grep -q "$URL_B" "$tmp/edited.jsonl" || not_ok "the test could edit the header's llm_url"
+: >"$tmp/a.log"
+run resume "$tmp/edited.jsonl" --budget 20
+expect_rc "resuming a session that names an endpoint this run did not is refused" 2
+expect_err "the refusal names the session's host and how to allow it" "the session names the endpoint $HOST_B, which this run has not"
+expect_err "and the flag to pass" "pass --llm-url URL"
+if [ -s "$tmp/b.log" ]; then not_ok "the session's server got no request" "$(cat "$tmp/b.log")"
+else ok "the session's server got no request"; fi
+run resume "$tmp/edited.jsonl" --budget 20 --llm-url "$URL_A"
+expect_rc "with --llm-url the session resumes against the named endpoint" 0
+expect_err "it says which host gets the key" "collm: OPENAI_API_KEY is sent to $HOST_A only"
+if grep -q 'auth=yes' "$tmp/a.log" && ! grep -qs 'auth=yes' "$tmp/b.log"; then
+    ok "only the named server got an Authorization header"
+else not_ok "only the named server got an Authorization header" "a: $(tail -1 "$tmp/a.log")" "b: $(tail -1 "$tmp/b.log")"; fi
+no_key "the key is printed nowhere on resume"
+OPENAI_BASE_URL="$URL_B" run resume "$tmp/edited.jsonl" --budget 30
+expect_rc "OPENAI_BASE_URL names the endpoint too" 0
+if grep -q 'auth=yes' "$tmp/b.log"; then ok "the environment's endpoint gets the key"
+else not_ok "the environment's endpoint gets the key"; fi
+# the TUI says it too, once, at the start
+printf 'dump %s\nkey q\nkey y\n' "$tmp/keyhost.txt" >"$tmp/keyhost.script"
+run search --algo collm --llm-url "$URL_A" --model fake-1 --budget 10 --no-session \
+    --script "$tmp/keyhost.script" --size 100x30
+if grep -q "OPENAI_API_KEY is sent to $HOST_A only" "$tmp/keyhost.txt" && ! grep -q "$KEY" "$tmp/keyhost.txt"; then
+    ok "the TUI says which host gets the key"
+else not_ok "the TUI says which host gets the key" "$(tail -2 "$tmp/keyhost.txt")"; fi
+LLM_PID=$PID_A; stop_llm
+LLM_PID=$PID_B; stop_llm
+
 run search --headless --algo collm --llm "replay:$tmp/rec.jsonl" --budget 30 --no-session --constraint 'flops<=100'
 expect_rc "a search that goes another way than the recording stops" 1
 expect_err "and says why" "the recording has no answer to this request"
