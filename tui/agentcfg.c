@@ -188,6 +188,38 @@ static const struct {
     {"openai", "https://api.openai.com/v1"},
 };
 
+int agent_cfg_endpoint(const struct agent_cfg *c, const char **url, const char **model,
+                       struct err *e)
+{
+    static char preset_model[256];
+    *url = c->url;
+    *model = c->model;
+    if (c->preset && strncmp(c->preset, "replay:", 7) == 0) {
+        *url = c->preset; /* shown as the endpoint: never the network */
+    } else if (c->preset) {
+        const char *colon = strchr(c->preset, ':');
+        size_t kl = colon ? (size_t)(colon - c->preset) : strlen(c->preset);
+        int found = 0;
+        for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+            if (strlen(presets[i].kind) == kl && strncmp(presets[i].kind, c->preset, kl) == 0) {
+                if (!*url)
+                    *url = presets[i].url;
+                found = 1;
+            }
+        if (!found || !colon || !colon[1])
+            return err_usage(e, "--llm", "expected ollama:MODEL, vllm:MODEL, llamacpp:MODEL, "
+                             "openai:MODEL or replay:FILE, got '%s'", c->preset);
+        snprintf(preset_model, sizeof preset_model, "%s", colon + 1);
+        if (!*model)
+            *model = preset_model;
+    }
+    if (!*url)
+        *url = getenv("OPENAI_BASE_URL");
+    if (*url && !(*url)[0])
+        *url = NULL;
+    return 0;
+}
+
 static int role_uses_llm(const char *kind, int have_url, const char *flag, int *out,
                          struct err *e)
 {
@@ -215,39 +247,18 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     if (!p || strcmp(algo, "collm") != 0)
         return p;
 
-    static char preset_model[256];
-    const char *url = c->url, *model = c->model;
+    const char *url, *model;
     struct llm_client *replay = NULL;
     if (c->preset && strncmp(c->preset, "replay:", 7) == 0) {
         if (!(replay = replay_client(c, c->preset + 7, loop, e))) {
             proposer_close(p);
             return NULL;
         }
-        url = c->preset; /* shown as the endpoint: never the network */
-        model = c->model;
-    } else if (c->preset) {
-        const char *colon = strchr(c->preset, ':');
-        size_t kl = colon ? (size_t)(colon - c->preset) : strlen(c->preset);
-        int found = 0;
-        for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
-            if (strlen(presets[i].kind) == kl && strncmp(presets[i].kind, c->preset, kl) == 0) {
-                if (!url)
-                    url = presets[i].url;
-                found = 1;
-            }
-        if (!found || !colon || !colon[1]) {
-            proposer_close(p);
-            return err_usage(e, "--llm", "expected ollama:MODEL, vllm:MODEL, llamacpp:MODEL, "
-                             "openai:MODEL or replay:FILE, got '%s'", c->preset), NULL;
-        }
-        snprintf(preset_model, sizeof preset_model, "%s", colon + 1);
-        if (!model)
-            model = preset_model;
     }
-    if (!url)
-        url = getenv("OPENAI_BASE_URL");
-    if (url && !url[0])
-        url = NULL;
+    if (agent_cfg_endpoint(c, &url, &model, e) < 0) {
+        proposer_close(p);
+        return NULL;
+    }
     int nav_llm, gen_llm;
     if (role_uses_llm(c->navigator, url != NULL, "--navigator", &nav_llm, e) < 0 ||
         role_uses_llm(c->generator, url != NULL, "--generator", &gen_llm, e) < 0) {

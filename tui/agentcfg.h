@@ -39,6 +39,11 @@ void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const ch
 int agent_cfg_named(const struct agent_cfg *c);
 /* The user confirmed the session's recorded endpoint: use it. */
 void agent_cfg_trust_session(struct agent_cfg *c);
+/* The endpoint and model this run names (--llm-url, --llm KIND:MODEL,
+ * --model, OPENAI_BASE_URL); *url NULL when none, "replay:FILE" for a
+ * recording. -1 with `e` set for an --llm it does not know. */
+int agent_cfg_endpoint(const struct agent_cfg *c, const char **url, const char **model,
+                       struct err *e);
 /* Appends this module's options to `o` (which has room for `max` more). */
 int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max);
 /* The proposer for `algo` with the options of a params object (JSON, NULL:

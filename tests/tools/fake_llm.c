@@ -54,6 +54,8 @@
  * parameters it carried ("navigator temperature=0.6 max_tokens=- ...") and
  * last whether an Authorization header came (auth=yes, auth=no).
  *
+ * GET /v1/models lists the one model "fake-1".
+ *
  * It prints "port N" on stdout once it listens, and exits after
  * --max-requests requests or on SIGTERM. It is not part of collm. */
 #include <arpa/inet.h>
@@ -400,6 +402,12 @@ static void serve(int c, int nth, struct rng *r)
     if (opt.delay_ms > 0) {
         struct timespec ts = {opt.delay_ms / 1000, (long)(opt.delay_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
+    }
+    if (strncmp(req, "GET ", 4) == 0 && strstr(req, "/models ")) { /* what doctor asks first */
+        reply(c, 200, "", "{\"object\":\"list\",\"data\":[{\"id\":\"fake-1\",\"object\":"
+                          "\"model\"}]}");
+        free(req);
+        return;
     }
     const char *body = strstr(req, "\r\n\r\n");
     cJSON *o = body ? cJSON_Parse(body + 4) : NULL;
