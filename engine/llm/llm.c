@@ -292,18 +292,16 @@ static void complete(struct req *r, CURLcode rc, long status)
             return;
         finish(r, NULL, why, status);
         return;
+    } else if (r->p.stream && r->ans.sse_events > 0 && !r->ans.sse_done && !r->ans.finish[0]) {
+        retryable = 1; /* a stream cut short: as a partial transfer */
+        snprintf(why, sizeof why, "%s: the stream ended before the answer did (no "
+                 "finish_reason, no [DONE])", r->shown_url);
     } else {
         /* 200: a streamed answer, or one JSON body (also when a server
          * ignored stream: true) */
-        if (r->p.stream && r->ans.sse_events > 0 && (r->ans.sse_done || r->ans.finish[0])) {
+        if (r->p.stream && r->ans.sse_events > 0) {
             finish(r, strbuf_str(&r->ans.text), NULL, status);
             return;
-        }
-        if (r->p.stream && r->ans.sse_events > 0) { /* cut: as a partial transfer */
-            retryable = 1;
-            snprintf(why, sizeof why, "%s: the stream ended before the answer did (no "
-                     "finish_reason, no [DONE])", r->shown_url);
-            goto retry;
         }
         char bad[200];
         if (llm_answer_parse(&r->ans, strbuf_str(&r->resp), bad, sizeof bad) < 0) {
@@ -314,7 +312,6 @@ static void complete(struct req *r, CURLcode rc, long status)
         finish(r, strbuf_str(&r->ans.text), NULL, status);
         return;
     }
-retry:
     if (!retryable || r->attempt > r->p.max_retries) {
         char all[1100];
         if (retryable)
