@@ -59,7 +59,9 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
         {"max-tokens", OPT_INT, &c->max_tokens, "N", "cap on each answer (default: the "
                                                      "server's)", NULL},
         {"llm-timeout", OPT_DOUBLE, &c->timeout, "S", "seconds for one LLM attempt (default "
-                                                      "300)", NULL},
+                                                      "300: a long answer from a slow model; "
+                                                      "a request timed out twice is not sent "
+                                                      "again)", NULL},
         {"llm-retries", OPT_INT, &c->retries, "N", "retries on connection errors, 429 and 5xx "
                                                    "(default 3)", NULL},
         {"stream", OPT_FLAG, &c->stream, NULL, "stream answers (server-sent events)", NULL},
