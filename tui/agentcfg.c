@@ -59,7 +59,9 @@ int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max)
         {"max-tokens", OPT_INT, &c->max_tokens, "N", "cap on each answer (default: the "
                                                      "server's)", NULL},
         {"llm-timeout", OPT_DOUBLE, &c->timeout, "S", "seconds for one LLM attempt (default "
-                                                      "300)", NULL},
+                                                      "300: a long answer from a slow model; "
+                                                      "a request timed out twice is not sent "
+                                                      "again)", NULL},
         {"llm-retries", OPT_INT, &c->retries, "N", "retries on connection errors, 429 and 5xx "
                                                    "(default 3)", NULL},
         {"stream", OPT_FLAG, &c->stream, NULL, "stream answers (server-sent events)", NULL},
@@ -90,12 +92,36 @@ void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const ch
         c->navigator = nav_llm ? "llm" : "offline";
     if (!c->generator)
         c->generator = gen_llm ? "llm" : "offline";
-    if (!c->url && !c->preset && llm_url && llm_url[0])
-        c->url = llm_url;
+    c->session_url = llm_url && llm_url[0] ? llm_url : NULL;
     if (!c->model && !c->nav_model && nav_llm)
         c->nav_model = navigator + 4;
     if (!c->model && !c->gen_model && gen_llm)
         c->gen_model = generator + 4;
+}
+
+int agent_cfg_named(const struct agent_cfg *c)
+{
+    const char *env = getenv("OPENAI_BASE_URL");
+    return c->url || c->preset || (env && env[0]);
+}
+
+void agent_cfg_trust_session(struct agent_cfg *c)
+{
+    if (!agent_cfg_named(c) && c->session_url)
+        c->url = c->session_url;
+}
+
+/* The host[:port] of a URL, for saying where the key goes: never a path,
+ * a query or user:password@. */
+static void url_host(const char *url, char *buf, size_t n)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    const char *end = h + strcspn(h, "/?#");
+    for (const char *at = h; at < end; at++)
+        if (*at == '@')
+            h = at + 1;
+    snprintf(buf, n, "%.*s", (int)(end - h), h);
 }
 
 /* --llm replay:FILE: a client that answers every request with the answer
@@ -164,6 +190,38 @@ static const struct {
     {"openai", "https://api.openai.com/v1"},
 };
 
+int agent_cfg_endpoint(const struct agent_cfg *c, const char **url, const char **model,
+                       struct err *e)
+{
+    static char preset_model[256];
+    *url = c->url;
+    *model = c->model;
+    if (c->preset && strncmp(c->preset, "replay:", 7) == 0) {
+        *url = c->preset; /* shown as the endpoint: never the network */
+    } else if (c->preset) {
+        const char *colon = strchr(c->preset, ':');
+        size_t kl = colon ? (size_t)(colon - c->preset) : strlen(c->preset);
+        int found = 0;
+        for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+            if (strlen(presets[i].kind) == kl && strncmp(presets[i].kind, c->preset, kl) == 0) {
+                if (!*url)
+                    *url = presets[i].url;
+                found = 1;
+            }
+        if (!found || !colon || !colon[1])
+            return err_usage(e, "--llm", "expected ollama:MODEL, vllm:MODEL, llamacpp:MODEL, "
+                             "openai:MODEL or replay:FILE, got '%s'", c->preset);
+        snprintf(preset_model, sizeof preset_model, "%s", colon + 1);
+        if (!*model)
+            *model = preset_model;
+    }
+    if (!*url)
+        *url = getenv("OPENAI_BASE_URL");
+    if (*url && !(*url)[0])
+        *url = NULL;
+    return 0;
+}
+
 static int role_uses_llm(const char *kind, int have_url, const char *flag, int *out,
                          struct err *e)
 {
@@ -186,44 +244,23 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     struct llm_client **client, struct err *e)
 {
     *client = NULL;
-    c->used_url[0] = '\0';
+    c->used_url[0] = c->key_host[0] = '\0';
     struct proposer *p = proposer_open_params(algo, s, seed, params, e);
     if (!p || strcmp(algo, "collm") != 0)
         return p;
 
-    static char preset_model[256];
-    const char *url = c->url, *model = c->model;
+    const char *url, *model;
     struct llm_client *replay = NULL;
     if (c->preset && strncmp(c->preset, "replay:", 7) == 0) {
         if (!(replay = replay_client(c, c->preset + 7, loop, e))) {
             proposer_close(p);
             return NULL;
         }
-        url = c->preset; /* shown as the endpoint: never the network */
-        model = c->model;
-    } else if (c->preset) {
-        const char *colon = strchr(c->preset, ':');
-        size_t kl = colon ? (size_t)(colon - c->preset) : strlen(c->preset);
-        int found = 0;
-        for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
-            if (strlen(presets[i].kind) == kl && strncmp(presets[i].kind, c->preset, kl) == 0) {
-                if (!url)
-                    url = presets[i].url;
-                found = 1;
-            }
-        if (!found || !colon || !colon[1]) {
-            proposer_close(p);
-            return err_usage(e, "--llm", "expected ollama:MODEL, vllm:MODEL, llamacpp:MODEL, "
-                             "openai:MODEL or replay:FILE, got '%s'", c->preset), NULL;
-        }
-        snprintf(preset_model, sizeof preset_model, "%s", colon + 1);
-        if (!model)
-            model = preset_model;
     }
-    if (!url)
-        url = getenv("OPENAI_BASE_URL");
-    if (url && !url[0])
-        url = NULL;
+    if (agent_cfg_endpoint(c, &url, &model, e) < 0) {
+        proposer_close(p);
+        return NULL;
+    }
     int nav_llm, gen_llm;
     if (role_uses_llm(c->navigator, url != NULL, "--navigator", &nav_llm, e) < 0 ||
         role_uses_llm(c->generator, url != NULL, "--generator", &gen_llm, e) < 0) {
@@ -236,6 +273,17 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     }
     const char *nav_model = c->nav_model ? c->nav_model : model;
     const char *gen_model = c->gen_model ? c->gen_model : model;
+    char host[256] = "";
+    if (!url && c->session_url) {
+        url_host(c->session_url, host, sizeof host);
+        llm_client_free(replay);
+        proposer_close(p);
+        return err_usage(e, "--llm-url", "the session names the endpoint %s, which this run "
+                         "has not: collm sends requests (and OPENAI_API_KEY) only to an "
+                         "endpoint you name; pass --llm-url URL (or --llm, OPENAI_BASE_URL) to "
+                         "use it or another, or --navigator offline --generator offline",
+                         host), NULL;
+    }
     const char *missing = !url ? "no LLM endpoint: give --llm-url or --llm, or set "
                                  "OPENAI_BASE_URL"
                           : nav_llm && !nav_model ? "the Navigator needs a model: --model or "
@@ -300,6 +348,8 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
     llm_params_default(&lp);
     lp.base_url = url;
     lp.api_key = getenv("OPENAI_API_KEY"); /* sent as a header, nowhere else */
+    if (!replay && lp.api_key && lp.api_key[0])
+        url_host(url, c->key_host, sizeof c->key_host);
     lp.top_p = c->top_p;
     lp.has_seed = c->llm_seed >= 0;
     lp.seed = c->llm_seed;

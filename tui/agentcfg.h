@@ -22,14 +22,28 @@ struct agent_cfg {
     int context_window, max_requests;        /* 0: none */
     double max_tokens_total;                 /* 0: none */
     int max_tokens, retries, stream, json_mode;
+    const char *session_url; /* resume: the endpoint the session recorded, used only
+                              * once the user names it again or confirms */
     char used_url[1024]; /* set by agent_cfg_proposer: the endpoint, redacted, or "" */
+    char key_host[256];  /* set with it: the host OPENAI_API_KEY goes to, or "" */
 };
 
 void agent_cfg_default(struct agent_cfg *c);
 /* For a recorded session: the agents it used, unless the command line
- * says otherwise (the API key still comes from the environment only). */
+ * says otherwise. Its endpoint is not used as it stands: a session file
+ * can be edited, and the API key must only go where the user said in
+ * this run (agent_cfg_named, agent_cfg_trust_session). */
 void agent_cfg_from_session(struct agent_cfg *c, const char *navigator, const char *generator,
                             const char *llm_url);
+/* 1 when this run names an endpoint: --llm-url, --llm or OPENAI_BASE_URL. */
+int agent_cfg_named(const struct agent_cfg *c);
+/* The user confirmed the session's recorded endpoint: use it. */
+void agent_cfg_trust_session(struct agent_cfg *c);
+/* The endpoint and model this run names (--llm-url, --llm KIND:MODEL,
+ * --model, OPENAI_BASE_URL); *url NULL when none, "replay:FILE" for a
+ * recording. -1 with `e` set for an --llm it does not know. */
+int agent_cfg_endpoint(const struct agent_cfg *c, const char **url, const char **model,
+                       struct err *e);
 /* Appends this module's options to `o` (which has room for `max` more). */
 int agent_cfg_opts(struct agent_cfg *c, struct opt *o, int max);
 /* The proposer for `algo` with the options of a params object (JSON, NULL:

@@ -11,11 +11,13 @@
 
 #include "../engine/core/datadir.h"
 #include "../engine/core/sha256.h"
+#include "../engine/core/strbuf.h"
 #include "../engine/llm/llm.h"
 #include "../engine/nn/ckpt.h"
 #include "../engine/nn/fmnist.h"
 #include "../engine/nn/train.h"
 #include "../engine/spaces/space.h"
+#include "agentcfg.h"
 #include "cmds.h"
 #include "opts.h"
 
@@ -24,13 +26,15 @@
 #endif
 
 static const char usage[] =
-    "usage: collm doctor [--llm-url URL]\n"
+    "usage: collm doctor [--llm-url URL | --llm KIND:MODEL] [--model M]\n"
     "\n"
     "Reports the libraries and the OpenBLAS kernel in use (and whether this CPU could\n"
     "use a faster one), the data files with their checksums (the supernet checkpoint\n"
     "is read whole), the Fashion-MNIST files ($COLLM_FMNIST_DIR or the Debian\n"
     "package's folder) and whether they load, and, when an endpoint is configured\n"
-    "(--llm-url or OPENAI_BASE_URL), whether the LLM server answers.\n"
+    "(--llm-url, --llm or OPENAI_BASE_URL), whether the LLM server lists its models\n"
+    "and gives a usable answer to one tiny chat completion (max_tokens 16) from\n"
+    "--model (else the first model it lists).\n"
     "Exit code 1 when something collm needs is missing or damaged.";
 
 static int file_sha(const char *path, char *hex, long *size)
@@ -191,24 +195,152 @@ static int check_fmnist(void)
 
 static size_t sink(char *p, size_t s, size_t n, void *ud)
 {
-    (void)p;
-    *(size_t *)ud += s * n;
-    return s * n;
+    struct strbuf *b = ud;
+    if (b->len + s * n > ((size_t)1 << 20)) /* a model list, not a download */
+        return 0;
+    return strbuf_add(b, p, s * n) < 0 ? 0 : s * n;
+}
+
+/* GET {url}/models: 0 when it answered 200, -2 when nothing answered; the
+ * first model's id into `first`. */
+static int check_models(const char *url, const char *shown, char *first, size_t n)
+{
+    char models[1200];
+    snprintf(models, sizeof models, "%s%smodels", url, url[strlen(url) - 1] == '/' ? "" : "/");
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = NULL;
+    const char *key = getenv("OPENAI_API_KEY");
+    if (key && *key) {
+        char auth[1200];
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+        h = curl_slist_append(h, auth); /* a header only, never printed */
+    }
+    struct strbuf body = {0};
+    long status = 0;
+    curl_easy_setopt(c, CURLOPT_URL, models);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+    CURLcode cr = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    first[0] = '\0';
+    if (cr != CURLE_OK) {
+        printf("  FAILED    %s: %s\n", shown, curl_easy_strerror(cr));
+        strbuf_free(&body);
+        return -2;
+    }
+    cJSON *o = cJSON_Parse(strbuf_str(&body));
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(o, "data");
+    const char *id = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(data, 0), "id"));
+    snprintf(first, n, "%s", id && strlen(id) < n ? id : "");
+    printf("  %-9s %s/models: HTTP %ld, %zu bytes", status == 200 ? "ok" : "ANSWERS", shown,
+           status, body.len);
+    if (cJSON_IsArray(data))
+        printf(", %d model%s%s%s", cJSON_GetArraySize(data),
+               cJSON_GetArraySize(data) == 1 ? "" : "s", first[0] ? ", the first " : "", first);
+    printf("\n");
+    cJSON_Delete(o);
+    strbuf_free(&body);
+    return status == 200 ? 0 : -1;
+}
+
+struct probe {
+    int done, ok, reasoned;
+    long status, tin, tout;
+    double latency;
+    char text[80], finish[32], error[700];
+};
+
+static void on_probe(void *ud, const struct llm_result *r)
+{
+    struct probe *p = ud;
+    p->done = 1;
+    p->ok = r->ok;
+    p->status = r->http_status;
+    p->tin = r->tokens_in;
+    p->tout = r->tokens_out;
+    p->latency = r->latency;
+    p->reasoned = r->reasoning && r->reasoning[0];
+    snprintf(p->finish, sizeof p->finish, "%s", r->finish ? r->finish : "");
+    snprintf(p->error, sizeof p->error, "%s", r->error ? r->error : "");
+    size_t k = 0; /* the answer's start on one line */
+    for (const char *t = r->text ? r->text : ""; *t && k + 1 < sizeof p->text; t++)
+        if (!(k == 0 && (*t == ' ' || *t == '\n')))
+            p->text[k++] = *t == '\n' || *t == '\r' || *t == '\t' ? ' ' : *t;
+    p->text[k] = '\0';
+}
+
+/* One tiny chat completion through the search's own client: a server
+ * that lists models can still answer chats with nothing usable (a proxy's
+ * HTML, an empty message, a 401). 0 when the answer is usable. */
+static int probe_chat(const char *url, const char *model)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct err e = {0};
+    struct llm_client *c = llm_client_new(&loop, &e);
+    struct llm_params p;
+    llm_params_default(&p);
+    p.base_url = url;
+    p.api_key = getenv("OPENAI_API_KEY");
+    p.model = model;
+    p.max_tokens = 16;
+    p.timeout_ms = 60000; /* a local server may load the model first */
+    p.max_retries = 0;
+    const struct llm_msg m[] = {{"user", "Reply with the single word: ok"}};
+    struct probe pr = {0};
+    const struct llm_callbacks cb = {.done = on_probe, .ud = &pr};
+    if (c && llm_chat(c, &p, m, 1, &cb, &e))
+        uv_run(&loop, UV_RUN_DEFAULT);
+    llm_client_free(c);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    char buf[1024];
+    if (!pr.done) {
+        printf("  FAILED    chat with %s: %s\n", model, err_str(&e, buf, sizeof buf));
+        return -1;
+    }
+    if (!pr.ok) {
+        printf("  FAILED    chat with %s: %s\n", model, pr.error);
+        return -1;
+    }
+    if (!pr.text[0] && !pr.reasoned) {
+        printf("  UNUSABLE  chat with %s: HTTP %ld but an empty answer (finish_reason %s)\n",
+               model, pr.status, pr.finish[0] ? pr.finish : "none");
+        return -1;
+    }
+    printf("  ok        chat with %s: %s%s%s (%ld+%ld tokens, %.1f s)\n", model,
+           pr.text[0] ? "\"" : "only reasoning within 16 tokens", pr.text, pr.text[0] ? "\"" : "",
+           pr.tin, pr.tout, pr.latency);
+    return 0;
 }
 
 int cmd_doctor(int argc, char **argv)
 {
-    const char *url = NULL;
+    struct agent_cfg ac;
+    agent_cfg_default(&ac);
     const struct opt opts[] = {
-        {"llm-url", OPT_STR, &url, "URL", "the endpoint to check (else OPENAI_BASE_URL)", NULL},
+        {"llm-url", OPT_STR, &ac.url, "URL", "the endpoint to check (else OPENAI_BASE_URL)", NULL},
+        {"llm", OPT_STR, &ac.preset, "KIND:MODEL", "a server on its usual local port, as search "
+                                                  "takes it: ollama:M, vllm:M, llamacpp:M, "
+                                                  "openai:M", NULL},
+        {"model", OPT_STR, &ac.model, "NAME", "the model to ask (default: the first listed)",
+         NULL},
         {0},
     };
     char *pos[1];
     int npos;
     struct err e = {0};
+    const char *url = NULL, *model = NULL;
     int rc = opts_parse("doctor", usage, opts, argc, argv, pos, 0, &npos, &e);
     if (rc)
         return rc > 0 ? EXIT_OK : cmd_fail("doctor", &e);
+    if (agent_cfg_endpoint(&ac, &url, &model, &e) < 0)
+        return cmd_fail("doctor", &e);
     int bad = 0;
 
     printf("collm %s\n\nLibraries\n", COLLM_VERSION);
@@ -222,7 +354,13 @@ int cmd_doctor(int argc, char **argv)
     static const char *const avx2[] = {"Haswell", "Zen", "SkylakeX", "Cooperlake",
                                        "SapphireRapids", NULL};
     static const char *const avx512[] = {"SkylakeX", "Cooperlake", "SapphireRapids", NULL};
-    if (cpu_has("avx512f") && !kernel_uses(core, avx512))
+    if (env && *env) /* the user chose it: no misdetect to blame */
+        printf("  note      OPENBLAS_CORETYPE=%s in the environment chose this kernel%s\n", env,
+               cpu_has("avx512f") && !kernel_uses(core, avx512)
+                   ? "; this CPU has AVX-512, which SkylakeX uses"
+               : cpu_has("avx2") && !kernel_uses(core, avx2) ? "; this CPU has AVX2 (Haswell)"
+                                                              : "");
+    else if (cpu_has("avx512f") && !kernel_uses(core, avx512))
         printf("  note      this CPU has AVX-512 but OpenBLAS picked %s: a faster kernel exists "
                "(SkylakeX). OpenBLAS 0.3.21 misdetects some CPUs; OPENBLAS_CORETYPE=SkylakeX "
                "in your environment selects it (collm never sets it)\n", core);
@@ -243,43 +381,28 @@ int cmd_doctor(int argc, char **argv)
     bad |= check_supernet();
     bad |= check_fmnist();
 
-    if (!url)
-        url = getenv("OPENAI_BASE_URL");
     printf("\nLLM endpoint\n");
-    if (!url || !*url) {
+    if (!url) {
         printf("  none configured: collm uses the offline agents (--llm-url, --llm or "
                "OPENAI_BASE_URL to set one)\n");
+    } else if (strncmp(url, "replay:", 7) == 0) {
+        printf("  %s: a recording, not an endpoint: nothing to check\n", url);
     } else {
-        char shown[1024], models[1200];
+        char shown[1024], first[256];
         llm_redact_url(url, shown, sizeof shown);
-        snprintf(models, sizeof models, "%s%smodels", url, url[strlen(url) - 1] == '/' ? "" : "/");
-        CURL *c = curl_easy_init();
-        struct curl_slist *h = NULL;
         const char *key = getenv("OPENAI_API_KEY");
-        if (key && *key) {
-            char auth[1200];
-            snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
-            h = curl_slist_append(h, auth); /* a header only, never printed */
-        }
-        size_t got = 0;
-        long status = 0;
-        curl_easy_setopt(c, CURLOPT_URL, models);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
-        CURLcode cr = curl_easy_perform(c);
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        if (cr != CURLE_OK) {
-            printf("  FAILED    %s: %s\n", shown, curl_easy_strerror(cr));
-            bad = 1;
-        } else {
-            printf("  %-9s %s/models: HTTP %ld, %zu bytes\n", status == 200 ? "ok" : "ANSWERS",
-                   shown, status, got);
-            bad |= status != 200;
-        }
-        curl_slist_free_all(h);
-        curl_easy_cleanup(c);
+        if (key && *key)
+            printf("  (OPENAI_API_KEY is sent to this endpoint only)\n");
+        int listed = check_models(url, shown, first, sizeof first);
+        bad |= listed < 0;
+        if (!model && first[0])
+            model = first;
+        if (listed == -2)
+            ; /* no server there: a chat would only say so again */
+        else if (model)
+            bad |= probe_chat(url, model) < 0;
+        else
+            printf("  ?         chat not checked: no model (give --model M)\n");
     }
     return bad ? EXIT_FAIL : EXIT_OK;
 }

@@ -25,8 +25,10 @@ static const char usage[] =
     "the search goes on to its budget (--budget N extends it). Nothing finished is\n"
     "evaluated twice. With --from SEQ it forks instead: a new session (--session\n"
     "NEW, else the default folder) starts as the old one was after event SEQ, and\n"
-    "the old file is never touched. LLM agents use the endpoint the session\n"
-    "recorded unless you give another; OPENAI_API_KEY comes from the environment.";
+    "the old file is never touched. LLM agents need an endpoint named in this run\n"
+    "(--llm-url, --llm or OPENAI_BASE_URL): the one the session recorded is used\n"
+    "only when you pass it again or, in a terminal, say yes when asked, so an\n"
+    "edited session file cannot send OPENAI_API_KEY elsewhere.";
 
 struct cont {
     const struct event *evs;
@@ -58,6 +60,24 @@ static int recorded_option(const char *algo, const char *where)
         if (strncmp(where, "--", 2) == 0 && strcmp(where + 2, o->name) == 0)
             return 1;
     return 0;
+}
+
+/* In a terminal, the person may allow the session's endpoint instead of
+ * typing it again; the question names the host, never the key. */
+static int confirm_endpoint(const struct agent_cfg *ac, const struct run_cfg *rc_)
+{
+    if (agent_cfg_named(ac) || !ac->session_url || !run_cfg_tui(rc_) || rc_->script ||
+        !isatty(STDERR_FILENO) ||
+        (ac->navigator && !strcmp(ac->navigator, "offline") && ac->generator &&
+         !strcmp(ac->generator, "offline")))
+        return 0;
+    char shown[1024], answer[16] = "";
+    llm_redact_url(ac->session_url, shown, sizeof shown);
+    const char *key = getenv("OPENAI_API_KEY");
+    fprintf(stderr, "The session names the LLM endpoint %s.\nSend this search's requests%s "
+            "there? [y/N] ", shown, key && key[0] ? " and OPENAI_API_KEY" : "");
+    fflush(stderr);
+    return fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
 int cmd_resume(int argc, char **argv)
@@ -169,6 +189,8 @@ int cmd_resume(int argc, char **argv)
     if (constraint_parse(&cfg.cons, info->constraint, sp->metrics, sp->nmetrics, &e) < 0)
         goto bad_header;
     agent_cfg_from_session(&ac, info->navigator, info->generator, ss.h.llm_url);
+    if (confirm_endpoint(&ac, &rc_))
+        agent_cfg_trust_session(&ac);
     rc_.max_requests = ac.max_requests; /* the TUI shows the spend against them */
     rc_.max_tokens = (long)ac.max_tokens_total;
     if (!(p = agent_cfg_proposer(&ac, info->algo, sp, info->seed, info->params, &loop, &client,
@@ -215,6 +237,7 @@ int cmd_resume(int argc, char **argv)
         goto fail;
     }
     journal_set_fsync(j, rc_.fsync);
+    rc_.key_host = ac.key_host;
     struct cont c = {.evs = ss.evs, .n = take, .budget = budget, .file = file};
     code = run_search(s, &loop, &rc_, j, begin, &c);
     if (c.failed && fork_path[0]) { /* a fork that never started leaves no file */

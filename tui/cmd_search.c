@@ -160,6 +160,7 @@ int cmd_search(int argc, char **argv)
         }
         journal_set_fsync(j, rc_.fsync);
     }
+    rc_.key_host = ac.key_host;
     code = run_search(s, &loop, &rc_, j, begin, NULL);
 out:
     if (journal_close(j, &e) < 0 && code == EXIT_OK)

@@ -229,11 +229,15 @@ static void status(const struct app *a, char *llm, size_t nllm, char *pace, size
     const struct state *st = state(a);
     if (!st->ended)
         snprintf(pace, npace, a->live.pace > 0 ? " | pace %gs" : " | no pace", a->live.pace);
-    double t0 = state_llm_oldest(st);
+    int attempt = 1;
+    double t0 = state_llm_oldest(st, &attempt);
     if (st->llm_in_flight && t0 >= 0 && !a->script) { /* the oldest request, for how long */
         double wait = search_clock(a->live.s) - t0;
-        snprintf(llm, nllm, " | llm %d waiting %.0fs, %ld tok", st->llm_in_flight,
-                 wait > 0 ? floor(wait) : 0, st->tokens_in + st->tokens_out);
+        char retry[24] = ""; /* a wait that went on through retries says so */
+        if (attempt > 1)
+            snprintf(retry, sizeof retry, " (try %d)", attempt);
+        snprintf(llm, nllm, " | llm %d waiting %.0fs%s, %ld tok", st->llm_in_flight,
+                 wait > 0 ? floor(wait) : 0, retry, st->tokens_in + st->tokens_out);
     } else if (a->live.max_requests || a->live.max_tokens) { /* spend against the caps */
         char req[32] = "", tok[48] = "";
         if (a->live.max_requests)
@@ -310,6 +314,8 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
         free(a);
         return EXIT_FAIL;
     }
+    if (o->key_host && o->key_host[0]) /* the host only: never the key */
+        app_note(a, "OPENAI_API_KEY is sent to %s only", o->key_host);
     if (begin(ud, s) < 0)
         a->quit = 1;
     while (!a->quit) {

@@ -176,11 +176,15 @@ static void status(const struct app *a, char *llm, size_t nllm, char *pace, size
 {
     (void)pace, (void)npace;
     const struct state *st = state(a);
-    double t0 = state_llm_oldest(st);
+    int attempt = 1;
+    double t0 = state_llm_oldest(st, &attempt);
     if (st->llm_in_flight && t0 >= 0 && a->replay.pos) { /* as live: by the events' clock */
         double wait = a->replay.ss->evs[a->replay.pos - 1].t - t0;
-        snprintf(llm, nllm, " | llm %d waiting %.0fs, %ld tok", st->llm_in_flight,
-                 wait > 0 ? floor(wait) : 0, st->tokens_in + st->tokens_out);
+        char retry[24] = ""; /* a wait that went on through retries says so */
+        if (attempt > 1)
+            snprintf(retry, sizeof retry, " (try %d)", attempt);
+        snprintf(llm, nllm, " | llm %d waiting %.0fs%s, %ld tok", st->llm_in_flight,
+                 wait > 0 ? floor(wait) : 0, retry, st->tokens_in + st->tokens_out);
     }
 }
 

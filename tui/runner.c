@@ -39,6 +39,7 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
     o->pace = c->pace;
     o->max_requests = c->max_requests;
     o->max_tokens = c->max_tokens;
+    o->key_host = c->key_host;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
 }
@@ -97,9 +98,39 @@ struct run {
     struct search *s;
     struct journal *j;
     uv_signal_t sigint, sigterm;
-    int paused, interrupted, open_handles;
+    uv_timer_t wait_tick;
+    int paused, interrupted, open_handles, quiet;
+    double wait_t0;  /* the oldest LLM request in flight when last looked at */
+    int wait_shown;  /* how many WAIT_NOTICE_S of its wait were said */
     char why[256];
 };
+
+/* Headless has no status line: an LLM request that has waited long says
+ * so every WAIT_NOTICE_S seconds (on stderr, since when depends on the
+ * clock), so a silent server is never silence (issue 13.14). */
+#define WAIT_NOTICE_S 10
+
+static void on_wait_tick(uv_timer_t *t)
+{
+    struct run *r = t->data;
+    if (!r->s || r->quiet)
+        return;
+    const struct state *st = search_state(r->s);
+    int attempt = 1;
+    double t0 = state_llm_oldest(st, &attempt);
+    if (!st->llm_in_flight || t0 < 0 || t0 != r->wait_t0) {
+        r->wait_t0 = t0;
+        r->wait_shown = 0;
+        return;
+    }
+    int k = (int)((search_clock(r->s) - t0) / WAIT_NOTICE_S);
+    if (k <= r->wait_shown)
+        return;
+    r->wait_shown = k;
+    fprintf(stderr, "collm: waiting %d s for the LLM (%d request%s in flight; the oldest at "
+            "try %d)\n", k * WAIT_NOTICE_S, st->llm_in_flight, st->llm_in_flight == 1 ? "" : "s",
+            attempt);
+}
 
 /* The signal handles outlive run_search() until the loop closes them. */
 static void on_closed(uv_handle_t *h)
@@ -149,6 +180,8 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
         tui_from(c, &o);
         return tui_live(s, loop, search_space(s), &o, j ? journal_path(j) : NULL, begin, ud);
     }
+    if (c->key_host && c->key_host[0]) /* the host only: never the key */
+        fprintf(stderr, "collm: OPENAI_API_KEY is sent to %s only\n", c->key_host);
     struct headless h;
     headless_init(&h, stdout, c->json, c->timestamps, c->quiet);
     h.strategies = c->strategies;
@@ -163,13 +196,18 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
         return EXIT_FAIL;
     }
     struct run *r = rp;
-    *r = (struct run){.loop = loop, .s = s, .j = j, .open_handles = 2};
+    *r = (struct run){.loop = loop, .s = s, .j = j, .open_handles = 3, .quiet = c->quiet,
+                      .wait_t0 = -1};
     search_listen(s, watch, r);
     uv_signal_init(loop, &r->sigint);
     uv_signal_init(loop, &r->sigterm);
     r->sigint.data = r->sigterm.data = r;
     uv_signal_start(&r->sigint, on_signal, SIGINT);
     uv_signal_start(&r->sigterm, on_signal, SIGTERM);
+    uv_timer_init(loop, &r->wait_tick);
+    r->wait_tick.data = r;
+    uv_timer_start(&r->wait_tick, on_wait_tick, 1000, 1000);
+    uv_unref((uv_handle_t *)&r->wait_tick); /* it never keeps the loop alive */
 
     int code = EXIT_OK;
     if (begin(ud, s) < 0 && !search_error(s)[0]) {
@@ -206,5 +244,6 @@ out:
     r->s = NULL;
     uv_close((uv_handle_t *)&r->sigint, on_closed);
     uv_close((uv_handle_t *)&r->sigterm, on_closed);
+    uv_close((uv_handle_t *)&r->wait_tick, on_closed);
     return code;
 }

@@ -20,6 +20,7 @@ struct tui_opts {
     double speed;        /* replay: time scale */
     int max_requests;    /* live: the LLM caps to show spend against (0: none) */
     long max_tokens;
+    const char *key_host; /* live: the host OPENAI_API_KEY goes to, said at the start */
 };
 
 void tui_opts_default(struct tui_opts *o);

@@ -439,12 +439,15 @@ const struct event *state_log(const struct state *s, long k)
     return &s->log[k % STATE_LOG_KEEP];
 }
 
-double state_llm_oldest(const struct state *s)
+double state_llm_oldest(const struct state *s, int *attempt)
 {
     double t = -1;
     for (int i = 0; i < s->nllm_open; i++)
-        if (t < 0 || s->llm_open[i].t < t)
+        if (t < 0 || s->llm_open[i].t < t) {
             t = s->llm_open[i].t;
+            if (attempt)
+                *attempt = s->llm_open[i].attempt;
+        }
     return t;
 }
 
@@ -510,6 +513,7 @@ static void llm_opened(struct state *s, const struct event *ev)
     s->llm_in_flight++;
     if (s->nllm_open < (int)(sizeof s->llm_open / sizeof s->llm_open[0])) {
         s->llm_open[s->nllm_open].req = ev->req;
+        s->llm_open[s->nllm_open].attempt = 1;
         s->llm_open[s->nllm_open++].t = ev->t;
     }
 }
@@ -557,6 +561,9 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         break;
     case EV_LLM_RETRY:
         s->llm_retries++;
+        for (int i = 0; i < s->nllm_open; i++)
+            if (s->llm_open[i].req == ev->req)
+                s->llm_open[i].attempt = ev->attempt;
         break;
     case EV_LLM_ANSWER:
         s->llm_answers++;
@@ -574,8 +581,9 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     case EV_LLM_WARNING:
         s->llm_warnings++;
         break;
-    case EV_LLM_FAILED:
+    case EV_LLM_FAILED: /* its wait was spent too: retries, a silent port */
         s->llm_failures++;
+        s->llm_seconds += ev->latency;
         llm_closed(s, ev);
         break;
     case EV_ANSWER_REJECTED:

@@ -112,7 +112,7 @@ struct state {
     int compactions;       /* CONTEXT_COMPACTED events */
     int context_window;    /* the Navigator's window at its latest compaction, 0 before */
     int llm_warnings;
-    double llm_seconds;  /* summed latency of answered requests */
+    double llm_seconds;  /* summed latency of finished requests, failed ones too */
 
     int paused;
     char pause_reason[256];
@@ -122,8 +122,8 @@ struct state {
     enum review_policy review; /* what waits for a person */
 
     /* LLM requests in flight: when each started (event time), for the
-     * waiting timers (the first 16 of them) */
-    struct { int req; double t; } llm_open[16];
+     * waiting timers (the first 16 of them), and the attempt each is at */
+    struct { int req; double t; int attempt; } llm_open[16];
     int nllm_open;
 
     /* The latest STATE_LOG_KEEP events a person reads about (strategies,
@@ -155,8 +155,9 @@ const struct strategy_rec *state_strategy(const struct state *s);
 /* Log event k (0-based, in order since the start), or NULL when it has
  * left the ring (k < log_total - STATE_LOG_KEEP) or is not there yet. */
 const struct event *state_log(const struct state *s, long k);
-/* When the oldest LLM request in flight started (event time), or -1. */
-double state_llm_oldest(const struct state *s);
+/* When the oldest LLM request in flight started (event time), or -1;
+ * *attempt (may be NULL): the attempt it is at, 1 before any retry. */
+double state_llm_oldest(const struct state *s, int *attempt);
 /* 1 when the policy makes this queued candidate wait for a person. */
 int state_awaits_review(const struct state *s, const struct cand *c);
 int state_budget_left(const struct state *s);

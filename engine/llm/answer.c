@@ -11,7 +11,7 @@ void llm_answer_reset(struct llm_answer *a)
     a->finish[0] = '\0';
     a->tokens_in = a->tokens_out = a->tokens_reasoning = 0;
     a->sse_pos = 0;
-    a->sse_events = 0;
+    a->sse_events = a->sse_done = 0;
 }
 
 void llm_answer_free(struct llm_answer *a)
@@ -56,8 +56,10 @@ static void read_finish(struct llm_answer *a, const cJSON *choice)
 /* One server-sent event's data: a chunk with choices[0].delta. */
 static void sse_data(struct llm_answer *a, const char *data, size_t len)
 {
-    if (len == 6 && strncmp(data, "[DONE]", 6) == 0)
+    if (len == 6 && strncmp(data, "[DONE]", 6) == 0) {
+        a->sse_done = 1;
         return;
+    }
     cJSON *o = cJSON_ParseWithLength(data, len);
     if (!o)
         return; /* a keep-alive or a comment; the final check catches real damage */
@@ -111,8 +113,14 @@ int llm_answer_parse(struct llm_answer *a, const char *body, char *why, size_t n
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(ch, "message");
     const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
     if (!o || !cJSON_IsObject(msg)) {
-        snprintf(why, n, "the answer is not a chat completion (%s)",
-                 !o ? "not JSON" : "no choices[0].message");
+        /* its start tells a proxy's HTML page from a model's JSON */
+        char start[64];
+        size_t k = 0;
+        for (const char *b = body; *b && k < 48; b++)
+            start[k++] = *b == '\n' || *b == '\r' || *b == '\t' ? ' ' : *b;
+        start[k] = '\0';
+        snprintf(why, n, "the answer is not a chat completion (%s): it starts \"%s%s\"",
+                 !o ? "not JSON" : "no choices[0].message", start, body[k] ? "..." : "");
         cJSON_Delete(o);
         return -1;
     }

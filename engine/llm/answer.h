@@ -16,6 +16,7 @@ struct llm_answer {
     long tokens_in, tokens_out, tokens_reasoning;
     size_t sse_pos;          /* how far the body has been read as events */
     int sse_events;
+    int sse_done;            /* the stream said [DONE] */
     /* Optional, for streams: each piece as it comes. */
     void (*delta)(void *ud, const char *text, size_t n);
     void (*thinking)(void *ud, const char *text, size_t n);

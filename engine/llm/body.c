@@ -1,6 +1,7 @@
 #include "body.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,4 +146,25 @@ char *llm_body_drop(const char *body, unsigned param)
     char *s = cJSON_PrintUnformatted(b);
     cJSON_Delete(b);
     return s;
+}
+
+unsigned llm_body_refused_for(const struct llm_refusals *f, const char *model)
+{
+    for (int i = 0; i < f->n; i++)
+        if (strcmp(f->m[i].model, model ? model : "") == 0)
+            return f->m[i].params;
+    return 0;
+}
+
+void llm_body_remember(struct llm_refusals *f, const char *model, unsigned param)
+{
+    for (int i = 0; i < f->n; i++)
+        if (strcmp(f->m[i].model, model ? model : "") == 0) {
+            f->m[i].params |= param;
+            return;
+        }
+    if (f->n < LLM_REFUSALS_MAX) {
+        snprintf(f->m[f->n].model, sizeof f->m[f->n].model, "%s", model ? model : "");
+        f->m[f->n++].params = param;
+    }
 }

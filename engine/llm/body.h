@@ -31,4 +31,16 @@ unsigned llm_body_refused(const char *resp, const char *body);
 char *llm_body_drop(const char *body, unsigned param);
 const char *llm_body_param_name(unsigned param);
 
+/* What servers refused, per model (the first few models a client meets). */
+#define LLM_REFUSALS_MAX 8
+struct llm_refusals {
+    struct {
+        char model[128];
+        unsigned params;
+    } m[LLM_REFUSALS_MAX];
+    int n;
+};
+unsigned llm_body_refused_for(const struct llm_refusals *f, const char *model);
+void llm_body_remember(struct llm_refusals *f, const char *model, unsigned param);
+
 #endif

@@ -13,6 +13,7 @@
 #include "answer.h"
 #include "body.h"
 #include "recording.h"
+#include "scrub.h"
 
 #ifndef COLLM_VERSION
 #define COLLM_VERSION "0.1.0"
@@ -21,8 +22,6 @@
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 300000L
 #define DEFAULT_MAX_RESPONSE ((size_t)4 << 20)
-
-
 
 struct req {
     struct llm_client *c;
@@ -34,7 +33,7 @@ struct req {
     struct llm_params p;
     struct llm_callbacks cb;
     uv_timer_t retry_timer;
-    int attempt, cancelled, oversize, finished;
+    int attempt, cancelled, oversize, finished, timeouts;
     unsigned dropped;        /* parameters this request has dropped (body.h) */
     const struct recording *replayed; /* replay backend: the answer to give */
     char *replay_error;
@@ -50,17 +49,8 @@ struct sock {
     struct llm_client *c;
 };
 
-/* Parameters a server refused for a model (body.h), so later requests
- * leave them out instead of being refused again. */
-#define REFUSALS_MAX 8
-struct refusal {
-    char model[128];
-    unsigned params;
-};
-
 struct llm_client {
-    struct refusal refused[REFUSALS_MAX];
-    int nrefused;
+    struct llm_refusals refused; /* per model, so later requests leave them out */
     struct recordings rec;   /* replay: answer from these, never the network */
     int replay;
     uv_loop_t *loop;
@@ -74,28 +64,6 @@ struct llm_client {
 };
 
 static void free_client(struct llm_client *c);
-
-static unsigned refused_for(const struct llm_client *c, const char *model)
-{
-    for (int i = 0; i < c->nrefused; i++)
-        if (strcmp(c->refused[i].model, model ? model : "") == 0)
-            return c->refused[i].params;
-    return 0;
-}
-
-static void remember_refusal(struct llm_client *c, const char *model, unsigned param)
-{
-    for (int i = 0; i < c->nrefused; i++)
-        if (strcmp(c->refused[i].model, model ? model : "") == 0) {
-            c->refused[i].params |= param;
-            return;
-        }
-    if (c->nrefused < REFUSALS_MAX) {
-        struct refusal *f = &c->refused[c->nrefused++];
-        snprintf(f->model, sizeof f->model, "%s", model ? model : "");
-        f->params = param;
-    }
-}
 
 void llm_params_default(struct llm_params *p)
 {
@@ -163,16 +131,23 @@ static void finish(struct req *r, const char *text, const char *error, long stat
     drop_easy(r);
     uv_timer_stop(&r->retry_timer);
     unlink_req(r);
+    /* what the server said, scrubbed before anyone keeps or shows it */
+    const char *key = r->p.api_key;
+    char *t = llm_scrub_text(text, key), *fin = llm_scrub_text(r->ans.finish, key),
+         *why = error ? llm_scrub_text(error, key) : NULL,
+         *raw = error ? llm_scrub_text(strbuf_str(&r->resp), key) : NULL,
+         *thought = llm_scrub_text(strbuf_str(&r->ans.reasoning), key);
     struct llm_result res = {
         .id = r->id, .ok = error == NULL, .cancelled = r->cancelled, .http_status = status,
-        .text = text ? text : "", .finish = r->ans.finish, .tokens_in = r->ans.tokens_in,
+        .text = t ? t : "", .finish = fin ? fin : "", .tokens_in = r->ans.tokens_in,
         .tokens_out = r->ans.tokens_out, .tokens_reasoning = r->ans.tokens_reasoning,
-        .reasoning = strbuf_str(&r->ans.reasoning),
+        .reasoning = thought ? thought : "",
         .latency = (double)(uv_hrtime() - r->t0) * 1e-9, .attempts = r->attempt,
-        .error = error, .raw = error ? strbuf_str(&r->resp) : NULL,
+        .error = error ? (why ? why : "out of memory") : NULL, .raw = error ? (raw ? raw : "") : NULL,
     };
     if (r->cb.done)
         r->cb.done(r->cb.ud, &res);
+    free(t), free(fin), free(why), free(raw), free(thought);
     uv_close((uv_handle_t *)&r->retry_timer, on_req_closed);
 }
 
@@ -237,6 +212,15 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 
 static int start_attempt(struct req *r, struct err *e);
 
+/* A retry's reason quotes the server, so it is scrubbed as answers are. */
+static void tell_retry(struct req *r, double delay, const char *why)
+{
+    char *clean = llm_scrub_text(why, r->p.api_key);
+    if (r->cb.retry)
+        r->cb.retry(r->cb.ud, r->id, r->attempt + 1, delay, clean ? clean : "(out of memory)");
+    free(clean);
+}
+
 static void on_retry_timer(uv_timer_t *t)
 {
     struct req *r = t->data;
@@ -261,15 +245,13 @@ static int resend_without_refused(struct req *r, const char *why)
     free(r->body);
     r->body = body;
     r->dropped |= param;
-    remember_refusal(r->c, r->p.model, param);
+    llm_body_remember(&r->c->refused, r->p.model, param);
     drop_easy(r);
-    if (r->cb.retry) {
-        char msg[1300];
-        snprintf(msg, sizeof msg, "%s; sending it again without %s%s", why,
-                 llm_body_param_name(param),
-                 param == LLM_P_MAX_TOKENS ? " (as max_completion_tokens)" : "");
-        r->cb.retry(r->cb.ud, r->id, r->attempt + 1, 0, msg);
-    }
+    char msg[1300];
+    snprintf(msg, sizeof msg, "%s; sending it again without %s%s", why,
+             llm_body_param_name(param),
+             param == LLM_P_MAX_TOKENS ? " (as max_completion_tokens)" : "");
+    tell_retry(r, 0, msg);
     uv_timer_start(&r->retry_timer, on_retry_timer, 0, 0);
     return 1;
 }
@@ -292,8 +274,13 @@ static void complete(struct req *r, CURLcode rc, long status)
         retryable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
                     rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
                     rc == CURLE_PARTIAL_FILE || rc == CURLE_COULDNT_RESOLVE_HOST;
+        /* a server silent for a whole --llm-timeout twice would be so a
+         * third time: stop there, not after every retry has waited */
+        int again = rc == CURLE_OPERATION_TIMEDOUT && ++r->timeouts > 1;
+        retryable = retryable && !again;
         snprintf(why, sizeof why, "%s: %s%s", r->shown_url, curl_easy_strerror(rc),
-                 rc == CURLE_OPERATION_TIMEDOUT ? " (no complete answer in time)" : "");
+                 again ? " (no complete answer in time, twice: not asked again)"
+                 : rc == CURLE_OPERATION_TIMEDOUT ? " (no complete answer in time)" : "");
     } else if (status == 429 || status >= 500) {
         retryable = 1;
         llm_answer_server_message(&r->resp, smsg, sizeof smsg);
@@ -305,6 +292,10 @@ static void complete(struct req *r, CURLcode rc, long status)
             return;
         finish(r, NULL, why, status);
         return;
+    } else if (r->p.stream && r->ans.sse_events > 0 && !r->ans.sse_done && !r->ans.finish[0]) {
+        retryable = 1; /* a stream cut short: as a partial transfer */
+        snprintf(why, sizeof why, "%s: the stream ended before the answer did (no "
+                 "finish_reason, no [DONE])", r->shown_url);
     } else {
         /* 200: a streamed answer, or one JSON body (also when a server
          * ignored stream: true) */
@@ -337,8 +328,7 @@ static void complete(struct req *r, CURLcode rc, long status)
     if (delay * 1000 > r->p.max_delay_ms)
         delay = r->p.max_delay_ms / 1000.0;
     drop_easy(r);
-    if (r->cb.retry)
-        r->cb.retry(r->cb.ud, r->id, r->attempt + 1, delay, why);
+    tell_retry(r, delay, why);
     if (!r->cancelled)
         uv_timer_start(&r->retry_timer, on_retry_timer, (uint64_t)(delay * 1000), 0);
 }
@@ -559,7 +549,7 @@ uint64_t llm_chat(struct llm_client *c, const struct llm_params *p, const struct
         ul--;
     r->url = malloc(ul + 32);
     r->shown_url = malloc(ul + 32);
-    r->body = llm_body_make(p, msgs, n, refused_for(c, p->model));
+    r->body = llm_body_make(p, msgs, n, llm_body_refused_for(&c->refused, p->model));
     if (r->url) {
         snprintf(r->url, ul + 32, "%.*s/chat/completions", (int)ul, p->base_url);
         if (r->shown_url)

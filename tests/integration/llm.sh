@@ -109,11 +109,149 @@ if [ "$nmsg" -eq 8 ]; then ok "the resumed Navigator has the whole conversation 
 else not_ok "the resumed Navigator has the whole conversation (system + 3 turns + the new one)" "$nmsg messages"; fi
 stop_llm
 
+# the key goes only where this run says (issue 15.3): a session whose
+# header was edited to name another server is not resumed against it
+start_llm --log "$tmp/a.log"
+URL_A=$URL PID_A=$LLM_PID
+HOST_A=${URL_A#http://}; HOST_A=${HOST_A%/v1}
+"$COLLM" search --headless --quiet --algo collm --llm-url "$URL_A" --model fake-1 --budget 10 --session "$tmp/key.jsonl" >/dev/null 2>"$tmp/err"
+expect_err "the search says which host gets the key, and only the host" "collm: OPENAI_API_KEY is sent to $HOST_A only"
+start_llm --log "$tmp/b.log"
+URL_B=$URL PID_B=$LLM_PID
+HOST_B=${URL_B#http://}; HOST_B=${HOST_B%/v1}
+sed "1s|\"llm_url\":\"[^\"]*\"|\"llm_url\":\"$URL_B\"|" "$tmp/key.jsonl" >"$tmp/edited.jsonl"
+grep -q "$URL_B" "$tmp/edited.jsonl" || not_ok "the test could edit the header's llm_url"
+: >"$tmp/a.log"
+run resume "$tmp/edited.jsonl" --budget 20
+expect_rc "resuming a session that names an endpoint this run did not is refused" 2
+expect_err "the refusal names the session's host and how to allow it" "the session names the endpoint $HOST_B, which this run has not"
+expect_err "and the flag to pass" "pass --llm-url URL"
+if [ -s "$tmp/b.log" ]; then not_ok "the session's server got no request" "$(cat "$tmp/b.log")"
+else ok "the session's server got no request"; fi
+run resume "$tmp/edited.jsonl" --budget 20 --llm-url "$URL_A"
+expect_rc "with --llm-url the session resumes against the named endpoint" 0
+expect_err "it says which host gets the key" "collm: OPENAI_API_KEY is sent to $HOST_A only"
+if grep -q 'auth=yes' "$tmp/a.log" && ! grep -qs 'auth=yes' "$tmp/b.log"; then
+    ok "only the named server got an Authorization header"
+else not_ok "only the named server got an Authorization header" "a: $(tail -1 "$tmp/a.log")" "b: $(tail -1 "$tmp/b.log")"; fi
+no_key "the key is printed nowhere on resume"
+OPENAI_BASE_URL="$URL_B" run resume "$tmp/edited.jsonl" --budget 30
+expect_rc "OPENAI_BASE_URL names the endpoint too" 0
+if grep -q 'auth=yes' "$tmp/b.log"; then ok "the environment's endpoint gets the key"
+else not_ok "the environment's endpoint gets the key"; fi
+# the TUI says it too, once, at the start
+printf 'dump %s\nkey q\nkey y\n' "$tmp/keyhost.txt" >"$tmp/keyhost.script"
+run search --algo collm --llm-url "$URL_A" --model fake-1 --budget 10 --no-session \
+    --script "$tmp/keyhost.script" --size 100x30
+if grep -q "OPENAI_API_KEY is sent to $HOST_A only" "$tmp/keyhost.txt" && ! grep -q "$KEY" "$tmp/keyhost.txt"; then
+    ok "the TUI says which host gets the key"
+else not_ok "the TUI says which host gets the key" "$(tail -2 "$tmp/keyhost.txt")"; fi
+LLM_PID=$PID_A; stop_llm
+LLM_PID=$PID_B; stop_llm
+
+# hostile servers (issue 15): each ends the search with a clear reason, in
+# bounded time, the failure journalled and the journal readable
+valid_utf8() { iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1; }
+for case in "midbody|Transferred a partial file (gave up after 2 attempts)" \
+            "html|not a chat completion (not JSON): it starts \"<html><head><title>502 Bad Gateway" \
+            "badjson|not a chat completion (not JSON): it starts \"Internal error" \
+            "truncjson|not a chat completion (not JSON)" \
+            "nodone|the stream ended before the answer did (no finish_reason, no [DONE]) (gave up after 2 attempts)" \
+            "huge|the answer is larger than 4194304 bytes; not read further"; do
+    style=${case%%|*} reason=${case#*|}
+    start_llm --style "$style"
+    rm -f "$tmp/h.jsonl"
+    timeout 120 "$COLLM" search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 10 \
+        --llm-retries 1 --llm-timeout 20 --stream --session "$tmp/h.jsonl" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    stop_llm
+    expect_rc "$style: the search stops with exit 1" 1
+    expect_err "$style: and says why" "$reason"
+    if grep '"type":"llm_failed"' "$tmp/h.jsonl" | grep -qF -- "${reason%%\"*}" && valid_utf8 "$tmp/h.jsonl" && \
+       "$COLLM" export "$tmp/h.jsonl" --csv - >/dev/null 2>&1; then
+        ok "$style: the failure is journalled and the journal reads back"
+    else not_ok "$style: the failure is journalled and the journal reads back"; fi
+done
+
+# 500 then OK: retried, journalled, nothing lost
+start_llm --fail-first 2
+run search --json --algo collm --llm-url "$URL" --model fake-1 --budget 20 --no-session
+stop_llm
+if [ "$rc" -eq 0 ] && [ "$(count llm_retry)" -eq 2 ] && [ "$(count eval_finished)" -eq 20 ] && \
+   grep '"type":"llm_retry"' "$tmp/out" | grep -q 'HTTP 500: the model is loading'; then
+    ok "two 500s are two journalled retries, then the search completes"
+else not_ok "two 500s are two journalled retries, then the search completes" "rc $rc, $(count llm_retry) retries"; fi
+
+# a 401 that quotes the key (15.9): redacted from the journal, the output
+# and the reason; invalid UTF-8 from a server is made valid before it is kept
+start_llm --style echokey
+run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 10 --session "$tmp/ek.jsonl"
+stop_llm
+expect_rc "a 401 ends the search" 1
+expect_err "the reason quotes the server with the key redacted" "HTTP 401: Incorrect API key provided: Bearer [redacted]"
+no_key "the echoed key is printed nowhere"
+if grep -q "$KEY" "$tmp/ek.jsonl"; then not_ok "the echoed key is not in the journal"
+elif grep -q '\[redacted\]' "$tmp/ek.jsonl"; then ok "the echoed key is not in the journal"
+else not_ok "the echoed key is not in the journal" "no failure recorded"; fi
+start_llm --style badutf8 --fail-first 1
+run search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 20 --session "$tmp/u8.jsonl" --stream
+stop_llm
+expect_rc "a server sending invalid UTF-8 is searched with" 0
+if valid_utf8 "$tmp/u8.jsonl" && grep -q "$(printf '\357\277\275')" "$tmp/u8.jsonl" && \
+   grep '"type":"llm_retry"' "$tmp/u8.jsonl" | grep -q 'the model is'; then
+    ok "every journal line is valid UTF-8, bad bytes replaced by U+FFFD"
+else not_ok "every journal line is valid UTF-8, bad bytes replaced by U+FFFD"; fi
+run resume "$tmp/u8.jsonl" --budget 30 --llm "replay:$tmp/u8.jsonl"
+if "$COLLM" export "$tmp/u8.jsonl" --csv - >/dev/null 2>&1; then ok "and the journal reads back"
+else not_ok "and the journal reads back"; fi
+
+# a port that accepts and never answers (13.14): headless says it is
+# waiting every 10 s, a second timeout ends the request, the summary counts
+# the time spent
+start_llm --style silent
+timeout 120 "$COLLM" search --headless --algo collm --llm-url "$URL" --model fake-1 --budget 10 \
+    --llm-timeout 11 --llm-retries 3 --session "$tmp/silent.jsonl" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+stop_llm
+expect_rc "silent: the search stops with exit 1, in bounded time" 1
+expect_err "silent: headless says how long it has waited" "collm: waiting 10 s for the LLM (1 request in flight; the oldest at try 1)"
+expect_err "silent: and at which try" "collm: waiting 20 s for the LLM (1 request in flight; the oldest at try 2)"
+expect_err "silent: two timeouts end the request, not four" "Timeout was reached (no complete answer in time, twice: not asked again)"
+if grep -qE 'llm        1 requests, 0 answers, 1 failed, 1 retries.* (2[0-9]|3[0-9])\.[0-9] s waiting' "$tmp/out"; then
+    ok "silent: the summary counts the time spent waiting"
+else not_ok "silent: the summary counts the time spent waiting" "$(grep '^llm' "$tmp/out")"; fi
+# the TUI shows the wait and the try from the state (here in replay, by the events' clock)
+n_retry=$(grep -n '"type":"llm_retry"' "$tmp/silent.jsonl" | head -1 | cut -d: -f1)
+printf 'keys :%s\nkey enter\ndump %s\nkey q\n' "$((n_retry - 1))" "$tmp/silent-replay.txt" >"$tmp/silent.script"
+run replay "$tmp/silent.jsonl" --script "$tmp/silent.script" --size 160x40
+if grep -qE '\| llm 1 waiting 1[0-9]s \(try 2\)' "$tmp/silent-replay.txt"; then
+    ok "silent: the TUI status says how long and at which try"
+else not_ok "silent: the TUI status says how long and at which try" "$(head -1 "$tmp/silent-replay.txt")"; fi
+
 run search --headless --algo collm --llm "replay:$tmp/rec.jsonl" --budget 30 --no-session --constraint 'flops<=100'
 expect_rc "a search that goes another way than the recording stops" 1
 expect_err "and says why" "the recording has no answer to this request"
 run search --headless --algo collm --llm "replay:$tmp/nothing.jsonl" --budget 30 --no-session
 expect_rc "a missing recording is an error" 1
+
+# doctor (13.17): takes --llm as search does, and asks one tiny chat
+start_llm --log "$tmp/doc.log"
+run doctor --llm vllm:fake-1 --llm-url "$URL"
+stop_llm
+expect_rc "doctor takes --llm KIND:MODEL" 0
+expect_out "doctor lists the server's models" "/models: HTTP 200, 59 bytes, 1 model, the first fake-1"
+expect_out "doctor asks one chat and shows what came back" 'ok        chat with fake-1: "Following the strategy'
+if grep -q 'max_tokens=16 ' "$tmp/doc.log"; then ok "the doctor's chat is a tiny one (max_tokens 16)"
+else not_ok "the doctor's chat is a tiny one (max_tokens 16)" "$(cat "$tmp/doc.log")"; fi
+for style in html echokey; do
+    start_llm --style $style
+    run doctor --llm-url "$URL"
+    stop_llm
+    expect_rc "doctor fails an endpoint whose chat answers are unusable ($style)" 1
+    expect_out "and says what came back ($style)" "FAILED    chat with fake-1: $URL/chat/completions: "
+done
+no_key "doctor prints no key"
+expect_out "doctor quotes the 401 with the key redacted" "Incorrect API key provided: Bearer [redacted]"
 
 run search --headless --algo collm --llm-url http://127.0.0.1:9/v1 --budget 5
 expect_rc "an LLM role without a model is a usage error" 2

@@ -83,4 +83,36 @@ else not_ok "the fork is a new session whose header names its origin" "$(ls "$XD
 if [ -n "$forked" ] && [ "$(sed -n 2,21p "$forked" | cut -d, -f2- | md5sum)" = "$(sed -n 2,21p "$src" | cut -d, -f2- | md5sum)" ]; then
     ok "it starts with the source's first 20 events"
 else not_ok "it starts with the source's first 20 events"; fi
+
+# resuming an LLM session in a terminal asks before using the endpoint its
+# header names, naming the host; no sends nothing, yes resumes (issue 15.3)
+: "${FAKE_LLM:=build/tools/fake_llm}"
+"$FAKE_LLM" --log "$tmp/llm.log" >"$tmp/port" 2>/dev/null &
+llm=$!
+i=0; while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+url="http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1"
+host=${url#http://}; host=${host%/v1}
+OPENAI_API_KEY=sk-test-tmux-key "$COLLM" search --headless --quiet --algo collm --llm-url "$url" \
+    --model fake-1 --budget 10 --session "$tmp/llm.jsonl" >/dev/null 2>&1
+for answer in n y; do
+    pane="r$answer"
+    : >"$tmp/llm.log"
+    $T new-session -d -x 100 -y 32 -s "r$answer" \
+        "env OPENAI_API_KEY=sk-test-tmux-key LANG=C.UTF-8 XDG_DATA_HOME=$XDG_DATA_HOME $COLLM resume $tmp/llm.jsonl --budget 20 --pace 0; echo EXITED rc=\$?; sleep 60"
+    check "resume ($answer) asks before using the session's endpoint" "The session names the LLM endpoint $url."
+    check "resume ($answer) says the key would go there" "Send this search's requests and OPENAI_API_KEY there? [y/N]"
+    $T send-keys -t "r$answer" $answer Enter
+    if [ $answer = n ]; then
+        check "no: resume refuses, saying how to allow it" "pass --llm-url URL"
+        check "no: a usage error" "EXITED rc=2"
+        if [ -s "$tmp/llm.log" ]; then not_ok "no: the endpoint got no request"; else ok "no: the endpoint got no request"; fi
+    else
+        check "yes: the TUI says which host gets the key" "OPENAI_API_KEY is sent to $host only"
+        $T send-keys -t "r$answer" q
+        $T send-keys -t "r$answer" y
+        check "yes: the search resumed against it" "EXITED rc=0"
+        if grep -q 'auth=yes' "$tmp/llm.log"; then ok "yes: the endpoint got the requests"; else not_ok "yes: the endpoint got the requests"; fi
+    fi
+done
+kill $llm 2>/dev/null; wait $llm 2>/dev/null
 finish

@@ -30,6 +30,18 @@
  *              usage.completion_tokens_details.reasoning_tokens
  *   noschema   a server without structured output: 400 for response_format
  *              json_schema (json_object is fine)
+ * and some hostile servers (one behaviour each, for every request):
+ *   silent     accepts, reads the request and never answers (until the
+ *              client hangs up)
+ *   midbody    sends the headers and half a Content-Length body, then closes
+ *   html       200 with a proxy's HTML page
+ *   badjson    200 with a body that is not JSON; truncjson: JSON cut short
+ *   nodone     a stream that stops after a few deltas, without [DONE] and
+ *              without a finish_reason
+ *   huge       200 with a 6 MiB body (over collm's 4 MiB cap)
+ *   echokey    401 whose message quotes the bearer token it was sent
+ *   badutf8    answers carrying invalid UTF-8 bytes (in the text and in a
+ *              500's message first: --fail-first applies)
  *
  * --context N gives the model a context window of N tokens (4 characters a
  * token): a longer prompt gets vLLM's 400 "maximum context length is N
@@ -38,8 +50,11 @@
  *
  * --delay MS waits that long before each answer, as a model thinks.
  *
- * --log FILE appends one line per request: the role and the sampling
- * parameters it carried ("navigator temperature=0.6 max_tokens=- ...").
+ * --log FILE appends one line per request: the role, the sampling
+ * parameters it carried ("navigator temperature=0.6 max_tokens=- ...") and
+ * last whether an Authorization header came (auth=yes, auth=no).
+ *
+ * GET /v1/models lists the one model "fake-1".
  *
  * It prints "port N" on stdout once it listens, and exits after
  * --max-requests requests or on SIGTERM. It is not part of collm. */
@@ -119,6 +134,84 @@ static void reply(int c, int status, const char *extra, const char *body)
                      strlen(body));
     send_all(c, head, (size_t)n);
     send_all(c, body, strlen(body));
+}
+
+/* The value of header `name` in a request, into buf ("" if none). */
+static void header_value(const char *req, const char *name, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    const char *end = strstr(req, "\r\n\r\n");
+    size_t l = strlen(name);
+    for (const char *h = req; h && end && h < end; h = strstr(h, "\r\n"), h = h ? h + 2 : h)
+        if (strncasecmp(h, name, l) == 0 && h[l] == ':') {
+            const char *v = h + l + 1;
+            v += strspn(v, " ");
+            snprintf(buf, n, "%.*s", (int)strcspn(v, "\r\n"), v);
+            return;
+        }
+}
+
+/* The hostile behaviours: 1 when `c` was answered (or not) that way. */
+static int hostile(int c, const char *req)
+{
+    if (style("silent")) { /* hold the connection until the client gives up */
+        char b[256];
+        while (recv(c, b, sizeof b, 0) > 0)
+            ;
+        return 1;
+    }
+    if (style("midbody")) {
+        const char *h = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 400\r\nConnection: close\r\n\r\n"
+                        "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"half";
+        send_all(c, h, strlen(h));
+        return 1;
+    }
+    if (style("html")) {
+        const char *b = "<html><head><title>502 Bad Gateway</title></head><body>"
+                        "<center><h1>502 Bad Gateway</h1></center></body></html>";
+        char head[256];
+        int n = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                         "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(b));
+        send_all(c, head, (size_t)n);
+        send_all(c, b, strlen(b));
+        return 1;
+    }
+    if (style("badjson") || style("truncjson")) {
+        reply(c, 200, "", style("badjson") ? "Internal error, please try later"
+                                           : "{\"choices\":[{\"message\":{\"role\":\"assi");
+        return 1;
+    }
+    if (style("nodone")) {
+        const char *h = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                        "Connection: close\r\n\r\n"
+                        "data: {\"choices\":[{\"delta\":{\"content\":\"# SUMMARY\\nThe sea\"}}]}\n\n"
+                        "data: {\"choices\":[{\"delta\":{\"content\":\"rch is\"}}]}\n\n";
+        send_all(c, h, strlen(h));
+        return 1;
+    }
+    if (style("huge")) {
+        size_t n = (size_t)6 << 20;
+        char head[256], pad[4096];
+        int l = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: application/json"
+                         "\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", n);
+        send_all(c, head, (size_t)l);
+        memset(pad, ' ', sizeof pad);
+        for (size_t sent = 0; sent < n; sent += sizeof pad)
+            send_all(c, pad, sizeof pad);
+        return 1;
+    }
+    if (style("echokey")) {
+        char auth[512], b[1024];
+        header_value(req, "Authorization", auth, sizeof auth);
+        snprintf(b, sizeof b, "{\"error\":{\"message\":\"Incorrect API key provided: %s. You "
+                 "can find your API key at https://example.invalid/keys (%s)\",\"type\":"
+                 "\"invalid_request_error\",\"code\":\"invalid_api_key\"}}", auth,
+                 strncmp(auth, "Bearer ", 7) ? auth : auth + 7);
+        reply(c, 401, "", b);
+        return 1;
+    }
+    return 0;
 }
 
 /* The lines of `msg` after the line containing `marker`, up to a blank line. */
@@ -208,6 +301,15 @@ static void answer_chat_raw(int c, const char *content, int stream, size_t promp
 
 static void answer_chat(int c, const char *content, int stream, size_t prompt_len)
 {
+    if (style("badutf8")) { /* Latin-1, stray bytes, a UTF-16 surrogate, a cut sequence */
+        static const char bad[] = "Caf\xe9 \xff\xfe \xed\xa0\x80 \xe2\x82 ok.\n";
+        size_t n = strlen(bad) + strlen(content) + 1;
+        char *t = malloc(n);
+        snprintf(t, n, "%s%s", bad, content);
+        answer_chat_raw(c, t, stream, prompt_len);
+        free(t);
+        return;
+    }
     if (!style("think")) {
         answer_chat_raw(c, content, stream, prompt_len);
         return;
@@ -301,6 +403,12 @@ static void serve(int c, int nth, struct rng *r)
         struct timespec ts = {opt.delay_ms / 1000, (long)(opt.delay_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
+    if (strncmp(req, "GET ", 4) == 0 && strstr(req, "/models ")) { /* what doctor asks first */
+        reply(c, 200, "", "{\"object\":\"list\",\"data\":[{\"id\":\"fake-1\",\"object\":"
+                          "\"model\"}]}");
+        free(req);
+        return;
+    }
     const char *body = strstr(req, "\r\n\r\n");
     cJSON *o = body ? cJSON_Parse(body + 4) : NULL;
     const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(o, "messages");
@@ -328,8 +436,10 @@ static void serve(int c, int nth, struct rng *r)
             const cJSON *sch = cJSON_GetObjectItemCaseSensitive(
                 cJSON_GetObjectItemCaseSensitive(rf, "json_schema"), "schema");
             char *schema = sch ? cJSON_PrintUnformatted(sch) : NULL;
-            fprintf(lf, " response_format=%s schema=%s\n", type ? type : "-",
-                    schema ? schema : "-");
+            char auth[512];
+            header_value(req, "Authorization", auth, sizeof auth);
+            fprintf(lf, " response_format=%s schema=%s auth=%s\n", type ? type : "-",
+                    schema ? schema : "-", auth[0] ? "yes" : "no");
             free(schema);
             fclose(lf);
         }
@@ -359,7 +469,11 @@ static void serve(int c, int nth, struct rng *r)
     const cJSON *mt = cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
     req_max_tokens = cJSON_IsNumber(mt) ? (long)mt->valuedouble : 0;
     if (nth <= opt.fail_first) {
-        reply(c, 500, "", "{\"error\":{\"message\":\"the model is loading\"}}");
+        reply(c, 500, "", style("badutf8") ? "{\"error\":{\"message\":\"the model is "
+                                              "\xff\xfeloading \xc3\"}}"
+                                            : "{\"error\":{\"message\":\"the model is loading\"}}");
+    } else if (hostile(c, req)) {
+        ;
     } else if (nth <= opt.fail_first + opt.first_429) {
         reply(c, 429, "Retry-After: 0\r\n", "{\"error\":{\"message\":\"rate limited\"}}");
     } else if (too_long) {

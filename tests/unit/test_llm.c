@@ -4,6 +4,7 @@
 #include "fake_server.h"
 
 #include "../../engine/llm/llm.h"
+#include "../../engine/llm/scrub.h"
 
 #define KEY "sk-test-SECRET-123"
 
@@ -201,6 +202,53 @@ static void times_out_a_silent_server(void **state)
     assert_false(o.r.ok);
     assert_int_equal(o.r.attempts, 2);
     assert_non_null(strstr(o.error, "no complete answer in time"));
+    fake_stop(&s);
+}
+
+/* issue 13.14: retries would multiply the wait on a silent port */
+static void stops_after_two_timeouts(void **state)
+{
+    (void)state;
+    struct fake_server s;
+    struct step st[] = {{.kind = STEP_HANG}};
+    fake_start(&s, st, 1);
+    char url[64];
+    fake_url(&s, url, sizeof url);
+    struct llm_params p;
+    params(&p);
+    p.timeout_ms = 200;
+    p.max_retries = 3;
+    struct outcome o = {0};
+    chat(url, &p, &o);
+    assert_false(o.r.ok);
+    assert_int_equal(o.r.attempts, 2);
+    assert_int_equal(o.retries, 1);
+    assert_non_null(strstr(o.error, "no complete answer in time, twice: not asked again"));
+    fake_stop(&s);
+}
+
+/* a stream that stops without [DONE] or a finish_reason is a cut answer */
+static void retries_a_stream_cut_short(void **state)
+{
+    (void)state;
+    struct fake_server s;
+    struct step st[] = {
+        {.kind = STEP_REPLY, .status = 200, .headers = "Content-Type: text/event-stream\r\n",
+         .body = "data: {\"choices\":[{\"delta\":{\"content\":\"hal\"}}]}\n\n"},
+        {.kind = STEP_SSE, .body = "whole"},
+    };
+    fake_start(&s, st, 2);
+    char url[64];
+    fake_url(&s, url, sizeof url);
+    struct llm_params p;
+    params(&p);
+    p.stream = 1;
+    struct outcome o = {0};
+    chat(url, &p, &o);
+    assert_true(o.r.ok);
+    assert_int_equal(o.retries, 1);
+    assert_non_null(strstr(o.why[0], "the stream ended before the answer did"));
+    assert_string_equal(o.text, "whole");
     fake_stop(&s);
 }
 
@@ -480,6 +528,62 @@ static void redacts_credentials_in_urls(void **state)
     assert_string_equal(b, "http://host/v1/a@b");
 }
 
+/* issue 15.9: a 401 that quotes the key, in the error, the raw body and
+ * the retry reasons; bytes that are not UTF-8 come out as U+FFFD */
+static void scrubs_the_key_and_bad_utf8_from_what_the_server_says(void **state)
+{
+    (void)state;
+    struct fake_server s;
+    struct step st[] = {
+        {.kind = STEP_REPLY, .status = 500, .body = "{\"error\":{\"message\":\"bad key " KEY
+                                                    " \xff\"}}"},
+        {.kind = STEP_REPLY, .status = 401,
+         .body = "{\"error\":{\"message\":\"Incorrect API key provided: " KEY "\"}}"},
+    };
+    fake_start(&s, st, 2);
+    char url[64];
+    fake_url(&s, url, sizeof url);
+    struct llm_params p;
+    params(&p);
+    struct outcome o = {0};
+    chat(url, &p, &o);
+    assert_false(o.r.ok);
+    assert_int_equal(o.retries, 1);
+    assert_null(strstr(o.why[0], KEY));
+    assert_non_null(strstr(o.why[0], "bad key [redacted] \xef\xbf\xbd"));
+    assert_non_null(strstr(o.error, "HTTP 401: Incorrect API key provided: [redacted]"));
+    assert_null(strstr(o.raw, KEY));
+    assert_non_null(strstr(o.raw, "[redacted]"));
+    fake_stop(&s);
+}
+
+static void scrubs_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *key, *out;
+    } cases[] = {
+        {"plain ascii", KEY, "plain ascii"},
+        {"K=" KEY "; again " KEY, KEY, "K=[redacted]; again [redacted]"},
+        {"short keys stay: EMPTY", "EMPTY", "short keys stay: EMPTY"},
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x99\x82", NULL,
+         "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x99\x82"},           /* valid: kept */
+        {"caf\xe9!", NULL, "caf\xef\xbf\xbd!"},                      /* Latin-1 */
+        {"\xc0\xaf", NULL, "\xef\xbf\xbd\xef\xbf\xbd"},              /* overlong */
+        {"\xed\xa0\x80", NULL, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
+        {"\xf4\x90\x80\x80", NULL,
+         "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},       /* past U+10FFFF */
+        {"cut \xe2\x82", NULL, "cut \xef\xbf\xbd\xef\xbf\xbd"},      /* at the end */
+        {"", KEY, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *t = llm_scrub_text(cases[i].in, cases[i].key);
+        assert_non_null(t);
+        assert_string_equal(t, cases[i].out);
+        free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,6 +592,8 @@ int main(void)
         cmocka_unit_test(gives_up_on_repeated_500),
         cmocka_unit_test(does_not_retry_a_client_error),
         cmocka_unit_test(times_out_a_silent_server),
+        cmocka_unit_test(stops_after_two_timeouts),
+        cmocka_unit_test(retries_a_stream_cut_short),
         cmocka_unit_test(survives_a_refused_connection_and_a_slammed_door),
         cmocka_unit_test(keeps_the_raw_body_of_a_malformed_answer),
         cmocka_unit_test(caps_the_response_size),
@@ -496,6 +602,8 @@ int main(void)
         cmocka_unit_test(drops_a_parameter_the_model_refuses),
         cmocka_unit_test(many_in_flight_and_one_cancelled),
         cmocka_unit_test(redacts_credentials_in_urls),
+        cmocka_unit_test(scrubs_the_key_and_bad_utf8_from_what_the_server_says),
+        cmocka_unit_test(scrubs_text),
     };
     return cmocka_run_group_tests_name("llm", tests, NULL, NULL);
 }
