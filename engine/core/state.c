@@ -15,6 +15,7 @@ void state_init(struct state *s, arch_decode_fn decode, const void *ctx, int fro
     s->front_cost = front_cost;
     archset_init(&s->visited);
     archset_init(&s->seen);
+    archset_init(&s->vetoed);
     pareto_init(&s->front, 2);
 }
 
@@ -63,6 +64,7 @@ void state_free(struct state *s)
     }
     archset_free(&s->visited);
     archset_free(&s->seen);
+    archset_free(&s->vetoed);
     pareto_free(&s->front);
     free_info(&s->info);
     memset(s, 0, sizeof *s);
@@ -87,6 +89,11 @@ int state_has_visited(const struct state *s, const struct arch *a)
 int state_has_seen(const struct state *s, const struct arch *a)
 {
     return archset_has(&s->seen, a);
+}
+
+int state_vetoed(const struct state *s, const struct arch *a)
+{
+    return archset_get(&s->vetoed, a, 0);
 }
 
 const struct record *state_find_record(const struct state *s, const struct arch *a)
@@ -237,10 +244,16 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
 {
     if (ev->reason >= REJ__COUNT)
         return err_set(e, "candidate_rejected", "unknown reason");
-    if (ev->reason == REJ_CONSTRAINT) {
+    /* a person's veto is remembered; the Coordinator turning down a
+     * re-proposal of a vetoed architecture is the proposer's failure */
+    int fresh_veto = 0;
+    if (ev->reason == REJ_CONSTRAINT || ev->reason == REJ_VETOED) {
         struct arch a;
         if (decode(s, ev->arch, &a, e) < 0)
             return -1;
+        fresh_veto = ev->reason == REJ_VETOED && !archset_has(&s->vetoed, &a);
+        if (fresh_veto && archset_put(&s->vetoed, &a, ev->id) < 0)
+            return err_set(e, "candidate_rejected", "out of memory");
         if (archset_add(&s->seen, &a) < 0)
             return err_set(e, "candidate_rejected", "out of memory");
     }
@@ -251,7 +264,7 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
     /* the screening turned down the whole batch, and nothing else waits:
      * an idle iteration (a person's veto is no proposer's failure) */
     int i = ev->id - 1;
-    if (c && ev->reason != REJ_VETOED && i >= s->batch_first && i < s->batch_first + s->nbatch &&
+    if (c && !fresh_veto && i >= s->batch_first && i < s->batch_first + s->nbatch &&
         c->status != CAND_REJECTED && ++s->batch_rejected == s->nbatch && s->queued == 0)
         s->idle_iters++;
     if (c) {

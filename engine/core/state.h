@@ -71,7 +71,9 @@ struct state {
     size_t nrec, caprec;
     struct archset visited; /* started or finished: what the budget paid for;
                              * value: index into rec, or VISIT_RUNNING / _FAILED */
-    struct archset seen;    /* visited plus rejected by the constraint */
+    struct archset seen;    /* visited, rejected by the constraint, or vetoed */
+    struct archset vetoed;  /* turned down by a person: never proposed again;
+                             * value: the candidate id of the veto */
 
     struct cand *cands; /* cands[id - 1] */
     int ncands, capcands;
@@ -153,6 +155,8 @@ int state_awaits_review(const struct state *s, const struct cand *c);
 int state_budget_left(const struct state *s);
 int state_has_visited(const struct state *s, const struct arch *a);
 int state_has_seen(const struct state *s, const struct arch *a);
+/* The candidate id a person vetoed `a` as, or 0 when never vetoed. */
+int state_vetoed(const struct state *s, const struct arch *a);
 /* The record of an evaluated architecture, or NULL (O(1)). */
 const struct record *state_find_record(const struct state *s, const struct arch *a);
 
