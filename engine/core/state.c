@@ -70,43 +70,6 @@ void state_free(struct state *s)
     memset(s, 0, sizeof *s);
 }
 
-const struct record *state_best(const struct state *s)
-{
-    return s->best >= 0 ? &s->rec[s->best] : NULL;
-}
-
-int state_budget_left(const struct state *s)
-{
-    int left = s->info.budget - s->started;
-    return left > 0 ? left : 0;
-}
-
-int state_has_visited(const struct state *s, const struct arch *a)
-{
-    return archset_has(&s->visited, a);
-}
-
-int state_has_seen(const struct state *s, const struct arch *a)
-{
-    return archset_has(&s->seen, a);
-}
-
-int state_vetoed(const struct state *s, const struct arch *a)
-{
-    return archset_get(&s->vetoed, a, 0);
-}
-
-const struct record *state_find_record(const struct state *s, const struct arch *a)
-{
-    int i = archset_get(&s->visited, a, -1);
-    return i >= 0 ? &s->rec[i] : NULL;
-}
-
-const struct cand *state_cand(const struct state *s, int id)
-{
-    return id >= 1 && id <= s->ncands ? &s->cands[id - 1] : NULL;
-}
-
 static struct cand *find_cand(struct state *s, int id)
 {
     return id >= 1 && id <= s->ncands ? &s->cands[id - 1] : NULL;
@@ -159,12 +122,6 @@ static int on_started(struct state *s, const struct event *ev, struct err *e)
                 s->front_cost = i;
     }
     return 0;
-}
-
-int state_awaits_review(const struct state *s, const struct cand *c)
-{
-    return c->status == CAND_QUEUED && !c->approved &&
-           (s->review == REVIEW_CANDIDATES || s->review == REVIEW_ALL);
 }
 
 static int on_edited(struct state *s, const struct event *ev, struct err *e)
@@ -362,11 +319,6 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
     return 0;
 }
 
-const struct strategy_rec *state_strategy(const struct state *s)
-{
-    return s->strategies ? &s->strats[s->strategies - 1] : NULL;
-}
-
 static int on_strategy(struct state *s, const struct event *ev, struct err *e)
 {
     if (s->strategies == s->capstrats) {
@@ -436,22 +388,6 @@ static int on_eval_failed(struct state *s, const struct event *ev, struct err *e
         s->in_flight--;
     set_cand(s, ev->id, CAND_FAILED);
     return 0;
-}
-
-const struct event *state_log(const struct state *s, long k)
-{
-    if (k < 0 || k >= s->log_total || k < s->log_total - STATE_LOG_KEEP)
-        return NULL;
-    return &s->log[k % STATE_LOG_KEEP];
-}
-
-double state_llm_oldest(const struct state *s)
-{
-    double t = -1;
-    for (int i = 0; i < s->nllm_open; i++)
-        if (t < 0 || s->llm_open[i].t < t)
-            t = s->llm_open[i].t;
-    return t;
 }
 
 /* What a person reads about in the log; the bulk (iterations, proposals,
