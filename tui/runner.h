@@ -19,6 +19,7 @@ struct run_cfg {
     int no_session, fsync;
     int max_requests;    /* the LLM caps, for the TUI to show spend against (0: none) */
     long max_tokens;
+    int show_test;       /* the TUI shows the test accuracy during the search */
 };
 
 void run_cfg_default(struct run_cfg *c);

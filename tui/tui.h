@@ -20,6 +20,8 @@ struct tui_opts {
     double speed;        /* replay: time scale */
     int max_requests;    /* live: the LLM caps to show spend against (0: none) */
     long max_tokens;
+    int show_test;       /* show the test accuracy while a search runs (hidden: the
+                          * person steering must not see what the search must not) */
 };
 
 void tui_opts_default(struct tui_opts *o);
