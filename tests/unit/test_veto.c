@@ -3,6 +3,7 @@
  * and the proposers never offer one again. */
 #include "testutil.h"
 
+#include "../../engine/agents/listing.h"
 #include "../../engine/search/search.h"
 
 #include "search_util.h"
@@ -84,6 +85,19 @@ static void coordinator_refuses_a_vetoed_architecture(void **state)
     }
     assert_int_equal(st->idle_iters, 5);
     assert_int_equal(state_vetoed(st, &a1), 1); /* still the first veto's */
+    /* the LLM Generator's prompt lists it, once, as vetoed; the Navigator's
+     * feedback says why the re-proposals were refused */
+    struct strbuf t = {0};
+    listing_visited(st, sp, NULL, &t);
+    const char *v = strstr(strbuf_str(&t), "Vetoed by the person");
+    assert_non_null(v);
+    assert_non_null(strstr(v, A1 "\n"));
+    assert_null(strstr(strstr(v, A1) + 1, A1));
+    assert_null(strstr(v, A2));
+    strbuf_reset(&t);
+    assert_true(listing_rejected(st, st->iter, &t) > 0);
+    assert_non_null(strstr(strbuf_str(&t), "vetoed: a person vetoed it as candidate 1"));
+    strbuf_free(&t);
 
     /* the journal alone rebuilds the memory of the veto */
     struct state re;
