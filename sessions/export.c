@@ -33,8 +33,10 @@ int export_csv(FILE *f, const struct state *st)
     fputc('\n', f);
     for (size_t r = 0; r < st->nrec; r++) {
         const struct record *x = &st->rec[r];
-        fprintf(f, "%d,%d,%d,%s,", x->order, x->iter, x->id, source_name(x->source));
-        csv_field(f, x->by ? x->by : "");
+        char by[64];
+        fprintf(f, "%d,%d,%d,%s,", x->order, x->iter, x->id,
+                state_by_person(st, x) ? "person" : source_name(x->source));
+        csv_field(f, state_provenance(st, x, by, sizeof by));
         fputc(',', f);
         csv_field(f, x->text);
         char num[40];
@@ -45,36 +47,22 @@ int export_csv(FILE *f, const struct state *st)
     return ferror(f) ? -1 : 0;
 }
 
-/* indices of the front's records, sorted by cost */
-static int front(const struct state *st, int *idx)
+int export_pareto(FILE *f, const struct state *st, int cost)
 {
-    int n = (int)st->front.n;
-    for (int i = 0; i < n; i++)
-        idx[i] = st->front.ids[i];
-    int c = st->front_cost;
-    for (int i = 1; i < n; i++) /* insertion sort: fronts are small */
-        for (int j = i; j > 0 && st->rec[idx[j]].m[c] < st->rec[idx[j - 1]].m[c]; j--) {
-            int t = idx[j];
-            idx[j] = idx[j - 1];
-            idx[j - 1] = t;
-        }
-    return n;
-}
-
-int export_pareto(FILE *f, const struct state *st)
-{
+    if (cost < 0)
+        cost = st->front_cost;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "space", st->info.space ? st->info.space : "");
     cJSON_AddStringToObject(o, "objective", st->info.metrics[st->info.objective].name);
-    cJSON_AddStringToObject(o, "cost", st->front_cost >= 0
-                                           ? st->info.metrics[st->front_cost].name : "");
+    cJSON_AddStringToObject(o, "cost", cost >= 0 ? st->info.metrics[cost].name : "");
     cJSON *a = cJSON_AddArrayToObject(o, "front");
-    int *idx = malloc((st->front.n + 1) * sizeof *idx);
-    int n = idx && st->front_cost >= 0 ? front(st, idx) : 0;
-    for (int i = 0; i < n; i++) {
+    int *idx = malloc((st->nrec + 1) * sizeof *idx);
+    long n = idx ? state_front(st, cost, idx) : 0;
+    for (long i = 0; i < n; i++) {
         const struct record *x = &st->rec[idx[i]];
         cJSON *p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "arch", x->text);
+        cJSON_AddNumberToObject(p, "id", x->id);
         cJSON_AddNumberToObject(p, "order", x->order);
         cJSON *m = cJSON_AddObjectToObject(p, "metrics");
         for (int k = 0; k < st->info.nmetrics; k++)
@@ -143,10 +131,9 @@ int export_svg(FILE *f, const struct state *st, int cost)
     xml_text(f, st->info.algo ? st->info.algo : "");
     fputs(" on ", f);
     xml_text(f, st->info.space ? st->info.space : "");
-    if (cost == st->front_cost)
-        fprintf(f, ": %zu evaluated, %zu on the Pareto front</text>\n", st->nrec, st->front.n);
-    else
-        fprintf(f, ": %zu evaluated</text>\n", st->nrec);
+    int *idx = malloc((st->nrec + 1) * sizeof *idx);
+    long n = idx ? state_front(st, cost, idx) : 0;
+    fprintf(f, ": %zu evaluated, %ld on the Pareto front</text>\n", st->nrec, n > 0 ? n : 0);
     /* axes with ticks */
     fprintf(f, "<g stroke=\"#444\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
@@ -173,18 +160,16 @@ int export_svg(FILE *f, const struct state *st, int cost)
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", SX(st->rec[i].m[cost]),
                     SY(st->rec[i].m[obj]));
     fputs("</g>\n", f);
-    int *idx = malloc((st->front.n + 1) * sizeof *idx);
-    int n = idx && cost == st->front_cost ? front(st, idx) : 0;
-    if (n) {
+    if (n > 0) {
         fputs("<polyline fill=\"none\" stroke=\"#d9822b\" stroke-width=\"2\" points=\"", f);
-        for (int i = 0; i < n; i++) {
+        for (long i = 0; i < n; i++) {
             const double *m = st->rec[idx[i]].m;
             if (i)
                 fprintf(f, "%.1f,%.1f ", SX(m[cost]), SY(st->rec[idx[i - 1]].m[obj]));
             fprintf(f, "%.1f,%.1f ", SX(m[cost]), SY(m[obj]));
         }
         fputs("\"/>\n<g fill=\"#d9822b\">\n", f);
-        for (int i = 0; i < n; i++)
+        for (long i = 0; i < n; i++)
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\"/>\n",
                     SX(st->rec[idx[i]].m[cost]), SY(st->rec[idx[i]].m[obj]));
         fputs("</g>\n", f);

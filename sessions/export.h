@@ -10,8 +10,9 @@
 
 /* order,iter,id,source,by,arch,<every metric> ; the header names units. */
 int export_csv(FILE *f, const struct state *st);
-/* {"space", "objective", "cost", "front": [{"arch", metrics...}]} by cost */
-int export_pareto(FILE *f, const struct state *st);
+/* {"space", "objective", "cost", "front": [{"arch", metrics...}]} by cost;
+ * the front against `cost`, a COST metric index (-1: the front's). */
+int export_pareto(FILE *f, const struct state *st, int cost);
 /* A self-contained SVG, `cost` a COST metric index (-1: the front's). */
 int export_svg(FILE *f, const struct state *st, int cost);
 

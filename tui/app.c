@@ -40,12 +40,9 @@ int app_cost(const struct app *a)
     return a->cost >= 0 ? a->cost : app_state(a)->front_cost;
 }
 
-int app_in_front(const struct state *st, int rec)
+int app_in_front(struct app *a, int rec)
 {
-    for (size_t i = 0; i < st->front.n; i++)
-        if (st->front.ids[i] == rec)
-            return 1;
-    return 0;
+    return front_view_has(&a->front, app_state(a), app_cost(a), rec);
 }
 
 static void on_frame(uv_timer_t *t)
@@ -679,6 +676,7 @@ void app_finish(struct app *a)
     for (int i = 0; i < O__COUNT; i++)
         if (overlays[i]->free)
             overlays[i]->free(a->oself[i]);
+    front_view_free(&a->front);
 }
 
 void tui_opts_default(struct tui_opts *o)

@@ -9,6 +9,7 @@
 
 #include "../widgets/theme.h"
 #include "actions.h"
+#include "front.h"
 #include "lineedit.h"
 #include "pane.h"
 #include "tui.h"
@@ -79,7 +80,9 @@ struct app {
     int focus;
     int overlay;                /* an overlay_id */
     int cost;                   /* metric on the plot's x axis, or -1: the front's */
+    struct front_view front;    /* the Pareto front against that cost */
     int show_log;               /* small screens: the log instead of the history */
+    int show_test;              /* the test accuracy is shown: --show-test, an ended replay */
     char note[256];             /* a one-line message in the footer */
     const struct prompt_ops *prompt;
     struct lineedit ed;
@@ -107,7 +110,7 @@ struct app {
 
 const struct state *app_state(const struct app *a);
 int app_cost(const struct app *a);           /* the cost metric shown, or -1 */
-int app_in_front(const struct state *st, int rec); /* on the Pareto front */
+int app_in_front(struct app *a, int rec);     /* on the Pareto front of app_cost */
 void app_mark(struct app *a);                /* redraw soon */
 void app_note(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_quit(struct app *a);

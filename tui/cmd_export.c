@@ -45,7 +45,7 @@ static int write_to(const char *out, int (*fn)(FILE *, const struct state *, int
 }
 
 static int csv(FILE *f, const struct state *st, int c) { (void)c; return export_csv(f, st); }
-static int pareto(FILE *f, const struct state *st, int c) { (void)c; return export_pareto(f, st); }
+static int pareto(FILE *f, const struct state *st, int c) { return export_pareto(f, st, c); }
 static int svg(FILE *f, const struct state *st, int c) { return export_svg(f, st, c); }
 
 /* The session is read an event at a time into the state: an export of a

@@ -67,7 +67,7 @@ static int fork_live(const char *file, uint64_t seq, const char *datadir, const 
 int cmd_replay(int argc, char **argv)
 {
     double speed = 1.0;
-    int json = 0, quiet = 0, headless = 0, timestamps = 0;
+    int json = 0, quiet = 0, headless = 0, timestamps = 0, show_test = 0;
     const char *datadir = NULL, *theme = NULL, *size = NULL, *script = getenv("COLLM_TUI_SCRIPT");
     const struct opt opts[] = {
         {"speed", OPT_DOUBLE, &speed, "X", "time scale: 0.25 to 64, or 0 for no waiting "
@@ -81,6 +81,8 @@ int cmd_replay(int argc, char **argv)
         {"timestamps", OPT_FLAG, &timestamps, NULL, "keep the time offsets in JSON", NULL},
         {"quiet", OPT_FLAG, &quiet, NULL, "print only the final summary", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {"show-test", OPT_FLAG, &show_test, NULL, "TUI: show the test accuracy of a session "
+                                                  "that did not end too", NULL},
         {0},
     };
     char *pos[1];
@@ -110,6 +112,7 @@ int cmd_replay(int argc, char **argv)
         tui_opts_default(&o);
         o.speed = speed > 0 ? speed : 64;
         o.script = script;
+        o.show_test = show_test;
         if (theme)
             o.theme = theme;
         if (size)

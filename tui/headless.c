@@ -131,8 +131,9 @@ void headless_summary(const struct headless *h, const struct state *st)
         fprintf(f, "best       %s\n", b->text);
         fprintf(f, "           ");
         print_metrics(f, st, b->m);
-        fprintf(f, "\n           found at evaluation %d of %d\n", st->best_changed_at,
-                st->started);
+        /* #id: the number the log and the TUI give it */
+        fprintf(f, "\n           #%d, found at evaluation %d of %d\n", b->id,
+                st->best_changed_at, st->started);
     }
     fprintf(f, "evaluated  %d of budget %d (distinct architectures)\n", st->started,
             st->info.budget);

@@ -303,6 +303,7 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
     a->live.pace = o->script ? 0 : o->pace;
     a->live.max_requests = o->max_requests;
     a->live.max_tokens = o->max_tokens;
+    a->show_test = o->show_test;
     search_listen_all(s, on_event, a);
     search_listen_stream(s, on_stream, a);
     search_attach_loop(s, loop);

@@ -116,11 +116,14 @@ static void draw(struct app *a, void *self, struct rect r)
         return;
     } else {
         const struct record *rec = &st->rec[d->rec];
-        char buf[8192];
+        char buf[8192], from[64];
+        int mine = state_by_person(st, rec);
         size_t off = (size_t)snprintf(buf, sizeof buf,
-                                      "# Evaluation %d, iteration %d, by %s (%s)\n%s\n\n",
-                                      rec->order, rec->iter, rec->by, source_name(rec->source),
-                                      rec->text);
+                                      "# Architecture #%d, iteration %d, evaluation %d, from "
+                                      "%s%s%s%s\n%s\n\n", rec->id, rec->iter, rec->order,
+                                      state_provenance(st, rec, from, sizeof from),
+                                      mine ? "" : " (", mine ? "" : source_name(rec->source),
+                                      mine ? "" : ")", rec->text);
         struct arch arch;
         if (space_decode(a->sp, rec->text, &arch, NULL) == 0) {
             size_t t = stage_table(a->sp, &arch, buf + off, sizeof buf - off);
@@ -140,14 +143,22 @@ static void draw(struct app *a, void *self, struct rect r)
         off += (size_t)snprintf(buf + off, off < sizeof buf ? sizeof buf - off : 0,
                                 "\n\n# Metrics\n");
         for (int i = 0; i < st->info.nmetrics && off < sizeof buf; i++)
-            off += (size_t)snprintf(buf + off, sizeof buf - off, "%-18s %.6g %s\n",
+            off += (size_t)snprintf(buf + off, sizeof buf - off,
+                                    i == st->info.report && !a->show_test
+                                        ? "%-18s hidden while the search runs (--show-test)\n"
+                                        : "%-18s %.6g %s\n",
                                     st->info.metrics[i].name, rec->m[i],
                                     st->info.metrics[i].unit);
-        for (int i = st->strategies - 1; i >= 0 && off < sizeof buf; i--)
+        if (rec->source == SRC_USER && off < sizeof buf) /* no strategy proposed it */
+            snprintf(buf + off, sizeof buf - off, "\n# Yours: you injected it; no strategy "
+                                                  "proposed it\n");
+        for (int i = st->strategies - 1; rec->source != SRC_USER && i >= 0 && off < sizeof buf;
+             i--)
             if (st->strats[i].iter <= rec->iter) {
-                snprintf(buf + off, sizeof buf - off, "\n# The strategy it came from "
-                         "(iteration %d, %s)\n%s\n", st->strats[i].iter, st->strats[i].by,
-                         st->strats[i].text);
+                snprintf(buf + off, sizeof buf - off, "\n# The strategy %s "
+                         "(iteration %d, %s)\n%s\n", mine ? "behind the proposal you edited"
+                                                         : "it came from",
+                         st->strats[i].iter, st->strats[i].by, st->strats[i].text);
                 break;
             }
         textview_set(&d->tv, buf);

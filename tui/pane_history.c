@@ -26,7 +26,7 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
     const struct record *r = &st->rec[row];
     int cost = app_cost(a);
     switch (col) {
-    case 0: snprintf(buf, n, "%d", r->order); break;
+    case 0: snprintf(buf, n, "%d", r->id); break; /* the number the log and detail use */
     case 1: snprintf(buf, n, "%d", r->iter); break;
     case 2: snprintf(buf, n, "%.2f", r->m[st->info.objective]); break;
     case 3:
@@ -47,7 +47,7 @@ static double sort_key(void *ud, int row, int col)
     const struct record *r = &st->rec[row];
     int cost = app_cost(a);
     switch (col) {
-    case 0: return r->order;
+    case 0: return r->id;
     case 1: return r->iter;
     case 2: return r->m[st->info.objective];
     case 3: return st->info.report >= 0 ? r->m[st->info.report] : NAN;
@@ -58,10 +58,11 @@ static double sort_key(void *ud, int row, int col)
 
 static enum theme_role role(void *ud, int row)
 {
-    const struct state *st = app_state(((struct history *)ud)->a);
+    struct app *a = ((struct history *)ud)->a;
+    const struct state *st = app_state(a);
     if (row == st->best)
         return ROLE_BEST;
-    if (app_in_front(st, row))
+    if (app_in_front(a, row))
         return ROLE_FRONT;
     if (st->rec[row].iter == st->iter)
         return ROLE_LATEST;
@@ -143,7 +144,7 @@ static void draw(struct app *a, void *self, struct rect r)
     double vmax[3] = {0, 0, 0};
     const int metric[3] = {st->info.objective, st->info.report, fc};
     for (size_t i = 0; i < st->nrec; i++) {
-        maxo = st->rec[i].order > maxo ? st->rec[i].order : maxo;
+        maxo = st->rec[i].id > maxo ? st->rec[i].id : maxo;
         maxi = st->rec[i].iter > maxi ? st->rec[i].iter : maxi;
         for (int k = 0; k < 3; k++)
             if (metric[k] >= 0 && fabs(st->rec[i].m[metric[k]]) > vmax[k])
@@ -155,7 +156,7 @@ static void draw(struct app *a, void *self, struct rect r)
     h->cols[0].width = width(digits(maxo), h->cols[0].title);
     h->cols[1].width = width(digits(maxi), h->cols[1].title);
     h->cols[2].width = width(digits((long)vmax[0]) + 3, h->cols[2].title);
-    h->cols[3].width = st->info.report >= 0 ? width(digits((long)vmax[1]) + 3, h->cols[3].title)
+    h->cols[3].width = st->info.report >= 0 && a->show_test ? width(digits((long)vmax[1]) + 3, h->cols[3].title)
                                             : -1;
     h->cols[4].width = width(digits((long)vmax[2]) + 2, h->cols[4].title);
     /* narrow panes: the architecture before the iteration and the report */

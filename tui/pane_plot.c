@@ -65,13 +65,13 @@ static void draw(struct app *a, void *self, struct rect r)
     c.ascii = !pane_unicode();
     for (size_t i = 0; i < st->nrec; i++) {
         uint8_t role = (int)i == st->best ? ROLE_BEST
-                       : (cost == st->front_cost && app_in_front(st, (int)i)) ? ROLE_FRONT
+                       : app_in_front(a, (int)i) ? ROLE_FRONT
                        : st->rec[i].iter == st->iter ? ROLE_LATEST : ROLE_POINT;
         pts[i] = (struct plot_point){st->rec[i].m[cost], st->rec[i].m[st->info.objective], role};
     }
     struct plot_range pr;
     plot_fit(&pr, pts, st->nrec);
-    plot_render(&pr, pts, st->nrec, cost == st->front_cost, &c);
+    plot_render(&pr, pts, st->nrec, 1, &c);
     plot_draw(stdscr, r.y + 1, r.x + 1, ch, r.w - 2, &pr, &c, st->info.metrics[cost].name,
               st->info.metrics[st->info.objective].name);
     canvas_free(&c);

@@ -232,6 +232,8 @@ int tui_replay(const struct session *ss, const struct space *sp, uv_loop_t *loop
     a->replay.ss = ss;
     a->replay.speed = o->speed > 0 ? o->speed : 1;
     a->replay.paused = o->script != NULL;
+    /* a session that ended is a finished report; one cut short is not */
+    a->show_test = o->show_test || (ss->n && ss->evs[ss->n - 1].type == EV_SESSION_ENDED);
     state_init(&a->replay.st, space_decode_ctx, sp, sp->front_cost);
     if (app_start(a, o) < 0) {
         state_free(&a->replay.st);

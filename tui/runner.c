@@ -40,6 +40,7 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
     o->max_requests = c->max_requests;
     o->max_tokens = c->max_tokens;
     o->key_host = c->key_host;
+    o->show_test = c->show_test;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
 }
@@ -69,6 +70,9 @@ int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)
                                                   "$XDG_DATA_HOME/collm/sessions/...)", NULL},
         {"no-session", OPT_FLAG, &c->no_session, NULL, "write no session journal", NULL},
         {"fsync", OPT_FLAG, &c->fsync, NULL, "fsync the journal after every event", NULL},
+        {"show-test", OPT_FLAG, &c->show_test, NULL, "TUI: show the test accuracy during the "
+                                                     "search (hidden: it is the final report)",
+         NULL},
     };
     int n = (int)(sizeof mine / sizeof mine[0]);
     if (n > max)

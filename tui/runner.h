@@ -20,6 +20,7 @@ struct run_cfg {
     int max_requests;    /* the LLM caps, for the TUI to show spend against (0: none) */
     long max_tokens;
     const char *key_host; /* where OPENAI_API_KEY goes ("" or NULL: nowhere), said once */
+    int show_test;       /* the TUI shows the test accuracy during the search */
 };
 
 void run_cfg_default(struct run_cfg *c);

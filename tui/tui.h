@@ -21,6 +21,8 @@ struct tui_opts {
     int max_requests;    /* live: the LLM caps to show spend against (0: none) */
     long max_tokens;
     const char *key_host; /* live: the host OPENAI_API_KEY goes to, said at the start */
+    int show_test;       /* show the test accuracy while a search runs (hidden: the
+                          * person steering must not see what the search must not) */
 };
 
 void tui_opts_default(struct tui_opts *o);

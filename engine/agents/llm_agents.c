@@ -15,10 +15,10 @@
 #include "../llm/llm.h"
 #include "agent.h"
 #include "context.h"
+#include "listing.h"
 #include "parse.h"
 #include "prompt.h"
 
-#define VISITED_SHOWN 200 /* evaluated architectures listed to the Generator */
 #define FORMAT_RETRIES 2 /* a Navigator answer without the sections is asked again */
 
 /* "edge 1<-0: none, skip_connect, ..." one line per dimension */
@@ -38,47 +38,6 @@ static void constraint_words(const struct constraint *c, const struct space *s, 
     constraint_format(c, s->metrics, buf, n);
     if (!buf[0])
         snprintf(buf, n, "none");
-}
-
-/* One evaluated architecture: its text, costs and objective. */
-static void describe(const struct state *st, const struct record *r, struct strbuf *t)
-{
-    strbuf_printf(t, "- %s", r->text);
-    for (int i = 0; i < st->info.nmetrics; i++) {
-        const struct metric_def *m = &st->info.metrics[i];
-        /* never the reported metric: the search sees only the objective */
-        if (m->role == METRIC_REPORT)
-            continue;
-        if (m->role == METRIC_COST && strcmp(m->name, "flops") && strcmp(m->name, "params"))
-            continue;
-        strbuf_printf(t, "  %s=%.4g%s", m->name, r->m[i], m->unit);
-    }
-    strbuf_printf(t, "\n");
-}
-
-/* What the Coordinator refused since the last strategy, and why: without
- * it a Navigator whose batches were all invalid reads "start of the search"
- * and writes the same strategy again. Returns how many it listed. */
-#define REJECTED_SHOWN 20
-static int describe_rejected(const struct state *st, int from_iter, struct strbuf *t)
-{
-    int n = 0;
-    for (int i = 0; i < st->ncands; i++) {
-        const struct cand *c = &st->cands[i];
-        if (c->status != CAND_REJECTED || c->reason == REJ_SURPLUS || c->iter < from_iter)
-            continue;
-        if (n++ == 0)
-            strbuf_printf(t, "Rejected without evaluation:\n");
-        if (n > REJECTED_SHOWN)
-            continue;
-        size_t l = strlen(c->text);
-        strbuf_printf(t, "- %.*s%s: %s%s%s\n", (int)(l > 120 ? 120 : l), c->text,
-                      l > 120 ? "..." : "", reject_reason_name(c->reason),
-                      c->detail ? ": " : "", c->detail ? c->detail : "");
-    }
-    if (n > REJECTED_SHOWN)
-        strbuf_printf(t, "... and %d more\n", n - REJECTED_SHOWN);
-    return n;
 }
 
 /* ---- one conversation with the model ------------------------------------- */
@@ -418,17 +377,17 @@ static int nav_strategize(struct navigator *nv, const struct nav_input *in, stra
     }
     struct strbuf results = {0}, best = {0}, rejected = {0};
     const struct strategy_rec *prev = state_strategy(st);
-    int nrej = prev ? describe_rejected(st, prev->iter, &rejected) : 0;
+    int nrej = prev ? listing_rejected(st, prev->iter, &rejected) : 0;
     if ((size_t)in->since >= st->nrec)
         strbuf_printf(&results, st->nrec || nrej ? "no new evaluations since the last strategy\n"
                                                  : "none yet: this is the start of the search\n");
     for (size_t i = (size_t)in->since; i < st->nrec; i++)
-        describe(st, &st->rec[i], &results);
+        listing_result(st, &st->rec[i], &results);
     if (nrej)
         strbuf_printf(&results, "%s", strbuf_str(&rejected));
     strbuf_free(&rejected);
     if (state_best(st))
-        describe(st, state_best(st), &best);
+        listing_result(st, state_best(st), &best);
     else
         strbuf_printf(&best, "none yet\n");
     struct prompt_var v[] = {
@@ -598,30 +557,7 @@ static int gen_generate(struct generator *gn, const struct gen_input *in, cands_
         }
     }
     struct strbuf visited = {0}, reasons = {0};
-    /* the latest VISITED_SHOWN: the list would grow without end, and the
-     * Coordinator refuses repeats anyway */
-    size_t from = st->nrec > VISITED_SHOWN ? st->nrec - VISITED_SHOWN : 0;
-    if (from)
-        strbuf_printf(&visited, "(%zu earlier ones not listed)\n", from);
-    for (size_t i = from; i < st->nrec; i++)
-        strbuf_printf(&visited, "%s\n", st->rec[i].text);
-    for (int i = 0; i < st->ncands; i++) /* being evaluated: visited too */
-        if (st->cands[i].status == CAND_EVALUATING)
-            strbuf_printf(&visited, "%s\n", st->cands[i].text);
-    for (int i = 0; in->pending && i < in->pending->n; i++) {
-        const struct cand_item *it = &in->pending->items[i];
-        char buf[1024];
-        /* what does not decode is no architecture: never "visited" */
-        struct arch a;
-        if (it->has_arch)
-            a = it->arch;
-        else if (!it->text || space_decode(s, it->text, &a, NULL) < 0)
-            continue;
-        if (space_encode(s, &a, buf, sizeof buf) >= 0)
-            strbuf_printf(&visited, "%s\n", buf);
-    }
-    if (!visited.len)
-        strbuf_printf(&visited, "none yet\n");
+    listing_visited(st, s, in->pending, &visited);
     if (in->reasons)
         strbuf_printf(&reasons, "Your previous answer had these problems:\n%s\n", in->reasons);
     struct prompt_var v[] = {{"strategy", in->strategy ? in->strategy : ""},

@@ -1,5 +1,6 @@
 #include "pareto.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,4 +129,44 @@ void pareto_sort(struct pareto *p)
         memcpy(p->pts + j * (size_t)k, tmp, sizeof(double) * (size_t)k);
         p->ids[j] = id;
     }
+}
+
+struct xyi {
+    double x, y;
+    int i;
+};
+
+static int by_x_then_y(const void *pa, const void *pb)
+{
+    const struct xyi *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Sorted by x, a point is on the front when it is lower than every point
+ * before it: O(n log n), so a 50,000-evaluation OFA search redraws fast. */
+long pareto_front2(const double *x, const double *y, size_t n, size_t stride, int *idx)
+{
+    struct xyi *p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double xi = x[i * stride], yi = y[i * stride];
+        if (isfinite(xi) && isfinite(yi))
+            p[m++] = (struct xyi){xi, yi, (int)i};
+    }
+    qsort(p, m, sizeof *p, by_x_then_y);
+    long k = 0;
+    double low = INFINITY;
+    for (size_t i = 0; i < m; i++)
+        if (p[i].y < low) {
+            low = p[i].y;
+            idx[k++] = p[i].i;
+        }
+    free(p);
+    return k;
 }

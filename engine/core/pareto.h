@@ -24,6 +24,13 @@ int pareto_insert(struct pareto *p, const double *pt, int id);
 /* Hypervolume of a 2-objective set against a reference point that every
  * point should dominate; points that do not are ignored. */
 double pareto_hv2(const struct pareto *p, const double ref[2]);
+/* The 2-objective front of n points given as x[i * stride], y[i * stride]
+ * (both minimised), computed afresh: any pair of metrics, not only the one
+ * a `struct pareto` was kept for. Writes the indices of the points no
+ * other point dominates (of equal points, the first) into idx, sorted by
+ * x, and returns how many; points with a NaN or infinity are left out.
+ * -1 on allocation failure. */
+long pareto_front2(const double *x, const double *y, size_t n, size_t stride, int *idx);
 /* Sorts the set by its first objective (for plots and output). */
 void pareto_sort(struct pareto *p);
 

@@ -16,6 +16,7 @@ void state_init(struct state *s, arch_decode_fn decode, const void *ctx, int fro
     s->iter_now.best_rec = s->iter_done.best_rec = -1;
     archset_init(&s->visited);
     archset_init(&s->seen);
+    archset_init(&s->vetoed);
     pareto_init(&s->front, 2);
 }
 
@@ -64,41 +65,10 @@ void state_free(struct state *s)
     }
     archset_free(&s->visited);
     archset_free(&s->seen);
+    archset_free(&s->vetoed);
     pareto_free(&s->front);
     free_info(&s->info);
     memset(s, 0, sizeof *s);
-}
-
-const struct record *state_best(const struct state *s)
-{
-    return s->best >= 0 ? &s->rec[s->best] : NULL;
-}
-
-int state_budget_left(const struct state *s)
-{
-    int left = s->info.budget - s->started;
-    return left > 0 ? left : 0;
-}
-
-int state_has_visited(const struct state *s, const struct arch *a)
-{
-    return archset_has(&s->visited, a);
-}
-
-int state_has_seen(const struct state *s, const struct arch *a)
-{
-    return archset_has(&s->seen, a);
-}
-
-const struct record *state_find_record(const struct state *s, const struct arch *a)
-{
-    int i = archset_get(&s->visited, a, -1);
-    return i >= 0 ? &s->rec[i] : NULL;
-}
-
-const struct cand *state_cand(const struct state *s, int id)
-{
-    return id >= 1 && id <= s->ncands ? &s->cands[id - 1] : NULL;
 }
 
 static struct cand *find_cand(struct state *s, int id)
@@ -153,12 +123,6 @@ static int on_started(struct state *s, const struct event *ev, struct err *e)
                 s->front_cost = i;
     }
     return 0;
-}
-
-int state_awaits_review(const struct state *s, const struct cand *c)
-{
-    return c->status == CAND_QUEUED && !c->approved &&
-           (s->review == REVIEW_CANDIDATES || s->review == REVIEW_ALL);
 }
 
 static int on_edited(struct state *s, const struct event *ev, struct err *e)
@@ -238,10 +202,16 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
 {
     if (ev->reason >= REJ__COUNT)
         return err_set(e, "candidate_rejected", "unknown reason");
-    if (ev->reason == REJ_CONSTRAINT) {
+    /* a person's veto is remembered; the Coordinator turning down a
+     * re-proposal of a vetoed architecture is the proposer's failure */
+    int fresh_veto = 0;
+    if (ev->reason == REJ_CONSTRAINT || ev->reason == REJ_VETOED) {
         struct arch a;
         if (decode(s, ev->arch, &a, e) < 0)
             return -1;
+        fresh_veto = ev->reason == REJ_VETOED && !archset_has(&s->vetoed, &a);
+        if (fresh_veto && archset_put(&s->vetoed, &a, ev->id) < 0)
+            return err_set(e, "candidate_rejected", "out of memory");
         if (archset_add(&s->seen, &a) < 0)
             return err_set(e, "candidate_rejected", "out of memory");
     }
@@ -253,7 +223,7 @@ static int on_rejected(struct state *s, const struct event *ev, struct err *e)
     /* the screening turned down the whole batch, and nothing else waits:
      * an idle iteration (a person's veto is no proposer's failure) */
     int i = ev->id - 1;
-    if (c && ev->reason != REJ_VETOED && i >= s->batch_first && i < s->batch_first + s->nbatch &&
+    if (c && !fresh_veto && i >= s->batch_first && i < s->batch_first + s->nbatch &&
         c->status != CAND_REJECTED && ++s->batch_rejected == s->nbatch && s->queued == 0)
         s->idle_iters++;
     if (c) {
@@ -356,11 +326,6 @@ static int on_eval_finished(struct state *s, const struct event *ev, struct err 
     return 0;
 }
 
-const struct strategy_rec *state_strategy(const struct state *s)
-{
-    return s->strategies ? &s->strats[s->strategies - 1] : NULL;
-}
-
 static int on_strategy(struct state *s, const struct event *ev, struct err *e)
 {
     if (s->strategies == s->capstrats) {
@@ -430,25 +395,6 @@ static int on_eval_failed(struct state *s, const struct event *ev, struct err *e
         s->in_flight--;
     set_cand(s, ev->id, CAND_FAILED);
     return 0;
-}
-
-const struct event *state_log(const struct state *s, long k)
-{
-    if (k < 0 || k >= s->log_total || k < s->log_total - STATE_LOG_KEEP)
-        return NULL;
-    return &s->log[k % STATE_LOG_KEEP];
-}
-
-double state_llm_oldest(const struct state *s, int *attempt)
-{
-    double t = -1;
-    for (int i = 0; i < s->nllm_open; i++)
-        if (t < 0 || s->llm_open[i].t < t) {
-            t = s->llm_open[i].t;
-            if (attempt)
-                *attempt = s->llm_open[i].attempt;
-        }
-    return t;
 }
 
 /* What a person reads about in the log; the bulk (iterations, proposals,

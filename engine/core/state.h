@@ -76,7 +76,9 @@ struct state {
     size_t nrec, caprec;
     struct archset visited; /* started or finished: what the budget paid for;
                              * value: index into rec, or VISIT_RUNNING / _FAILED */
-    struct archset seen;    /* visited plus rejected by the constraint */
+    struct archset seen;    /* visited, rejected by the constraint, or vetoed */
+    struct archset vetoed;  /* turned down by a person: never proposed again;
+                             * value: the candidate id of the veto */
 
     struct cand *cands; /* cands[id - 1] */
     int ncands, capcands;
@@ -163,6 +165,20 @@ int state_awaits_review(const struct state *s, const struct cand *c);
 int state_budget_left(const struct state *s);
 int state_has_visited(const struct state *s, const struct arch *a);
 int state_has_seen(const struct state *s, const struct arch *a);
+/* The candidate id a person vetoed `a` as, or 0 when never vetoed. */
+int state_vetoed(const struct state *s, const struct arch *a);
+/* The Pareto front of the objective against the COST metric `cost` (any
+ * of them, not only front_cost): the indices into rec of its records,
+ * sorted by cost, in idx (room for nrec). Returns how many, -1 when out of
+ * memory. */
+long state_front(const struct state *s, int cost, int *idx);
+/* Who an evaluated architecture is from, in words, for every view and
+ * export: "person" (injected), "person (edited from #N)" (a proposal a
+ * person changed before it ran), else its proposer ("collm", "rea"). */
+const char *state_provenance(const struct state *s, const struct record *r, char *buf,
+                             size_t n);
+/* 1 when a person put the architecture there, injected or edited. */
+int state_by_person(const struct state *s, const struct record *r);
 /* The record of an evaluated architecture, or NULL (O(1)). */
 const struct record *state_find_record(const struct state *s, const struct arch *a);
 

@@ -110,6 +110,10 @@ static void screen(struct proposer *p, int from)
             reason(im, "- %s was already evaluated%s\n", text, "");
             continue;
         }
+        if (state_vetoed(im->ctx.st, &a)) {
+            reason(im, "- %s was vetoed by the person steering%s\n", text, "");
+            continue;
+        }
         double m[METRIC_MAX] = {0};
         int bad = space_cost(sp, &a, m, &e) < 0 ? -2 : constraint_violated(im->ctx.cons, m);
         if (bad >= 0) {

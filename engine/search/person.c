@@ -20,6 +20,8 @@ int search_check(const struct search *s, const char *text, struct err *e)
         return -1;
     if (archset_has(&s->st.visited, &a))
         return err_usage(e, "", "already evaluated");
+    if (state_vetoed(&s->st, &a))
+        return err_usage(e, "", "vetoed (candidate %d)", state_vetoed(&s->st, &a));
     for (int i = 0; i < s->eq.qlen; i++)
         if (arch_eq(&s->eq.queue[i].arch, &a))
             return err_usage(e, "", "already waiting to run (candidate %d)", s->eq.queue[i].id);

@@ -199,8 +199,6 @@ static void reject(struct search *s, int id, const char *text, enum reject_reaso
     emit(s, &ev);
 }
 
-/* Legality, de-duplication, constraint: each candidate either joins the
- * queue or is rejected with its reason. */
 /* Legality, de-duplication, constraint, room in the budget: the candidate
  * either joins the queue or is rejected with its reason. `known` is its
  * arch when the proposer gave one; else `text` is decoded. An abandoned
@@ -222,6 +220,11 @@ static void screen_one(struct search *s, int id, const char *text, const struct 
     if ((v != -4 && !(abandoned_ok && v == VISIT_ABANDONED)) ||
         archset_has(batch_seen, &p.arch)) {
         reject(s, id, text, REJ_DUPLICATE, "already evaluated or queued");
+        return;
+    }
+    if ((v = state_vetoed(&s->st, &p.arch)) > 0) { /* a veto holds for good */
+        snprintf(detail, sizeof detail, "a person vetoed it as candidate %d", v);
+        reject(s, id, text, REJ_VETOED, detail);
         return;
     }
     if (space_cost(s->space, &p.arch, p.m, &e) < 0) {

@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (st.info.nmetrics > 0) {
         export_csv(sink, &st);
-        export_pareto(sink, &st);
+        export_pareto(sink, &st, -1);
         export_svg(sink, &st, -1);
     }
     state_free(&st);

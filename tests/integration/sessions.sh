@@ -32,6 +32,30 @@ if head -1 "$tmp/p.svg" | grep -q '^<svg' && [ "$(grep -c '<circle' "$tmp/p.svg"
 else not_ok "the SVG plots every evaluation and marks the best"; fi
 run export "$S"
 expect_rc "export with nothing to write is a usage error" 2
+# The front against another cost is that cost's: exactly the points no other
+# point beats on both (brute force over the CSV), and the SVG draws it.
+front_by_brute_force() { # CSV COSTCOLUMN: the non-dominated archs, sorted
+    awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == c) x = i; if ($i ~ /^valid_acc/) y = i } next }
+        { a[NR] = $6; cx[NR] = $x + 0; cy[NR] = $y + 0; n = NR }
+        END { for (i = 2; i <= n; i++) { out = 0
+                  for (j = 2; j <= n && !out; j++)
+                      out = (cx[j] <= cx[i] && cy[j] >= cy[i] && (cx[j] < cx[i] || cy[j] > cy[i])) ||
+                            (j < i && cx[j] == cx[i] && cy[j] == cy[i])
+                  if (!out) print a[i] } }' "$1" | sort
+}
+for cost in lat_titanrtx_b1 params; do
+    col=$(head -1 "$tmp/s.csv" | tr , '\n' | grep "^${cost}_")
+    front_by_brute_force "$tmp/s.csv" "$col" >"$tmp/want"
+    "$COLLM" export "$S" --pareto - --cost "$cost" | sed -n 's/^[[:space:]]*"arch":[[:space:]]*"\(.*\)",$/\1/p' | sort >"$tmp/got"
+    if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got" &&
+       "$COLLM" export "$S" --pareto - --cost "$cost" | grep -q "\"cost\":[[:space:]]*\"$cost\""; then
+        ok "export --pareto --cost $cost lists exactly its non-dominated points"
+    else not_ok "export --pareto --cost $cost lists exactly its non-dominated points" "$(diff "$tmp/want" "$tmp/got" | head -5)"; fi
+    run export "$S" --svg - --cost "$cost"
+    if grep -q '<polyline' "$tmp/out" && grep -q "$(wc -l <"$tmp/want" | tr -d ' ') on the Pareto front" "$tmp/out"; then
+        ok "export --svg --cost $cost draws that cost's front"
+    else not_ok "export --svg --cost $cost draws that cost's front"; fi
+done
 
 # ---- resume after SIGKILL ---------------------------------------------------
 # An uninterrupted run for each algorithm, then runs killed at several

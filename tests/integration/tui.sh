@@ -171,6 +171,32 @@ if sed -n 40p "$d/prompt-ofa.txt" | grep -qF '"d": [2,3,4,3,2], "r": 192 }_' && 
     ok "C-x: the editor's dict comes back as one line and is injected"
 else not_ok "C-x: the editor's dict comes back as one line and is injected" "$(tail -2 "$d/prompt-ofa.txt")"; fi
 
+# a vetoed batch stays vetoed (issue 13 #2): none of it is proposed again;
+# an edited and an injected candidate export as a person's (#16)
+script veto
+run_t search --algo collm --budget 40 --seed 5 --script "$tmp/veto.script" --session "$tmp/veto.jsonl"
+expect_rc "a search with its whole first batch vetoed" 0
+grep '"reason":"vetoed"' "$tmp/veto.jsonl" | sed 's/.*"arch":"\([^"]*\)".*/\1/' >"$tmp/vetoed"
+again=0
+while read -r x; do # its proposal and its veto, nothing after
+    [ "$(grep -cF "\"arch\":\"$x\"" "$tmp/veto.jsonl")" -eq 2 ] || again=$((again + 1))
+done <"$tmp/vetoed"
+if [ "$(wc -l <"$tmp/vetoed")" -eq 10 ] && [ "$again" -eq 0 ]; then
+    ok "no architecture of the vetoed batch is proposed again"
+else not_ok "no architecture of the vetoed batch is proposed again" "$again of $(wc -l <"$tmp/vetoed") came back"; fi
+"$COLLM" export "$tmp/veto.jsonl" --csv - | cut -d, -f3-5 >"$tmp/veto.src"
+if grep -qx '11,person,person (edited from #11)' "$tmp/veto.src" && grep -qx '21,person,person' "$tmp/veto.src" &&
+   grep -qx '12,agent,collm' "$tmp/veto.src"; then
+    ok "export says an edited candidate and an injected one are a person's"
+else not_ok "export says an edited candidate and an injected one are a person's" "$(cat "$tmp/veto.src")"; fi
+script veto show-steps
+run_t search --algo collm --budget 40 --seed 5 --script "$tmp/veto-show-steps.script" --no-session --show-test
+if grep -q '│ *# *it *valid *test *flops arch' "$tmp/dumps/show-test.txt" &&
+   grep -q 'test_acc *9[0-9.]* %' "$tmp/dumps/show-test-detail.txt" &&
+   grep -q '│ *# *it *valid *params arch' "$tmp/dumps/veto-params.txt"; then
+    ok "the test accuracy shows during a search with --show-test only"
+else not_ok "the test accuracy shows during a search with --show-test only" "$(cat "$tmp/dumps/show-test.txt")"; fi
+
 # without a UTF-8 locale: ASCII boxes, the plots in ASCII marks, no byte
 # above 127 (issue 13 #7)
 script ascii
@@ -190,8 +216,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 35 ] && ok "all 35 expected screens are there" ||
-    not_ok "all 35 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 40 ] && ok "all 40 expected screens are there" ||
+    not_ok "all 40 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

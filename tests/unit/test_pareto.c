@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include <math.h>
+
 #include "../../engine/core/pareto.h"
 #include "../../engine/core/rng.h"
 
@@ -98,6 +100,55 @@ static void hypervolume_matches_brute_force(void **state)
     }
 }
 
+/* The front of any pair of columns, by brute force: exactly the points no
+ * other dominates (the first of equal ones), sorted by x, and the same set
+ * the incremental pareto_insert keeps. */
+static void front_of_any_columns_matches_brute_force(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 5);
+    for (int trial = 0; trial < 200; trial++) {
+        int n = (int)rng_below(&r, 40);
+        double m[40][3]; /* three columns: the front of (0, 2) must not be that of (0, 1) */
+        struct pareto p;
+        pareto_init(&p, 2);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++)
+                m[i][c] = (double)rng_below(&r, 12);
+            pareto_insert(&p, (double[]){m[i][2], m[i][0]}, i);
+        }
+        int with_nan = n > 3 && trial % 2;
+        if (with_nan)
+            m[3][2] = NAN; /* never on a front */
+        int idx[40];
+        long k = pareto_front2(&m[0][2], &m[0][0], (size_t)n, 3, idx);
+        int want[40], nw = 0;
+        for (int i = 0; i < n; i++) {
+            int out = isnan(m[i][2]);
+            for (int j = 0; j < n && !out; j++)
+                out = !isnan(m[j][2]) &&
+                      (pareto_dominates((double[]){m[j][2], m[j][0]},
+                                        (double[]){m[i][2], m[i][0]}, 2) ||
+                       (j < i && m[j][2] == m[i][2] && m[j][0] == m[i][0]));
+            if (!out)
+                want[nw++] = i;
+        }
+        assert_int_equal(k, nw);
+        for (long a = 0; a < k; a++) {
+            int found = 0;
+            for (int b = 0; b < nw; b++)
+                found |= want[b] == idx[a];
+            assert_true(found);
+            if (a > 0)
+                assert_true(m[idx[a - 1]][2] < m[idx[a]][2]);
+        }
+        if (!with_nan) /* the incremental set is the same */
+            assert_int_equal((long)p.n, k);
+        pareto_free(&p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -106,6 +157,7 @@ int main(void)
         cmocka_unit_test(three_objectives),
         cmocka_unit_test(hypervolume_of_a_staircase),
         cmocka_unit_test(hypervolume_matches_brute_force),
+        cmocka_unit_test(front_of_any_columns_matches_brute_force),
     };
     return cmocka_run_group_tests_name("pareto", tests, NULL, NULL);
 }
