@@ -13,6 +13,7 @@
 #include "headless.h"
 #include "tui.h"
 #include "opts.h"
+#include "../widgets/theme.h"
 
 static const char usage[] =
     "usage: collm replay FILE [--speed X] [--headless | --json | --quiet]\n"
@@ -63,6 +64,9 @@ int cmd_replay(int argc, char **argv)
         return cmd_usage("replay", "", "give the session file to replay (see --help)");
     if (speed != 0 && (speed < 0.25 || speed > 64))
         return cmd_usage("replay", "--speed", "must be 0 or between 0.25 and 64, got %g", speed);
+    struct theme_err te = {0};
+    if (theme && theme_check(theme, NULL, &te) < 0)
+        return cmd_usage("replay", te.where, "%s", te.msg);
 
     struct session ss;
     if (session_read(pos[0], &ss, &e) < 0)

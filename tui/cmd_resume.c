@@ -87,6 +87,8 @@ int cmd_resume(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("resume", &e);
     if (npos != 1)
         return cmd_usage("resume", "", "give the session file to resume (see --help)");
+    if (run_cfg_check(&rc_, &e) < 0)
+        return cmd_fail("resume", &e);
     const char *file = pos[0];
     if (rc_.no_session)
         return cmd_usage("resume", "--no-session", "a resumed search is always recorded");

@@ -46,7 +46,7 @@ int cmd_search(int argc, char **argv)
     const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
                *review = "auto", *evaluator = NULL;
     struct eval_opts eo = {0};
-    int budget = 100, has_budget = 0, has_target = 0;
+    int budget = 100, has_budget = 0, has_target = 0, has_workers = 0;
     uint64_t seed = 1;
     double target = 0;
     struct algo_flags af;
@@ -80,7 +80,7 @@ int cmd_search(int argc, char **argv)
                                                    "the first that serves the space)", NULL},
         {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once on the thread pool, "
                                                     "1 BLAS thread each (default: the CPUs; 1: "
-                                                    "one evaluation, BLAS on every CPU)", NULL},
+                                                    "one evaluation, BLAS on every CPU)", &has_workers},
     };
     int n = 0;
     while (opts[n].name)
@@ -96,8 +96,9 @@ int cmd_search(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
     if (budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
-    if (eo.workers < 0)
-        return cmd_usage("search", "--eval-workers", "must be at least 1");
+    if ((has_workers && opts_range("--eval-workers", eo.workers, 1, 1024, &e) < 0) ||
+        run_cfg_check(&rc_, &e) < 0)
+        return cmd_fail("search", &e);
     int rv = review_from_name(review);
     if (rv < 0)
         return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "

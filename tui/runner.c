@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "headless.h"
 #include "tui.h"
+#include "../widgets/theme.h"
 
 #ifndef COLLM_VERSION
 #define COLLM_VERSION "0.1.0"
@@ -41,6 +42,15 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
     o->max_tokens = c->max_tokens;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
+}
+
+int run_cfg_check(const struct run_cfg *c, struct err *e)
+{
+    struct theme_err te = {0};
+    if (c->theme && theme_check(c->theme, NULL, &te) < 0)
+        return err_usage(e, te.where, "%s", te.msg);
+    /* a day at most: the pace becomes a timer in milliseconds */
+    return opts_range("--pace", c->pace, 0, 86400, e);
 }
 
 int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)

@@ -31,8 +31,9 @@ static const struct proposer_ops ops = {.propose = propose};
 
 static struct proposer *random_open(struct proposer *p, struct err *e)
 {
-    if (((const struct random_opts *)p->opts)->batch < 0)
-        return err_usage(e, "--batch", "must be at least 1"), NULL;
+    int batch = ((const struct random_opts *)p->opts)->batch;
+    if (batch < 1)
+        return err_usage(e, "--batch", "must be at least 1, got %d", batch), NULL;
     p->ops = &ops;
     return p;
 }

@@ -51,6 +51,31 @@ expect_rc "bad number exits 2" 2
 expect_err "bad number is named" "--budget: expected a whole number, got 'ten'"
 run search --budget 0
 expect_rc "zero budget exits 2" 2
+# every flag's bad value: exit 2, the flag named with what it takes (issue 13, 9)
+for bad in "--theme neon|--theme: unknown theme 'neon'; expected one of dark, light, mono" \
+    "--pace -1|--pace: expected 0 to 86400, got -1" \
+    "--batch 0|--batch: must be at least 1, got 0" \
+    "--algo random --batch 0|--batch: must be at least 1, got 0" \
+    "--algo rea --batch -2|--batch: must be at least 1, got -2" \
+    "--eval-workers 0|--eval-workers: expected 1 to 1024, got 0" \
+    "--llm-timeout 0|--llm-timeout: expected 0.001 to 86400, got 0" \
+    "--llm-retries -1|--llm-retries: expected 0 to 100, got -1" \
+    "--max-tokens -5|--max-tokens: expected at least 0, got -5" \
+    "--temperature 3|--temperature: expected 0 to 2, got 3" \
+    "--space ofa-mbv3 --algo ofa-ea --generations 0|--generations: expected at least 1, got 0" \
+    "--space ofa-mbv3 --algo ofa-ea --mutate-prob 2|--mutate-prob: expected 0 to 1, got 2"; do
+    args=${bad%%|*}
+    # shellcheck disable=SC2086 # the flags split into words on purpose
+    run search --headless --no-session --budget 3 $args
+    expect_rc "search $args exits 2" 2
+    expect_err "search $args names the flag and its values" "${bad#*|}"
+done
+run replay "$tmp/none.jsonl" --theme neon
+expect_rc "replay --theme neon exits 2" 2
+expect_err "replay --theme neon lists the themes" "--theme: unknown theme 'neon'"
+run resume "$tmp/none.jsonl" --pace -1
+expect_rc "resume --pace -1 exits 2" 2
+expect_err "resume --pace -1 gives the range" "--pace: expected 0 to 86400"
 run search --space nb201:mnist
 expect_rc "unknown dataset exits 2" 2
 expect_err "unknown dataset lists the choices" "use cifar10, cifar100 or imagenet16"
