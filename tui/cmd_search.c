@@ -97,7 +97,7 @@ int cmd_search(int argc, char **argv)
     if (budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
     if ((has_workers && opts_range("--eval-workers", eo.workers, 1, 1024, &e) < 0) ||
-        run_cfg_check(&rc_, &e) < 0)
+        run_cfg_check(&rc_, &e) < 0 || algo_flags_check(&af, &e) < 0)
         return cmd_fail("search", &e);
     int rv = review_from_name(review);
     if (rv < 0)

@@ -355,8 +355,8 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
 static struct proposer *collm_open(struct proposer *p, struct err *e)
 {
     const struct collm_opts *o = p->opts;
-    if (o->batch < 1)
-        return err_usage(e, "--batch", "must be at least 1, got %d", o->batch), NULL;
+    if (o->batch < 0)
+        return err_usage(e, "--batch", "must be at least 1"), NULL;
     if (o->pipeline != 0 && o->pipeline != 1)
         return err_usage(e, "--pipeline", "expected 0 or 1"), NULL;
     if (o->prior < 0 || o->prior > 1)

@@ -31,9 +31,8 @@ static const struct proposer_ops ops = {.propose = propose};
 
 static struct proposer *random_open(struct proposer *p, struct err *e)
 {
-    int batch = ((const struct random_opts *)p->opts)->batch;
-    if (batch < 1)
-        return err_usage(e, "--batch", "must be at least 1, got %d", batch), NULL;
+    if (((const struct random_opts *)p->opts)->batch < 0)
+        return err_usage(e, "--batch", "must be at least 1"), NULL;
     p->ops = &ops;
     return p;
 }

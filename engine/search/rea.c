@@ -75,8 +75,8 @@ static const struct proposer_ops ops = {.propose = propose};
 static struct proposer *rea_open(struct proposer *p, struct err *e)
 {
     const struct rea_opts *o = p->opts;
-    if (o->batch < 1)
-        return err_usage(e, "--batch", "must be at least 1, got %d", o->batch), NULL;
+    if (o->batch < 0)
+        return err_usage(e, "--batch", "must be at least 1"), NULL;
     if (o->population < 1 || o->population > 256)
         return err_usage(e, "--population", "must be between 1 and 256"), NULL;
     if (o->tournament < 1 || o->tournament > o->population)
