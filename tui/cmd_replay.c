@@ -114,8 +114,10 @@ int cmd_replay(int argc, char **argv)
             break;
         }
         headless_on_event(&h, &ss.evs[i], &st);
+        if (cmd_output_gone())
+            break; /* `| head` has what it wanted */
     }
-    if (code == EXIT_OK && !json)
+    if (code == EXIT_OK && !json && !cmd_output_gone())
         headless_summary(&h, &st);
     state_free(&st);
     space_close(sp);

@@ -1,7 +1,9 @@
 /* collm: collaborative LLM-guided neural architecture search. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
 
@@ -43,6 +45,8 @@ static void usage(FILE *f)
  * disk or a closed pipe must not look like a finished search. */
 static int finish_output(int code)
 {
+    if ((fflush(stdout) != 0 || ferror(stdout)) && cmd_output_gone())
+        return code;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "collm: cannot write the output: %s\n", strerror(errno));
         return code ? code : EXIT_FAIL;
@@ -52,6 +56,13 @@ static int finish_output(int code)
 
 int main(int argc, char **argv)
 {
+    /* a reader that goes away is an EPIPE we can end on quietly, not a
+     * signal that kills us mid-line (and mid-journal) with status 141 */
+    signal(SIGPIPE, SIG_IGN);
+    /* a line at a time, so stdout and stderr interleave as they were
+     * written when both go to one place (2>&1 | less) */
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
     if (argc < 2)
         return finish_output(cmd_search(0, argv + 1));
     const char *cmd = argv[1];

@@ -107,7 +107,7 @@ struct run {
     struct search *s;
     struct journal *j;
     uv_signal_t sigint, sigterm;
-    int paused, interrupted, open_handles;
+    int paused, interrupted, open_handles, out_gone;
     char why[256];
 };
 
@@ -130,6 +130,12 @@ static void watch(void *ud, const struct event *ev, const struct state *st)
         char why[700];
         snprintf(why, sizeof why, "the session journal failed: %s", journal_error(r->j));
         search_stop(r->s, END_ERROR, why);
+    }
+    if (!r->out_gone && !search_done(r->s) && cmd_output_gone()) {
+        /* `| head` has what it wanted: the rest would be lost, so stop,
+         * with the session kept for resume */
+        r->out_gone = 1;
+        search_stop(r->s, END_USER, "the output was closed");
     }
     if (ev->type == EV_SESSION_ENDED)
         uv_stop(r->loop);
@@ -192,6 +198,8 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
         search_stop(s, END_ERROR, r->why);
 
     const struct state *st = search_state(s);
+    if (r->out_gone)
+        goto out; /* quietly, as a pipeline ends */
     if (!c->json)
         headless_summary(&h, st);
     if (j) /* on stderr: stdout stays the same for the same seed */

@@ -163,6 +163,38 @@ expect_out "its default budget covers the whole run" "of budget 60 (distinct"
 run search --headless --quiet --space ofa-mbv3 --algo ofa-ea --budget 20 --no-session
 expect_out "an explicit --budget still limits ofa-ea" "evaluated  20 of budget 20"
 
+# --- pipes: `| head` ends quietly, stdout and stderr keep their order --------
+# (issue 13, bug 15) Output well past a pipe's 64 KiB, so the reader is gone
+# before the writer is done.
+{ "$COLLM" search --json --algo random --budget 2000 --session "$tmp/piped.jsonl" 2>"$tmp/err"
+  echo $? >"$tmp/rc"; } | head -1 >"$tmp/out"
+rc=$(cat "$tmp/rc")
+expect_rc "search | head exits 0 (no SIGPIPE death)" 0
+if [ -s "$tmp/err" ]; then not_ok "search | head says nothing on stderr"
+else ok "search | head says nothing on stderr"; fi
+if tail -1 "$tmp/piped.jsonl" | grep -q '"type":"session_ended".*"the output was closed"'; then
+    ok "search | head ends its session with the reason"
+else not_ok "search | head ends its session with the reason" "$(tail -1 "$tmp/piped.jsonl")"; fi
+{ "$COLLM" replay --json --speed 0 "$tmp/piped.jsonl" 2>"$tmp/err"; echo $? >"$tmp/rc"; } |
+    head -1 >"$tmp/out"
+rc=$(cat "$tmp/rc")
+expect_rc "replay --speed 0 | head exits 0" 0
+if [ -s "$tmp/err" ]; then not_ok "replay | head says nothing on stderr"
+else ok "replay | head says nothing on stderr"; fi
+# the session line on stderr comes after the summary on stdout
+"$COLLM" search --headless --algo rea --budget 3 --session "$tmp/order.jsonl" >"$tmp/out" 2>&1
+if tail -1 "$tmp/out" | grep -q '^collm: session '; then ok "search 2>&1: the session line comes last"
+else not_ok "search 2>&1: the session line comes last"; fi
+# a replay that breaks at an event says so after the rows before it
+cp "$tmp/order.jsonl" "$tmp/broken.jsonl"
+seq=$(wc -l <"$tmp/order.jsonl") # events are numbered from 1, after the header
+echo "{\"seq\":$seq,\"t\":1,\"type\":\"candidate_approved\",\"iter\":3,\"id\":999}" \
+    >>"$tmp/broken.jsonl"
+"$COLLM" replay --speed 0 "$tmp/broken.jsonl" >"$tmp/out" 2>&1
+if head -1 "$tmp/out" | grep -q '^ iter' && tail -1 "$tmp/out" | grep -q "event $seq: .*no candidate 999"; then
+    ok "replay 2>&1: the table first, then the error at its event"
+else not_ok "replay 2>&1: the table first, then the error at its event"; fi
+
 run --help
 expect_rc "collm --help exits 0" 0
 expect_out "collm --help lists commands" "bench"
