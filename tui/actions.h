@@ -19,8 +19,8 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
  *   key scripts only: it is in neither the help nor the README. */
 #define ACTIONS(X)                                                                          \
     X(HELP, M_BOTH, "?", "this help", "? help", "? help", "", K('?'))                       \
-    X(QUIT, M_BOTH, "q", "quit (asks while a search runs; the session is saved)", "q quit", \
-      "q quit", "", K('q'))                                                                 \
+    X(QUIT, M_BOTH, "q", "quit (asks while a search runs, which waits for the answer)",     \
+      "q quit", "q quit", "", K('q'))                                                       \
     X(PAUSE, M_BOTH, "p / space", "pause or resume (replay: pause the clock)", "p pause",   \
       "space pause", "a search pauses after the batch under way", K('p', ' '))              \
     X(STEP, M_BOTH, "s", "run one iteration, then pause (replay: one event)", "s step",     \

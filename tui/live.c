@@ -146,6 +146,11 @@ static enum handled act(struct app *a, enum action act, int ch)
     case A_QUIT:
         if (st->ended)
             return IGNORED; /* nothing to lose */
+        /* nothing moves while the person decides; "no" goes on as before
+         * (a search waiting for them already holds) */
+        a->live.quit_held = !st->paused && !search_waiting_for_person(s);
+        if (a->live.quit_held)
+            search_pause(s, "asking whether to quit");
         a->overlay = O_QUIT;
         break;
     case A_REVIEW: {
@@ -296,6 +301,7 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
     if (!a)
         return EXIT_FAIL;
     a->live.s = s;
+    a->live.session = session_path;
     a->live.pace = o->script ? 0 : o->pace;
     a->live.max_requests = o->max_requests;
     a->live.max_tokens = o->max_tokens;
