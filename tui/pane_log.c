@@ -96,7 +96,8 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         add(l, "session resumed, budget %d", ev->budget);
         break;
     case EV_CANDIDATE_APPROVED:
-        add(l, "you approved #%d", ev->id);
+        add(l, "you approved #%d%s%s%s", ev->id, ev->why ? " (" : "", ev->why ? ev->why : "",
+            ev->why ? ")" : "");
         break;
     case EV_CANDIDATE_REJECTED:
         if (ev->reason == REJ_VETOED)
@@ -114,7 +115,8 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         add(l, "it %d: the strategy waits for you", ev->iter);
         break;
     case EV_STRATEGY_APPROVED:
-        add(l, "you approved the strategy");
+        add(l, "you approved the strategy%s%s%s", ev->why ? " (" : "", ev->why ? ev->why : "",
+            ev->why ? ")" : "");
         break;
     case EV_REVIEW_CHANGED:
         add(l, "review: %s", review_name(ev->review));

@@ -154,10 +154,14 @@ static int on_started(struct state *s, const struct event *ev, struct err *e)
     return 0;
 }
 
+int review_holds(enum review_policy r, int strategy)
+{
+    return r == REVIEW_ALL || r == (strategy ? REVIEW_STRATEGY : REVIEW_CANDIDATES);
+}
+
 int state_awaits_review(const struct state *s, const struct cand *c)
 {
-    return c->status == CAND_QUEUED && !c->approved &&
-           (s->review == REVIEW_CANDIDATES || s->review == REVIEW_ALL);
+    return c->status == CAND_QUEUED && !c->approved && review_holds(s->review, 0);
 }
 
 static int on_edited(struct state *s, const struct event *ev, struct err *e)

@@ -150,6 +150,11 @@ const struct event *state_log(const struct state *s, long k);
 double state_llm_oldest(const struct state *s);
 /* 1 when the policy makes this queued candidate wait for a person. */
 int state_awaits_review(const struct state *s, const struct cand *c);
+/* What a policy holds for a person: candidates (candidates, all) or, with
+ * strategy set, strategies (strategy, all). The rule of a policy change
+ * (issue 13, bug 12): what the new policy no longer holds goes on, approved
+ * by the person ("review turned off"), never silently and never stuck. */
+int review_holds(enum review_policy r, int strategy);
 int state_budget_left(const struct state *s);
 int state_has_visited(const struct state *s, const struct arch *a);
 int state_has_seen(const struct state *s, const struct arch *a);

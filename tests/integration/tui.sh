@@ -177,6 +177,16 @@ run_t search --algo collm --budget 60 --seed 3 --script "$tmp/quit.script" --no-
 expect_rc "a search asked whether to quit, then quit" 0
 expect_out "it stopped where the question held it" "stopped by you; 10 of 60 evaluated"
 
+# a review policy change approves what it lets go (issue 13, bug 12)
+script review
+run_t search --algo collm --budget 60 --seed 3 --review candidates --script "$tmp/review.script" \
+    --session "$tmp/review.jsonl"
+expect_rc "r through every policy with a batch, then a strategy, waiting" 0
+if [ "$(grep -c '"type":"candidate_approved".*"detail":"review turned off"' "$tmp/review.jsonl")" -eq 10 ] &&
+   grep -q '"type":"strategy_approved".*"detail":"review turned off"' "$tmp/review.jsonl"; then
+    ok "what the policy let go is journalled as approved, with the reason"
+else not_ok "what the policy let go is journalled as approved, with the reason"; fi
+
 # without a UTF-8 locale: ASCII boxes, the plots in ASCII marks, no byte
 # above 127 (issue 13 #7)
 script ascii
@@ -199,8 +209,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 37 ] && ok "all 37 expected screens are there" ||
-    not_ok "all 37 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 42 ] && ok "all 42 expected screens are there" ||
+    not_ok "all 42 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
