@@ -187,6 +187,13 @@ if [ "$(grep -c '"type":"candidate_approved".*"detail":"review turned off"' "$tm
     ok "what the policy let go is journalled as approved, with the reason"
 else not_ok "what the policy let go is journalled as approved, with the reason"; fi
 
+# a log line cut at the URL opens whole on Enter (issue 13, bug 13); port 9
+# (discard) is closed on loopback, so the Navigator's request fails at once
+script log
+run_t search --algo collm --budget 20 --llm-url http://127.0.0.1:9/v1 --model m --llm-retries 0 \
+    --script "$tmp/log.script" --size 80x40 --no-session
+expect_rc "a search whose LLM cannot be reached, its error read whole" 0
+
 # without a UTF-8 locale: ASCII boxes, the plots in ASCII marks, no byte
 # above 127 (issue 13 #7)
 script ascii
@@ -209,8 +216,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 42 ] && ok "all 42 expected screens are there" ||
-    not_ok "all 42 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 44 ] && ok "all 44 expected screens are there" ||
+    not_ok "all 44 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
