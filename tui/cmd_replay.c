@@ -8,6 +8,7 @@
 
 #include "../engine/core/state.h"
 #include "../engine/spaces/space.h"
+#include "../sessions/catalog.h"
 #include "../sessions/journal.h"
 #include "cmds.h"
 #include "headless.h"
@@ -16,7 +17,7 @@
 #include "../widgets/theme.h"
 
 static const char usage[] =
-    "usage: collm replay FILE [--speed X] [--headless | --json | --quiet]\n"
+    "usage: collm replay FILE|--last [--speed X] [--headless | --json | --quiet]\n"
     "\n"
     "Plays a saved session in the TUI (in a terminal), or prints the lines a live\n"
     "headless run printed (--headless, or when not a terminal), with the original\n"
@@ -35,10 +36,24 @@ static void wait_scaled(double secs, double speed)
     nanosleep(&ts, NULL);
 }
 
+/* --last: the first of `collm sessions`. */
+static int last_session(char *buf, size_t n, struct err *e)
+{
+    char dir[4096];
+    struct session_entry *list;
+    int count;
+    if (session_dir(dir, sizeof dir, e) < 0 || session_list(dir, &list, &count, e) < 0)
+        return -1;
+    if (count)
+        snprintf(buf, n, "%s", list[0].path);
+    free(list);
+    return count ? 0 : err_usage(e, "--last", "no sessions in %s", dir);
+}
+
 int cmd_replay(int argc, char **argv)
 {
     double speed = 1.0;
-    int json = 0, quiet = 0, headless = 0, timestamps = 0;
+    int json = 0, quiet = 0, headless = 0, timestamps = 0, last = 0;
     const char *datadir = NULL, *theme = NULL, *size = NULL, *script = getenv("COLLM_TUI_SCRIPT");
     const struct opt opts[] = {
         {"speed", OPT_DOUBLE, &speed, "X", "time scale: 0.25 to 64, or 0 for no waiting "
@@ -52,6 +67,8 @@ int cmd_replay(int argc, char **argv)
         {"timestamps", OPT_FLAG, &timestamps, NULL, "keep the time offsets in JSON", NULL},
         {"quiet", OPT_FLAG, &quiet, NULL, "print only the final summary", NULL},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
+        {"last", OPT_FLAG, &last, NULL, "the session written last (the first of collm "
+                                        "sessions) instead of FILE", NULL},
         {0},
     };
     char *pos[1];
@@ -60,8 +77,16 @@ int cmd_replay(int argc, char **argv)
     int rc = opts_parse("replay", usage, opts, argc, argv, pos, 1, &npos, &e);
     if (rc)
         return rc > 0 ? EXIT_OK : cmd_fail("replay", &e);
+    char newest[4096];
+    if (last && npos)
+        return cmd_usage("replay", "--last", "give FILE or --last, not both");
+    if (last && last_session(newest, sizeof newest, &e) < 0)
+        return cmd_fail("replay", &e);
+    if (last)
+        pos[npos++] = newest;
     if (npos != 1)
-        return cmd_usage("replay", "", "give the session file to replay (see --help)");
+        return cmd_usage("replay", "", "give the session file to replay, or --last (see "
+                         "--help)");
     if (speed != 0 && (speed < 0.25 || speed > 64))
         return cmd_usage("replay", "--speed", "must be 0 or between 0.25 and 64, got %g", speed);
     struct theme_err te = {0};

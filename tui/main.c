@@ -22,6 +22,7 @@ static const struct {
     {"bench", cmd_bench, "many seeds x algorithms x spaces: a table of mean +- std"},
     {"replay", cmd_replay, "play a saved session, in the TUI or --headless"},
     {"resume", cmd_resume, "continue a session, extend its budget, or fork it (--from)"},
+    {"sessions", cmd_sessions, "the saved sessions, the last written first"},
     {"export", cmd_export, "a session's results as CSV, Pareto-front JSON, SVG plot"},
     {"spaces", cmd_spaces, "list the search spaces and algorithms"},
     {"doctor", cmd_doctor, "libraries, the OpenBLAS kernel, data files, the LLM endpoint"},

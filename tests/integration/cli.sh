@@ -195,6 +195,34 @@ if head -1 "$tmp/out" | grep -q '^ iter' && tail -1 "$tmp/out" | grep -q "event 
     ok "replay 2>&1: the table first, then the error at its event"
 else not_ok "replay 2>&1: the table first, then the error at its event"; fi
 
+# --- sessions: the list, newest first, and replay --last -----------------
+xdg=$tmp/xdg-list
+XDG_DATA_HOME=$xdg run sessions
+expect_rc "sessions with none saved exits 0" 0
+expect_err "sessions with none saved says where it looked" "no sessions in $xdg/collm/sessions"
+XDG_DATA_HOME=$xdg run replay --last
+expect_rc "replay --last with none saved exits 2" 2
+expect_err "replay --last with none saved says so" "--last: no sessions in"
+XDG_DATA_HOME=$xdg "$COLLM" search --headless --quiet --algo rea --budget 20 >/dev/null 2>&1
+XDG_DATA_HOME=$xdg "$COLLM" search --headless --quiet --algo random --budget 10 --seed 2 \
+    >/dev/null 2>&1
+touch -d '2026-01-02 10:00' "$xdg"/collm/sessions/*-rea.jsonl # the rea one written last
+touch -d '2026-01-01 10:00' "$xdg"/collm/sessions/*-random.jsonl
+printf 'not a session\n' >"$xdg/collm/sessions/zz-damaged.jsonl"
+touch -d '2025-12-31 10:00' "$xdg/collm/sessions/zz-damaged.jsonl"
+XDG_DATA_HOME=$xdg run sessions
+expect_rc "sessions exits 0" 0
+if sed -n 2p "$tmp/out" | grep -q '^2026-01-02 10:00  nb201:cifar10    rea         20/20   91.21  ended    /' &&
+   sed -n 3p "$tmp/out" | grep -q '^2026-01-01 10:00  nb201:cifar10    random      10/10   90.93  ended    /' &&
+   sed -n 4p "$tmp/out" | grep -q 'cannot be read: .*zz-damaged.jsonl'; then
+    ok "sessions lists the last written first, with space, algorithm, evaluations, best"
+else not_ok "sessions lists the last written first, with space, algorithm, evaluations, best"; fi
+XDG_DATA_HOME=$xdg run replay --last --speed 0 --quiet
+expect_rc "replay --last exits 0" 0
+expect_out "replay --last plays the session written last" "rea on nb201:cifar10, seed 1: ended"
+XDG_DATA_HOME=$xdg run replay --last "$tmp/piped.jsonl"
+expect_rc "replay --last with a FILE too exits 2" 2
+
 run --help
 expect_rc "collm --help exits 0" 0
 expect_out "collm --help lists commands" "bench"
