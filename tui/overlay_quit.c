@@ -11,13 +11,16 @@ static void draw(struct app *a, void *self, struct rect r)
     (void)r;
     const char *path = a->live.session;
     struct rect b;
-    pane_center(path ? 6 : 5, 64, &b);
+    int len = path ? (int)strlen(path) : 0;
+    pane_center(path ? 6 : 5, len + 4 > 64 ? len + 4 : 64, &b); /* the path whole if it fits */
     int w = b.w - 4, y = b.y + 1;
     mvaddnstr(y++, b.x + 2, "The search is still running. Quit? It stops here;", w);
     if (path) {
         mvaddnstr(y++, b.x + 2, "the session is saved (collm resume continues it):", w);
-        size_t len = strlen(path); /* a long path keeps its end: the file's name */
-        mvaddnstr(y++, b.x + 2, len > (size_t)w ? path + len - (size_t)w : path, w);
+        if (len > w) /* a long path keeps its end, the file's name */
+            mvprintw(y++, b.x + 2, "...%s", path + len - (w - 3));
+        else
+            mvaddnstr(y++, b.x + 2, path, w);
     } else {
         mvaddnstr(y++, b.x + 2, "nothing is saved (--no-session): it cannot resume.", w);
     }
