@@ -46,8 +46,8 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
     X(DETAIL, M_BOTH, "Enter", "details of the selected architecture", "Enter detail",     \
       "Enter detail",                                                                       \
       "its decisions (for NB201 the cell edge by edge), every metric, the strategy it "     \
-      "came from; on a line of the log (arrows move its cursor), the line's whole text: "   \
-      "an error's body, an answer, the messages sent",                                      \
+      "came from; on a line of the log (arrows move its cursor), the line's whole text "    \
+      "and what a failed or unusable answer said",                                          \
       K('\n', '\r', KEY_ENTER))                                                             \
     X(ITER, M_REPLAY, "[ ]", "replay: previous / next iteration", "", "[ ] iteration", "",  \
       K('[', ']'))                                                                          \

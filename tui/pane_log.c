@@ -6,8 +6,8 @@
  * fields for the log is in log_format(); the pane reads its lines through
  * log_line() alone. A line is cut to the pane's width, so a cursor picks
  * one (the last, following new ones, until moved) and Enter opens its
- * whole text in the detail overlay: the line uncut, and what the event
- * carries (an error's body, an answer, the messages sent). */
+ * whole text in the detail overlay: the line uncut, and what a failed or
+ * unusable answer said. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +17,6 @@
 #include "app.h"
 
 #define LOG_LINES 200
-#define DETAIL_MAX (256 * 1024) /* an entry's whole text, as far as this */
 
 struct log {
     char line[LOG_LINES][256];
@@ -243,7 +242,7 @@ static void draw(struct app *a, void *self, struct rect r)
 }
 
 /* The selected line's whole text: the line uncut, then what its event
- * carries in full. */
+ * kept of the answer. */
 static void show_whole(struct app *a, struct log *l)
 {
     int n, k = l->sel < 0 ? l->n - 1 : l->sel;
@@ -257,13 +256,8 @@ static void show_whole(struct app *a, struct log *l)
         l->whole = &b;
         log_format(a, l, ev);
         l->whole = NULL;
-        /* the texts a line can only hint at, whole */
-        for (int i = 0; i < ev->nmsg && b.len < DETAIL_MAX; i++)
-            strbuf_printf(&b, "\n\n# %s\n%s", ev->msgs[i].role, ev->msgs[i].content);
-        if (ev->reasoning && ev->reasoning[0] && b.len < DETAIL_MAX)
-            strbuf_printf(&b, "\n\n# reasoning\n%s", ev->reasoning);
-        if (ev->text && ev->text[0] && b.len < DETAIL_MAX)
-            strbuf_printf(&b, "\n\n# text\n%s", ev->text);
+        if (ev->text && ev->text[0]) /* what a failed or unusable answer said */
+            strbuf_printf(&b, "\n\n# what the server answered\n%s", ev->text);
     }
     overlay_detail_text(a, strbuf_str(&b));
     strbuf_free(&b);

@@ -119,8 +119,8 @@ struct state {
 
     /* The latest STATE_LOG_KEEP events a person reads about (strategies,
      * LLM calls, pauses, rejections, steering), for the log: a ring, lean
-     * copies (by, why, role and model kept; texts, messages and candidate
-     * lists not). log_total counts every one kept since the start. */
+     * copies (by, why, role and model kept, and what a failed or unusable
+     * answer said; other texts, messages and candidate lists not). log_total counts every one kept since the start. */
     struct event *log;
     long log_total;
 
