@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 
 struct journal {
     FILE *f;
@@ -460,14 +461,8 @@ int session_default_path(const char *space, const char *algo, char *buf, size_t 
                          struct err *e)
 {
     char dir[4096];
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && xdg[0] == '/')
-        snprintf(dir, sizeof dir, "%s/collm/sessions", xdg);
-    else if (home && home[0])
-        snprintf(dir, sizeof dir, "%s/.local/share/collm/sessions", home);
-    else
-        return err_usage(e, "--session", "neither XDG_DATA_HOME nor HOME is set: give "
-                         "--session FILE");
+    if (session_dir(dir, sizeof dir, e) < 0)
+        return -1;
     if (mkdirs(dir) < 0)
         return err_set(e, dir, "cannot create the sessions folder: %s", strerror(errno));
     time_t now = time(NULL);

@@ -19,8 +19,8 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
  *   key scripts only: it is in neither the help nor the README. */
 #define ACTIONS(X)                                                                          \
     X(HELP, M_BOTH, "?", "this help", "? help", "? help", "", K('?'))                       \
-    X(QUIT, M_BOTH, "q", "quit (asks while a search runs; the session is saved)", "q quit", \
-      "q quit", "", K('q'))                                                                 \
+    X(QUIT, M_BOTH, "q", "quit (asks while a search runs, which waits for the answer)",     \
+      "q quit", "q quit", "", K('q'))                                                       \
     X(PAUSE, M_BOTH, "p / space", "pause or resume (replay: pause the clock)", "p pause",   \
       "space pause", "a search pauses after the batch under way", K('p', ' '))              \
     X(STEP, M_BOTH, "s", "run one iteration, then pause (replay: one event)", "s step",     \
@@ -46,7 +46,8 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
     X(DETAIL, M_BOTH, "Enter", "details of the selected architecture", "Enter detail",     \
       "Enter detail",                                                                       \
       "its decisions (for NB201 the cell edge by edge), every metric, the strategy it "     \
-      "came from",                                                                          \
+      "came from; on a line of the log (arrows move its cursor), the line's whole text "    \
+      "and what a failed or unusable answer said",                                          \
       K('\n', '\r', KEY_ENTER))                                                             \
     X(ITER, M_REPLAY, "[ ]", "replay: previous / next iteration", "", "[ ] iteration", "",  \
       K('[', ']'))                                                                          \

@@ -238,6 +238,33 @@ static int role_uses_llm(const char *kind, int have_url, const char *flag, int *
     return 0;
 }
 
+/* Every number an LLM flag takes, in range; checked whether or not an LLM
+ * is used, so a bad value is never silently carried along. */
+static int limits(const struct agent_cfg *c, struct err *e)
+{
+    if (opts_range("--temperature", c->temperature, 0, 2, e) < 0 ||
+        (!isnan(c->nav_temperature) &&
+         opts_range("--navigator-temperature", c->nav_temperature, 0, 2, e) < 0) ||
+        (!isnan(c->gen_temperature) &&
+         opts_range("--generator-temperature", c->gen_temperature, 0, 2, e) < 0))
+        return -1;
+    if (c->top_p < 0 || c->top_p > 1)
+        return err_usage(e, "--top-p", "P is in (0, 1], got %g", c->top_p);
+    if (c->context_window != 0 && c->context_window < 1024)
+        return err_usage(e, "--context-window", "a context window is at least 1024 tokens, "
+                         "got %d", c->context_window);
+    if (c->llm_seed < -1)
+        return err_usage(e, "--llm-seed", "a seed is a whole number, 0 or more");
+    /* a day at most: the timeout becomes milliseconds in a long */
+    return opts_range("--max-llm-requests", c->max_requests, 0, INFINITY, e) < 0 ||
+                   opts_range("--max-tokens-total", c->max_tokens_total, 0, 1e15, e) < 0 ||
+                   opts_range("--max-tokens", c->max_tokens, 0, INFINITY, e) < 0 ||
+                   opts_range("--llm-timeout", c->timeout, 0.001, 86400, e) < 0 ||
+                   opts_range("--llm-retries", c->retries, 0, 100, e) < 0
+               ? -1
+               : 0;
+}
+
 struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
                                     const struct space *s, uint64_t seed,
                                     const char *params, uv_loop_t *loop,
@@ -245,6 +272,8 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
 {
     *client = NULL;
     c->used_url[0] = c->key_host[0] = '\0';
+    if (limits(c, e) < 0)
+        return NULL;
     struct proposer *p = proposer_open_params(algo, s, seed, params, e);
     if (!p || strcmp(algo, "collm") != 0)
         return p;
@@ -296,18 +325,6 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
         proposer_close(p);
         return err_usage(e, "--algo collm", "%s", missing), NULL;
     }
-    const char *bad = NULL;
-    if (c->temperature < 0 || c->temperature > 2)
-        bad = "--temperature";
-    else if (!isnan(c->nav_temperature) && (c->nav_temperature < 0 || c->nav_temperature > 2))
-        bad = "--navigator-temperature";
-    else if (!isnan(c->gen_temperature) && (c->gen_temperature < 0 || c->gen_temperature > 2))
-        bad = "--generator-temperature";
-    if (bad) {
-        llm_client_free(replay);
-        proposer_close(p);
-        return err_usage(e, bad, "a temperature is between 0 and 2"), NULL;
-    }
     int json = c->json_mode ? LLM_JSON_OBJECT : LLM_JSON_NONE;
     if (c->structured) {
         static const char *const modes[] = {"none", "json_object", "json_schema"};
@@ -321,27 +338,6 @@ struct proposer *agent_cfg_proposer(struct agent_cfg *c, const char *algo,
             return err_usage(e, "--structured", "expected none, json_object or json_schema, got "
                              "'%s'", c->structured), NULL;
         }
-    }
-    if (c->context_window < 0 || (c->context_window > 0 && c->context_window < 1024) ||
-        c->max_requests < 0 || c->max_tokens_total < 0 || c->max_tokens_total > 1e15) {
-        llm_client_free(replay);
-        proposer_close(p);
-        const char *f = c->context_window < 0 || (c->context_window > 0 &&
-                                                   c->context_window < 1024)
-                            ? "--context-window"
-                        : c->max_requests < 0 ? "--max-llm-requests"
-                                              : "--max-tokens-total";
-        return err_usage(e, f, "%s", f[2] == 'c' ? "a context window is at least 1024 tokens"
-                                                 : "expected a whole number, 0 or more"),
-               NULL;
-    }
-    if (c->top_p < 0 || c->top_p > 1 || c->llm_seed < -1) {
-        llm_client_free(replay);
-        proposer_close(p);
-        return err_usage(e, c->top_p < 0 || c->top_p > 1 ? "--top-p" : "--llm-seed",
-                         c->top_p < 0 || c->top_p > 1 ? "P is in (0, 1]"
-                                                      : "a seed is a whole number, 0 or more"),
-               NULL;
     }
     llm_redact_url(url, c->used_url, sizeof c->used_url);
     struct llm_params lp;

@@ -48,6 +48,14 @@ int algo_flags_opts(struct algo_flags *f, struct opt *o, int max)
     return f->n;
 }
 
+int algo_flags_check(const struct algo_flags *f, struct err *e)
+{
+    for (int i = 0; i < f->n; i++)
+        if (f->f[i].seen && strcmp(f->f[i].decl->name, "batch") == 0 && f->f[i].i < 1)
+            return err_usage(e, "--batch", "must be at least 1, got %d", f->f[i].i);
+    return 0;
+}
+
 const char *algo_flags_params(const struct algo_flags *f, char *buf, size_t n)
 {
     cJSON *j = cJSON_CreateObject();

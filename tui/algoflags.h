@@ -24,6 +24,10 @@ struct algo_flags {
 
 /* Appends the flags to `o` (room for `max`); returns how many, -1 if too many. */
 int algo_flags_opts(struct algo_flags *f, struct opt *o, int max);
+/* What the algorithms cannot refuse themselves: 0 in --batch. Headers of
+ * older sessions hold batch 0 for "the default", so an algorithm must take
+ * it on resume; a person who types it gets an error. 0, or -1 with `e`. */
+int algo_flags_check(const struct algo_flags *f, struct err *e);
 /* The flags given, as a compact JSON object in buf ("{}" when none);
  * returns buf. */
 const char *algo_flags_params(const struct algo_flags *f, char *buf, size_t n);

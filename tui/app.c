@@ -432,6 +432,8 @@ static enum handled act_common(struct app *a, enum action act, int ch)
         break;
     case A_DETAIL: {
         int rec = -1;
+        if (a->focus == P_LOG)
+            return IGNORED; /* the log's own: its line in full */
         if (a->focus == P_CANDS) {
             const struct cand *c = pane_cands_selected(a);
             rec = c ? c->rec : -1;

@@ -59,6 +59,8 @@ struct app {
         int max_requests;       /* LLM caps (0: none), shown against the spend */
         long max_tokens;
         int edit_id;            /* the candidate being edited, or -1: a new one */
+        const char *session;    /* the journal's path, or NULL: --no-session */
+        int quit_held;          /* paused by the quit question: resume on "no" */
         int llm_req[64];        /* LLM requests in flight, and when they started */
         uint64_t llm_t0[64];
         int nllm;

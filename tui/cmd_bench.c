@@ -121,6 +121,8 @@ int cmd_bench(int argc, char **argv)
         return cmd_usage("bench", "--seeds", "must be between 1 and 100000");
     if (budget < 1)
         return cmd_usage("bench", "--budget", "must be at least 1");
+    if (algo_flags_check(&af, &e) < 0)
+        return cmd_fail("bench", &e);
 
     char sbuf[1024], abuf[1024], params[1024];
     algo_flags_params(&af, params, sizeof params);

@@ -9,14 +9,16 @@
 
 #include "../engine/core/state.h"
 #include "../engine/spaces/space.h"
+#include "../sessions/catalog.h"
 #include "../sessions/journal.h"
 #include "cmds.h"
 #include "headless.h"
 #include "tui.h"
 #include "opts.h"
+#include "../widgets/theme.h"
 
 static const char usage[] =
-    "usage: collm replay FILE [--speed X] [--headless | --json | --quiet]\n"
+    "usage: collm replay FILE|--last [--speed X] [--headless | --json | --quiet]\n"
     "\n"
     "Plays a saved session in the TUI (in a terminal), or prints the lines a live\n"
     "headless run printed (--headless, or when not a terminal), with the original\n"
@@ -64,10 +66,24 @@ static int fork_live(const char *file, uint64_t seq, const char *datadir, const 
     return EXIT_FAIL;
 }
 
+/* --last: the first of `collm sessions`. */
+static int last_session(char *buf, size_t n, struct err *e)
+{
+    char dir[4096];
+    struct session_entry *list;
+    int count;
+    if (session_dir(dir, sizeof dir, e) < 0 || session_list(dir, &list, &count, e) < 0)
+        return -1;
+    if (count)
+        snprintf(buf, n, "%s", list[0].path);
+    free(list);
+    return count ? 0 : err_usage(e, "--last", "no sessions in %s", dir);
+}
+
 int cmd_replay(int argc, char **argv)
 {
     double speed = 1.0;
-    int json = 0, quiet = 0, headless = 0, timestamps = 0, show_test = 0;
+    int json = 0, quiet = 0, headless = 0, timestamps = 0, show_test = 0, last = 0;
     const char *datadir = NULL, *theme = NULL, *size = NULL, *script = getenv("COLLM_TUI_SCRIPT");
     const struct opt opts[] = {
         {"speed", OPT_DOUBLE, &speed, "X", "time scale: 0.25 to 64, or 0 for no waiting "
@@ -83,6 +99,8 @@ int cmd_replay(int argc, char **argv)
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files", NULL},
         {"show-test", OPT_FLAG, &show_test, NULL, "TUI: show the test accuracy of a session "
                                                   "that did not end too", NULL},
+        {"last", OPT_FLAG, &last, NULL, "the session written last (the first of collm "
+                                        "sessions) instead of FILE", NULL},
         {0},
     };
     char *pos[1];
@@ -91,10 +109,21 @@ int cmd_replay(int argc, char **argv)
     int rc = opts_parse("replay", usage, opts, argc, argv, pos, 1, &npos, &e);
     if (rc)
         return rc > 0 ? EXIT_OK : cmd_fail("replay", &e);
+    char newest[4096];
+    if (last && npos)
+        return cmd_usage("replay", "--last", "give FILE or --last, not both");
+    if (last && last_session(newest, sizeof newest, &e) < 0)
+        return cmd_fail("replay", &e);
+    if (last)
+        pos[npos++] = newest;
     if (npos != 1)
-        return cmd_usage("replay", "", "give the session file to replay (see --help)");
+        return cmd_usage("replay", "", "give the session file to replay, or --last (see "
+                         "--help)");
     if (speed != 0 && (speed < 0.25 || speed > 64))
         return cmd_usage("replay", "--speed", "must be 0 or between 0.25 and 64, got %g", speed);
+    struct theme_err te = {0};
+    if (theme && theme_check(theme, NULL, &te) < 0)
+        return cmd_usage("replay", te.where, "%s", te.msg);
 
     struct session ss;
     if (session_read(pos[0], &ss, &e) < 0)
@@ -147,8 +176,10 @@ int cmd_replay(int argc, char **argv)
             break;
         }
         headless_on_event(&h, &ss.evs[i], &st);
+        if (cmd_output_gone())
+            break; /* `| head` has what it wanted */
     }
-    if (code == EXIT_OK && !json)
+    if (code == EXIT_OK && !json && !cmd_output_gone())
         headless_summary(&h, &st);
     state_free(&st);
     space_close(sp);

@@ -116,6 +116,8 @@ int cmd_resume(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("resume", &e);
     if (npos != 1)
         return cmd_usage("resume", "", "give the session file to resume (see --help)");
+    if (run_cfg_check(&rc_, &e) < 0)
+        return cmd_fail("resume", &e);
     const char *file = pos[0];
     if (eo.workers < 0)
         return cmd_usage("resume", "--eval-workers", "must be at least 1");

@@ -46,7 +46,7 @@ int cmd_search(int argc, char **argv)
     const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
                *review = "auto", *evaluator = NULL;
     struct eval_opts eo = {0};
-    int budget = 100, has_budget = 0, has_target = 0;
+    int budget = 100, has_budget = 0, has_target = 0, has_workers = 0;
     uint64_t seed = 1;
     double target = 0;
     struct algo_flags af;
@@ -83,7 +83,7 @@ int cmd_search(int argc, char **argv)
                                                     "1 BLAS thread each (default: the CPUs; 1: "
                                                     "one evaluation, BLAS on every CPU); with "
                                                     "a worker command, workers (default 1)",
-         NULL},
+         &has_workers},
         {"eval-timeout", OPT_DOUBLE, &eo.timeout, "S", "worker programs: seconds one "
                                                        "evaluation may take (default: no limit)",
          NULL},
@@ -102,8 +102,9 @@ int cmd_search(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
     if (budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
-    if (eo.workers < 0)
-        return cmd_usage("search", "--eval-workers", "must be at least 1");
+    if ((has_workers && opts_range("--eval-workers", eo.workers, 1, 1024, &e) < 0) ||
+        run_cfg_check(&rc_, &e) < 0 || algo_flags_check(&af, &e) < 0)
+        return cmd_fail("search", &e);
     if (!(eo.timeout >= 0) || eo.timeout > 1e7)
         return cmd_usage("search", "--eval-timeout", "expected seconds from 0 (no limit) to "
                          "10000000, got %g", eo.timeout);

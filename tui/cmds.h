@@ -15,5 +15,6 @@ int cmd_replay(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,10 @@ char *editor_run(const char *text, char *why, size_t nwhy)
     snprintf(cmd, sizeof cmd, "%s '%s'", ed, path);
     def_prog_mode();
     endwin();
+    /* main() ignores SIGPIPE for itself; the editor gets the usual one */
+    void (*pipe_was)(int) = signal(SIGPIPE, SIG_DFL);
     int rc = system(cmd);
+    signal(SIGPIPE, pipe_was);
     reset_prog_mode();
     refresh();
     char *out = rc == 0 ? read_file(path) : NULL;

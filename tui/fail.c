@@ -1,7 +1,10 @@
 #include "fail.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "../engine/core/err.h"
 
@@ -21,4 +24,14 @@ int cmd_usage(const char *cmd, const char *where, const char *fmt, ...)
     vsnprintf(e.msg, sizeof e.msg, fmt, ap);
     va_end(ap);
     return cmd_fail(cmd, &e);
+}
+
+int cmd_output_gone(void)
+{
+    if (!ferror(stdout))
+        return 0;
+    /* the write end of a pipe with no reader polls as an error; errno
+     * from the failed write may be long overwritten by now */
+    struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+    return errno == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR));
 }

@@ -16,4 +16,9 @@ int cmd_fail(const char *cmd, const struct err *e);
 int cmd_usage(const char *cmd, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* 1 when stdout is a pipe whose reader has gone (`collm ... | head`):
+ * that is how a pipeline ends, not a failure, so the command stops what
+ * it prints and exits 0 without a word, as git does. */
+int cmd_output_gone(void);
+
 #endif

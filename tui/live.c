@@ -146,16 +146,25 @@ static enum handled act(struct app *a, enum action act, int ch)
     case A_QUIT:
         if (st->ended)
             return IGNORED; /* nothing to lose */
+        /* nothing moves while the person decides; "no" goes on as before
+         * (a search waiting for them already holds) */
+        a->live.quit_held = !st->paused && !search_waiting_for_person(s);
+        if (a->live.quit_held)
+            search_pause(s, "asking whether to quit");
         a->overlay = O_QUIT;
         break;
     case A_REVIEW: {
         enum review_policy rv = (enum review_policy)((st->review + 1) % REVIEW__COUNT);
-        search_set_review(s, rv);
-        app_note(a, "review: %s%s", review_name(rv),
-                 rv == REVIEW_AUTO ? " (nothing waits for you)"
-                 : rv == REVIEW_CANDIDATES ? " (each batch waits for a/A/v/e)"
-                 : rv == REVIEW_STRATEGY ? " (each strategy waits for a or E)"
-                                         : " (strategies and candidates wait)");
+        int freed = search_set_review(s, rv);
+        char went[64] = "";
+        if (freed) /* what waited goes on: say so, it is the person's approval */
+            snprintf(went, sizeof went, "; %d waiting approved by you", freed);
+        app_note(a, "review: %s (%s)%s", review_name(rv),
+                 rv == REVIEW_AUTO ? "nothing waits for you"
+                 : rv == REVIEW_CANDIDATES ? "each batch waits for a/A/v/e"
+                 : rv == REVIEW_STRATEGY ? "each strategy waits for a or E"
+                                         : "strategies and candidates wait",
+                 went);
         break;
     }
     case A_APPROVE: approve(a, ch); break;
@@ -261,7 +270,11 @@ static void footer(struct app *a, char *buf, size_t n)
         snprintf(buf, n, " paused: %s   (p resume, s step)", st->pause_reason);
     else {
         buf[0] = ' ';
-        actions_footer(buf + 1, n - 1, st->review != REVIEW_AUTO ? review : live, M_LIVE);
+        /* the review keys whenever something waits, whatever the policy */
+        actions_footer(buf + 1, n - 1,
+                       st->review != REVIEW_AUTO || search_waiting_for_person(a->live.s)
+                           ? review : live,
+                       M_LIVE);
     }
 }
 
@@ -300,6 +313,7 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
     if (!a)
         return EXIT_FAIL;
     a->live.s = s;
+    a->live.session = session_path;
     a->live.pace = o->script ? 0 : o->pace;
     a->live.max_requests = o->max_requests;
     a->live.max_tokens = o->max_tokens;

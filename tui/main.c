@@ -1,7 +1,9 @@
 /* collm: collaborative LLM-guided neural architecture search. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
 
@@ -21,6 +23,7 @@ static const struct {
     {"bench", cmd_bench, "many seeds x algorithms x spaces: a table of mean +- std"},
     {"replay", cmd_replay, "play a saved session, in the TUI or --headless"},
     {"resume", cmd_resume, "continue a session, extend its budget, or fork it (--from)"},
+    {"sessions", cmd_sessions, "the saved sessions, the last written first"},
     {"export", cmd_export, "a session's results as CSV, Pareto-front JSON, SVG plot"},
     {"spaces", cmd_spaces, "list the search spaces and algorithms"},
     {"doctor", cmd_doctor, "libraries, the OpenBLAS kernel, data files, the LLM endpoint"},
@@ -44,6 +47,8 @@ static void usage(FILE *f)
  * disk or a closed pipe must not look like a finished search. */
 static int finish_output(int code)
 {
+    if ((fflush(stdout) != 0 || ferror(stdout)) && cmd_output_gone())
+        return code;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "collm: cannot write the output: %s\n", strerror(errno));
         return code ? code : EXIT_FAIL;
@@ -53,6 +58,13 @@ static int finish_output(int code)
 
 int main(int argc, char **argv)
 {
+    /* a reader that goes away is an EPIPE we can end on quietly, not a
+     * signal that kills us mid-line (and mid-journal) with status 141 */
+    signal(SIGPIPE, SIG_IGN);
+    /* a line at a time, so stdout and stderr interleave as they were
+     * written when both go to one place (2>&1 | less) */
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
     if (argc < 2)
         return finish_output(cmd_search(0, argv + 1));
     const char *cmd = argv[1];

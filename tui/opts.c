@@ -153,3 +153,12 @@ void opts_help(FILE *f, const char *cmd, const char *usage, const struct opt *o)
     fprintf(f, "  %-24s %s\n", "--help", "show this help");
     (void)cmd;
 }
+
+int opts_range(const char *flag, double v, double lo, double hi, struct err *e)
+{
+    if (v >= lo && v <= hi)
+        return 0;
+    if (isinf(hi))
+        return err_usage(e, flag, "expected at least %g, got %g", lo, v);
+    return err_usage(e, flag, "expected %g to %g, got %g", lo, hi, v);
+}

@@ -25,5 +25,9 @@ struct opt {
 int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc, char **argv,
                char **pos, int maxpos, int *npos, struct err *e);
 void opts_help(FILE *f, const char *cmd, const char *usage, const struct opt *o);
+/* A value given to --flag, checked against lo..hi (hi INFINITY: no upper
+ * end): 0, or -1 with `e` a usage error naming the flag, the range and
+ * what was given, so every command says it the same way. */
+int opts_range(const char *flag, double v, double lo, double hi, struct err *e);
 
 #endif

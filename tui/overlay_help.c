@@ -1,5 +1,6 @@
-/* The help overlay: every key, from the action table, the space's short
- * form explained and what the colours mean. Arrows scroll it; any other
+/* The help overlay: where a live search's session is written, every key,
+ * from the action table, the space's short form explained and what the
+ * colours mean. Arrows scroll it; any other
  * key closes it. */
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +42,14 @@ static void draw(struct app *a, void *self, struct rect r)
     (void)r;
     struct rect b;
     const struct state *st = app_state(a);
-    char text[4096], legend[1024] = "";
+    char text[8192], legend[1024] = "", session[4200] = "";
     if (st->nrec) /* the short form of this space's architectures, explained */
         pane_legend(a->sp, st->rec[0].text, legend, sizeof legend);
-    snprintf(text, sizeof text, "%s%s%s", actions_help(), legend[0] ? "\n\n" : "", legend);
+    if (a->mode->mask == M_LIVE) /* where this search is kept, before it ends */
+        snprintf(session, sizeof session, "session %s\n\n",
+                 a->live.session ? a->live.session : "none: --no-session writes nothing");
+    snprintf(text, sizeof text, "%s%s%s%s", session, actions_help(), legend[0] ? "\n\n" : "",
+             legend);
     textview_set(self, text);
     pane_center(LINES - 2, 84, &b);
     textview_draw(self, stdscr, b.y + 1, b.x + 2, b.h - 3, b.w - 4);

@@ -4,19 +4,26 @@
  * in either direction and a resumed search show the same ones; only what
  * streamed in (no event) is the pane's own. Every use of an event's
  * fields for the log is in log_format(); the pane reads its lines through
- * log_line() alone. */
+ * log_line() alone. A line is cut to the pane's width, so a cursor picks
+ * one (the last, following new ones, until moved) and Enter opens its
+ * whole text in the detail overlay: the line uncut, and what a failed or
+ * unusable answer said. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/core/strbuf.h"
 #include "app.h"
 
 #define LOG_LINES 200
 
 struct log {
     char line[LOG_LINES][256];
-    int n, top;       /* lines kept; how far scrolled back */
+    long src[LOG_LINES]; /* the state_log() event of each line, or -1: the pane's own */
+    int n, sel, top;  /* lines kept; the cursor (-1: the last line); the first shown */
+    long cur;         /* the event being made into lines */
+    struct strbuf *whole; /* set: add() writes there, uncut, instead */
     char live[256];   /* the tail of an LLM answer streaming in */
     int think_open;   /* the answer opened a <think> block */
     char live_role[32];
@@ -30,12 +37,23 @@ struct log {
 static void add(struct log *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(struct log *l, const char *fmt, ...)
 {
-    if (l->n == LOG_LINES) {
-        memmove(l->line, l->line + 1, sizeof l->line[0] * (LOG_LINES - 1));
-        l->n--;
-    }
     va_list ap;
     va_start(ap, fmt);
+    if (l->whole) {
+        char line[4096]; /* a log line; the long texts are added after it, whole */
+        vsnprintf(line, sizeof line, fmt, ap);
+        va_end(ap);
+        strbuf_printf(l->whole, "%s%s", l->whole->len ? "\n" : "", line);
+        return;
+    }
+    if (l->n == LOG_LINES) {
+        memmove(l->line, l->line + 1, sizeof l->line[0] * (LOG_LINES - 1));
+        memmove(l->src, l->src + 1, sizeof l->src[0] * (LOG_LINES - 1));
+        l->n--;
+        if (l->sel > 0) /* the cursor stays on its line */
+            l->sel--;
+    }
+    l->src[l->n] = l->cur;
     vsnprintf(l->line[l->n++], sizeof l->line[0], fmt, ap);
     va_end(ap);
 }
@@ -96,7 +114,8 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         add(l, "session resumed, budget %d", ev->budget);
         break;
     case EV_CANDIDATE_APPROVED:
-        add(l, "you approved #%d", ev->id);
+        add(l, "you approved #%d%s%s%s", ev->id, ev->why ? " (" : "", ev->why ? ev->why : "",
+            ev->why ? ")" : "");
         break;
     case EV_CANDIDATE_REJECTED:
         if (ev->reason == REJ_VETOED)
@@ -114,7 +133,8 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
         add(l, "it %d: the strategy waits for you", ev->iter);
         break;
     case EV_STRATEGY_APPROVED:
-        add(l, "you approved the strategy");
+        add(l, "you approved the strategy%s%s%s", ev->why ? " (" : "", ev->why ? ev->why : "",
+            ev->why ? ")" : "");
         break;
     case EV_REVIEW_CHANGED:
         add(l, "review: %s", review_name(ev->review));
@@ -138,7 +158,10 @@ static const char *log_line(const struct log *l, int k, int *n)
 static void *init(struct app *a)
 {
     (void)a;
-    return calloc(1, sizeof(struct log));
+    struct log *l = calloc(1, sizeof(struct log));
+    if (l)
+        l->sel = l->cur = -1;
+    return l;
 }
 
 /* Lines for what the state logged since the last call; from the start
@@ -149,15 +172,18 @@ static void sync(struct app *a, struct log *l)
     const struct event *last = l->seen ? state_log(st, l->seen - 1) : NULL;
     if (st->log_total < l->seen || (last && last->seq != l->seen_seq)) {
         l->n = l->top = 0;
+        l->sel = -1;
         l->seen = 0;
     }
     if (l->seen < st->log_total - STATE_LOG_KEEP)
         l->seen = st->log_total - STATE_LOG_KEEP;
     for (; l->seen < st->log_total; l->seen++) {
         const struct event *ev = state_log(st, l->seen);
+        l->cur = l->seen;
         log_format(a, l, ev);
         l->seen_seq = ev->seq;
     }
+    l->cur = -1; /* what comes from elsewhere (streaming) is the pane's own */
 }
 
 static void event(struct app *a, void *self, const struct event *ev)
@@ -196,29 +222,64 @@ static void draw(struct app *a, void *self, struct rect r)
         mvprintw(r.y + r.h - 2, r.x + 1, "%-*.*s", r.w - 2, r.w - 2, live);
     }
     log_line(l, 0, &n);
-    int first = n - rows - l->top;
-    if (first < 0)
-        first = 0;
+    int sel = l->sel < 0 ? n - 1 : l->sel;
+    if (l->sel < 0 || l->top > n - rows) /* following: the last lines */
+        l->top = n - rows;
+    if (sel >= 0 && sel < l->top) /* the cursor stays in sight */
+        l->top = sel;
+    if (sel >= l->top + rows)
+        l->top = sel - rows + 1;
+    if (l->top < 0)
+        l->top = 0;
     for (int i = 0; i < rows; i++) {
-        const char *s = log_line(l, first + i, &n);
-        wattrset(stdscr, theme_attr(strstr(s, "FAILED") || strstr(s, "unusable") ? ROLE_WARN
-                                                                                 : ROLE_NORMAL));
+        const char *s = log_line(l, l->top + i, &n);
+        enum theme_role role = strstr(s, "FAILED") || strstr(s, "unusable") ? ROLE_WARN
+                                                                            : ROLE_NORMAL;
+        wattrset(stdscr, theme_attr(l->top + i == sel && a->focus == P_LOG ? ROLE_SELECTED : role));
         mvprintw(r.y + 1 + i, r.x + 1, "%-*.*s", r.w - 2, r.w - 2, s);
     }
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
 }
 
+/* The selected line's whole text: the line uncut, then what its event
+ * kept of the answer. */
+static void show_whole(struct app *a, struct log *l)
+{
+    int n, k = l->sel < 0 ? l->n - 1 : l->sel;
+    if (k < 0)
+        return;
+    const struct event *ev = l->src[k] >= 0 ? state_log(app_state(a), l->src[k]) : NULL;
+    struct strbuf b = {0};
+    if (!ev) { /* the pane's own line, or its event has left the state's log */
+        strbuf_printf(&b, "%s", log_line(l, k, &n));
+    } else {
+        l->whole = &b;
+        log_format(a, l, ev);
+        l->whole = NULL;
+        if (ev->text && ev->text[0]) /* what a failed or unusable answer said */
+            strbuf_printf(&b, "\n\n# what the server answered\n%s", ev->text);
+    }
+    overlay_detail_text(a, strbuf_str(&b));
+    strbuf_free(&b);
+}
+
+/* The cursor, as the tables move theirs; on the last line it follows
+ * what comes in. Enter opens the line's whole text. */
 static enum handled key(struct app *a, void *self, int ch, int page)
 {
-    (void)a;
-    (void)page;
     struct log *l = self;
-    if (ch == KEY_UP || ch == 'k')
-        l->top++;
-    else if ((ch == KEY_DOWN || ch == 'j') && l->top > 0)
-        l->top--;
-    else
-        return IGNORED;
+    int sel = l->sel < 0 ? l->n - 1 : l->sel;
+    switch (ch) {
+    case KEY_UP: case 'k': sel--; break;
+    case KEY_DOWN: case 'j': sel++; break;
+    case KEY_PPAGE: sel -= page; break;
+    case KEY_NPAGE: sel += page; break;
+    case KEY_HOME: case 'g': sel = 0; break;
+    case KEY_END: case 'G': sel = l->n - 1; break;
+    case '\n': case '\r': case KEY_ENTER: show_whole(a, l); return HANDLED;
+    default: return IGNORED;
+    }
+    l->sel = sel >= l->n - 1 ? -1 : sel < 0 ? 0 : sel;
     return HANDLED;
 }
 

@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "headless.h"
 #include "tui.h"
+#include "../widgets/theme.h"
 
 #ifndef COLLM_VERSION
 #define COLLM_VERSION "0.1.0"
@@ -43,6 +44,15 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
     o->show_test = c->show_test;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
+}
+
+int run_cfg_check(const struct run_cfg *c, struct err *e)
+{
+    struct theme_err te = {0};
+    if (c->theme && theme_check(c->theme, NULL, &te) < 0)
+        return err_usage(e, te.where, "%s", te.msg);
+    /* a day at most: the pace becomes a timer in milliseconds */
+    return opts_range("--pace", c->pace, 0, 86400, e);
 }
 
 int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)
@@ -103,7 +113,7 @@ struct run {
     struct journal *j;
     uv_signal_t sigint, sigterm;
     uv_timer_t wait_tick;
-    int paused, interrupted, open_handles, quiet;
+    int paused, interrupted, open_handles, quiet, out_gone;
     double wait_t0;  /* the oldest LLM request in flight when last looked at */
     int wait_shown;  /* how many WAIT_NOTICE_S of its wait were said */
     char why[256];
@@ -155,6 +165,12 @@ static void watch(void *ud, const struct event *ev, const struct state *st)
         char why[700];
         snprintf(why, sizeof why, "the session journal failed: %s", journal_error(r->j));
         search_stop(r->s, END_ERROR, why);
+    }
+    if (!r->out_gone && !search_done(r->s) && cmd_output_gone()) {
+        /* `| head` has what it wanted: the rest would be lost, so stop,
+         * with the session kept for resume */
+        r->out_gone = 1;
+        search_stop(r->s, END_USER, "the output was closed");
     }
     if (ev->type == EV_SESSION_ENDED)
         uv_stop(r->loop);
@@ -224,6 +240,8 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
         search_stop(s, END_ERROR, r->why);
 
     const struct state *st = search_state(s);
+    if (r->out_gone)
+        goto out; /* quietly, as a pipeline ends */
     if (!c->json)
         headless_summary(&h, st);
     if (j) /* on stderr: stdout stays the same for the same seed */

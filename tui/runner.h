@@ -26,6 +26,9 @@ struct run_cfg {
 void run_cfg_default(struct run_cfg *c);
 /* 1 when the TUI is wanted: a terminal (or a key script), not --headless. */
 int run_cfg_tui(const struct run_cfg *c);
+/* The values the parser cannot judge: a theme that exists, a pace in
+ * range. 0, or -1 with `e` a usage error naming the flag. */
+int run_cfg_check(const struct run_cfg *c, struct err *e);
 /* Appends the output and session options to `o` (room for `max`). */
 int run_cfg_opts(struct run_cfg *c, struct opt *o, int max);
 

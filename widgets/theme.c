@@ -1,6 +1,7 @@
 #include "theme.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +108,35 @@ static void themes_dir(char *out, size_t n)
     if (slash)
         *slash = '\0';
     snprintf(out, n, "%s/themes", slash ? prompts : ".");
+}
+
+int theme_check(const char *name, const char *dir, struct theme_err *e)
+{
+    char base[4200], path[4400];
+    if (!dir) {
+        themes_dir(base, sizeof base);
+        dir = base;
+    }
+    snprintf(path, sizeof path, "%s/%s.theme", dir, name);
+    /* a name is a file in the folder, not a way out of it */
+    if (strcmp(name, "mono") == 0 || (name[0] && !strchr(name, '/') && access(path, R_OK) == 0))
+        return 0;
+    char names[512];
+    size_t n = 0;
+    struct dirent **de = NULL;
+    int nde = scandir(dir, &de, NULL, alphasort); /* sorted: the message reads the same */
+    for (int i = 0; i < nde; i++) {
+        size_t len = strlen(de[i]->d_name);
+        if (de[i]->d_name[0] != '.' && len > 6 && strcmp(de[i]->d_name + len - 6, ".theme") == 0 &&
+            n < sizeof names - 64)
+            n += (size_t)snprintf(names + n, sizeof names - n, "%.*s, ", (int)(len - 6),
+                                  de[i]->d_name);
+        free(de[i]);
+    }
+    free(de);
+    snprintf(names + n, sizeof names - n, "mono");
+    return fail(e, "--theme", "unknown theme '%s'; expected one of %s (files in %s)", name,
+                names, dir);
 }
 
 int theme_load(const char *name, const char *dir, struct theme_err *e)

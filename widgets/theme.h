@@ -44,6 +44,11 @@ struct theme_err {
  * folder or $COLLM_PROMPTS_DIR); "mono" is built in. Call after initscr().
  * Falls back to mono when the terminal has no colours or NO_COLOR is set. */
 int theme_load(const char *name, const char *dir, struct theme_err *e);
+/* Whether `name` is a theme theme_load can open (mono, or a file in DIR,
+ * NULL: the installed folder), without curses: the command line refuses
+ * an unknown name before the screen opens. -1 with `e` listing the names
+ * there are. */
+int theme_check(const char *name, const char *dir, struct theme_err *e);
 attr_t theme_attr(enum theme_role r);
 const char *theme_name(void);
 

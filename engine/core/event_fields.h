@@ -50,6 +50,8 @@
     X("delay", FK_EXACT, delay, T(LLM_RETRY))                                                 \
     X("detail", FK_STR, why, T_WHY)                                                           \
     X("detail", FK_STR, why, T(RESUMED), .flags = FF_OPTIONAL)                                \
+    X("detail", FK_STR, why, T(CANDIDATE_APPROVED) | T(STRATEGY_APPROVED),                    \
+      .flags = FF_OPTIONAL)                                                                 \
     X("steps", FK_COUNT, steps, T(RESUMED), .flags = FF_OPTIONAL)                             \
     X("detail", FK_STR, before, T(CANDIDATE_EDITED))                                          \
     X("detail", FK_ENUM, review, T(REVIEW_CHANGED), .names = review_names,                    \

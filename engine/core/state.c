@@ -125,6 +125,11 @@ static int on_started(struct state *s, const struct event *ev, struct err *e)
     return 0;
 }
 
+int review_holds(enum review_policy r, int strategy)
+{
+    return r == REVIEW_ALL || r == (strategy ? REVIEW_STRATEGY : REVIEW_CANDIDATES);
+}
+
 static int on_edited(struct state *s, const struct event *ev, struct err *e)
 {
     struct cand *c = find_cand(s, ev->id);
@@ -444,7 +449,11 @@ static void keep_log(struct state *s, const struct event *ev)
         memcpy(l.metrics, ev->metrics, sizeof l.metrics);
     if (ev->type == EV_CANDIDATES_PROPOSED && ev->ncand) /* a person's own: its id */
         l.id = ev->cand[0].id;
-    if (dup_or_null(&l.by, ev->by) < 0 || dup_or_null(&l.why, ev->why) < 0 ||
+    /* what a failed or unusable answer said, for the log to show whole
+     * (its first 64 KiB: the ring stays small) */
+    int said = (ev->type == EV_LLM_FAILED || ev->type == EV_ANSWER_REJECTED) && ev->text;
+    if ((said && !(l.text = strndup(ev->text, 64 * 1024))) ||
+        dup_or_null(&l.by, ev->by) < 0 || dup_or_null(&l.why, ev->why) < 0 ||
         dup_or_null(&l.role, ev->role) < 0 || dup_or_null(&l.model, ev->model) < 0) {
         event_free(&l);
         l = (struct event){.type = ev->type, .seq = ev->seq, .iter = ev->iter};

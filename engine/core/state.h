@@ -130,8 +130,8 @@ struct state {
 
     /* The latest STATE_LOG_KEEP events a person reads about (strategies,
      * LLM calls, pauses, rejections, steering), for the log: a ring, lean
-     * copies (by, why, role and model kept; texts, messages and candidate
-     * lists not). log_total counts every one kept since the start. */
+     * copies (by, why, role and model kept, and what a failed or unusable
+     * answer said; other texts, messages and candidate lists not). log_total counts every one kept since the start. */
     struct event *log;
     long log_total;
 
@@ -162,6 +162,11 @@ const struct event *state_log(const struct state *s, long k);
 double state_llm_oldest(const struct state *s, int *attempt);
 /* 1 when the policy makes this queued candidate wait for a person. */
 int state_awaits_review(const struct state *s, const struct cand *c);
+/* What a policy holds for a person: candidates (candidates, all) or, with
+ * strategy set, strategies (strategy, all). The rule of a policy change
+ * (issue 13, bug 12): what the new policy no longer holds goes on, approved
+ * by the person ("review turned off"), never silently and never stuck. */
+int review_holds(enum review_policy r, int strategy);
 int state_budget_left(const struct state *s);
 int state_has_visited(const struct state *s, const struct arch *a);
 int state_has_seen(const struct state *s, const struct arch *a);

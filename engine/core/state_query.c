@@ -60,8 +60,7 @@ const struct cand *state_cand(const struct state *s, int id)
 
 int state_awaits_review(const struct state *s, const struct cand *c)
 {
-    return c->status == CAND_QUEUED && !c->approved &&
-           (s->review == REVIEW_CANDIDATES || s->review == REVIEW_ALL);
+    return c->status == CAND_QUEUED && !c->approved && review_holds(s->review, 0);
 }
 
 const struct strategy_rec *state_strategy(const struct state *s)

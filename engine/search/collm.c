@@ -183,8 +183,7 @@ static void on_candidates(void *ud, int ok, struct cand_list *cands, const char 
  * waits is an event, so replay and resume know it. */
 static void review_or_generate(struct proposer *p)
 {
-    enum review_policy r = search_review(p->owner);
-    if (r == REVIEW_STRATEGY || r == REVIEW_ALL) {
+    if (review_holds(search_review(p->owner), 1)) {
         struct event ev = {.type = EV_STRATEGY_WAITING};
         search_emit(p->owner, &ev);
         return;

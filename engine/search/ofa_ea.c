@@ -203,9 +203,14 @@ static struct proposer *ofa_ea_open(struct proposer *p, struct err *e)
     const struct ofa_ea_opts *o = p->opts;
     if (strcmp(p->space->family, "ofa-mbv3") != 0)
         return err_usage(e, "--algo", "ofa-ea searches the ofa-mbv3 space only"), NULL;
-    if (o->population < 4 || o->generations < 1 || o->mutate_prob < 0 || o->mutate_prob > 1)
-        return err_usage(e, "--ea-population", "needs a population of at least 4, at least one "
-                         "generation and a mutation probability in 0..1"), NULL;
+    if (o->population < 4)
+        return err_usage(e, "--ea-population", "expected at least 4, got %d", o->population),
+               NULL;
+    if (o->generations < 1)
+        return err_usage(e, "--generations", "expected at least 1, got %d", o->generations),
+               NULL;
+    if (o->mutate_prob < 0 || o->mutate_prob > 1)
+        return err_usage(e, "--mutate-prob", "expected 0 to 1, got %g", o->mutate_prob), NULL;
     p->impl = calloc(1, sizeof(struct impl));
     if (!p->impl)
         return err_set(e, "ofa-ea", "out of memory"), NULL;

@@ -120,13 +120,32 @@ int search_inject(struct search *s, const char *text, struct err *e)
     return id;
 }
 
-void search_set_review(struct search *s, enum review_policy r)
+int search_set_review(struct search *s, enum review_policy r)
 {
     if (r == s->st.review || r >= REVIEW__COUNT)
-        return;
+        return 0;
+    int strategy = search_strategy_waiting(s) && !review_holds(r, 1), n = 0;
     struct event ev = {.type = EV_REVIEW_CHANGED, .review = r};
     search_emit(s, &ev);
+    /* what waited under the old policy and the new one does not hold: the
+     * person let it go, so it is their approval, with the reason */
+    static const char why[] = "review turned off";
+    for (int i = 0; i < s->eq.qlen && !review_holds(r, 0); i++) {
+        const struct cand *c = state_cand(&s->st, s->eq.queue[i].id);
+        if (c && c->status == CAND_QUEUED && !c->approved) {
+            ev = (struct event){.type = EV_CANDIDATE_APPROVED, .id = c->id, .why = (char *)why};
+            search_emit(s, &ev);
+            n++;
+        }
+    }
+    if (strategy) {
+        ev = (struct event){.type = EV_STRATEGY_APPROVED, .why = (char *)why};
+        search_emit(s, &ev);
+        s->prop->ops->approve_strategy(s->prop, NULL);
+        n++;
+    }
     search_pump(s);
+    return n;
 }
 
 int search_strategy_waiting(const struct search *s)

@@ -86,7 +86,9 @@ int search_continue(struct search *s, const struct event *evs, int n, int budget
 
 /* ---- a person at the controls (each is an event in the journal) ---- */
 enum review_policy search_review(const struct search *s);
-void search_set_review(struct search *s, enum review_policy r);
+/* Returns how many waiting things (candidates, a strategy) the new policy
+ * let go on: each is journalled as the person's approval (review_holds). */
+int search_set_review(struct search *s, enum review_policy r);
 /* Checks an architecture a person typed: valid, new, within the constraint. */
 int search_check(const struct search *s, const char *text, struct err *e);
 /* Approve a candidate waiting for review (id 0: all of them); veto one;

@@ -51,6 +51,31 @@ expect_rc "bad number exits 2" 2
 expect_err "bad number is named" "--budget: expected a whole number, got 'ten'"
 run search --budget 0
 expect_rc "zero budget exits 2" 2
+# every flag's bad value: exit 2, the flag named with what it takes (issue 13, 9)
+for bad in "--theme neon|--theme: unknown theme 'neon'; expected one of dark, light, mono" \
+    "--pace -1|--pace: expected 0 to 86400, got -1" \
+    "--batch 0|--batch: must be at least 1, got 0" \
+    "--algo random --batch 0|--batch: must be at least 1, got 0" \
+    "--algo rea --batch -2|--batch: must be at least 1, got -2" \
+    "--eval-workers 0|--eval-workers: expected 1 to 1024, got 0" \
+    "--llm-timeout 0|--llm-timeout: expected 0.001 to 86400, got 0" \
+    "--llm-retries -1|--llm-retries: expected 0 to 100, got -1" \
+    "--max-tokens -5|--max-tokens: expected at least 0, got -5" \
+    "--temperature 3|--temperature: expected 0 to 2, got 3" \
+    "--space ofa-mbv3 --algo ofa-ea --generations 0|--generations: expected at least 1, got 0" \
+    "--space ofa-mbv3 --algo ofa-ea --mutate-prob 2|--mutate-prob: expected 0 to 1, got 2"; do
+    args=${bad%%|*}
+    # shellcheck disable=SC2086 # the flags split into words on purpose
+    run search --headless --no-session --budget 3 $args
+    expect_rc "search $args exits 2" 2
+    expect_err "search $args names the flag and its values" "${bad#*|}"
+done
+run replay "$tmp/none.jsonl" --theme neon
+expect_rc "replay --theme neon exits 2" 2
+expect_err "replay --theme neon lists the themes" "--theme: unknown theme 'neon'"
+run resume "$tmp/none.jsonl" --pace -1
+expect_rc "resume --pace -1 exits 2" 2
+expect_err "resume --pace -1 gives the range" "--pace: expected 0 to 86400"
 run search --space nb201:mnist
 expect_rc "unknown dataset exits 2" 2
 expect_err "unknown dataset lists the choices" "use cifar10, cifar100 or imagenet16"
@@ -137,6 +162,66 @@ expect_out "it runs all its generations by default" "finished its 5 generations"
 expect_out "its default budget covers the whole run" "of budget 60 (distinct"
 run search --headless --quiet --space ofa-mbv3 --algo ofa-ea --budget 20 --no-session
 expect_out "an explicit --budget still limits ofa-ea" "evaluated  20 of budget 20"
+
+# --- pipes: `| head` ends quietly, stdout and stderr keep their order --------
+# (issue 13, bug 15) Output well past a pipe's 64 KiB, so the reader is gone
+# before the writer is done.
+{ "$COLLM" search --json --algo random --budget 2000 --session "$tmp/piped.jsonl" 2>"$tmp/err"
+  echo $? >"$tmp/rc"; } | head -1 >"$tmp/out"
+rc=$(cat "$tmp/rc")
+expect_rc "search | head exits 0 (no SIGPIPE death)" 0
+if [ -s "$tmp/err" ]; then not_ok "search | head says nothing on stderr"
+else ok "search | head says nothing on stderr"; fi
+if tail -1 "$tmp/piped.jsonl" | grep -q '"type":"session_ended".*"the output was closed"'; then
+    ok "search | head ends its session with the reason"
+else not_ok "search | head ends its session with the reason" "$(tail -1 "$tmp/piped.jsonl")"; fi
+{ "$COLLM" replay --json --speed 0 "$tmp/piped.jsonl" 2>"$tmp/err"; echo $? >"$tmp/rc"; } |
+    head -1 >"$tmp/out"
+rc=$(cat "$tmp/rc")
+expect_rc "replay --speed 0 | head exits 0" 0
+if [ -s "$tmp/err" ]; then not_ok "replay | head says nothing on stderr"
+else ok "replay | head says nothing on stderr"; fi
+# the session line on stderr comes after the summary on stdout
+"$COLLM" search --headless --algo rea --budget 3 --session "$tmp/order.jsonl" >"$tmp/out" 2>&1
+if tail -1 "$tmp/out" | grep -q '^collm: session '; then ok "search 2>&1: the session line comes last"
+else not_ok "search 2>&1: the session line comes last"; fi
+# a replay that breaks at an event says so after the rows before it
+cp "$tmp/order.jsonl" "$tmp/broken.jsonl"
+seq=$(wc -l <"$tmp/order.jsonl") # events are numbered from 1, after the header
+echo "{\"seq\":$seq,\"t\":1,\"type\":\"candidate_approved\",\"iter\":3,\"id\":999}" \
+    >>"$tmp/broken.jsonl"
+"$COLLM" replay --speed 0 "$tmp/broken.jsonl" >"$tmp/out" 2>&1
+if head -1 "$tmp/out" | grep -q '^ iter' && tail -1 "$tmp/out" | grep -q "event $seq: .*no candidate 999"; then
+    ok "replay 2>&1: the table first, then the error at its event"
+else not_ok "replay 2>&1: the table first, then the error at its event"; fi
+
+# --- sessions: the list, newest first, and replay --last -----------------
+xdg=$tmp/xdg-list
+XDG_DATA_HOME=$xdg run sessions
+expect_rc "sessions with none saved exits 0" 0
+expect_err "sessions with none saved says where it looked" "no sessions in $xdg/collm/sessions"
+XDG_DATA_HOME=$xdg run replay --last
+expect_rc "replay --last with none saved exits 2" 2
+expect_err "replay --last with none saved says so" "--last: no sessions in"
+XDG_DATA_HOME=$xdg "$COLLM" search --headless --quiet --algo rea --budget 20 >/dev/null 2>&1
+XDG_DATA_HOME=$xdg "$COLLM" search --headless --quiet --algo random --budget 10 --seed 2 \
+    >/dev/null 2>&1
+touch -d '2026-01-02 10:00' "$xdg"/collm/sessions/*-rea.jsonl # the rea one written last
+touch -d '2026-01-01 10:00' "$xdg"/collm/sessions/*-random.jsonl
+printf 'not a session\n' >"$xdg/collm/sessions/zz-damaged.jsonl"
+touch -d '2025-12-31 10:00' "$xdg/collm/sessions/zz-damaged.jsonl"
+XDG_DATA_HOME=$xdg run sessions
+expect_rc "sessions exits 0" 0
+if sed -n 2p "$tmp/out" | grep -q '^2026-01-02 10:00  nb201:cifar10    rea         20/20   91.21  ended    /' &&
+   sed -n 3p "$tmp/out" | grep -q '^2026-01-01 10:00  nb201:cifar10    random      10/10   90.93  ended    /' &&
+   sed -n 4p "$tmp/out" | grep -q 'cannot be read: .*zz-damaged.jsonl'; then
+    ok "sessions lists the last written first, with space, algorithm, evaluations, best"
+else not_ok "sessions lists the last written first, with space, algorithm, evaluations, best"; fi
+XDG_DATA_HOME=$xdg run replay --last --speed 0 --quiet
+expect_rc "replay --last exits 0" 0
+expect_out "replay --last plays the session written last" "rea on nb201:cifar10, seed 1: ended"
+XDG_DATA_HOME=$xdg run replay --last "$tmp/piped.jsonl"
+expect_rc "replay --last with a FILE too exits 2" 2
 
 run --help
 expect_rc "collm --help exits 0" 0

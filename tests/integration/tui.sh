@@ -196,6 +196,28 @@ if grep -q '│ *# *it *valid *test *flops arch' "$tmp/dumps/show-test.txt" &&
    grep -q '│ *# *it *valid *params arch' "$tmp/dumps/veto-params.txt"; then
     ok "the test accuracy shows during a search with --show-test only"
 else not_ok "the test accuracy shows during a search with --show-test only" "$(cat "$tmp/dumps/show-test.txt")"; fi
+# the quit question holds the search and says what is kept (issue 13, bug 10)
+script quit
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/quit.script" --no-session
+expect_rc "a search asked whether to quit, then quit" 0
+expect_out "it stopped where the question held it" "stopped by you; 10 of 60 evaluated"
+
+# a review policy change approves what it lets go (issue 13, bug 12)
+script review
+run_t search --algo collm --budget 60 --seed 3 --review candidates --script "$tmp/review.script" \
+    --session "$tmp/review.jsonl"
+expect_rc "r through every policy with a batch, then a strategy, waiting" 0
+if [ "$(grep -c '"type":"candidate_approved".*"detail":"review turned off"' "$tmp/review.jsonl")" -eq 10 ] &&
+   grep -q '"type":"strategy_approved".*"detail":"review turned off"' "$tmp/review.jsonl"; then
+    ok "what the policy let go is journalled as approved, with the reason"
+else not_ok "what the policy let go is journalled as approved, with the reason"; fi
+
+# a log line cut at the URL opens whole on Enter (issue 13, bug 13); port 9
+# (discard) is closed on loopback, so the Navigator's request fails at once
+script log
+run_t search --algo collm --budget 20 --llm-url http://127.0.0.1:9/v1 --model m --llm-retries 0 \
+    --script "$tmp/log.script" --size 80x40 --no-session
+expect_rc "a search whose LLM cannot be reached, its error read whole" 0
 
 # without a UTF-8 locale: ASCII boxes, the plots in ASCII marks, no byte
 # above 127 (issue 13 #7)
@@ -212,12 +234,15 @@ else not_ok "LANG=C: plot marks in ASCII, whole borders, nothing but ASCII" "$(c
 
 for e in tests/tui/*/*.txt; do
     f=$(basename "$e" .txt)
+    # a session path on the screen is this run's: TMP/NAME, its box closed after it
+    sed "s|$tmp\(/[^ ]*\) *│|TMP\1 │|g" "$tmp/dumps/$f.txt" >"$tmp/dumps/$f.t" &&
+        mv "$tmp/dumps/$f.t" "$tmp/dumps/$f.txt"
     if [ -n "${TUI_ACCEPT:-}" ]; then cp "$tmp/dumps/$f.txt" "$e"; fi
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 40 ] && ok "all 40 expected screens are there" ||
-    not_ok "all 40 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 49 ] && ok "all 49 expected screens are there" ||
+    not_ok "all 49 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

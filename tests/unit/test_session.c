@@ -280,6 +280,80 @@ static void a_steered_search_replays_exactly(void **state)
     space_close(sp);
 }
 
+static void count_let_go(void *ud, const struct event *ev, const struct state *st)
+{
+    (void)st;
+    if ((ev->type == EV_CANDIDATE_APPROVED || ev->type == EV_STRATEGY_APPROVED) && ev->why &&
+        strcmp(ev->why, "review turned off") == 0)
+        (*(int *)ud)++;
+}
+
+/* A policy change lets go on what the new policy no longer holds, as the
+ * person's approval with the reason (issue 13, bug 12): a batch waiting
+ * under `candidates` no longer runs unapproved when `r` passes `strategy`,
+ * and a strategy waiting under `all` no longer stays stuck under `auto`. */
+static void a_review_change_approves_what_it_lets_go(void **state)
+{
+    (void)state;
+    struct err e;
+    struct space *sp = space_open("nb201:cifar10", NULL, &e);
+    struct evaluator *ev = evaluator_open(sp, &e);
+    struct algo_opts o;
+    algo_opts_default(&o);
+    o.batch = 4;
+    struct proposer *p = proposer_open("collm", sp, 9, &o, &e);
+    struct search_config cfg = {.algo = "collm", .seed = 9, .budget = 12,
+                                .review = REVIEW_CANDIDATES};
+    struct search *s = search_new(&cfg, sp, ev, p, &e);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/collm-test-review-%d.jsonl", (int)getpid());
+    unlink(path);
+    struct journal_header h = {.version = 1};
+    struct journal *j = journal_create(path, &h, &e);
+    search_listen(s, journal_on_event, j);
+    int let_go = 0;
+    search_listen(s, count_let_go, &let_go);
+    search_start(s);
+    const struct state *st = search_state(s);
+    assert_int_equal(st->started, 0); /* the batch waits */
+    assert_true(search_waiting_for_person(s));
+
+    assert_int_equal(search_set_review(s, REVIEW_STRATEGY), 4);
+    assert_int_equal(let_go, 4);
+    assert_int_equal(st->started, 4); /* it ran, approved */
+    for (int i = 0; i < st->nbatch; i++)
+        assert_true(st->cands[st->batch_first + i].approved);
+    assert_true(search_strategy_waiting(s)); /* the next strategy waits */
+    assert_int_equal(search_set_review(s, REVIEW_ALL), 0); /* all holds it still */
+    assert_true(search_strategy_waiting(s));
+    assert_int_equal(search_set_review(s, REVIEW_AUTO), 1);
+    assert_int_equal(let_go, 5);
+    assert_false(search_strategy_waiting(s));
+    assert_true(search_done(s)); /* nothing held it any more */
+    assert_int_equal(st->started, 12);
+    journal_close(j, &e);
+
+    struct session ss;
+    assert_int_equal(session_read(path, &ss, &e), 0);
+    struct state re;
+    state_init(&re, space_decode_ctx, sp, sp->front_cost);
+    int journalled = 0;
+    for (int i = 0; i < ss.n; i++) {
+        if (state_apply(&re, &ss.evs[i], &e) < 0)
+            fail_msg("event %d: %s: %s", i + 1, e.where, e.msg);
+        count_let_go(&journalled, &ss.evs[i], &re);
+    }
+    assert_int_equal(journalled, 5); /* the reason survives the journal */
+    compare(st, &re);
+    state_free(&re);
+    session_free(&ss);
+    unlink(path);
+    search_free(s);
+    proposer_close(p);
+    evaluator_close(ev);
+    space_close(sp);
+}
+
 /* The reader takes the file in blocks: lines that straddle a block, lines
  * longer than one, a torn or unterminated last line, and the byte offsets
  * resume cuts at must all come out as a line-by-line read would give them. */
@@ -528,6 +602,7 @@ int main(void)
         cmocka_unit_test(journal_rebuilds_the_final_state),
         cmocka_unit_test(resuming_from_any_event_gives_the_same_end),
         cmocka_unit_test(a_steered_search_replays_exactly),
+        cmocka_unit_test(a_review_change_approves_what_it_lets_go),
         cmocka_unit_test(lines_across_read_blocks),
         cmocka_unit_test(resumed_search_continues_the_idle_count),
         cmocka_unit_test(each_iteration_is_summed_up_when_it_ends),
