@@ -81,15 +81,25 @@ static void squeeze(const char *from, const char *stop, char *out, size_t n)
     out[j] = '\0';
 }
 
-/* What the paper calls the dimensions of a MobileNetV3 space, as the
- * prefixes of our per-slot names: a subsection "## Kernel Size" speaks for
- * every "ks N". */
+/* What the paper calls the dimensions of a space, as the prefixes of our
+ * per-slot names: a subsection "## Kernel Size" speaks for every "ks N".
+ * A heading may stand for different dimensions in different spaces
+ * ("## Layers": SPOS's blocks, AutoFormer's depth): the first row that
+ * names some of this space's dimensions wins. */
 static const struct {
     const char *heading, *prefix;
 } groups[] = {
     {"kernelsize", "ks"},      {"kernelsizes", "ks"}, {"ks", "ks"},
     {"expansionratio", "e"},   {"expandratio", "e"},  {"expansionratios", "e"}, {"e", "e"},
     {"depth", "depth"},        {"depths", "depth"},   {"resolution", "resolution"},
+    /* SPOS: the op of each block */
+    {"operation", "layer"},    {"operations", "layer"}, {"op", "layer"}, {"ops", "layer"},
+    {"blocks", "layer"},       {"layers", "layer"},
+    /* AutoFormer: per-layer MLP ratio and heads, one depth, one width */
+    {"mlpratio", "mlp"},       {"mlpratios", "mlp"},  {"mlp_ratio", "mlp"},
+    {"heads", "heads"},        {"attentionheads", "heads"}, {"numheads", "heads"},
+    {"num_heads", "heads"},    {"layers", "depth"},   {"embeddingdimension", "embeddim"},
+    {"embed_dim", "embeddim"}, {"embedding", "embeddim"},
 };
 
 /* The dimensions a "## ..." header names: one by its name, case and spacing
@@ -120,7 +130,8 @@ static int header_dims(const char *h, const struct space *s, unsigned char *in)
                 (b[pl] == '\0' || isdigit((unsigned char)b[pl])))
                 in[d] = 1, n++;
         }
-        break;
+        if (n)
+            break;
     }
     return n;
 }
