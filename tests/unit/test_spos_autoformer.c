@@ -6,7 +6,10 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 
+#include "../../engine/agents/parse.h"
+#include "../../engine/agents/prompt.h"
 #include "../../engine/agents/strategy.h"
+#include "../../engine/cand/cand.h"
 #include "../../engine/core/constraint.h"
 #include "../../engine/core/datadir.h"
 #include "../../engine/eval/eval.h"
@@ -560,6 +563,69 @@ static void strategy_headings_and_anchors(void **state)
     space_close(s);
 }
 
+/* The answer forms the Generator prompts ask for (prompts/spos-shufflenet,
+ * prompts/autoformer) give candidates that decode. */
+static void generator_answers_parse_into_candidates(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *space, *answer;
+    } cases[] = {
+        {"spos-shufflenet", "{\"candidates\": [[2,1,0,1,2,0,2,0,2,0,2,3,0,0,0,0,3,2,3,3], "
+                            "[0,0,3,3,3,2,1,3,3,1,1,1,1,3,3,3,3,3,3,3]]}"},
+        {"autoformer-tiny", "```json\n{\"candidates\": [{\"depth\": 12, \"embed_dim\": 240, "
+                            "\"mlp_ratio\": [4.0,4.0,4.0,4.0,4.0,4.0,4.0,4.0,4.0,4.0,4.0,3.5], "
+                            "\"num_heads\": [4,4,4,4,4,4,4,4,4,4,4,3]}, {\"depth\": 12, "
+                            "\"embed_dim\": 192, \"mlp_ratio\": [3,3,3,3,3,3,3,3,3,3,3,3], "
+                            "\"num_heads\": [3,3,3,3,3,3,3,3,3,3,3,3]}]}\n```"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct err e = {0};
+        struct space *s = space_open(cases[k].space, NULL, &e);
+        struct cand_list l;
+        cand_list_init(&l);
+        char why[256] = "";
+        if (parse_candidates(cases[k].answer, "stop", s, &l, why, sizeof why) != 2)
+            fail_msg("%s: %s", cases[k].space, why);
+        for (int i = 0; i < l.n; i++) {
+            struct arch a;
+            decode_ok(s, l.items[i].text, &a);
+        }
+        cand_list_free(&l);
+        space_close(s);
+    }
+}
+
+/* Each family has the four templates, and they use only the placeholders
+ * the agents fill in (llm_agents.c); the system prompts carry the space's
+ * own description. */
+static void prompts_render_for_both_families(void **state)
+{
+    (void)state;
+    const char *ids[] = {"spos-shufflenet", "autoformer-base"};
+    const char *names[] = {"navigator.system", "navigator.user", "generator.system",
+                           "generator.user"};
+    for (int k = 0; k < 2; k++) {
+        struct err e = {0};
+        struct space *s = space_open(ids[k], NULL, &e);
+        const struct prompt_var v[] = {
+            {"space_description", s->description}, {"dimensions", "D"}, {"objective", "O"},
+            {"constraint", "C"}, {"target", "T"}, {"budget", "B"}, {"iteration", "I"},
+            {"evaluated", "E"}, {"budget_left", "L"}, {"best", "X"}, {"results", "R"},
+            {"strategy", "S"}, {"visited", "V"}, {"reasons", ""}, {"count", "N"},
+        };
+        for (int i = 0; i < 4; i++) {
+            char *text = prompt_render(NULL, s->family, names[i], v, 15, &e);
+            if (!text)
+                fail_msg("%s %s: %s: %s", ids[k], names[i], e.where, e.msg);
+            if (strstr(names[i], "system"))
+                assert_non_null(strstr(text, s->description));
+            free(text);
+        }
+        space_close(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +638,8 @@ int main(void)
         cmocka_unit_test(autoformer_moves_stay_canonical),
         cmocka_unit_test(no_builtin_evaluator_is_a_usage_error_naming_the_flag),
         cmocka_unit_test(strategy_headings_and_anchors),
+        cmocka_unit_test(generator_answers_parse_into_candidates),
+        cmocka_unit_test(prompts_render_for_both_families),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
