@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "../core/datadir.h"
-#include "schema.h"
 
 const struct space_file spos_space_files[] = {
     {"spos/op_costs.csv", NULL, "SPOS FLOPs and params per layer and op"},
