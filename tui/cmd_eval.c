@@ -22,6 +22,9 @@ static const char usage[] =
     "on the validation and the test split; --no-recal keeps the checkpoint's\n"
     "running statistics instead (to see what recalibration is for).\n"
     "\n"
+    "A space with no built-in evaluator (spos-shufflenet, autoformer-*) prints\n"
+    "its exact costs only, unless --evaluator is given.\n"
+    "\n"
     "Example:\n"
     "  collm eval --space nb201:cifar10 "
     "'|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
@@ -53,7 +56,10 @@ static int eval_one(const struct space *sp, struct evaluator *ev, const char *te
         return -1;
     }
     struct sink s = {0};
-    evaluator_submit(ev, &job, on_done, &s);
+    if (!ev) /* costs only: they are the space's, known without evaluating */
+        s.got = 1, s.r.ok = 1;
+    else
+        evaluator_submit(ev, &job, on_done, &s);
     if (!s.got || !s.r.ok) {
         fprintf(stderr, "collm eval: %s: %s\n", where, s.got ? s.r.error : "no result");
         return -2;
@@ -62,14 +68,16 @@ static int eval_one(const struct space *sp, struct evaluator *ev, const char *te
     space_encode(sp, &job.arch, canon, sizeof canon);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "space", sp->id);
-    cJSON *as_json = canon[0] == '{' ? cJSON_Parse(canon) : NULL; /* OFA's dict stays a dict */
+    /* a dict (OFA, AutoFormer) or a list (SPOS) stays JSON */
+    cJSON *as_json = canon[0] == '{' || canon[0] == '[' ? cJSON_Parse(canon) : NULL;
     if (as_json)
         cJSON_AddItemToObject(o, "arch", as_json);
     else
         cJSON_AddStringToObject(o, "arch", canon);
     cJSON *m = cJSON_AddObjectToObject(o, "metrics");
     for (int i = 0; i < sp->nmetrics; i++)
-        cJSON_AddNumberToObject(m, sp->metrics[i].name, s.r.m[i]);
+        if (ev || sp->metrics[i].role == METRIC_COST)
+            cJSON_AddNumberToObject(m, sp->metrics[i].name, ev ? s.r.m[i] : job.m[i]);
     char *line = cJSON_PrintUnformatted(o);
     puts(line);
     free(line);
@@ -102,8 +110,11 @@ int cmd_eval(int argc, char **argv)
     struct space *sp = space_open(space_spec, datadir, &e);
     if (!sp)
         return cmd_fail("eval", &e);
-    struct evaluator *ev = evaluator_open_named(evaluator, sp, NULL, &e);
-    if (!ev) {
+    /* A space without a built-in evaluator (spos, autoformer) still has
+     * exact costs, which are what `eval` is asked for before a search. */
+    int costs_only = (!evaluator || !*evaluator) && !evaluator_default(sp);
+    struct evaluator *ev = costs_only ? NULL : evaluator_open_named(evaluator, sp, NULL, &e);
+    if (!ev && !costs_only) {
         space_close(sp);
         return cmd_fail("eval", &e);
     }

@@ -81,15 +81,25 @@ static void squeeze(const char *from, const char *stop, char *out, size_t n)
     out[j] = '\0';
 }
 
-/* What the paper calls the dimensions of a MobileNetV3 space, as the
- * prefixes of our per-slot names: a subsection "## Kernel Size" speaks for
- * every "ks N". */
+/* What the paper calls the dimensions of a space, as the prefixes of our
+ * per-slot names: a subsection "## Kernel Size" speaks for every "ks N".
+ * A heading may stand for different dimensions in different spaces
+ * ("## Layers": SPOS's blocks, AutoFormer's depth): the first row that
+ * names some of this space's dimensions wins. */
 static const struct {
     const char *heading, *prefix;
 } groups[] = {
     {"kernelsize", "ks"},      {"kernelsizes", "ks"}, {"ks", "ks"},
     {"expansionratio", "e"},   {"expandratio", "e"},  {"expansionratios", "e"}, {"e", "e"},
     {"depth", "depth"},        {"depths", "depth"},   {"resolution", "resolution"},
+    /* SPOS: the op of each block */
+    {"operation", "layer"},    {"operations", "layer"}, {"op", "layer"}, {"ops", "layer"},
+    {"blocks", "layer"},       {"layers", "layer"},
+    /* AutoFormer: per-layer MLP ratio and heads, one depth, one width */
+    {"mlpratio", "mlp"},       {"mlpratios", "mlp"},  {"mlp_ratio", "mlp"},
+    {"heads", "heads"},        {"attentionheads", "heads"}, {"numheads", "heads"},
+    {"num_heads", "heads"},    {"layers", "depth"},   {"embeddingdimension", "embeddim"},
+    {"embed_dim", "embeddim"}, {"embedding", "embeddim"},
 };
 
 /* The dimensions a "## ..." header names: one by its name, case and spacing
@@ -120,7 +130,8 @@ static int header_dims(const char *h, const struct space *s, unsigned char *in)
                 (b[pl] == '\0' || isdigit((unsigned char)b[pl])))
                 in[d] = 1, n++;
         }
-        break;
+        if (n)
+            break;
     }
     return n;
 }
@@ -175,36 +186,50 @@ static int read_prefs(const char *line, const char *end, const struct space *s, 
     return found;
 }
 
-/* Every token of the line that the space decodes is an anchor. */
+static int add_anchor(const char *t, size_t len, const struct space *s, struct plan *p)
+{
+    char tok[1024];
+    len = len < sizeof tok - 1 ? len : sizeof tok - 1;
+    memcpy(tok, t, len);
+    tok[len] = '\0';
+    struct arch a;
+    if (len <= 2 || space_decode(s, tok, &a, NULL) < 0)
+        return 0;
+    for (int i = 0; i < p->nanchors; i++)
+        if (arch_eq(&p->anchors[i], &a))
+            return 0;
+    p->anchors[p->nanchors] = a;
+    p->anchor_value[p->nanchors] = 0;
+    p->nanchors++;
+    return 1;
+}
+
+/* Every token of the line that the space decodes is an anchor; so is a
+ * bracketed list that it decodes (SPOS's "[2,1,0,...]", whose commas would
+ * end a token). */
 static int read_anchors(const char *line, const char *end, const struct space *s,
                         struct plan *p)
 {
     int found = 0;
     const char *q = line;
     while (q < end && p->nanchors < PLAN_MAX_ANCHORS) {
-        while (q < end && (isspace((unsigned char)*q) || strchr("-*`'\",;()[]", *q)))
+        while (q < end && *q != '[' && (isspace((unsigned char)*q) || strchr("-*`'\",;()]", *q)))
             q++;
+        if (q < end && *q == '[') {
+            const char *close = memchr(q, ']', (size_t)(end - q));
+            if (close && add_anchor(q, (size_t)(close + 1 - q), s, p)) {
+                found++;
+                q = close + 1;
+            } else {
+                q++;
+            }
+            continue;
+        }
         const char *t = q;
         while (q < end && !isspace((unsigned char)*q) && !strchr("`'\",;()", *q))
             q++;
-        if (q == t)
-            continue;
-        char tok[1024];
-        size_t len = (size_t)(q - t) < sizeof tok - 1 ? (size_t)(q - t) : sizeof tok - 1;
-        memcpy(tok, t, len);
-        tok[len] = '\0';
-        struct arch a;
-        if (len > 2 && space_decode(s, tok, &a, NULL) == 0) {
-            int dup = 0;
-            for (int i = 0; i < p->nanchors; i++)
-                dup |= arch_eq(&p->anchors[i], &a);
-            if (!dup) {
-                p->anchors[p->nanchors] = a;
-                p->anchor_value[p->nanchors] = 0;
-                p->nanchors++;
-                found++;
-            }
-        }
+        if (q > t)
+            found += add_anchor(t, (size_t)(q - t), s, p);
     }
     return found;
 }

@@ -105,7 +105,9 @@ struct evaluator *evaluator_open_named(const char *name, const struct space *s,
     const struct evaluator_def *d = NULL;
     if (!name || !*name) {
         if (!(d = evaluator_default(s)))
-            return err_set(e, s->id, "no evaluator for this space"), NULL;
+            return err_usage(e, "--evaluator", "%s has no built-in evaluator: give "
+                             "--evaluator 'CMD ARGS', a worker program (README, Bring your own "
+                             "supernet)", s->id), NULL;
     } else {
         for (int i = 0; i < NREGISTRY && !d; i++)
             if (strcmp(registry[i].name, name) == 0)

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "autoformer.h"
 #include "fmnist.h"
 #include "nb201.h"
 #include "ofa.h"
+#include "spos.h"
 
 static const struct space_kind registry[] = {
     {"nb201:cifar10", "NAS-Bench-201 cell, CIFAR-10 (15,625 archs, 200-epoch table)",
@@ -19,6 +21,18 @@ static const struct space_kind registry[] = {
     {"fmnist-supernet", "the built-in elastic MobileNetV3-style supernet, Fashion-MNIST "
                         "(1.6e8 subnets, inherited weights after BN recalibration, MFLOPs, params)",
      fmnist_space_open, fmnist_space_files},
+    {"spos-shufflenet", "Single Path One-Shot ShuffleNetV2 blocks, ImageNet (1.1e12 archs, "
+                        "exact MFLOPs and params; bring your own supernet: --evaluator)",
+     spos_space_open, spos_space_files},
+    {"autoformer-tiny", "AutoFormer-T vision transformer, ImageNet (2.8e11 archs, exact params "
+                        "and MFLOPs; bring your own supernet: --evaluator)",
+     autoformer_tiny_open, autoformer_space_files},
+    {"autoformer-small", "AutoFormer-S vision transformer, ImageNet (7.7e13 archs, exact params "
+                         "and MFLOPs; bring your own supernet: --evaluator)",
+     autoformer_small_open, autoformer_space_files},
+    {"autoformer-base", "AutoFormer-B vision transformer, ImageNet (6.2e15 archs, exact params "
+                        "and MFLOPs; bring your own supernet: --evaluator)",
+     autoformer_base_open, autoformer_space_files},
 };
 #define NKINDS ((int)(sizeof registry / sizeof registry[0]))
 

@@ -223,6 +223,32 @@ expect_out "replay --last plays the session written last" "rea on nb201:cifar10,
 XDG_DATA_HOME=$xdg run replay --last "$tmp/piped.jsonl"
 expect_rc "replay --last with a FILE too exits 2" 2
 
+# --- SPOS and AutoFormer: exact costs, no built-in evaluator --------------------
+run spaces
+expect_out "spaces lists spos-shufflenet" "spos-shufflenet"
+expect_out "spaces lists the AutoFormer sizes" "autoformer-base"
+run search --headless --space spos-shufflenet --constraint 'flops<=330' --budget 5 --no-session
+expect_rc "a SPOS search without --evaluator exits 2" 2
+expect_err "it says there is no built-in evaluator and what to give" \
+    "spos-shufflenet has no built-in evaluator: give --evaluator 'CMD ARGS', a worker program (README, Bring your own supernet)"
+run search --headless --space autoformer-tiny --constraint 'params<=6' --budget 5 --no-session
+expect_rc "an AutoFormer search without --evaluator exits 2" 2
+expect_err "so does AutoFormer's" "autoformer-tiny has no built-in evaluator"
+# the published nets (data/spos/README.md, data/autoformer/README.md)
+run eval --space spos-shufflenet '(2, 1, 0, 1, 2, 0, 2, 0, 2, 0, 2, 3, 0, 0, 0, 0, 3, 2, 3, 3)' 00333213311113333333
+expect_rc "eval of SPOS architectures prints their costs" 0
+expect_out "SPOS's searched net: 322,918,720 FLOPs" '"arch":[2,1,0,1,2,0,2,0,2,0,2,3,0,0,0,0,3,2,3,3],"metrics":{"flops":322.91872,"params":3.529312,"params_bn":3.558464}'
+expect_out "CoLLM-NAS's SPOS net: 324,957,120 FLOPs" '"flops":324.95712,"params":3.712464'
+run eval --space spos-shufflenet '[2,1,0,1,2,0,2,0,2,0,2,3,0,0,0,0,3,2,3,7]'
+expect_rc "a SPOS op out of range is a usage error" 2
+expect_err "it names the layer and the ops" "[19] (layer 19): 7 is not an op: 0 shufflenet_3x3"
+run eval --space autoformer-small '{"depth":13,"embed_dim":384,"mlp_ratio":[3.0,3.5,3.0,3.5,4.0,4.0,4.0,4.0,4.0,4.0,4.0,3.5,4.0],"num_heads":[6,6,5,7,5,5,5,6,6,7,7,6,7]}'
+expect_rc "eval of an AutoFormer architecture prints its costs" 0
+expect_out "AutoFormer-S: 22,891,432 params, 4,892,144,730 FLOPs" '"metrics":{"params":22.891432,"flops":4892.14473}'
+run eval --space autoformer-base '{"depth":14,"embed_dim":576,"mlp_ratio":[3.5],"num_heads":[9]}'
+expect_rc "a short AutoFormer list is a usage error" 2
+expect_err "it names the field and the choices" "mlp_ratio: expected a list of 14 values, one per layer (depth 14), each 3.0, 3.5 or 4.0; got 1"
+
 run --help
 expect_rc "collm --help exits 0" 0
 expect_out "collm --help lists commands" "bench"
