@@ -66,6 +66,40 @@ static int fork_live(const char *file, uint64_t seq, const char *datadir, const 
     return EXIT_FAIL;
 }
 
+struct play {
+    const char *file, *datadir;
+    double speed, last_t;
+    struct space *sp;
+    struct state st;
+    struct headless h;
+    int output_gone;
+};
+
+static int play_one(void *ud, struct event *ev, struct err *e)
+{
+    struct play *pl = ud;
+    if (!pl->sp) { /* the reader sees to it that session_started is first */
+        if (!(pl->sp = space_open(ev->info->space, pl->datadir, e)))
+            return -1;
+        state_init(&pl->st, space_decode_ctx, pl->sp, pl->sp->front_cost);
+    } else {
+        wait_scaled(ev->t - pl->last_t, pl->speed);
+    }
+    pl->last_t = ev->t;
+    if (state_apply(&pl->st, ev, e) < 0) {
+        char where[4200];
+        snprintf(where, sizeof where, "%s: event %llu", pl->file, (unsigned long long)ev->seq);
+        err_wrap(e, where);
+        return -1;
+    }
+    headless_on_event(&pl->h, ev, &pl->st);
+    if (cmd_output_gone()) { /* `| head` has what it wanted */
+        pl->output_gone = 1;
+        return err_set(e, "", "the output was closed");
+    }
+    return 0;
+}
+
 /* --last: the first of `collm sessions`. */
 static int last_session(char *buf, size_t n, struct err *e)
 {
@@ -126,17 +160,17 @@ int cmd_replay(int argc, char **argv)
         return cmd_usage("replay", te.where, "%s", te.msg);
 
     struct session ss;
-    if (session_read(pos[0], &ss, &e) < 0)
-        return cmd_fail("replay", &e);
-    if (ss.warnings[0])
-        fprintf(stderr, "collm replay: %s: %s", pos[0], ss.warnings);
-    const struct session_info *info = ss.evs[0].info;
-    struct space *sp = space_open(info->space, datadir, &e);
-    if (!sp) {
-        session_free(&ss);
-        return cmd_fail("replay", &e);
-    }
     if (!headless && !json && !quiet && (script || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))) {
+        /* the TUI seeks back and forth: it keeps every event */
+        if (session_read(pos[0], &ss, &e) < 0)
+            return cmd_fail("replay", &e);
+        if (ss.warnings[0])
+            fprintf(stderr, "collm replay: %s: %s", pos[0], ss.warnings);
+        struct space *sp = space_open(ss.evs[0].info->space, datadir, &e);
+        if (!sp) {
+            session_free(&ss);
+            return cmd_fail("replay", &e);
+        }
         struct tui_opts o;
         tui_opts_default(&o);
         o.speed = speed > 0 ? speed : 64;
@@ -159,30 +193,21 @@ int cmd_replay(int argc, char **argv)
             return fork_live(pos[0], seq, datadir, theme);
         return code;
     }
-    struct state st;
-    state_init(&st, space_decode_ctx, sp, sp->front_cost);
-    struct headless h;
-    headless_init(&h, stdout, json, timestamps, quiet);
+    /* headless: an event at a time, printed as it is applied; a session of
+     * any length needs the memory of one line */
+    struct play pl = {.file = pos[0], .datadir = datadir, .speed = speed};
+    headless_init(&pl.h, stdout, json, timestamps, quiet);
     int code = EXIT_OK;
-    for (int i = 0; i < ss.n; i++) {
-        if (i)
-            wait_scaled(ss.evs[i].t - ss.evs[i - 1].t, speed);
-        if (state_apply(&st, &ss.evs[i], &e) < 0) {
-            char where[4200];
-            snprintf(where, sizeof where, "%s: event %llu", pos[0],
-                     (unsigned long long)ss.evs[i].seq);
-            err_wrap(&e, where);
-            code = cmd_fail("replay", &e);
-            break;
-        }
-        headless_on_event(&h, &ss.evs[i], &st);
-        if (cmd_output_gone())
-            break; /* `| head` has what it wanted */
-    }
-    if (code == EXIT_OK && !json && !cmd_output_gone())
-        headless_summary(&h, &st);
-    state_free(&st);
-    space_close(sp);
+    if (session_scan(pos[0], &ss, play_one, &pl, &e) < 0 && !pl.output_gone)
+        code = cmd_fail("replay", &e);
+    if (code == EXIT_OK && ss.warnings[0]) /* after the table, as the error would be */
+        fprintf(stderr, "collm replay: %s: %s", pos[0], ss.warnings);
+    if (code == EXIT_OK && pl.sp && !json && !cmd_output_gone())
+        headless_summary(&pl.h, &pl.st);
     session_free(&ss);
+    if (pl.sp) {
+        state_free(&pl.st);
+        space_close(pl.sp);
+    }
     return code;
 }
