@@ -9,16 +9,18 @@
 # it is the same whichever finished first.
 set -u
 
-# sh run.sh --one DIR N: runs test N of DIR (from xargs below) into DIR/N.log
-# and its exit status into DIR/N.rc; the status of this command itself stays
+# sh run.sh --one DIR N: runs test N of DIR (from xargs below) into DIR/N.log,
+# its exit status into DIR/N.rc and its seconds into DIR/N.secs; the status of this command itself stays
 # 0, as any other would make xargs stop launching.
 if [ "${1:-}" = --one ]; then
     { read -r kind; read -r file; read -r build; } <"$2/$3.task"
+    start=$(date +%s)
     case $kind in
     unit) CMOCKA_MESSAGE_OUTPUT=TAP "$file" ;;
     script) COLLM="$build/collm" FAKE_LLM="$build/tools/fake_llm" sh "$file" ;;
     esac >"$2/$3.log" 2>&1 </dev/null
     echo $? >"$2/$3.rc"
+    echo "$(($(date +%s) - start)) $file" >"$2/$3.secs"
     exit 0
 fi
 
@@ -26,14 +28,18 @@ jobs=${COLLM_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-# The tests in report order: task N is DIR/N.task (kind, file, build). The
-# integration scripts take longer than most unit programs, so they are
-# launched first (DIR/order), so that no long one starts when the rest is done.
+# The tests in report order: task N is DIR/N.task (kind, file, build). They
+# are launched longest first, as the last run in that build folder timed
+# them (BUILD/.test-seconds), so that no long one starts when the rest is
+# nearly done; one never timed counts as longest (an integration script
+# before a unit program: those are the long ones).
 n=0
 add() { # KIND FILE BUILD
     n=$((n + 1))
     printf '%s\n' "$@" >"$dir/$n.task"
-    case $1 in script) echo $n >>"$dir/first" ;; *) echo $n >>"$dir/then" ;; esac
+    secs=$(awk -v f="$2" '$2 == f { print $1; exit }' "$3/.test-seconds" 2>/dev/null)
+    case $1 in script) guess=1000000 ;; *) guess=999999 ;; esac
+    echo "${secs:-$guess} $n" >>"$dir/order"
 }
 for build in "$@"; do
     for t in "$build"/tests/test_*; do
@@ -43,7 +49,14 @@ for build in "$@"; do
         add script "$s" "$build"
     done
 done
-cat "$dir/first" "$dir/then" 2>/dev/null | xargs -n 1 -P "$jobs" sh "$0" --one "$dir"
+sort -k1,1nr -k2,2n "$dir/order" | cut -d' ' -f2 | xargs -n 1 -P "$jobs" sh "$0" --one "$dir"
+for build in "$@"; do
+    i=0
+    while [ $i -lt $n ]; do
+        i=$((i + 1))
+        [ "$(sed -n 3p "$dir/$i.task")" = "$build" ] && cat "$dir/$i.secs" 2>/dev/null
+    done >"$dir/secs" && mv "$dir/secs" "$build/.test-seconds" 2>/dev/null
+done
 
 pass=0
 fail=0
