@@ -10,8 +10,9 @@
 set -u
 
 # sh run.sh --one DIR N: runs test N of DIR (from xargs below) into DIR/N.log,
-# its exit status into DIR/N.rc and its seconds into DIR/N.secs; the status of this command itself stays
-# 0, as any other would make xargs stop launching.
+# its exit status into DIR/N.rc and its seconds into DIR/N.secs; the status
+# of this command itself stays 0, as any other would make xargs stop
+# launching.
 if [ "${1:-}" = --one ]; then
     { read -r kind; read -r file; read -r build; } <"$2/$3.task"
     start=$(date +%s)
