@@ -56,7 +56,8 @@ for build in "$@"; do
     while [ $i -lt $n ]; do
         i=$((i + 1))
         [ "$(sed -n 3p "$dir/$i.task")" = "$build" ] && cat "$dir/$i.secs" 2>/dev/null
-    done >"$dir/secs" && mv "$dir/secs" "$build/.test-seconds" 2>/dev/null
+    done >"$dir/secs"
+    mv "$dir/secs" "$build/.test-seconds" 2>/dev/null
 done
 
 pass=0
