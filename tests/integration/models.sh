@@ -204,8 +204,8 @@ overlap() { # how many Navigator requests were sent while evaluations ran
 }
 for pipe in 1 0; do
     start_llm --delay 200
-    COLLM_EVAL_IMAGES=300 run search --json --algo collm --space fmnist-supernet --llm-url "$URL" \
-        --model fake-1 --generator offline --budget 30 --seed 3 --no-session --pipeline $pipe
+    COLLM_EVAL_IMAGES=100 run search --json --algo collm --space fmnist-supernet --llm-url "$URL" \
+        --model fake-1 --generator offline --budget 20 --seed 3 --no-session --pipeline $pipe
     stop_llm
     eval "overlap_$pipe=$(overlap)"
 done

@@ -25,7 +25,9 @@ check "the TUI starts and shows evaluations" "/200"
 check "the strategy pane shows the Navigator's sections" "# SUMMARY"
 $T send-keys -t t p
 check "p pauses" "PAUSED"
-pid=$(pgrep -f "$COLLM search --algo collm --budget 200" | head -1)
+# the pane shell's own child: a bare pgrep -f also matches the tmux server
+# (its command line holds the pane's) and any other suite's collm
+pid=$(pgrep -P "$($T display -p -t t '#{pane_pid}')" -f "$COLLM search --algo collm --budget 200" | head -1)
 if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; then
     sleep 0.5
     t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")

@@ -9,7 +9,7 @@ TINY="--train-images 128 --batch 32 --threads 2"
 # Where collm can score fewer validation images at each epoch's end, do (only
 # the report depends on them, not the weights): that is most of the time.
 if "$COLLM" train fmnist-supernet --help 2>/dev/null | grep -q -- '--report-images'; then
-    TINY="$TINY --report-images 500"
+    TINY="$TINY --report-images 100"
 fi
 
 # payload FILE OUT: the checkpoint's payload (the float32 weights), which

@@ -7,8 +7,10 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset COLLM_TUI_SCRIPT NO_COLOR
 mkdir -p "$tmp/dumps"
 script() { sed "s|OUT/|$tmp/dumps/|" "tests/tui/$1/${2:-steps}" >"$tmp/$1${2:+-$2}.script"; }
-# a TUI that hangs fails its test instead of the suite
-run_t() { timeout 60 "$COLLM" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+# a TUI that hangs fails its test instead of the suite; the limit is far
+# above a run's few seconds, as suites run side by side on a loaded machine
+# (an ofa-ea run there took over 60 s, 33 s alone: 8 s of CPU)
+run_t() { timeout 300 "$COLLM" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 
 script live
 run search --algo collm --budget 60 --seed 3 --script "$tmp/live.script" --size 80x24 \
