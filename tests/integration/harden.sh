@@ -51,4 +51,34 @@ if grep -q "no cost metric: there is no cost to switch to" "$tmp/nocost.txt"; th
     ok "and says there is no cost to switch to"
 else not_ok "and says there is no cost to switch to"; fi
 
+# finding 7: resume read the file and only then took the lock, so a second
+# resume could read, wait, and cut the first one's later events. The lock
+# now comes first: a second resume is refused before it reads anything.
+start_llm
+"$COLLM" search --headless --quiet --algo collm --llm-url "$URL" --model fake-1 --budget 10 \
+    --session "$tmp/two.jsonl" >/dev/null 2>&1
+stop_llm
+start_llm --delay 1500 # every answer takes 1.5 s: the first resume holds the file a while
+"$COLLM" resume "$tmp/two.jsonl" --budget 30 --llm-url "$URL" --quiet >"$tmp/first.out" 2>&1 &
+first=$!
+i=0; while ! grep -q session_resumed "$tmp/two.jsonl" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+run_t 60 resume "$tmp/two.jsonl" --budget 40 --navigator offline --generator offline --quiet
+expect_rc "a second resume of a session in use is refused" 1
+expect_err "it says another collm has it open" \
+    "two.jsonl: another collm is writing this session right now (it has the file open)"
+# a budget it would refuse anyway: the lock is checked first, before the file is read
+run_t 60 resume "$tmp/two.jsonl" --budget 5 --quiet
+expect_rc "the lock is taken before the session is read" 1
+expect_err "so the refusal is the lock's" "another collm is writing this session right now"
+wait $first
+rc=$?
+stop_llm
+expect_rc "the first resume goes on to its budget" 0
+nseq=$(grep -c '"seq":' "$tmp/two.jsonl")
+if [ "$(grep -o '^{"seq":[0-9]*' "$tmp/two.jsonl" | cut -d: -f2 | tr '\n' ' ')" = \
+     "$(seq 1 "$nseq" | tr '\n' ' ')" ] &&
+   [ "$(grep -c '"type":"eval_finished"' "$tmp/two.jsonl")" -eq 30 ]; then
+    ok "all the first resume's events are kept ($nseq, numbered without a gap, 30 evaluations)"
+else not_ok "all the first resume's events are kept" "$(cat "$tmp/first.out")"; fi
+
 finish
