@@ -81,4 +81,65 @@ if [ "$(grep -o '^{"seq":[0-9]*' "$tmp/two.jsonl" | cut -d: -f2 | tr '\n' ' ')" 
     ok "all the first resume's events are kept ($nseq, numbered without a gap, 30 evaluations)"
 else not_ok "all the first resume's events are kept" "$(cat "$tmp/first.out")"; fi
 
+# finding 10: Ctrl-C reached the work only through the loop. Now the first
+# one stops the computation where it is (polled inside an evaluation, a
+# training step), the second ends the process at once.
+# wait_end PID: waits up to 60 s (polls of 0.1 s) for PID; rc its exit code,
+# 124 when it never ended (then it is killed)
+wait_end() {
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$1" 2>/dev/null; then kill -9 "$1"; wait "$1" 2>/dev/null; rc=124
+    else wait "$1"; rc=$?; fi
+}
+# started_when PID FILE TEXT: waits until FILE holds TEXT (or PID is gone)
+started_when() {
+    i=0
+    while ! grep -q "$3" "$2" 2>/dev/null && kill -0 "$1" 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+}
+A='{"r":28,"d":[4,4],"ks":[7,7,7,7,7,7,7,7],"e":[6,6,6,6,6,6,6,6]}'
+"$COLLM" eval --space fmnist-supernet "$A" "$A" "$A" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait_end $pid
+expect_rc "Ctrl-C stops collm eval inside an evaluation" 130
+expect_err "and it says so" "collm eval: interrupted (Ctrl-C)"
+if [ "$(wc -l <"$tmp/out")" -lt 3 ]; then ok "what was not evaluated is not printed"
+else not_ok "what was not evaluated is not printed"; fi
+"$COLLM" eval --space fmnist-supernet "$A" "$A" "$A" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -INT $pid; kill -INT $pid
+wait_end $pid
+expect_rc "two Ctrl-C end collm eval" 130
+
+"$COLLM" train fmnist-supernet --train-images 128 --batch 32 --threads 2 --epochs 1000 \
+    --out "$tmp/sig.ckpt" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+started_when $pid "$tmp/err" '^epoch 1/'
+kill -INT $pid; kill -INT $pid
+wait_end $pid
+expect_rc "two Ctrl-C end collm train at once" 130
+
+COLLM_EVAL_IMAGES=100 "$COLLM" search --headless --space fmnist-supernet --algo random \
+    --budget 100000 --session "$tmp/sig.jsonl" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+started_when $pid "$tmp/sig.jsonl" '"type":"eval_finished"'
+kill -INT $pid
+wait_end $pid
+expect_rc "Ctrl-C stops a search" 130
+if tail -1 "$tmp/sig.jsonl" | grep -q '"type":"session_ended".*interrupted (Ctrl-C)'; then
+    ok "and the journal ends with why"
+else not_ok "and the journal ends with why" "$(tail -1 "$tmp/sig.jsonl")"; fi
+COLLM_EVAL_IMAGES=100 "$COLLM" search --headless --space fmnist-supernet --algo random \
+    --budget 100000 --no-session >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -TERM $pid; kill -TERM $pid
+wait_end $pid
+expect_rc "two SIGTERM end a search" 143
+
 finish
