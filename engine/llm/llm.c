@@ -167,6 +167,7 @@ static void finish(struct req *r, const char *text, const char *error, long stat
         .id = r->id, .ok = error == NULL, .cancelled = r->cancelled, .http_status = status,
         .text = text ? text : "", .finish = r->ans.finish, .tokens_in = r->ans.tokens_in,
         .tokens_out = r->ans.tokens_out, .tokens_reasoning = r->ans.tokens_reasoning,
+        .usage_bad = r->ans.usage_bad,
         .reasoning = strbuf_str(&r->ans.reasoning),
         .latency = (double)(uv_hrtime() - r->t0) * 1e-9, .attempts = r->attempt,
         .error = error, .raw = error ? strbuf_str(&r->resp) : NULL,
