@@ -99,15 +99,23 @@ static void xml_text(FILE *f, const char *s)
         }
 }
 
+/* The x of record i: its cost, or with no cost metric at all (a session
+ * that records only its objective) its place in the order of evaluation. */
+static double xval(const struct state *st, size_t i, int cost)
+{
+    return cost >= 0 ? st->rec[i].m[cost] : (double)st->rec[i].order;
+}
+
 int export_svg(FILE *f, const struct state *st, int cost)
 {
     if (cost < 0)
         cost = st->front_cost;
     int obj = st->info.objective;
+    const struct metric_def order = {.name = "evaluation", .unit = "order"};
     const double W = 720, H = 480, L = 70, R = 20, T = 40, B = 60;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (size_t i = 0; i < st->nrec; i++) {
-        double x = st->rec[i].m[cost], y = st->rec[i].m[obj];
+        double x = xval(st, i, cost), y = st->rec[i].m[obj];
         if (!isfinite(x) || !isfinite(y))
             continue;
         x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
@@ -122,7 +130,8 @@ int export_svg(FILE *f, const struct state *st, int cost)
     x0 -= px, x1 += px, y0 -= py, y1 += py;
 #define SX(v) (L + ((v) - x0) / (x1 - x0) * (W - L - R))
 #define SY(v) (H - B - ((v) - y0) / (y1 - y0) * (H - T - B))
-    const struct metric_def *mx = &st->info.metrics[cost], *my = &st->info.metrics[obj];
+    const struct metric_def *mx = cost >= 0 ? &st->info.metrics[cost] : &order,
+                            *my = &st->info.metrics[obj];
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
             W, H, W, H);
@@ -132,8 +141,11 @@ int export_svg(FILE *f, const struct state *st, int cost)
     fputs(" on ", f);
     xml_text(f, st->info.space ? st->info.space : "");
     int *idx = malloc((st->nrec + 1) * sizeof *idx);
-    long n = idx ? state_front(st, cost, idx) : 0;
-    fprintf(f, ": %zu evaluated, %ld on the Pareto front</text>\n", st->nrec, n > 0 ? n : 0);
+    long n = idx && cost >= 0 ? state_front(st, cost, idx) : 0;
+    if (cost < 0)
+        fprintf(f, ": %zu evaluated; no cost metric, so no Pareto front</text>\n", st->nrec);
+    else
+        fprintf(f, ": %zu evaluated, %ld on the Pareto front</text>\n", st->nrec, n > 0 ? n : 0);
     /* axes with ticks */
     fprintf(f, "<g stroke=\"#444\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
@@ -156,8 +168,8 @@ int export_svg(FILE *f, const struct state *st, int cost)
     /* every evaluation, then the front as a staircase, then the best */
     fputs("<g fill=\"#9aa7b8\" fill-opacity=\"0.7\">\n", f);
     for (size_t i = 0; i < st->nrec; i++)
-        if (isfinite(st->rec[i].m[cost]) && isfinite(st->rec[i].m[obj]))
-            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", SX(st->rec[i].m[cost]),
+        if (isfinite(xval(st, i, cost)) && isfinite(st->rec[i].m[obj]))
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", SX(xval(st, i, cost)),
                     SY(st->rec[i].m[obj]));
     fputs("</g>\n", f);
     if (n > 0) {
@@ -177,7 +189,7 @@ int export_svg(FILE *f, const struct state *st, int cost)
     free(idx);
     const struct record *b = state_best(st);
     if (b) {
-        double bx = SX(b->m[cost]), by = SY(b->m[obj]);
+        double bx = SX(cost >= 0 ? b->m[cost] : (double)b->order), by = SY(b->m[obj]);
         fprintf(f, "<path d=\"M%.1f %.1f l3 7 7 0 -6 5 3 8 -7 -5 -7 5 3 -8 -6 -5 7 0z\" "
                    "fill=\"#c0392b\" stroke=\"white\"/>\n", bx, by - 10);
         int left = bx > W - R - 90; /* keep the label inside the picture */

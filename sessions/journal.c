@@ -62,7 +62,8 @@ static int lock(int fd, const char *path, struct err *e)
 {
     if (flock(fd, LOCK_EX | LOCK_NB) < 0)
         return err_set(e, path, errno == EWOULDBLOCK
-                                    ? "another collm is writing this session right now"
+                                    ? "another collm is writing this session right now "
+                                      "(it has the file open); wait for it to end"
                                     : "cannot lock the session: %s",
                        strerror(errno));
     return 0;
@@ -105,19 +106,14 @@ struct journal *journal_create(const char *path, const struct journal_header *h,
     return j;
 }
 
-struct journal *journal_reopen(const char *path, off_t keep, int add_newline, struct err *e)
+struct journal *journal_lock(const char *path, struct err *e)
 {
     int fd = open(path, O_WRONLY | O_APPEND);
     if (fd < 0) {
-        err_set(e, path, "cannot append to the session: %s", strerror(errno));
+        err_set(e, path, "cannot open the session: %s", strerror(errno));
         return NULL;
     }
     if (lock(fd, path, e) < 0) {
-        close(fd);
-        return NULL;
-    }
-    if (ftruncate(fd, keep) < 0) {
-        err_set(e, path, "cannot cut the torn last line: %s", strerror(errno));
         close(fd);
         return NULL;
     }
@@ -129,12 +125,16 @@ struct journal *journal_reopen(const char *path, off_t keep, int add_newline, st
         return NULL;
     }
     snprintf(j->path, sizeof j->path, "%s", path);
-    if (add_newline && put_line(j, "", e) < 0) { /* a whole last line that lacked its end */
-        fclose(j->f);
-        free(j);
-        return NULL;
-    }
     return j;
+}
+
+int journal_cut(struct journal *j, off_t keep, int add_newline, struct err *e)
+{
+    if (ftruncate(fileno(j->f), keep) < 0)
+        return err_set(e, j->path, "cannot cut the torn last line: %s", strerror(errno));
+    if (add_newline && put_line(j, "", e) < 0) /* a whole last line that lacked its end */
+        return -1;
+    return 0;
 }
 
 void journal_set_fsync(struct journal *j, int on) { j->fsync = on; }

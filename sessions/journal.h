@@ -35,10 +35,14 @@ struct journal;
 
 /* A new file; refuses to overwrite one that exists. */
 struct journal *journal_create(const char *path, const struct journal_header *h, struct err *e);
-/* An existing file (resume): cut it to `keep` bytes first, dropping a torn
- * last line, end a last line that lacks its newline, then append. Both
- * create and reopen lock the file: one writer at a time. */
-struct journal *journal_reopen(const char *path, off_t keep, int add_newline, struct err *e);
+/* An existing file (resume), locked before it is read: what is read is
+ * then what is cut and appended to, and a second collm on the same session
+ * is refused at once instead of cutting the first one's events. Both
+ * create and lock take the lock: one writer at a time. */
+struct journal *journal_lock(const char *path, struct err *e);
+/* Then, once read: cut it to `keep` bytes, dropping a torn last line, end
+ * a last line that lacks its newline; later writes append. */
+int journal_cut(struct journal *j, off_t keep, int add_newline, struct err *e);
 void journal_set_fsync(struct journal *j, int on);
 /* Writes one event as a line and flushes it. -1 with e when it could not. */
 int journal_write(struct journal *j, const struct event *ev, const struct session_info *info,

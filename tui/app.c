@@ -424,10 +424,16 @@ static enum handled act_common(struct app *a, enum action act, int ch)
     case A_COST: /* the next cost metric */
         if (!st->info.nmetrics)
             return IGNORED;
-        int c = a->cost;
-        do
+        /* one lap at most: a session may record no cost at all */
+        int c = a->cost, found = 0;
+        for (int k = 0; k < st->info.nmetrics && !found; k++) {
             c = (c + 1) % st->info.nmetrics;
-        while (st->info.metrics[c].role != METRIC_COST && c != a->cost);
+            found = st->info.metrics[c].role == METRIC_COST;
+        }
+        if (!found) {
+            app_note(a, "this session records no cost metric: there is no cost to switch to");
+            break;
+        }
         a->cost = c;
         break;
     case A_DETAIL: {

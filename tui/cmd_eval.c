@@ -1,4 +1,5 @@
 #include <cjson/cJSON.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "../engine/eval/supernet_eval.h"
 #include "../engine/spaces/space.h"
 #include "cmds.h"
+#include "interrupt.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -44,7 +46,7 @@ static void on_done(void *ud, const struct eval_result *r)
     s->r = *r;
 }
 
-/* 0 printed, -1 invalid input (reported), -2 evaluation failed */
+/* 0 printed, -1 invalid input (reported), -2 evaluation failed, -3 stopped */
 static int eval_one(const struct space *sp, struct evaluator *ev, const char *text,
                     const char *where)
 {
@@ -60,6 +62,8 @@ static int eval_one(const struct space *sp, struct evaluator *ev, const char *te
         s.got = 1, s.r.ok = 1;
     else
         evaluator_submit(ev, &job, on_done, &s);
+    if (s.got && s.r.cancelled)
+        return -3;
     if (!s.got || !s.r.ok) {
         fprintf(stderr, "collm eval: %s: %s\n", where, s.got ? s.r.error : "no result");
         return -2;
@@ -107,19 +111,29 @@ int cmd_eval(int argc, char **argv)
     if (npos == 0)
         return cmd_usage("eval", "", "give an architecture, or '-' to read them "
                                                   "from standard input (see --help)");
+    /* a subnet's evaluation takes seconds: Ctrl-C stops it inside, and
+     * the loops below look at the flag between architectures */
+    interrupt_install(NULL);
+    const volatile int *stop = interrupt_flag();
     struct space *sp = space_open(space_spec, datadir, &e);
-    if (!sp)
+    if (!sp) {
+        interrupt_restore();
         return cmd_fail("eval", &e);
+    }
     /* A space without a built-in evaluator (spos, autoformer) still has
      * exact costs, which are what `eval` is asked for before a search. */
     int costs_only = (!evaluator || !*evaluator) && !evaluator_default(sp);
     struct evaluator *ev = costs_only ? NULL : evaluator_open_named(evaluator, sp, NULL, &e);
     if (!ev && !costs_only) {
+        interrupt_restore();
         space_close(sp);
         return cmd_fail("eval", &e);
     }
+    if (strcmp(sp->family, "fmnist-supernet") == 0)
+        supernet_evaluator_set_stop(ev, stop);
     if (no_recal) {
         if (strcmp(sp->family, "fmnist-supernet") != 0) {
+            interrupt_restore();
             evaluator_close(ev);
             space_close(sp);
             return cmd_usage("eval", "--no-recal", "only fmnist-supernet has batch norms to "
@@ -128,7 +142,7 @@ int cmd_eval(int argc, char **argv)
         supernet_evaluator_set_recal(ev, 0);
     }
     int bad = 0, failed = 0;
-    for (int i = 0; i < npos; i++) {
+    for (int i = 0; i < npos && !*stop; i++) {
         char where[64];
         if (strcmp(pos[i], "-") != 0) {
             snprintf(where, sizeof where, "argument %d", i + 1);
@@ -140,7 +154,7 @@ int cmd_eval(int argc, char **argv)
         char *line = NULL;
         size_t cap = 0;
         long lineno = 0;
-        while (getline(&line, &cap, stdin) >= 0) {
+        while (!*stop && getline(&line, &cap, stdin) >= 0) {
             lineno++;
             line[strcspn(line, "\r\n")] = '\0';
             if (!line[0] || line[0] == '#')
@@ -152,7 +166,13 @@ int cmd_eval(int argc, char **argv)
         }
         free(line);
     }
+    interrupt_restore();
     evaluator_close(ev);
     space_close(sp);
+    if (interrupt_signal()) {
+        fprintf(stderr, "collm eval: %s\n",
+                interrupt_signal() == SIGINT ? "interrupted (Ctrl-C)" : "terminated");
+        return 128 + interrupt_signal();
+    }
     return bad ? EXIT_USAGE : failed ? EXIT_FAIL : EXIT_OK;
 }

@@ -120,6 +120,10 @@ int cmd_export(int argc, char **argv)
             code = cmd_usage("export", "--cost", "'%s' is not a cost of %s", cost_name,
                              l.st.info.space);
     }
+    if (code == EXIT_OK && l.st.front_cost < 0 && (pareto_out || svg_out))
+        fprintf(stderr, "collm export: %s records no cost metric, so there is no Pareto "
+                "front%s\n", pos[0], svg_out ? "; the plot shows the objective by evaluation"
+                                             : "");
     if (code == EXIT_OK && csv_out)
         code = write_to(csv_out, csv, &l.st, cost, "csv");
     if (code == EXIT_OK && pareto_out)

@@ -127,9 +127,16 @@ int cmd_resume(int argc, char **argv)
     if (rc_.no_session)
         return cmd_usage("resume", "--no-session", "a resumed search is always recorded");
 
-    struct session ss;
-    if (session_read(file, &ss, &e) < 0)
+    /* locked before it is read: another collm appending after our read
+     * would have its events cut off by our journal_cut */
+    struct journal *j = NULL;
+    if (!has_from && !(j = journal_lock(file, &e)))
         return cmd_fail("resume", &e);
+    struct session ss;
+    if (session_read(file, &ss, &e) < 0) {
+        journal_close(j, NULL);
+        return cmd_fail("resume", &e);
+    }
     if (ss.warnings[0])
         fprintf(stderr, "collm resume: %s: %s", file, ss.warnings);
 
@@ -140,7 +147,6 @@ int cmd_resume(int argc, char **argv)
     struct proposer *p = NULL;
     struct evaluator *ev = NULL;
     struct search *s = NULL;
-    struct journal *j = NULL;
     int code = EXIT_OK, take = ss.n;
     char fork_path[4096] = "";
     const struct session_info *info = ss.evs[0].info;
@@ -235,7 +241,7 @@ int cmd_resume(int argc, char **argv)
         for (int i = 0; i < take; i++) /* the fork starts with the old events */
             if (journal_write(j, &ss.evs[i], info, &e) < 0)
                 goto fail;
-    } else if (!(j = journal_reopen(file, ss.good_bytes, ss.needs_newline, &e))) {
+    } else if (journal_cut(j, ss.good_bytes, ss.needs_newline, &e) < 0) {
         goto fail;
     }
     journal_set_fsync(j, rc_.fsync);

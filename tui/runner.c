@@ -9,6 +9,7 @@
 
 #include "cmds.h"
 #include "headless.h"
+#include "interrupt.h"
 #include "tui.h"
 #include "../widgets/theme.h"
 
@@ -111,7 +112,7 @@ struct run {
     uv_loop_t *loop;
     struct search *s;
     struct journal *j;
-    uv_signal_t sigint, sigterm;
+    uv_async_t wake; /* sent by the signal handler (interrupt.h) */
     uv_timer_t wait_tick;
     int paused, interrupted, open_handles, quiet, out_gone;
     double wait_t0;  /* the oldest LLM request in flight when last looked at */
@@ -181,13 +182,14 @@ static void watch(void *ud, const struct event *ev, const struct state *st)
     }
 }
 
-static void on_signal(uv_signal_t *h, int sig)
+static void on_signal(uv_async_t *h)
 {
     struct run *r = h->data;
-    if (!r->s)
+    if (!r->s || !interrupt_signal())
         return;
     r->interrupted = 1;
-    search_stop(r->s, END_USER, sig == SIGINT ? "interrupted (Ctrl-C)" : "terminated");
+    search_stop(r->s, END_USER,
+                interrupt_signal() == SIGINT ? "interrupted (Ctrl-C)" : "terminated");
 }
 
 int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struct journal *j,
@@ -216,14 +218,15 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
         return EXIT_FAIL;
     }
     struct run *r = rp;
-    *r = (struct run){.loop = loop, .s = s, .j = j, .open_handles = 3, .quiet = c->quiet,
+    *r = (struct run){.loop = loop, .s = s, .j = j, .open_handles = 2, .quiet = c->quiet,
                       .wait_t0 = -1};
     search_listen(s, watch, r);
-    uv_signal_init(loop, &r->sigint);
-    uv_signal_init(loop, &r->sigterm);
-    r->sigint.data = r->sigterm.data = r;
-    uv_signal_start(&r->sigint, on_signal, SIGINT);
-    uv_signal_start(&r->sigterm, on_signal, SIGTERM);
+    /* a handler of our own, not uv_signal_t: that one acts only between
+     * loop turns, so work keeping the loop busy could not be stopped, not
+     * even by a second Ctrl-C */
+    uv_async_init(loop, &r->wake, on_signal);
+    r->wake.data = r;
+    interrupt_install(&r->wake);
     uv_timer_init(loop, &r->wait_tick);
     r->wait_tick.data = r;
     uv_timer_start(&r->wait_tick, on_wait_tick, 1000, 1000);
@@ -264,8 +267,8 @@ int run_search(struct search *s, uv_loop_t *loop, const struct run_cfg *c, struc
 out:
     /* the search is done: its listeners must not reach `r` any more */
     r->s = NULL;
-    uv_close((uv_handle_t *)&r->sigint, on_closed);
-    uv_close((uv_handle_t *)&r->sigterm, on_closed);
+    interrupt_restore();
+    uv_close((uv_handle_t *)&r->wake, on_closed);
     uv_close((uv_handle_t *)&r->wait_tick, on_closed);
     return code;
 }

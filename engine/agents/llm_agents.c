@@ -106,6 +106,8 @@ static void on_llm_done(void *ud, const struct llm_result *r)
         c->warned = 1;
         warn(c, r->id, why);
     }
+    if (r->ok && r->usage_bad && r->usage_bad[0])
+        warn(c, r->id, r->usage_bad);
     if (r->ok) {
         struct event ev = {.type = EV_LLM_ANSWER, .req = (int)r->id, .text = (char *)r->text,
                            .finish = (char *)r->finish, .tokens_in = r->tokens_in,

@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#define RNG_MAX_REJECTS 128
+
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -43,7 +45,10 @@ uint32_t rng_below(struct rng *r, uint32_t n)
     uint32_t lo = (uint32_t)m;
     if (lo < n) {
         uint32_t threshold = (uint32_t)(-n) % n;
-        while (lo < threshold) {
+        /* Each draw is rejected with probability < 1/2, so a real stream
+         * never gets near the bound; it is there so that a broken state
+         * (one that repeats itself) costs a biased draw, not a hang. */
+        for (int tries = 0; lo < threshold && tries < RNG_MAX_REJECTS; tries++) {
             m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * n;
             lo = (uint32_t)m;
         }
@@ -81,6 +86,10 @@ int rng_load(struct rng *r, const char *text)
         }
     }
     if (text[64] != '\0' && text[64] != ' ')
+        return -1;
+    /* xoshiro's one fixed point: from all zeros it returns 0 for ever. No
+     * seeded stream reaches it, so it only comes from a state never seeded. */
+    if ((t.s[0] | t.s[1] | t.s[2] | t.s[3]) == 0)
         return -1;
     *r = t;
     return 0;

@@ -81,6 +81,7 @@ struct impl {
     float *recal, *valid, *test;
     uint8_t *vlab, *tlab;
     int nrecal, nvalid, ntest, recalibrate;
+    const volatile int *stop; /* the synchronous path's cancel flag, or NULL */
     /* the synchronous path's workspace; slot 0's once attached */
     struct sn_ctx *c;
     float *stats;
@@ -425,7 +426,8 @@ static int submit(struct evaluator *ev, const struct eval_job *job, eval_done_fn
     struct impl *im = ev->impl;
     if (!im->loop) {
         struct eval_result r;
-        evaluate(ev, im->c, im->stats, job, NULL, &r, NULL);
+        if (evaluate(ev, im->c, im->stats, job, im->stop, &r, NULL) == -2)
+            r = (struct eval_result){.id = job->id, .cancelled = 1, .error = "cancelled"};
         done(ud, &r);
         return 0;
     }
@@ -607,6 +609,11 @@ static uint8_t *copy(const uint8_t *p, int n)
 void supernet_evaluator_set_recal(struct evaluator *ev, int on)
 {
     ((struct impl *)ev->impl)->recalibrate = on;
+}
+
+void supernet_evaluator_set_stop(struct evaluator *ev, const volatile int *stop)
+{
+    ((struct impl *)ev->impl)->stop = stop;
 }
 
 /* COLLM_EVAL_IMAGES: 0 when unset or empty (the full sets), -1 when invalid. */

@@ -48,5 +48,8 @@ struct evaluator *supernet_evaluator_open(const struct space *s, const struct ev
 /* Without recalibration: the running statistics the checkpoint holds (a
  * mixture of every subnet trained), to show what recalibration is for. */
 void supernet_evaluator_set_recal(struct evaluator *ev, int on);
+/* Not attached to a loop, an evaluation runs inside submit: it stops within
+ * a batch once *stop is non-zero (a Ctrl-C), answering cancelled. */
+void supernet_evaluator_set_stop(struct evaluator *ev, const volatile int *stop);
 
 #endif

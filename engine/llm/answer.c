@@ -10,6 +10,7 @@ void llm_answer_reset(struct llm_answer *a)
     strbuf_reset(&a->reasoning);
     a->finish[0] = '\0';
     a->tokens_in = a->tokens_out = a->tokens_reasoning = 0;
+    a->usage_bad[0] = '\0';
     a->sse_pos = 0;
     a->sse_events = a->sse_done = 0;
 }
@@ -20,19 +21,35 @@ void llm_answer_free(struct llm_answer *a)
     strbuf_free(&a->reasoning);
 }
 
+/* The journal's reader takes counts from 0 to below 10^15 (fields.c's
+ * FK_COUNT); anything else a server says is 0 here, and flagged. */
+#define COUNT_MAX 1e15
+
+static void read_count(struct llm_answer *a, const cJSON *v, const char *key, long *out)
+{
+    if (!cJSON_IsNumber(v))
+        return;
+    double d = v->valuedouble;
+    if (d >= 0 && d < COUNT_MAX) {
+        *out = (long)d;
+        return;
+    }
+    *out = 0;
+    if (!a->usage_bad[0])
+        snprintf(a->usage_bad, sizeof a->usage_bad, "the server said %s %g, which is no token "
+                 "count: taken as 0", key, d);
+}
+
 static void read_usage(struct llm_answer *a, const cJSON *o)
 {
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "usage");
-    const cJSON *pi = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens");
-    const cJSON *co = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens");
-    if (cJSON_IsNumber(pi))
-        a->tokens_in = (long)pi->valuedouble;
-    if (cJSON_IsNumber(co))
-        a->tokens_out = (long)co->valuedouble;
+    read_count(a, cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens"), "prompt_tokens",
+               &a->tokens_in);
+    read_count(a, cJSON_GetObjectItemCaseSensitive(u, "completion_tokens"), "completion_tokens",
+               &a->tokens_out);
     const cJSON *det = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens_details");
-    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(det, "reasoning_tokens");
-    if (cJSON_IsNumber(rt))
-        a->tokens_reasoning = (long)rt->valuedouble;
+    read_count(a, cJSON_GetObjectItemCaseSensitive(det, "reasoning_tokens"), "reasoning_tokens",
+               &a->tokens_reasoning);
 }
 
 /* A reasoning model's thinking when the server parses it out of the answer:

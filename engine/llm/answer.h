@@ -14,6 +14,10 @@ struct llm_answer {
     struct strbuf reasoning; /* reasoning_content / reasoning, apart from it */
     char finish[32];         /* finish_reason, "" until one came */
     long tokens_in, tokens_out, tokens_reasoning;
+    /* "" or what was wrong with the server's usage counts: a count that is
+     * negative, not a number or past 10^15 is taken as 0 and said here, so
+     * the journal never holds a count its reader refuses */
+    char usage_bad[160];
     size_t sse_pos;          /* how far the body has been read as events */
     int sse_events;
     int sse_done;            /* the stream said [DONE] */

@@ -141,6 +141,7 @@ static void finish(struct req *r, const char *text, const char *error, long stat
         .id = r->id, .ok = error == NULL, .cancelled = r->cancelled, .http_status = status,
         .text = t ? t : "", .finish = fin ? fin : "", .tokens_in = r->ans.tokens_in,
         .tokens_out = r->ans.tokens_out, .tokens_reasoning = r->ans.tokens_reasoning,
+        .usage_bad = r->ans.usage_bad,
         .reasoning = thought ? thought : "",
         .latency = (double)(uv_hrtime() - r->t0) * 1e-9, .attempts = r->attempt,
         .error = error ? (why ? why : "out of memory") : NULL, .raw = error ? (raw ? raw : "") : NULL,

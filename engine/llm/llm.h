@@ -54,6 +54,7 @@ struct llm_result {
     const char *finish;      /* finish_reason: "stop", "length" ... or "" */
     long tokens_in, tokens_out; /* usage as the server reported it, else 0 */
     long tokens_reasoning;   /* of tokens_out, what the server counted as reasoning */
+    const char *usage_bad;   /* "" or why a usage count the server sent was taken as 0 */
     const char *reasoning;   /* what the server parsed out as reasoning ("" if none);
                               * text still holds any inline <think> block */
     double latency;          /* seconds, first attempt to the end */

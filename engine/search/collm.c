@@ -284,6 +284,16 @@ static int restore_agents(struct proposer *p, const struct state *st, struct err
     return 0;
 }
 
+/* Sessions written before LLM agents were seeded hold all zeros for them.
+ * An LLM agent never draws, so it keeps its own stream; an offline agent
+ * taking its place would draw 0 for ever, so that is refused. */
+static int load_stream(struct rng *r, const char *text, int offline)
+{
+    if (rng_load(r, text) == 0)
+        return 0;
+    return !offline && strspn(text, "0") == 64 ? 0 : -1;
+}
+
 /* "NAVRNG GENRNG SINCE" */
 static char *save(struct proposer *p)
 {
@@ -302,9 +312,15 @@ static int restore(struct proposer *p, const char *saved, const struct state *st
     struct impl *im = p->impl;
     if (!saved)
         return restore_agents(p, st, e); /* nothing proposed yet */
-    if (strlen(saved) < 131 || rng_load(&im->nav->rng, saved) < 0 ||
-        rng_load(&im->gen->rng, saved + 65) < 0)
+    if (strlen(saved) < 131)
         return err_set(e, "collm", "the recorded agent state is damaged");
+    int bad_nav = load_stream(&im->nav->rng, saved, im->nav->offline) < 0;
+    if (bad_nav || load_stream(&im->gen->rng, saved + 65, im->gen->offline) < 0)
+        return err_set(e, "candidates_proposed \"state\"",
+                       "the %s's recorded random state is damaged or all zeros (an LLM "
+                       "agent's that was never seeded), and an offline agent cannot draw "
+                       "from it; resume with the agents the session recorded",
+                       bad_nav ? "Navigator" : "Generator");
     im->since = atoi(saved + 130);
     return restore_agents(p, st, e);
 }
@@ -337,6 +353,15 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
     }
     im->nav = nav;
     im->gen = gen;
+    /* An LLM agent draws nothing itself, but its stream is saved with the
+     * session and an offline agent resumed in its place draws from it: seed
+     * it as collm_open seeds the offline pair. */
+    struct rng r = p->rng;
+    uint64_t nav_seed = rng_next(&r), gen_seed = rng_next(&r);
+    if (!nav->offline)
+        rng_seed(&nav->rng, nav_seed);
+    if (!gen->offline)
+        rng_seed(&gen->rng, gen_seed);
     nav->host = gen->host = (struct agent_host){.emit = emit_host, .stream = stream_host,
                                                 .ud = p};
     snprintf(p->navigator, sizeof p->navigator, "%s", nav->name);

@@ -78,7 +78,11 @@ char *proposer_save(struct proposer *p)
 int proposer_restore(struct proposer *p, const char *saved, const struct state *st,
                      struct err *e)
 {
-    if (saved && (strlen(saved) < 64 || rng_load(&p->rng, saved) < 0))
+    /* All zeros is a stream never seeded (a proposer made by hand, which
+     * never draws): nothing to take up, and loading it would make every
+     * draw 0, so the proposer keeps its own stream. */
+    if (saved && (strlen(saved) < 64 ||
+                  (rng_load(&p->rng, saved) < 0 && strspn(saved, "0") < 64)))
         return err_set(e, "state", "the recorded proposer state is damaged");
     const char *own = saved && saved[64] == ' ' ? saved + 65 : NULL;
     if (p->ops->restore && (own || !saved))

@@ -75,6 +75,34 @@ static void below_stays_in_range_and_is_uniform(void **state)
     assert_int_equal(rng_below(&r, 1), 0);
 }
 
+/* All zeros is xoshiro's fixed point (0 for ever): a saved state of all
+ * zeros can only be one never seeded, and loading it would hang any
+ * rejection loop drawing from it (issue 15, finding 2). */
+static void load_refuses_the_all_zero_state(void **state)
+{
+    (void)state;
+    char zeros[65];
+    memset(zeros, '0', 64);
+    zeros[64] = '\0';
+    struct rng r;
+    rng_seed(&r, 3);
+    struct rng before = r;
+    assert_int_equal(rng_load(&r, zeros), -1);
+    assert_memory_equal(&r, &before, sizeof r);
+    char buf[65];
+    rng_save(&r, buf);
+    assert_int_equal(rng_load(&r, buf), 0);
+}
+
+/* A broken stream that repeats itself must still end a draw. */
+static void below_ends_on_a_stuck_stream(void **state)
+{
+    (void)state;
+    struct rng r = {{0, 0, 0, 0}};
+    assert_true(rng_below(&r, 1000) < 1000);
+    assert_true(rng_below(&r, 3) < 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -83,6 +111,8 @@ int main(void)
         cmocka_unit_test(sequence_is_pinned),
         cmocka_unit_test(matches_reference_generator),
         cmocka_unit_test(below_stays_in_range_and_is_uniform),
+        cmocka_unit_test(load_refuses_the_all_zero_state),
+        cmocka_unit_test(below_ends_on_a_stuck_stream),
     };
     return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
 }
