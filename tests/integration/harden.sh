@@ -140,6 +140,9 @@ pid=$!
 sleep 1
 kill -TERM $pid; kill -TERM $pid
 wait_end $pid
-expect_rc "two SIGTERM end a search" 143
+# two kills may arrive as one (signals do not queue): 143 when the second
+# ended it, 130 when the first stop won; test_interrupt pins the second
+if [ "$rc" -eq 143 ] || [ "$rc" -eq 130 ]; then ok "SIGTERM twice ends a busy search ($rc)"
+else not_ok "SIGTERM twice ends a busy search" "exit code $rc, expected 143 or 130"; fi
 
 finish
