@@ -13,7 +13,9 @@
  *
  * Evaluations are seconds long, so each configuration runs once (a median
  * of repeats would cost minutes of make bench); opening the evaluator
- * (loading the checkpoint and the images) is outside the timings.
+ * (loading the checkpoint and the images) is outside the timings. Besides
+ * the wall clock it reports the process's CPU seconds, which a loaded
+ * machine disturbs less.
  *
  * With an argument DIR it writes into DIR/evalbench what
  * tests/bench/eval_torch.py needs to do the same evaluations in torch:
@@ -51,6 +53,15 @@ static const char *sub_text[NSUB] = {
 };
 
 static char outdir[4096];
+
+/* CPU seconds of the whole process (every BLAS and pool thread): on a
+ * shared machine, a steadier figure of the work than the wall clock. */
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
 
 static void die(const char *what, const struct err *e)
 {
@@ -129,13 +140,14 @@ int main(int argc, char **argv)
     int blas_sync = openblas_get_num_threads();
     struct evaluator *ev = open_ev(sp, 0);
     struct answer sync = {0};
-    double sync_s[NSUB], sync_total = 0;
+    double sync_s[NSUB], sync_total = 0, sync_cpu = cpu_now();
     for (int i = 0; i < NSUB; i++) {
         double t0 = bench_now();
         evaluator_submit(ev, &jobs[i], on_done, &sync);
         sync_s[i] = bench_now() - t0;
         sync_total += sync_s[i];
     }
+    sync_cpu = cpu_now() - sync_cpu;
     evaluator_close(ev);
     if (sync.answered != NSUB || sync.failed)
         return fprintf(stderr, "bench_eval: %d of %d answered, %d failed: %s\n",
@@ -153,7 +165,7 @@ int main(int argc, char **argv)
     evaluator_attach_loop(ev, &loop);
     int capacity = ev->capacity;
     struct answer par = {0};
-    double t0 = bench_now();
+    double t0 = bench_now(), par_cpu = cpu_now();
     for (int i = 0; i < NSUB * PAR_COPIES; i++) {
         struct eval_job j = jobs[i / PAR_COPIES];
         j.id = i + 1;
@@ -165,6 +177,7 @@ int main(int argc, char **argv)
     while (par.answered < NSUB * PAR_COPIES)
         uv_run(&loop, UV_RUN_ONCE);
     double par_total = bench_now() - t0;
+    par_cpu = cpu_now() - par_cpu;
     evaluator_close(ev);
     while (uv_loop_close(&loop) == UV_EBUSY)
         uv_run(&loop, UV_RUN_DEFAULT);
@@ -193,12 +206,12 @@ int main(int argc, char **argv)
                jobs[i].m[FM_M_FLOPS], sync.r[i].m[FM_M_VALID], sync.r[i].m[FM_M_TEST],
                sync_s[i], images / sync_s[i]);
     printf("\nsynchronous (no loop, 1 evaluation at a time, %d BLAS thread%s): %.3f subnets/s, "
-           "%.0f images/s\n", blas_sync, blas_sync == 1 ? "" : "s", NSUB / sync_total,
-           NSUB * images / sync_total);
+           "%.0f images/s; %.1f CPU s\n", blas_sync, blas_sync == 1 ? "" : "s",
+           NSUB / sync_total, NSUB * images / sync_total, sync_cpu);
     printf("on a loop (%d pool worker%s x %d BLAS thread%s, each subnet twice): %.3f "
-           "subnets/s, %.0f images/s\n", capacity, capacity == 1 ? "" : "s",
+           "subnets/s, %.0f images/s; %.1f CPU s\n", capacity, capacity == 1 ? "" : "s",
            blas_par, blas_par == 1 ? "" : "s",
-           NSUB * PAR_COPIES / par_total, NSUB * PAR_COPIES * images / par_total);
+           NSUB * PAR_COPIES / par_total, NSUB * PAR_COPIES * images / par_total, par_cpu);
 
     if (argc > 1) {
         snprintf(outdir, sizeof outdir, "%s/evalbench", argv[1]);
@@ -218,10 +231,11 @@ int main(int argc, char **argv)
         fprintf(f, "{\"checkpoint\":\"%s\",\"n_recal\":%d,\"recal_batch\":%d,"
                    "\"n_valid\":%d,\"n_test\":%d,\"score_batch\":%d,\n",
                 ckpt, nrecal, SUBNET_RECAL_BATCH, d.valid.n, d.test.n, SCORE_BATCH);
-        fprintf(f, "\"sync\":{\"blas_threads\":%d,\"seconds\":%.6f},\n", blas_sync, sync_total);
+        fprintf(f, "\"sync\":{\"blas_threads\":%d,\"seconds\":%.6f,\"cpu_s\":%.6f},\n", blas_sync,
+            sync_total, sync_cpu);
         fprintf(f, "\"loop\":{\"workers\":%d,\"blas_threads\":%d,\"copies\":%d,"
-                   "\"seconds\":%.6f},\n\"subnets\":[",
-                capacity, blas_par, PAR_COPIES, par_total);
+                   "\"seconds\":%.6f,\"cpu_s\":%.6f},\n\"subnets\":[",
+                capacity, blas_par, PAR_COPIES, par_total, par_cpu);
         for (int i = 0; i < NSUB; i++)
             fprintf(f, "%s{\"name\":\"%s\",\"arch\":%s,\"valid\":%.4f,\"test\":%.4f,"
                        "\"seconds\":%.6f}", i ? ",\n" : "\n", sub_names[i], sub_text[i],

@@ -126,13 +126,14 @@ def main():
     with torch.no_grad():  # the first calls prepare oneDNN's kernels: not timed
         for s in subs:
             net(data["valid"][:desc["score_batch"]], s["arch"], False)
-    rows, t_sync = [], 0.0
+    rows, t_sync, c_sync = [], 0.0, time.process_time()
     for s in subs:
         t0 = time.perf_counter()
         acc = evaluate(net, s["arch"], data, desc)
         dt = time.perf_counter() - t0
         t_sync += dt
         rows.append((s, acc, dt))
+    c_sync = time.process_time() - c_sync
 
     # as collm's loop: workers x 1 thread, the same jobs in the same order
     loop = desc["loop"]
@@ -153,12 +154,12 @@ def main():
             par_acc.append((s["name"], evaluate(n, s["arch"], data, desc)))
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in nets]
-    t0 = time.perf_counter()
+    t0, c_loop = time.perf_counter(), time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    t_loop = time.perf_counter() - t0
+    t_loop, c_loop = time.perf_counter() - t0, time.process_time() - c_loop
     n_loop = len(subs) * loop["copies"]
 
     print("\nThe supernet evaluator in python3-torch %s: the same %d subnets, recalibration "
@@ -176,15 +177,19 @@ def main():
     for name, acc in par_acc:  # one thread sums in another order: checked the same way
         ok &= all(abs(a - b) <= TOL_PP for a, b in zip(acc, want[name]))
     n = len(subs)
+    print("(ratio: collm's speed over torch's, goal >= 1; by CPU: torch's CPU seconds over "
+          "collm's, steadier on a loaded machine)")
     print("synchronous (%d thread%s): collm %.3f subnets/s, %.0f images/s; torch %.3f "
-          "subnets/s, %.0f images/s; ratio %.2f"
+          "subnets/s, %.0f images/s; ratio %.2f; CPU s collm %.1f, torch %.1f, ratio %.2f"
           % (sync["blas_threads"], "" if sync["blas_threads"] == 1 else "s", n / sync["seconds"],
              n * per_eval / sync["seconds"], n / t_sync, n * per_eval / t_sync,
-             t_sync / sync["seconds"]))
+             t_sync / sync["seconds"], sync["cpu_s"], c_sync, c_sync / sync["cpu_s"]))
     print("on a loop (%d workers x 1 thread, %d evaluations): collm %.3f subnets/s, %.0f "
-          "images/s; torch %.3f subnets/s, %.0f images/s; ratio %.2f"
+          "images/s; torch %.3f subnets/s, %.0f images/s; ratio %.2f; CPU s collm %.1f, "
+          "torch %.1f, ratio %.2f"
           % (loop["workers"], n_loop, n_loop / loop["seconds"], n_loop * per_eval / loop["seconds"],
-             n_loop / t_loop, n_loop * per_eval / t_loop, t_loop / loop["seconds"]))
+             n_loop / t_loop, n_loop * per_eval / t_loop, t_loop / loop["seconds"],
+             loop["cpu_s"], c_loop, c_loop / loop["cpu_s"]))
     print("accuracies: torch %s collm's within %g percentage points"
           % ("equals" if ok else "DOES NOT EQUAL", TOL_PP))
     return 0 if ok else 1
