@@ -11,6 +11,8 @@ times that
 
   * synchronously, one evaluation after another, with torch on as many
     threads as collm's synchronous evaluator gave OpenBLAS;
+    and, when that is more than 1, again on 1 thread (torch's faster
+    setting on this machine's small layers);
   * as collm's loop runs them: as many Python threads as collm had pool
     workers, torch on 1 thread each (an op runs on its calling thread and
     releases the GIL), each with its own copy of the network, taking the
@@ -135,6 +137,17 @@ def main():
         rows.append((s, acc, dt))
     c_sync = time.process_time() - c_sync
 
+    # torch's intra-op threads can cost more than they give on these small
+    # layers (seen: 3x slower per batch on 2 threads than on 1), so also
+    # torch at its other setting, 1 thread, with nothing else running
+    t_one = c_one = None
+    if sync["blas_threads"] != 1:
+        torch.set_num_threads(1)
+        t_one, c_one = time.perf_counter(), time.process_time()
+        for s in subs:
+            evaluate(net, s["arch"], data, desc)
+        t_one, c_one = time.perf_counter() - t_one, time.process_time() - c_one
+
     # as collm's loop: workers x 1 thread, the same jobs in the same order
     loop = desc["loop"]
     torch.set_num_threads(1)
@@ -184,6 +197,11 @@ def main():
           % (sync["blas_threads"], "" if sync["blas_threads"] == 1 else "s", n / sync["seconds"],
              n * per_eval / sync["seconds"], n / t_sync, n * per_eval / t_sync,
              t_sync / sync["seconds"], sync["cpu_s"], c_sync, c_sync / sync["cpu_s"]))
+    if t_one is not None:
+        print("synchronous, torch on 1 thread instead: torch %.3f subnets/s, %.0f images/s; "
+              "ratio %.2f; CPU s torch %.1f, ratio %.2f"
+              % (n / t_one, n * per_eval / t_one, t_one / sync["seconds"], c_one,
+                 c_one / sync["cpu_s"]))
     print("on a loop (%d workers x 1 thread, %d evaluations): collm %.3f subnets/s, %.0f "
           "images/s; torch %.3f subnets/s, %.0f images/s; ratio %.2f; CPU s collm %.1f, "
           "torch %.1f, ratio %.2f"
