@@ -98,6 +98,7 @@ bench:
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
 	    /usr/bin/python3 tests/bench/ofa_torch.py data "$$d"; \
 	    /usr/bin/python3 tests/bench/supernet_torch.py data "$$d" || { rm -rf "$$d"; exit 1; }; \
+	    /usr/bin/python3 tests/bench/eval_torch.py data "$$d" || { rm -rf "$$d"; exit 1; }; \
 	else echo "(python3-torch is not installed: no torch comparison)"; fi; rm -rf "$$d"
 	@sh tests/bench/tui.sh ./$(BIN)
 

@@ -337,4 +337,6 @@ def main():
     return 0 if ok else 1
 
 
-sys.exit(main())
+# eval_torch.py imports the Module and the checkpoint reader
+if __name__ == "__main__":
+    sys.exit(main())
