@@ -130,18 +130,27 @@ static void cancel_queued_and_running(void **state)
         uv_run(&loop, UV_RUN_ONCE);
     assert_int_equal(p[0].calls, 0);
     double t0 = now_s();
-    for (int i = 0; i < w; i++)
-        assert_int_equal(eval_cancel(&p[i].req), 0);
+    /* the other workers' jobs may be done by now (a loaded machine gives
+     * the workers uneven shares): an answered one has nothing to cancel */
+    int *done = calloc((size_t)w, sizeof *done);
+    for (int i = 0; i < w; i++) {
+        done[i] = p[i].calls;
+        assert_int_equal(eval_cancel(&p[i].req), done[i] ? -1 : 0);
+    }
     uv_run(&loop, UV_RUN_DEFAULT);
     for (int i = 0; i < w; i++) {
         assert_int_equal(p[i].calls, 1);
-        assert_int_equal(p[i].req.status, EVAL_CANCELLED);
+        assert_int_equal(p[i].req.status, done[i] ? EVAL_OK : EVAL_CANCELLED);
+        if (done[i])
+            continue;
         double took = p[i].t_done - t0;
         /* for the reader: tens of ms on a quiet machine (never asserted:
          * the machine is shared) */
         print_message("cancelled job %d answered after %.0f ms\n", i + 1, took * 1000);
     }
     assert_int_equal(p[w].calls, 1);
+    assert_int_equal(done[0], 0); /* the one waited on was cancelled running */
+    free(done);
     evaluator_close(ev);
     assert_int_equal(uv_loop_close(&loop), 0);
     free(p);
