@@ -412,12 +412,20 @@ int session_scan(const char *path, struct session *s, session_each_fn each, void
     return rc;
 }
 
-/* session_read's `each`: the event moves into the array. */
+/* session_read's `each`: the event moves into the array, first sized
+ * from the file (a line of an LLM-guided search is a few hundred bytes),
+ * so that a long session is not copied over again as the array doubles. */
+struct keeper {
+    struct session *s;
+    int hint;
+};
+
 static int keep(void *ud, struct event *ev, struct err *e)
 {
-    struct session *s = ud;
+    struct keeper *k = ud;
+    struct session *s = k->s;
     if (s->n == s->cap) {
-        int cap = s->cap ? s->cap * 2 : 1024;
+        int cap = s->cap ? s->cap * 2 : k->hint > 1024 ? k->hint : 1024;
         struct event *n = realloc(s->evs, (size_t)cap * sizeof *n);
         if (!n)
             return err_set(e, "", "out of memory");
@@ -431,7 +439,11 @@ static int keep(void *ud, struct event *ev, struct err *e)
 
 int session_read(const char *path, struct session *s, struct err *e)
 {
-    return session_scan(path, s, keep, s, e);
+    struct stat st;
+    struct keeper k = {.s = s};
+    if (stat(path, &st) == 0 && st.st_size / 512 < (1 << 24))
+        k.hint = (int)(st.st_size / 512);
+    return session_scan(path, s, keep, &k, e);
 }
 
 void session_free(struct session *s)
