@@ -195,16 +195,10 @@ static int read_layers(const cJSON *o, const char *key, int depth, const double 
 static int decode(const struct space *s, const char *text, struct arch *out, struct err *e)
 {
     const struct variant *v = var_of(s);
-    const char *end = NULL;
-    cJSON *o = cJSON_ParseWithOpts(text, &end, 0);
-    if (!cJSON_IsObject(o)) {
-        char where[48];
-        long at = o ? 1 : (end && end >= text ? (long)(end - text) + 1 : 1);
-        snprintf(where, sizeof where, "character %ld", at);
-        cJSON_Delete(o);
-        return err_usage(e, where, "expected a JSON object {\"depth\": D, \"embed_dim\": E, "
-                         "\"mlp_ratio\": [D values], \"num_heads\": [D values]}");
-    }
+    cJSON *o = space_json_object(text, "{\"depth\": D, \"embed_dim\": E, \"mlp_ratio\": [D "
+                                 "values], \"num_heads\": [D values]}", e);
+    if (!o)
+        return -1;
     memset(out, 0, sizeof *out);
     out->n = (uint16_t)v->ndims;
     int di = 0, ei = 0, rc;

@@ -214,16 +214,10 @@ static int read_list(const cJSON *o, const char *key, int n, const int *vals, in
 static int decode(const struct space *s, const char *text, struct arch *out, struct err *e)
 {
     (void)s;
-    const char *end = NULL;
-    cJSON *o = cJSON_ParseWithOpts(text, &end, 0);
-    if (!cJSON_IsObject(o)) {
-        char where[48];
-        long at = o ? 1 : (end && end >= text ? (long)(end - text) + 1 : 1);
-        snprintf(where, sizeof where, "character %ld", at);
-        cJSON_Delete(o);
-        return err_usage(e, where, "expected a JSON object {\"ks\": [20], \"e\": [20], "
-                         "\"d\": [5], \"r\": 160..224}");
-    }
+    cJSON *o = space_json_object(text, "{\"ks\": [20], \"e\": [20], \"d\": [5], \"r\": "
+                                 "160..224}", e);
+    if (!o)
+        return -1;
     int ks[OFA_SLOTS], ex[OFA_SLOTS], d[OFA_STAGES];
     /* inactive slots may hold 0 (unknown) or any value: they are ignored */
     if (read_list(o, "d", OFA_STAGES, ofa_d, 3, "2, 3 or 4", 0, d, e) < 0 ||

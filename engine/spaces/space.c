@@ -1,5 +1,6 @@
 #include "space.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -186,4 +187,18 @@ const char *space_brief(const struct space *s, const char *text, char *buf, size
         off += (size_t)snprintf(buf + off, n - off, "%s%s", d ? " " : "",
                                 s->dims[d].choices[a.v[d]]);
     return buf;
+}
+
+struct cJSON *space_json_object(const char *text, const char *expected, struct err *e)
+{
+    const char *end = NULL;
+    cJSON *o = cJSON_ParseWithOpts(text, &end, 0);
+    if (cJSON_IsObject(o))
+        return o;
+    char where[48];
+    long at = o ? 1 : (end && end >= text ? (long)(end - text) + 1 : 1);
+    snprintf(where, sizeof where, "character %ld", at);
+    cJSON_Delete(o);
+    err_usage(e, where, "expected a JSON object %s", expected);
+    return NULL;
 }

@@ -110,6 +110,11 @@ int space_neighbours(const struct space *s, const struct arch *a, struct arch *o
 void space_nth(const struct space *s, size_t k, struct arch *out);
 /* The JSON Schema of one architecture, malloc'd; NULL if the space has none. */
 char *space_schema(const struct space *s);
+/* For the dict spaces' decode: `text` as a JSON object, or NULL with a
+ * usage error at the character where it stops being one, saying what was
+ * `expected`. The caller cJSON_Delete()s it. */
+struct cJSON;
+struct cJSON *space_json_object(const char *text, const char *expected, struct err *e);
 /* Adapter for state_init(): decode with a space as context. */
 int space_decode_ctx(const void *space, const char *text, struct arch *out, struct err *e);
 
