@@ -455,6 +455,32 @@ void session_free(struct session *s)
     memset(s, 0, sizeof *s);
 }
 
+int session_rebuild(void *rebuild, struct event *ev, struct err *e)
+{
+    struct session_rebuild *r = rebuild;
+    if (!r->sp) { /* session_scan sees to it that session_started is first */
+        if (!(r->sp = space_open(ev->info->space, r->datadir, e)))
+            return -1;
+        state_init(&r->st, space_decode_ctx, r->sp, r->sp->front_cost);
+    }
+    if (state_apply(&r->st, ev, e) < 0) {
+        char where[4300];
+        snprintf(where, sizeof where, "%s: event %llu", r->file, (unsigned long long)ev->seq);
+        err_wrap(e, where);
+        return -1;
+    }
+    return r->after ? r->after(r->ud, ev, &r->st, e) : 0;
+}
+
+void session_rebuild_free(struct session_rebuild *r)
+{
+    if (!r->sp)
+        return;
+    state_free(&r->st);
+    space_close(r->sp);
+    r->sp = NULL;
+}
+
 static int mkdirs(char *path)
 {
     for (char *p = path + 1; *p; p++)

@@ -14,6 +14,7 @@
 #include "../engine/core/err.h"
 #include "../engine/core/event.h"
 #include "../engine/core/state.h"
+#include "../engine/spaces/space.h"
 
 #define JOURNAL_FORMAT 1
 #define JOURNAL_MAX_LINE ((size_t)64 << 20)
@@ -80,6 +81,20 @@ typedef int (*session_each_fn)(void *ud, struct event *ev, struct err *e);
 int session_scan(const char *path, struct session *s, session_each_fn each, void *ud,
                  struct err *e);
 void session_free(struct session *s);
+
+/* The state rebuilt as the events are read: a session_each_fn for
+ * session_scan() that opens the session's space at its session_started,
+ * applies every event, then calls `after` (when set) with the state after
+ * it. An event the reducer refuses is an error at "FILE: event SEQ". */
+struct session_rebuild {
+    const char *file, *datadir;
+    int (*after)(void *ud, const struct event *ev, const struct state *st, struct err *e);
+    void *ud;
+    struct space *sp; /* NULL until session_started came */
+    struct state st;  /* valid once sp is set */
+};
+int session_rebuild(void *rebuild, struct event *ev, struct err *e);
+void session_rebuild_free(struct session_rebuild *r);
 
 /* The default folder, $XDG_DATA_HOME/collm/sessions (or ~/.local/share/..),
  * created if missing, and a fresh file name in it for a new search. */

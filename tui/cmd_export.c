@@ -48,32 +48,6 @@ static int csv(FILE *f, const struct state *st, int c) { (void)c; return export_
 static int pareto(FILE *f, const struct state *st, int c) { return export_pareto(f, st, c); }
 static int svg(FILE *f, const struct state *st, int c) { return export_svg(f, st, c); }
 
-/* The session is read an event at a time into the state: an export of a
- * long session never holds more than the state and one line. */
-struct load {
-    const char *file, *datadir;
-    struct space *sp;
-    struct state st;
-};
-
-static int apply(void *ud, struct event *ev, struct err *e)
-{
-    struct load *l = ud;
-    if (!l->sp) {
-        /* the reader guarantees session_started comes first */
-        if (!(l->sp = space_open(ev->info->space, l->datadir, e)))
-            return -1;
-        state_init(&l->st, space_decode_ctx, l->sp, l->sp->front_cost);
-    }
-    if (state_apply(&l->st, ev, e) < 0) {
-        char where[4300];
-        snprintf(where, sizeof where, "%s: event %llu", l->file, (unsigned long long)ev->seq);
-        err_wrap(e, where);
-        return -1;
-    }
-    return 0;
-}
-
 int cmd_export(int argc, char **argv)
 {
     const char *csv_out = NULL, *pareto_out = NULL, *svg_out = NULL, *cost_name = NULL,
@@ -103,10 +77,12 @@ int cmd_export(int argc, char **argv)
         if (outs[i] && same_file(outs[i], pos[0]))
             return cmd_usage("export", "", "--%s %s is the session itself; it would be "
                              "overwritten", flags[i], outs[i]);
+    /* an event at a time into the state: an export of a long session never
+     * holds more than the state and one line */
     struct session ss;
-    struct load l = {.file = pos[0], .datadir = datadir};
+    struct session_rebuild l = {.file = pos[0], .datadir = datadir};
     int code = EXIT_OK;
-    if (session_scan(pos[0], &ss, apply, &l, &e) < 0)
+    if (session_scan(pos[0], &ss, session_rebuild, &l, &e) < 0)
         code = cmd_fail("export", &e);
     else if (ss.warnings[0])
         fprintf(stderr, "collm export: %s: %s", pos[0], ss.warnings);
@@ -130,7 +106,6 @@ int cmd_export(int argc, char **argv)
         code = write_to(pareto_out, pareto, &l.st, cost, "pareto");
     if (code == EXIT_OK && svg_out)
         code = write_to(svg_out, svg, &l.st, cost, "svg");
-    state_free(&l.st);
-    space_close(l.sp);
+    session_rebuild_free(&l);
     return code;
 }

@@ -66,33 +66,21 @@ static int fork_live(const char *file, uint64_t seq, const char *datadir, const 
     return EXIT_FAIL;
 }
 
+/* Headless replay: each event printed once the state has taken it. */
 struct play {
-    const char *file, *datadir;
     double speed, last_t;
-    struct space *sp;
-    struct state st;
+    int started, output_gone;
     struct headless h;
-    int output_gone;
 };
 
-static int play_one(void *ud, struct event *ev, struct err *e)
+static int play_one(void *ud, const struct event *ev, const struct state *st, struct err *e)
 {
     struct play *pl = ud;
-    if (!pl->sp) { /* the reader sees to it that session_started is first */
-        if (!(pl->sp = space_open(ev->info->space, pl->datadir, e)))
-            return -1;
-        state_init(&pl->st, space_decode_ctx, pl->sp, pl->sp->front_cost);
-    } else {
+    if (pl->started)
         wait_scaled(ev->t - pl->last_t, pl->speed);
-    }
+    pl->started = 1;
     pl->last_t = ev->t;
-    if (state_apply(&pl->st, ev, e) < 0) {
-        char where[4200];
-        snprintf(where, sizeof where, "%s: event %llu", pl->file, (unsigned long long)ev->seq);
-        err_wrap(e, where);
-        return -1;
-    }
-    headless_on_event(&pl->h, ev, &pl->st);
+    headless_on_event(&pl->h, ev, st);
     if (cmd_output_gone()) { /* `| head` has what it wanted */
         pl->output_gone = 1;
         return err_set(e, "", "the output was closed");
@@ -195,19 +183,18 @@ int cmd_replay(int argc, char **argv)
     }
     /* headless: an event at a time, printed as it is applied; a session of
      * any length needs the memory of one line */
-    struct play pl = {.file = pos[0], .datadir = datadir, .speed = speed};
+    struct play pl = {.speed = speed};
+    struct session_rebuild rb = {.file = pos[0], .datadir = datadir, .after = play_one,
+                                 .ud = &pl};
     headless_init(&pl.h, stdout, json, timestamps, quiet);
     int code = EXIT_OK;
-    if (session_scan(pos[0], &ss, play_one, &pl, &e) < 0 && !pl.output_gone)
+    if (session_scan(pos[0], &ss, session_rebuild, &rb, &e) < 0 && !pl.output_gone)
         code = cmd_fail("replay", &e);
     if (code == EXIT_OK && ss.warnings[0]) /* after the table, as the error would be */
         fprintf(stderr, "collm replay: %s: %s", pos[0], ss.warnings);
-    if (code == EXIT_OK && pl.sp && !json && !cmd_output_gone())
-        headless_summary(&pl.h, &pl.st);
+    if (code == EXIT_OK && rb.sp && !json && !cmd_output_gone())
+        headless_summary(&pl.h, &rb.st);
     session_free(&ss);
-    if (pl.sp) {
-        state_free(&pl.st);
-        space_close(pl.sp);
-    }
+    session_rebuild_free(&rb);
     return code;
 }
