@@ -242,9 +242,12 @@ static void on_out(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
             if (w->len + 2 > w->cap) {
                 size_t cap = w->cap ? w->cap * 2 : 4096;
                 char *nb = w->len + 2 <= LINE_MAX_BYTES ? realloc(w->buf, cap) : NULL;
-                if (!nb) {
-                    w->buf[w->len] = '\0';
-                    garbage(w, "a line longer than 1 MiB", w->buf);
+                if (!nb) { /* too long, or no memory for even its start */
+                    if (w->buf)
+                        w->buf[w->len] = '\0';
+                    garbage(w, w->len + 2 > LINE_MAX_BYTES ? "a line longer than 1 MiB"
+                                                           : "out of memory for its line",
+                            w->buf ? w->buf : "");
                     break;
                 }
                 w->buf = nb;
