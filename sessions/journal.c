@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "msgbook.h"
 
 struct journal {
     FILE *f;
+    struct msgbook *book; /* NULL: every message in full (a format-1 file resumed) */
     int fsync;
     char path[4096];
     char error[600];
@@ -95,11 +97,18 @@ struct journal *journal_create(const char *path, const struct journal_header *h,
         return NULL;
     }
     snprintf(j->path, sizeof j->path, "%s", path);
+    if (!(j->book = msgbook_new())) {
+        fclose(j->f);
+        free(j);
+        err_set(e, path, "out of memory");
+        return NULL;
+    }
     char *hl = header_json(h);
     int rc = hl ? put_line(j, hl, e) : err_set(e, path, "out of memory");
     free(hl);
     if (rc < 0) {
         fclose(j->f);
+        msgbook_free(j->book);
         free(j);
         return NULL;
     }
@@ -128,12 +137,21 @@ struct journal *journal_lock(const char *path, struct err *e)
     return j;
 }
 
-int journal_cut(struct journal *j, off_t keep, int add_newline, struct err *e)
+int journal_cut(struct journal *j, const struct session *s, struct err *e)
 {
-    if (ftruncate(fileno(j->f), keep) < 0)
+    if (ftruncate(fileno(j->f), s->good_bytes) < 0)
         return err_set(e, j->path, "cannot cut the torn last line: %s", strerror(errno));
-    if (add_newline && put_line(j, "", e) < 0) /* a whole last line that lacked its end */
+    if (s->needs_newline && put_line(j, "", e) < 0) /* a whole last line that lacked its end */
         return -1;
+    /* a format-1 file goes on in full, so that what its header says stays
+     * true; a later one names what its lines already hold */
+    if (s->h.version < 2)
+        return 0;
+    if (!(j->book = msgbook_new()))
+        return err_set(e, j->path, "out of memory");
+    for (int i = 0; i < s->n; i++)
+        if (msgbook_note(j->book, &s->evs[i]) < 0)
+            return err_set(e, j->path, "out of memory");
     return 0;
 }
 
@@ -144,7 +162,10 @@ const char *journal_path(const struct journal *j) { return j->path; }
 int journal_write(struct journal *j, const struct event *ev, const struct session_info *info,
                   struct err *e)
 {
-    char *line = event_to_json(ev, info, 1);
+    cJSON *o = event_to_cjson(ev, info, 1);
+    char *line = o && (!j->book || msgbook_pack(j->book, o, ev) == 0)
+                     ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
     if (!line)
         return err_set(e, j->path, "out of memory");
     int rc = put_line(j, line, e);
@@ -169,6 +190,7 @@ int journal_close(struct journal *j, struct err *e)
     int rc = 0;
     if (fclose(j->f) == EOF)
         rc = err_set(e, j->path, "cannot close the session: %s", strerror(errno));
+    msgbook_free(j->book);
     free(j);
     return rc;
 }
@@ -306,6 +328,19 @@ static int reader_line(struct reader *r, char **line, size_t *len, int *nl)
     }
 }
 
+/* One line's event, its conversation whole again (msgbook.h). */
+static int read_event(const char *line, struct msgbook *book, struct event *ev,
+                      const struct session_info *info, struct err *e)
+{
+    memset(ev, 0, sizeof *ev);
+    cJSON *o = event_parse_line(line, e);
+    if (!o)
+        return -1;
+    int rc = book && msgbook_unpack(book, o, e) < 0 ? -1 : event_from_cjson(o, ev, info, e);
+    cJSON_Delete(o);
+    return rc;
+}
+
 int session_scan(const char *path, struct session *s, session_each_fn each, void *ud,
                  struct err *e)
 {
@@ -319,6 +354,7 @@ int session_scan(const char *path, struct session *s, session_each_fn each, void
     }
     long lineno = 0;
     int rc = 0, nl;
+    struct msgbook *book = NULL; /* format 1 names no messages: nothing to hold */
     char *line;
     size_t len;
     char where[4200];
@@ -342,12 +378,16 @@ int session_scan(const char *path, struct session *s, session_each_fn each, void
         if (lineno == 1) {
             if ((rc = read_header(s, line, path, e)) < 0)
                 break;
+            if (s->h.version >= 2 && !(book = msgbook_new())) {
+                rc = err_set(e, path, "out of memory");
+                break;
+            }
             s->good_bytes = rd.pos;
             continue;
         }
         struct event ev;
         struct err pe = {0};
-        int got = event_from_json(line, &ev, s->info, &pe);
+        int got = read_event(line, book, &ev, s->info, &pe);
         if (got < 0 && !nl) { /* the process died while writing it */
             s->truncated = 1;
             warn(s, "line %ld is cut short (the process was stopped while writing it); %s\n",
@@ -405,6 +445,7 @@ int session_scan(const char *path, struct session *s, session_each_fn each, void
         rc = err_set(e, path, "the file is empty: not a collm session");
     if (rc == 0 && s->events == 0)
         rc = err_set(e, path, "the session holds no events");
+    msgbook_free(book);
     free(rd.buf);
     close(rd.fd);
     if (rc < 0)

@@ -16,7 +16,8 @@
 #include "../engine/core/state.h"
 #include "../engine/spaces/space.h"
 
-#define JOURNAL_FORMAT 1
+/* 2: an llm_request names the messages earlier lines hold (msgbook.h) */
+#define JOURNAL_FORMAT 2
 #define JOURNAL_MAX_LINE ((size_t)64 << 20)
 
 struct journal_header {
@@ -41,9 +42,11 @@ struct journal *journal_create(const char *path, const struct journal_header *h,
  * is refused at once instead of cutting the first one's events. Both
  * create and lock take the lock: one writer at a time. */
 struct journal *journal_lock(const char *path, struct err *e);
-/* Then, once read: cut it to `keep` bytes, dropping a torn last line, end
- * a last line that lacks its newline; later writes append. */
-int journal_cut(struct journal *j, off_t keep, int add_newline, struct err *e);
+struct session;
+/* Then, once read into s: cut it to what s read, dropping a torn last line,
+ * end a last line that lacks its newline, and take up the conversations s
+ * holds; later writes append. */
+int journal_cut(struct journal *j, const struct session *s, struct err *e);
 void journal_set_fsync(struct journal *j, int on);
 /* Writes one event as a line and flushes it. -1 with e when it could not. */
 int journal_write(struct journal *j, const struct event *ev, const struct session_info *info,

@@ -241,7 +241,7 @@ int cmd_resume(int argc, char **argv)
         for (int i = 0; i < take; i++) /* the fork starts with the old events */
             if (journal_write(j, &ss.evs[i], info, &e) < 0)
                 goto fail;
-    } else if (journal_cut(j, ss.good_bytes, ss.needs_newline, &e) < 0) {
+    } else if (journal_cut(j, &ss, &e) < 0) {
         goto fail;
     }
     journal_set_fsync(j, rc_.fsync);

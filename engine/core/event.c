@@ -324,7 +324,8 @@ int event_copy(struct event *dst, const struct event *src)
     return 0;
 }
 
-char *event_to_json(const struct event *ev, const struct session_info *info, int with_time)
+struct cJSON *event_to_cjson(const struct event *ev, const struct session_info *info,
+                            int with_time)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -338,7 +339,13 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
         info = ev->info;
     if (ev->type < EV__COUNT)
         fields_to_json(event_fields, NEVENT, (uint64_t)1 << ev->type, ev, info, o);
-    char *s = cJSON_PrintUnformatted(o);
+    return o;
+}
+
+char *event_to_json(const struct event *ev, const struct session_info *info, int with_time)
+{
+    cJSON *o = event_to_cjson(ev, info, with_time);
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return s;
 }
@@ -375,25 +382,41 @@ static int from_obj(cJSON *o, struct event *ev, const struct session_info *info,
     return fields_from_json(event_fields, NEVENT, (uint64_t)1 << t, o, ev, info, e);
 }
 
-int event_from_json(const char *line, struct event *ev, const struct session_info *info,
-                    struct err *e)
+int event_from_cjson(struct cJSON *o, struct event *ev, const struct session_info *info,
+                     struct err *e)
 {
     memset(ev, 0, sizeof *ev);
+    int rc = cJSON_IsObject(o) ? from_obj(o, ev, info, e)
+                               : err_set(e, "", "expected a JSON object");
+    if (rc != 0) {
+        uint64_t seq = ev->seq;
+        event_free(ev);
+        ev->seq = rc == 1 ? seq : 0;
+    }
+    return rc;
+}
+
+struct cJSON *event_parse_line(const char *line, struct err *e)
+{
     cJSON *o = cJSON_Parse(line);
     if (!o) {
         const char *at = cJSON_GetErrorPtr();
         long pos = at && at >= line ? (long)(at - line) + 1 : 0;
         char where[48];
         snprintf(where, sizeof where, "character %ld", pos);
-        return err_set(e, where, "not valid JSON");
+        err_set(e, where, "not valid JSON");
     }
-    int rc = cJSON_IsObject(o) ? from_obj(o, ev, info, e)
-                               : err_set(e, "", "expected a JSON object");
+    return o;
+}
+
+int event_from_json(const char *line, struct event *ev, const struct session_info *info,
+                    struct err *e)
+{
+    memset(ev, 0, sizeof *ev);
+    cJSON *o = event_parse_line(line, e);
+    if (!o)
+        return -1;
+    int rc = event_from_cjson(o, ev, info, e);
     cJSON_Delete(o);
-    if (rc != 0) {
-        uint64_t seq = ev->seq;
-        event_free(ev);
-        ev->seq = rc == 1 ? seq : 0;
-    }
     return rc;
 }

@@ -231,6 +231,17 @@ char *event_to_json(const struct event *ev, const struct session_info *info, int
 int event_from_json(const char *line, struct event *ev, const struct session_info *info,
                     struct err *e);
 
+/* The same codec one step from the text, for a reader or writer that
+ * rewrites part of the object on its way (the journal keeps each message
+ * of a conversation once). event_parse_line is NULL with `e` saying
+ * where the text stops being JSON. */
+struct cJSON;
+struct cJSON *event_to_cjson(const struct event *ev, const struct session_info *info,
+                            int with_time);
+struct cJSON *event_parse_line(const char *line, struct err *e);
+int event_from_cjson(struct cJSON *o, struct event *ev, const struct session_info *info,
+                     struct err *e);
+
 struct session_info *session_info_new(void);
 int session_info_copy(struct session_info *dst, const struct session_info *src);
 void session_info_free(struct session_info *info);

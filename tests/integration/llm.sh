@@ -104,10 +104,31 @@ else not_ok "an LLM session cut after any of its $lines lines resumes to the sam
 start_llm
 run resume "$tmp/rec.jsonl" --budget 40 --llm-url "$URL"
 expect_rc "an LLM session resumes against a live endpoint" 0
-nmsg=$(grep '"type":"llm_request"' "$tmp/rec.jsonl" | grep '"role":"navigator"' | tail -1 | grep -o '"role":"[a-z]*","content"' | wc -l)
+last=$(grep '"type":"llm_request"' "$tmp/rec.jsonl" | grep '"role":"navigator"' | tail -1)
+nmsg=$(echo "$last" | grep -o '"role":"[a-z]*","content"\|{"ref":\[[0-9]*,[0-9]*\]}' | wc -l)
+nnew=$(echo "$last" | grep -o '"role":"[a-z]*","content"' | wc -l)
 if [ "$nmsg" -eq 8 ]; then ok "the resumed Navigator has the whole conversation (system + 3 turns + the new one)"
 else not_ok "the resumed Navigator has the whole conversation (system + 3 turns + the new one)" "$nmsg messages"; fi
+# issue 15.5: each message once in the journal; the rest are named
+if [ "$nnew" -eq 2 ]; then ok "a resumed request writes in full only the last answer and the new turn, and names the 6 before them"
+else not_ok "a resumed request writes in full only the last answer and the new turn, and names the 6 before them" "$nnew in full"; fi
 stop_llm
+
+# issue 15.5: a verbose Navigator's history is journalled once, not again
+# with every request, so the journal grows with the search, not its square
+start_llm --pad 20000
+for b in 25 50; do
+    "$COLLM" search --headless --quiet --algo collm --llm-url "$URL" --model fake-1 --batch 1 \
+        --budget $b --session "$tmp/pad$b.jsonl" >/dev/null 2>&1
+done
+stop_llm
+s25=$(wc -c <"$tmp/pad25.jsonl") s50=$(wc -c <"$tmp/pad50.jsonl")
+long=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$tmp/pad50.jsonl")
+if [ "$s50" -lt $((s25 * 5 / 2)) ] && [ "$long" -lt 100000 ]; then
+    ok "twice the iterations of a 20 KB strategy make about twice the journal, none of its lines long"
+else not_ok "twice the iterations of a 20 KB strategy make about twice the journal, none of its lines long" "$s25 then $s50 bytes, longest line $long"; fi
+run export "$tmp/pad50.jsonl" --csv "$tmp/pad50.csv"
+expect_rc "that journal reads back (export)" 0
 
 # the key goes only where this run says (issue 15.3): a session whose
 # header was edited to name another server is not resumed against it

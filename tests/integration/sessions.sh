@@ -7,7 +7,7 @@ run search --headless --algo collm --budget 40 --seed 2 --session "$S"
 expect_rc "a search writes its session" 0
 expect_err "the session path is said on stderr" "collm: session $S"
 cp "$tmp/out" "$tmp/live"
-if head -1 "$S" | grep -q '"format":"collm-session","version":1'; then ok "the journal starts with its header"
+if head -1 "$S" | grep -q '"format":"collm-session","version":2'; then ok "the journal starts with its header"
 else not_ok "the journal starts with its header"; fi
 if grep -q '"t":' "$S" && grep -q '"seq":2,' "$S"; then ok "events carry sequence and time"
 else not_ok "events carry sequence and time"; fi
@@ -126,7 +126,7 @@ head -c 0 /dev/null >"$tmp/empty.jsonl"
 damaged "an empty file" "$tmp/empty.jsonl" 1 "the file is empty: not a collm session"
 head -c 3000 /dev/urandom | tr '\n' 'x' >"$tmp/binary.jsonl"
 damaged "a binary file" "$tmp/binary.jsonl" 1 "binary.jsonl:1:"
-sed '1s/"version":1/"version":7/' "$S" >"$tmp/future.jsonl"
+sed '1s/"version":2/"version":7/' "$S" >"$tmp/future.jsonl"
 damaged "a newer format is refused" "$tmp/future.jsonl" 1 "written by a newer collm (session format 7)"
 sed '20s/"type":"[a-z_]*"/"type":"eval_finished","metrics":7/' "$S" >"$tmp/corrupt.jsonl"
 damaged "a corrupt line in the middle" "$tmp/corrupt.jsonl" 1 "corrupt.jsonl:20: "

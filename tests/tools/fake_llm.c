@@ -50,6 +50,9 @@
  *
  * --delay MS waits that long before each answer, as a model thinks.
  *
+ * --pad N adds N bytes of rambling to every strategy, as a verbose model
+ * writes (the journal's growth with the conversation is measured on it).
+ *
  * --log FILE appends one line per request: the role, the sampling
  * parameters it carried ("navigator temperature=0.6 max_tokens=- ...") and
  * last whether an Authorization header came (auth=yes, auth=no).
@@ -74,7 +77,7 @@
 #include "../../engine/spaces/nb201.h"
 
 static struct {
-    int context, delay_ms;
+    int context, delay_ms, pad;
     int port, max_requests, fail_first, first_429, garbage_every, invalid_every, vague_every;
     unsigned long long seed;
     const char *style, *log;
@@ -232,8 +235,9 @@ static char *navigator_answer(const char *user)
         snprintf(anchor, sizeof anchor, "%.*s", (int)(l < 200 ? l : 200), best);
     }
     int h = style("headings");
-    char *out = malloc(4096);
-    snprintf(out, 4096,
+    size_t pad = opt.pad > 0 ? (size_t)opt.pad : 0, cap = 4096 + pad;
+    char *out = malloc(cap);
+    int n = snprintf(out, 4096,
              "Here is the strategy.\n\n%sThe search is under way; convolutions look "
              "strong.\n\n%s- 3x3 convolutions go with the better results\n"
              "- none on early edges hurts\n\n%s"
@@ -246,6 +250,11 @@ static char *navigator_answer(const char *user)
              h ? "**Summary:** " : "# SUMMARY\n", h ? "Key patterns:\n" : "# KEY PATTERNS\n",
              h ? "3. Navigation directions\n" : "# NAVIGATION DIRECTIONS\n",
              anchor[0] ? anchor : "(none yet)");
+    static const char ramble[] = "On reflection the evidence is mixed and more evaluations "
+                                 "will tell. ";
+    for (size_t k = 0; k < pad; k++)
+        out[n + k] = k % 80 == 79 ? '\n' : ramble[k % (sizeof ramble - 1)];
+    out[n + pad] = '\0';
     return out;
 }
 
@@ -535,6 +544,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--log")) opt.log = argv[i + 1];
         else if (!strcmp(argv[i], "--context")) opt.context = v;
         else if (!strcmp(argv[i], "--delay")) opt.delay_ms = v;
+        else if (!strcmp(argv[i], "--pad")) opt.pad = v;
         else {
             fprintf(stderr, "fake_llm: unknown option %s\n", argv[i]);
             return 2;
