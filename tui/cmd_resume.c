@@ -104,6 +104,10 @@ int cmd_resume(int argc, char **argv)
         {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once (as for search)", NULL},
         {"eval-timeout", OPT_DOUBLE, &eo.timeout, "S", "worker programs: seconds one "
                                                        "evaluation may take", NULL},
+        {"launcher", OPT_STR, &eo.launcher, "L", "worker programs: local (default) or slurm "
+                                                 "(each worker a job step, through srun)", NULL},
+        {"srun-args", OPT_STR, &eo.srun_args, "ARGS", "--launcher slurm: srun's options, e.g. "
+                                                      "'--partition=gpu --gres=gpu:1'", NULL},
     };
     int n = 7;
     n += run_cfg_opts(&rc_, opts + n, 79 - n);

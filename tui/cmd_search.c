@@ -87,6 +87,10 @@ int cmd_search(int argc, char **argv)
         {"eval-timeout", OPT_DOUBLE, &eo.timeout, "S", "worker programs: seconds one "
                                                        "evaluation may take (default: no limit)",
          NULL},
+        {"launcher", OPT_STR, &eo.launcher, "L", "worker programs: local (default) or slurm "
+                                                 "(each worker a job step, through srun)", NULL},
+        {"srun-args", OPT_STR, &eo.srun_args, "ARGS", "--launcher slurm: srun's options, e.g. "
+                                                      "'--partition=gpu --gres=gpu:1'", NULL},
     };
     int n = 0;
     while (opts[n].name)

@@ -128,6 +128,9 @@ struct evaluator *evaluator_open_named(const char *name, const struct space *s,
         if (!d->serves(s))
             return err_usage(e, "--evaluator", "%s does not evaluate %s", name, s->id), NULL;
     }
+    if (o && ((o->launcher && strcmp(o->launcher, "local") != 0) || o->srun_args))
+        return err_usage(e, o->srun_args ? "--srun-args" : "--launcher", "is for worker "
+                         "programs (--evaluator 'CMD ARGS'), not %s", d->name), NULL;
     return d->open(s, o ? o : &defaults, e);
 }
 

@@ -130,6 +130,10 @@ struct eval_opts {
      * seconds a worker may take for one request (0: no limit) */
     const char *command;
     double timeout;
+    /* how each worker is started: "local" (NULL too) or "slurm", through
+     * srun with srun_args (a person's shell words, never a session's) */
+    const char *launcher;
+    const char *srun_args;
 };
 
 struct evaluator_def {

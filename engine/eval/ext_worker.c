@@ -342,6 +342,8 @@ void ext_worker_kill(struct worker *w, const char *why, int sig)
 {
     if (w->st == W_GOING)
         return;
+    if (sig == SIGKILL && w->x->srun_args)
+        sig = SIGTERM; /* srun ends the step on its node; SIGKILL follows the grace */
     if (why && why[0] && !w->why[0])
         snprintf(w->why, sizeof w->why, "%s", why);
     w->st = W_GOING;
@@ -369,6 +371,30 @@ static void on_timeout(uv_timer_t *t)
     ext_worker_kill(w, why, SIGKILL);
 }
 
+int ext_worker_script(const struct ext *x, int i, char *buf, size_t n)
+{
+    if (!x->srun_args)
+        return (size_t)snprintf(buf, n, "exec %s", x->cmd) < n ? 0 : -1;
+    size_t off = (size_t)snprintf(buf, n, "exec srun --quiet --unbuffered --ntasks=1 "
+                                  "--job-name=collm-worker-%d %s /bin/sh -c 'exec ", i,
+                                  x->srun_args);
+    for (const char *c = x->cmd; *c; c++) {
+        if (off + 6 >= n)
+            return -1;
+        if (*c == '\'') {
+            memcpy(buf + off, "'\\''", 4); /* end the quote, a quoted ', open again */
+            off += 4;
+        } else {
+            buf[off++] = *c;
+        }
+    }
+    if (off + 2 >= n)
+        return -1;
+    buf[off++] = '\'';
+    buf[off] = '\0';
+    return 0;
+}
+
 int ext_worker_start(struct worker *w)
 {
     struct ext *x = w->x;
@@ -384,8 +410,8 @@ int ext_worker_start(struct worker *w)
     uv_timer_init(loop, &w->timer);
     w->in.data = w->out.data = w->err.data = w->timer.data = w->proc.data = w;
     w->open = 4;
-    char script[4200];
-    snprintf(script, sizeof script, "exec %s", x->cmd);
+    char script[EXT_SCRIPT_MAX];
+    ext_worker_script(x, w->index, script, sizeof script); /* it fits: the open checked */
     char *args[] = {"/bin/sh", "-c", script, NULL};
     snprintf(w->env_index, sizeof w->env_index, "COLLM_WORKER=%d", w->index);
     int ne = 0;

@@ -50,6 +50,7 @@ struct ext {
     struct evaluator *ev;
     const struct space *sp;
     char *cmd;
+    char *srun_args;            /* NULL: started locally */
     double timeout;
     int n;
     struct worker *w;
@@ -69,6 +70,11 @@ void ext_fail_job(struct ext *x, struct job *jb, const char *why);
 void ext_worker_gone(struct worker *w);
 
 /* ext_worker.c */
+#define EXT_SCRIPT_MAX 8400
+/* What /bin/sh -c runs for worker i (external.h): CMD itself, or srun
+ * running it, CMD quoted so that it means what it means locally; -1 when
+ * it does not fit in n. */
+int ext_worker_script(const struct ext *x, int i, char *buf, size_t n);
 int ext_worker_start(struct worker *w);
 /* Gives an idle worker its request, with --eval-timeout's clock. */
 void ext_worker_run(struct worker *w, struct job *jb);

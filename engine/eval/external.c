@@ -327,6 +327,7 @@ static void maybe_free(struct ext *x)
     free(x->w);
     free(x->env);
     free(x->cmd);
+    free(x->srun_args);
     free(x->ev);
     free(x);
 }
@@ -389,6 +390,20 @@ struct evaluator *external_evaluator_open(const struct space *s, const struct ev
                   o->timeout);
         return NULL;
     }
+    int slurm = o->launcher && strcmp(o->launcher, "slurm") == 0;
+    if (o->launcher && !slurm && strcmp(o->launcher, "local") != 0) {
+        err_usage(e, "--launcher", "expected local or slurm, got '%s'", o->launcher);
+        return NULL;
+    }
+    if (o->srun_args && !slurm) {
+        err_usage(e, "--srun-args", "is for --launcher slurm");
+        return NULL;
+    }
+    if (slurm && !on_path("srun")) {
+        err_usage(e, "--launcher", "slurm starts each worker with srun, which is not on PATH "
+                  "(install Slurm's client, or load its module)");
+        return NULL;
+    }
     struct evaluator *ev = calloc(1, sizeof *ev);
     struct ext *x = calloc(1, sizeof *x);
     int n = o->workers > 0 ? o->workers : 1;
@@ -399,12 +414,14 @@ struct evaluator *external_evaluator_open(const struct space *s, const struct ev
         x->w = calloc((size_t)n, sizeof *x->w);
         x->env = calloc((size_t)ne + 2, sizeof *x->env);
         x->cmd = strdup(o->command);
+        x->srun_args = slurm ? strdup(o->srun_args ? o->srun_args : "") : NULL;
     }
-    if (!ev || !x || !x->w || !x->env || !x->cmd) {
+    if (!ev || !x || !x->w || !x->env || !x->cmd || (slurm && !x->srun_args)) {
         if (x) {
             free(x->w);
             free(x->env);
             free(x->cmd);
+            free(x->srun_args);
         }
         free(x);
         free(ev);
@@ -422,6 +439,18 @@ struct evaluator *external_evaluator_open(const struct space *s, const struct ev
     x->sp = s;
     x->n = n;
     x->timeout = o->timeout;
+    char script[EXT_SCRIPT_MAX];
+    if (ext_worker_script(x, n, script, sizeof script) < 0) {
+        err_usage(e, slurm ? "--srun-args" : "--evaluator", "the worker's command line is over "
+                  "%d bytes", EXT_SCRIPT_MAX - 100);
+        free(x->w);
+        free(x->env);
+        free(x->cmd);
+        free(x->srun_args);
+        free(x);
+        free(ev);
+        return NULL;
+    }
     for (int i = 0; i < n; i++)
         x->w[i] = (struct worker){.x = x, .index = i + 1, .st = W_DOWN};
     /* a worker gone between two of our writes must be an error, not a

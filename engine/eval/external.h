@@ -23,6 +23,14 @@
  * its stderr). A worker that dies three times without answering once is
  * not started again.
  *
+ * With launcher "slurm" each worker is a Slurm job step instead: /bin/sh
+ * -c "exec srun --quiet --unbuffered --ntasks=1 --job-name=collm-worker-I
+ * SRUN_ARGS /bin/sh -c 'exec CMD'", so the same protocol runs over srun's
+ * forwarded stdin and stdout, srun's own complaints (no allocation, a bad
+ * partition) reach the worker's obituary through its stderr, and a kill
+ * is srun's SIGTERM, which ends the step on its node (SIGKILL would leave
+ * it running there), then SIGKILL after a grace period.
+ *
  * Without a loop (collm eval, bench) a submit runs a private loop until it
  * is answered. Attached to a loop, idle workers do not keep it alive. */
 #ifndef COLLM_EXTERNAL_H

@@ -115,4 +115,57 @@ expect_err "it says so" "unknown evaluator 'no-such-program-anywhere --flag'"
 run $B --eval-timeout -1 --evaluator "$W"
 expect_rc "a negative --eval-timeout is refused" 2
 
+# --launcher slurm (issue 14): each worker a job step of a real single-node
+# Slurm started here (tests/tools/slurm.sh), the same records as in process
+. tests/tools/slurm.sh
+if slurm_up "$tmp/slurm"; then
+    WORKER=$W
+    run search --headless --algo collm --budget 30 --seed 4 --session "$tmp/in.jsonl.s"
+    run search --headless --algo collm --budget 30 --seed 4 --session "$tmp/sl.jsonl" \
+        --eval-workers 2 --evaluator "$W" --launcher slurm
+    expect_rc "slurm: a search whose 2 workers are job steps exits 0" 0
+    csv "$tmp/in.jsonl.s" "$tmp/in.csv"
+    csv "$tmp/sl.jsonl" "$tmp/sl.csv"
+    if [ -s "$tmp/in.csv" ] && cmp -s "$tmp/in.csv" "$tmp/sl.csv"; then
+        ok "slurm: the same records as in process ($(($(wc -l <"$tmp/in.csv") - 1)) evaluations)"
+    else not_ok "slurm: the same records as in process" "$(diff "$tmp/in.csv" "$tmp/sl.csv" | head -5)"; fi
+    steps=$(grep -c 'launch task StepId' "$tmp/slurm/log/slurmd.log")
+    if [ "$steps" -eq 2 ]; then ok "slurm: slurmd launched the 2 workers as job steps"
+    else not_ok "slurm: slurmd launched the 2 workers as job steps" "$steps launched"; fi
+    # srun's own complaint reaches the failure's reason
+    run $B --evaluator "$W" --launcher slurm --srun-args "--partition=nope"
+    if failures | head -1 | grep -qF "srun: error: invalid partition specified: nope"; then
+        ok "slurm: a bad --srun-args fails the evaluations with srun's reason"
+    else not_ok "slurm: a bad --srun-args fails the evaluations with srun's reason" "$(failures | head -1)"; fi
+    # a worker that hangs: its step ends on the node, nothing is left running
+    run $B --eval-timeout 1 --evaluator "sleep 600" --launcher slurm
+    if failures | head -1 | grep -qF "worker 1 gave no answer within --eval-timeout 1 s"; then
+        ok "slurm: a worker step that never answers fails on --eval-timeout"
+    else not_ok "slurm: a worker step that never answers fails on --eval-timeout"; fi
+    i=0
+    while [ -n "$(squeue -h 2>/dev/null)" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+    if [ -z "$(squeue -h 2>/dev/null)" ] && ! pgrep -f "^sleep 600" >/dev/null; then
+        ok "slurm: and its job step is gone from the node"
+    else not_ok "slurm: and its job step is gone from the node" "$(squeue -h)"; fi
+    # a quote in the command means what it means locally
+    run $B --evaluator "sh -c 'exec $W'" --launcher slurm
+    if [ "$(count eval_finished)" -eq 3 ]; then ok "slurm: a quoted command line runs as it does locally"
+    else not_ok "slurm: a quoted command line runs as it does locally" "$(failures | head -1)"; fi
+    slurm_down "$tmp/slurm"
+    unset SLURM_CONF
+else
+    for c in "same records" "launched steps" "bad --srun-args" "timeout" "no step left" "quotes"; do
+        skip "slurm: $c" "$SLURM_WHY"
+    done
+fi
+# shellcheck disable=SC2086
+PATH=/nonexistent "$COLLM" $B --evaluator "$W" --launcher slurm >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc "--launcher slurm without srun on PATH is a usage error" 2
+expect_err "it says what is missing" "slurm starts each worker with srun, which is not on PATH"
+run $B --launcher slurm
+expect_rc "--launcher without worker programs is a usage error" 2
+run $B --evaluator "$W" --srun-args "--partition=a"
+expect_rc "--srun-args without --launcher slurm is a usage error" 2
+
 finish
