@@ -2,7 +2,8 @@
 # completion (collm --help, collm CMD --help, collm spaces), never from a
 # list kept here, so they follow the program as it changes.
 
-# collm CMD --help on stdin -> one line per option: FLAG<TAB>ARG<TAB>CHOICES.
+# collm CMD --help on stdin -> one line per option: FLAG, ARG, CHOICES, apart
+# by \037 (a tab is white space to read, and empty fields would run together).
 # CHOICES are the fixed values its help lists ("auto (default), candidates,
 # strategy, all"; "offline or llm"; an ARG "0|1"): text in parentheses, after
 # a ';' and before a ':' is not a value, and a list needs two plain words.
@@ -28,7 +29,7 @@ _collm_options() {
             }
             if (k >= 2) ch = list
         }
-        printf "%s\t%s\t%s\n", name, arg, ch
+        printf "%s\037%s\037%s\n", name, arg, ch
     }'
 }
 
@@ -71,11 +72,11 @@ _collm() {
 
     local opts
     opts=$("$prog" "$cmd" --help 2>/dev/null | _collm_options)
-    ((cword == 1)) && opts+=$'\n--version\t\t'
+    ((cword == 1)) && opts+=$'\n--version'
 
     local flag arg ch found=
     if [[ $prev == --* ]]; then
-        while IFS=$'\t' read -r flag arg ch; do
+        while IFS=$'\037' read -r flag arg ch; do
             [[ $flag == "$prev" ]] && { found=1; break; }
         done <<<"$opts"
     fi
@@ -105,7 +106,7 @@ _collm() {
     fi
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$(cut -f1 <<<"$opts")" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(cut -d $'\037' -f1 <<<"$opts")" -- "$cur"))
         return
     fi
     # a positional argument: a session file, or the literal words of the usage line
