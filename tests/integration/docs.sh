@@ -13,7 +13,7 @@ cmds=$(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' "$tmp/out")
 if [ -n "$cmds" ]; then ok "collm --help lists the commands"
 else not_ok "collm --help lists the commands" "no 'Commands:' list"; fi
 
-# "CMD --flag" for every flag the page defines (a .TP tag of .B or .BI),
+# "CMD --flag" for every flag the page defines (an .IP tag in bold),
 # CMD from the part's title: "collm CMD", or each name in "(A, B, ...)".
 awk '
 /^\.SS / { t = $0; sub(/^\.SS +"?/, "", t); sub(/"$/, "", t); n = 0
@@ -22,17 +22,18 @@ awk '
         n = split(l, c, /, */) }
     next }
 /^\.SH / { n = 0; next }
-prev == ".TP" && /^\.BI? \\-\\-/ { f = $2; gsub(/\\/, "", f)
-    for (i = 1; i <= n; i++) print c[i], f }
-{ prev = $0 }' "$page" | sort -u >"$tmp/page.flags"
+/^\.IP "\\fB\\-\\-/ { f = $0; sub(/^\.IP "\\fB/, "", f); sub(/\\fR.*/, "", f); gsub(/\\/, "", f)
+    for (i = 1; i <= n; i++) print c[i], f }' "$page" | sort -u >"$tmp/page.flags"
 
 for c in $cmds; do
     run "$c" --help
     grep -o '^  --[a-z0-9][a-z0-9-]*' "$tmp/out" | sed "s/^  /$c /" | sort -u >"$tmp/help.flags"
     cp "$tmp/out" "$tmp/help.$c"
     grep "^$c " "$tmp/page.flags" >"$tmp/mine.flags"
-    if ! grep -q "^\.B collm $c\b\|^\.B $c$" "$page"; then
-        not_ok "the man page has the command $c" "no '.B $c' in $page"
+    if ! grep -q "^\.IP \"\\\\fB$c\\\\fR\"$" "$page"; then
+        not_ok "the man page has the command $c" "no '$c' under COMMANDS in $page"
+    elif ! sed -n '/^\.SH SYNOPSIS/,/^\.SH /p' "$page" | grep -q "collm $c\b"; then
+        not_ok "the man page has the command $c" "no 'collm $c' in the SYNOPSIS"
     elif [ ! -s "$tmp/help.flags" ] && ! grep -q "^\.SS \"collm $c\"" "$page"; then
         not_ok "the man page has the command $c" "no part 'collm $c' under OPTIONS"
     else ok "the man page has the command $c"; fi
@@ -57,10 +58,10 @@ else not_ok "every flag the man page names is one a --help knows" "unknown: $unk
 sed -n '/^<!-- keys:/,/^<!-- \/keys -->/s/^| `\([^`]*\)` |.*/\1/p' README.md |
     tr ' ' '\n' | grep -v '^/\?$' | sort -u >"$tmp/readme.keys"
 awk '/^\.SH "TUI KEYS"/ { on = 1; next } /^\.SH / { on = 0 }
-on && prev == ".TP" { l = $0; sub(/^\.BR? /, "", l); gsub(/\\-/, "-", l)
-    gsub(/" *, *"/, " ", l); gsub(/"/, "", l); n = split(l, k, " ")
-    for (i = 1; i <= n; i++) print k[i] }
-{ prev = $0 }' "$page" | sort -u >"$tmp/page.keys"
+on && /^\.IP / { l = $0; gsub(/\\-/, "-", l)
+    while (match(l, /\\fB[^\\]*\\fR/)) {
+        print substr(l, RSTART + 3, RLENGTH - 6); l = substr(l, RSTART + RLENGTH) } }' \
+    "$page" | sort -u >"$tmp/page.keys"
 missing=$(comm -23 "$tmp/readme.keys" "$tmp/page.keys" | tr '\n' ' ')
 if [ -s "$tmp/readme.keys" ] && [ -z "$missing" ]; then ok "every key of the README's table is in TUI KEYS"
 else not_ok "every key of the README's table is in TUI KEYS" "missing: ${missing:-(no README key table)}"; fi
