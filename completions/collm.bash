@@ -94,10 +94,10 @@ _collm() {
             COMPREPLY=($(compgen -P "$pre" -W "$words" -- "${cur#"$pre"}"))
         elif [[ $arg == DIR ]]; then
             compopt -o filenames 2>/dev/null
-            COMPREPLY=($(compgen -d -- "$cur"))
+            mapfile -t COMPREPLY < <(compgen -d -- "$cur") # a name may hold spaces
         elif [[ $arg == FILE || $arg == OUT || $arg == NEW ]]; then
             compopt -o filenames 2>/dev/null
-            COMPREPLY=($(compgen -f -- "$cur"))
+            mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         fi
         if [[ -n $keep ]]; then
             for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"$keep"}; done
@@ -115,7 +115,7 @@ _collm() {
     case $usage in
     FILE*)
         compopt -o filenames 2>/dev/null
-        COMPREPLY=($(compgen -f -X '!*.jsonl' -- "$cur") $(compgen -d -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -f -X '!*.jsonl' -- "$cur"; compgen -d -- "$cur")
         ;;
     [a-z]*)
         COMPREPLY=($(compgen -W "${usage%% *}" -- "$cur"))
