@@ -61,7 +61,8 @@ LIB := $(BUILD)/libcollm.a
 WLIB := $(BUILD)/libwidgets.a
 BIN := $(BUILD)/collm
 
-.PHONY: all run test bench fuzz fuzz-build clean deps check-layers tests-build readme
+.PHONY: all run test bench fuzz fuzz-build clean deps check-layers tests-build readme \
+        install uninstall
 .SUFFIXES:
 
 all: check-layers $(BIN)
@@ -110,6 +111,28 @@ $(BUILD)/tools/keytable: tui/actions.h
 
 clean:
 	rm -rf build
+
+# The binary finds share/collm/ from where it lies (../share/collm beside
+# bin/, engine/core/datadir.c), so the one build serves the tree, a
+# DESTDIR staging and the final PREFIX alike, with no rebuild.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SHARE   := $(DESTDIR)$(PREFIX)/share
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/collm $(SHARE)/man/man1 \
+	    $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/collm
+	rm -rf $(SHARE)/collm/data $(SHARE)/collm/prompts $(SHARE)/collm/themes
+	cp -R data prompts themes $(SHARE)/collm/
+	install -m 644 man/collm.1 $(SHARE)/man/man1/collm.1
+	install -m 644 completions/collm.bash $(SHARE)/bash-completion/completions/collm
+	install -m 644 completions/_collm $(SHARE)/zsh/site-functions/_collm
+
+# What install put, and the share/collm folder that only collm writes.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/collm $(SHARE)/man/man1/collm.1 \
+	    $(SHARE)/bash-completion/completions/collm $(SHARE)/zsh/site-functions/_collm
+	rm -rf $(SHARE)/collm
 
 # The layers of DESIGN §2 for every folder (engine -> nothing above it,
 # widgets -> no engine, sessions -> engine only) and no circle between the

@@ -38,7 +38,8 @@ static void usage(FILE *f)
                "the offline agents).\n\nCommands:\n");
     for (int i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nRun 'collm COMMAND --help' for the options of a command.\n"
+    fprintf(f, "\nRun 'collm COMMAND --help' for the options of a command,\n"
+               "'collm --version' for the version; man collm has it all.\n"
                "Exit codes: 0 success, 1 failure (missing data, failed search), 2 usage error.\n"
                "Environment: COLLM_DATA_DIR overrides where data files are found.\n");
 }

@@ -81,8 +81,9 @@ static int is_dir(const char *p)
 }
 
 /* themes/ sits beside prompts/: found the way the engine finds prompts/
- * ($COLLM_PROMPTS_DIR, beside the executable or up to two levels above it,
- * the installed folder), without reaching into the engine for it. */
+ * ($COLLM_PROMPTS_DIR, beside the executable, in ../share/collm from it,
+ * up to two levels above it, the configured folder), without reaching into
+ * the engine for it. */
 static void themes_dir(char *out, size_t n)
 {
     const char *env = getenv("COLLM_PROMPTS_DIR");
@@ -92,7 +93,7 @@ static void themes_dir(char *out, size_t n)
     char *slash = len > 0 ? (exe[len] = '\0', strrchr(exe, '/')) : NULL;
     if (slash) {
         *slash = '\0';
-        const char *up[] = {"", "/..", "/../.."};
+        const char *up[] = {"", "/../share/collm", "/..", "/../.."};
         for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
             char cand[4200];
             snprintf(cand, sizeof cand, "%s%s/prompts", exe, up[i]);

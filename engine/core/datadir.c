@@ -20,8 +20,10 @@ static int is_dir(const char *p)
 #define COLLM_PROMPTSDIR "prompts"
 #endif
 
-/* The first of: $env; `sub` beside the executable, one or two levels up
- * (a build tree); `compiled`. Cached in `found`. */
+/* The first of: $env; `sub` beside the executable, in ../share/collm (where
+ * `make install` puts it, found from the binary so that a staged or moved
+ * install still finds its own copy), one or two levels up (a build tree);
+ * `compiled`. Cached in `found`. */
 static const char *find_dir(char *found, size_t n, const char *env, const char *sub,
                             const char *compiled)
 {
@@ -39,7 +41,7 @@ static const char *find_dir(char *found, size_t n, const char *env, const char *
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            const char *up[] = {"", "/..", "/../.."};
+            const char *up[] = {"", "/../share/collm", "/..", "/../.."};
             for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
                 char cand[4200];
                 snprintf(cand, sizeof cand, "%s%s/%s", exe, up[i], sub);

@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 /* The data directory, first match of: $COLLM_DATA_DIR; `data/` beside the
- * executable or one level up (a build tree); the directory the build was
- * configured with. Never NULL. */
+ * executable, in ../share/collm/ from it (an installed binary), or one or
+ * two levels up (a build tree); the directory the build was configured
+ * with. Never NULL. */
 const char *datadir_default(void);
 /* The same search for prompt templates: $COLLM_PROMPTS_DIR, `prompts/`
  * beside the executable or above it, then the configured one. */
