@@ -218,8 +218,7 @@ static int metric_term(struct filter_term *t, const struct filter_ctx *c, int m,
                        const char *value, int at, int vat, struct err *e)
 {
     if (m == c->hidden)
-        return fail(e, at, "%s is hidden while the search runs (start it with --show-test to "
-                    "see and filter it)", c->metrics[m].name);
+        return fail(e, at, "%s is hidden in live views (--show-test)", c->metrics[m].name);
     if (!number(value, &t->num, &t->tol))
         return fail(e, vat, "expected a number after %s%s, not `%s`", c->metrics[m].name,
                     op_text(t->op), value);
@@ -344,30 +343,27 @@ static int term(struct filter_term *t, const char *s, int at, const struct filte
 int filter_parse(struct filter *f, const char *text, const struct filter_ctx *c, struct err *e)
 {
     char sample[4096], one[64];
-    f->n = 0;
-    if (!text)
-        return 0;
-    sample_text(c->sp, sample, sizeof sample);
-    for (const char *p = text;;) {
+    struct filter got = {0};
+    if (text)
+        sample_text(c->sp, sample, sizeof sample);
+    for (const char *p = text ? text : "";;) {
         while (*p == ' ' || *p == '\t')
             p++;
         if (!*p)
-            return 0;
+            break;
         size_t n = strcspn(p, " \t");
         int at = (int)(p - text);
-        if (n >= sizeof one || f->n == FILTER_TERMS) {
-            f->n = 0;
+        if (n >= sizeof one || got.n == FILTER_TERMS)
             return fail(e, at, "%s", n >= sizeof one ? "a term is 63 characters at most"
                                                      : "16 terms at most");
-        }
         snprintf(one, sizeof one, "%.*s", (int)n, p);
-        if (term(&f->t[f->n], one, at, c, sample, e) < 0) {
-            f->n = 0;
+        if (term(&got.t[got.n], one, at, c, sample, e) < 0)
             return -1;
-        }
-        f->n++;
+        got.n++;
         p += n;
     }
+    *f = got;
+    return 0;
 }
 
 /* ---- matching ---------------------------------------------------------------- */

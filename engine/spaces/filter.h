@@ -47,7 +47,7 @@ struct filter_ctx {
 
 /* Parses `text` (NULL or blank: no terms, everything passes). -1 with e
  * (`where` "character N" of text) when a term is not understood; f is
- * then empty. */
+ * then as it was. */
 int filter_parse(struct filter *f, const char *text, const struct filter_ctx *c, struct err *e);
 /* 1 if r passes every term. A text term also passes where `more` (may be
  * NULL) says the row shows the text elsewhere (a table's other cells). */
