@@ -151,11 +151,7 @@ static void sample_text(const struct space *sp, char *buf, size_t n)
 
 /* ---- parsing ----------------------------------------------------------------- */
 
-static const char *op_text(enum filter_op op)
-{
-    static const char *const t[] = {"<", "<=", ">", ">=", "=", "!="};
-    return t[op];
-}
+static const char *const op_names[] = {"<", "<=", ">", ">=", "=", "!="}; /* enum filter_op */
 
 /* The whole text as a number; 0 if it is not one. `tol`: half a unit of
  * the last digit typed, so "91.6" is what the table shows as 91.6. */
@@ -221,7 +217,7 @@ static int metric_term(struct filter_term *t, const struct filter_ctx *c, int m,
         return fail(e, at, "%s is hidden in live views (--show-test)", c->metrics[m].name);
     if (!number(value, &t->num, &t->tol))
         return fail(e, vat, "expected a number after %s%s, not `%s`", c->metrics[m].name,
-                    op_text(t->op), value);
+                    op_names[t->op], value);
     t->kind = FILTER_METRIC;
     t->metric = m;
     return 0;
@@ -251,10 +247,9 @@ static int compare_term(struct filter_term *t, const char *s, int at, const stru
         i = (size_t)(end + 1 - s);
     }
     size_t oplen = strspn(s + i, "<>=!");
-    static const char *const ops[] = {"<", "<=", ">", ">=", "=", "!="};
     int op = -1;
     for (int k = 0; k < 6; k++)
-        if (oplen == strlen(ops[k]) && strncmp(s + i, ops[k], oplen) == 0)
+        if (oplen == strlen(op_names[k]) && strncmp(s + i, op_names[k], oplen) == 0)
             op = k;
     if (!oplen)
         return 1;
@@ -283,7 +278,9 @@ static int compare_term(struct filter_term *t, const char *s, int at, const stru
             return fail(e, at, "`%s` is more than one metric: %s", name, list);
         }
     }
-    if (!has_key && !(is_list && !name[0])) {
+    if (!name[0] && !is_list)
+        return fail(e, at, "[i] is an element of a list architecture; this space's are none");
+    if (!has_key && name[0]) {
         metric_list(c, "", 0, list, sizeof list);
         if (is_dict)
             return fail(e, at, "no metric or key `%s`: the metrics are %s; the keys %s", name,
@@ -296,12 +293,14 @@ static int compare_term(struct filter_term *t, const char *s, int at, const stru
     if (has_key && t->index < 0 && scratch[0] == '[')
         return fail(e, at, "`%s` is a list: name one element, %s[0], %s[1] ...", name, name,
                     name);
+    if (has_key && t->index >= 0 && scratch[0] != '[')
+        return fail(e, at, "`%s` is one value, no list: %s=V", name, name);
     t->kind = FILTER_KEY;
     snprintf(t->key, sizeof t->key, "%s", name);
     snprintf(t->text, sizeof t->text, "%s", value);
     t->numeric = number(value, &t->num, &t->tol);
     if (!t->numeric && t->op != FILTER_EQ && t->op != FILTER_NE)
-        return fail(e, vat, "%s needs a number, not `%s`", op_text(t->op), value);
+        return fail(e, vat, "%s needs a number, not `%s`", op_names[t->op], value);
     return 0;
 }
 

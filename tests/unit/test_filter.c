@@ -153,6 +153,8 @@ static void nb201_edges(void **state)
     assert_non_null(strstr(msg, "no operation `conv`"));
     assert_int_equal(try(&f, "edge3<-0", msg, sizeof msg), -1); /* half typed */
     assert_non_null(strstr(msg, "expected =OP"));
+    assert_int_equal(try(&f, "[0]=1", msg, sizeof msg), -1); /* a cell is no list */
+    assert_non_null(strstr(msg, "[i] is an element of a list architecture"));
     assert_int_equal(try(&f, "valid>1 edge3<-0=", msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "character 9"));
     space_close(f.sp);
@@ -229,6 +231,8 @@ static void dict_keys(void **state)
     assert_non_null(strstr(msg, "the keys ks e d r"));
     assert_int_equal(try(&f, "d=4", msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "`d` is a list"));
+    assert_int_equal(try(&f, "r[0]=224", msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "`r` is one value, no list"));
     assert_int_equal(try(&f, "r>big", msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "> needs a number"));
     space_close(f.sp);
