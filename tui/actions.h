@@ -41,8 +41,11 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
       "Shift-Tab back; arrows, j/k, PgUp/PgDn scroll the focused pane", K('\t', KEY_BTAB))  \
     X(SORT, M_BOTH, "o / O", "sort the history by the next column / reverse it", "", "",   \
       "", K('o', 'O'))                                                                      \
-    X(FILTER, M_BOTH, "/", "filter the history by text; Enter keeps it, Esc clears it", "",  \
-      "", "", K('/'))                                                                       \
+    X(FILTER, M_BOTH, "/",                                                                  \
+      "filter the history: text or valid>91 edge3<-0=sk d[1]=4 ...", "", "",                \
+      "terms separated by spaces, all of which a row must pass; Enter keeps it, Esc "       \
+      "clears it; \"The History filter\" below says what each term reads",                  \
+      K('/'))                                                                               \
     X(DETAIL, M_BOTH, "Enter", "details of the selected architecture", "Enter detail",     \
       "Enter detail",                                                                       \
       "its decisions (for NB201 the cell edge by edge), every metric, the strategy it "     \

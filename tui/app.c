@@ -344,23 +344,6 @@ void app_draw(struct app *a)
 
 /* ---- keys ------------------------------------------------------------------------- */
 
-static void filter_show(struct app *a, const char *text)
-{
-    snprintf(pane_history_filter(a), 64, "%s", text);
-    app_prompt_line(a, "filter", NULL, "   (Enter keep, Esc clear)");
-}
-static int filter_enter(struct app *a, const char *text)
-{
-    (void)a;
-    (void)text;
-    return 1;
-}
-static void filter_cancel(struct app *a)
-{
-    pane_history_filter(a)[0] = '\0';
-}
-static const struct prompt_ops filter_prompt = {filter_show, filter_enter, filter_cancel};
-
 void app_prompt(struct app *a, const struct prompt_ops *p, const char *text, size_t size,
                 int (*accept)(int ch))
 {
@@ -416,11 +399,7 @@ static enum handled act_common(struct app *a, enum action act, int ch)
     case A_HELP: a->overlay = O_HELP; break;
     case A_LOG: a->show_log = !a->show_log; break;
     case A_FOCUS: focus_move(a, ch == KEY_BTAB ? -1 : 1); break;
-    case A_FILTER:
-        a->focus = P_HISTORY;
-        app_prompt(a, &filter_prompt, pane_history_filter(a), 64, NULL);
-        filter_show(a, a->ed.text);
-        break;
+    case A_FILTER: pane_history_filter(a); break;
     case A_COST: /* the next cost metric */
         if (!st->info.nmetrics)
             return IGNORED;

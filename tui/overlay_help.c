@@ -37,6 +37,14 @@ static void draw_colours(int y, int x, int w)
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
 }
 
+/* The filter's terms, which one help line cannot hold (README: The History filter). */
+static const char filter_help[] =
+    "filter (/): terms separated by spaces, all of which a row must pass. valid>91 or "
+    "valid_acc>91: a metric by its name or a prefix only it has, with < <= > >= = != (= to "
+    "the digits typed); edge3<-0=sk: an NB201 edge, the op short or long; r=28, d[1]=4, "
+    "[3]=2: a key or an element of a dict or list architecture; anything else: text in the "
+    "long or the short form, in any case. test_acc only where it is shown.";
+
 static void draw(struct app *a, void *self, struct rect r)
 {
     (void)r;
@@ -48,8 +56,8 @@ static void draw(struct app *a, void *self, struct rect r)
     if (a->mode->mask == M_LIVE) /* where this search is kept, before it ends */
         snprintf(session, sizeof session, "session %s\n\n",
                  a->live.session ? a->live.session : "none: --no-session writes nothing");
-    snprintf(text, sizeof text, "%s%s%s%s", session, actions_help(), legend[0] ? "\n\n" : "",
-             legend);
+    snprintf(text, sizeof text, "%s%s%s%s\n\n%s", session, actions_help(),
+             legend[0] ? "\n\n" : "", legend, filter_help);
     textview_set(self, text);
     pane_center(LINES - 2, 84, &b);
     textview_draw(self, stdscr, b.y + 1, b.x + 2, b.h - 3, b.w - 4);

@@ -71,7 +71,7 @@ OVERLAYS(X)
 const struct cand *pane_cands_selected(struct app *a); /* the selected candidate, or NULL */
 void pane_cands_next(struct app *a);                   /* select the one under it */
 int pane_history_selected(struct app *a);              /* a record, or -1 */
-char *pane_history_filter(struct app *a);              /* its text, 64 bytes */
+void pane_history_filter(struct app *a);               /* opens its prompt (/) */
 /* An answer streaming in: its tail is the log's last line. */
 void pane_log_stream(struct app *a, const char *role, const char *text, size_t len);
 void overlay_detail_show(struct app *a, int rec);

@@ -1,17 +1,24 @@
 /* The History pane: every evaluated architecture, sortable (o/O) and
- * filterable (/); the best, the front and the latest batch stand out. */
+ * filterable (/: engine/spaces/filter.h says what a filter reads); the
+ * best, the front and the latest batch stand out. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/spaces/filter.h"
 #include "../widgets/table.h"
 #include "app.h"
+
+#define FILTER_LEN 64
 
 struct history {
     struct table t;
     struct app *a;
     struct table_col cols[6]; /* headed by the space's own metrics */
     char obj_title[16], rep_title[16], cost_title[16];
+    char filter[FILTER_LEN];  /* as typed */
+    struct filter f;          /* the last text that could be read */
+    char why[400];            /* why it cannot, or "" */
 };
 
 static int rows(void *ud)
@@ -75,11 +82,44 @@ static const char *full_text(void *ud, int row)
     return app_state(((struct history *)ud)->a)->rec[row].text;
 }
 
+struct row_of {
+    struct history *h;
+    int row;
+};
+
+/* a text term also finds what the other cells show: an id, an accuracy */
+static int cells_have(void *ud, const char *text)
+{
+    const struct row_of *r = ud;
+    return table_row_has(&r->h->t, r->row, text);
+}
+
+static int keep(void *ud, int row)
+{
+    struct history *h = ud;
+    struct row_of r = {h, row};
+    return filter_match(&h->f, h->a->sp, &app_state(h->a)->rec[row], cells_have, &r);
+}
+
+/* Read again before each use: the session's metrics arrive with its
+ * first event. A text it cannot read leaves the rows as the last one it
+ * could (half a term typed does not show everything) and says why. */
+static void filter_read(struct history *h)
+{
+    const struct state *st = app_state(h->a);
+    struct filter_ctx c = {h->a->sp, st->info.metrics, st->info.nmetrics,
+                           h->a->show_test ? -1 : st->info.report};
+    struct err e;
+    h->why[0] = '\0';
+    if (filter_parse(&h->f, h->filter, &c, &e) < 0)
+        err_str(&e, h->why, sizeof h->why);
+}
+
 static void *init(struct app *a)
 {
     static const struct table_col cols[6] = {
         {"#", 4, 1, 0},     {"it", 3, 1, 0},   {"valid", 6, 1, 1},
-        {"test", 6, 1, 1},  {"cost", 6, 1, 0}, {"arch", 0, 0, 0},
+        {"test", -1, 1, 1}, {"cost", 6, 1, 0}, {"arch", 0, 0, 0},
     };
     struct history *h = calloc(1, sizeof *h);
     if (!h)
@@ -88,6 +128,7 @@ static void *init(struct app *a)
     memcpy(h->cols, cols, sizeof cols);
     struct table_source src = {rows, cell, sort_key, role, h, full_text};
     table_init(&h->t, h->cols, 6, &src);
+    h->t.keep = keep;
     return h;
 }
 
@@ -171,10 +212,11 @@ static void draw(struct app *a, void *self, struct rect r)
             fixed -= h->cols[c].width + 1;
             h->cols[c].width = -1;
         }
+    filter_read(h);
     table_refresh(&h->t);
     char title[96];
     snprintf(title, sizeof title, "%zu evaluated%s%s", st->nrec,
-             h->t.filter[0] ? ", filter " : "", h->t.filter);
+             h->filter[0] ? ", filter " : "", h->filter);
     pane_frame(a, P_HISTORY, title);
     table_draw(&h->t, stdscr, r.y + 1, r.x + 1, r.h - 2, r.w - 2, a->focus == P_HISTORY);
 }
@@ -197,11 +239,39 @@ const struct pane_ops pane_history = {"History", 1, init, draw, key, NULL, free_
 int pane_history_selected(struct app *a)
 {
     struct history *h = a->self[P_HISTORY];
+    filter_read(h);
     table_refresh(&h->t);
     return table_selected(&h->t);
 }
 
-char *pane_history_filter(struct app *a)
+/* ---- the prompt: the filter applies as it is typed ------------------------------ */
+
+static void filter_show(struct app *a, const char *text)
 {
-    return ((struct history *)a->self[P_HISTORY])->t.filter;
+    struct history *h = a->self[P_HISTORY];
+    snprintf(h->filter, sizeof h->filter, "%s", text);
+    filter_read(h);
+    app_prompt_line(a, "filter", h->why[0] ? h->why : NULL, "   (Enter keep, Esc clear)");
+}
+
+/* a filter that cannot be read is not kept: it would quietly show all */
+static int filter_enter(struct app *a, const char *text)
+{
+    (void)text;
+    return !((struct history *)a->self[P_HISTORY])->why[0];
+}
+
+static void filter_cancel(struct app *a)
+{
+    ((struct history *)a->self[P_HISTORY])->filter[0] = '\0';
+}
+
+static const struct prompt_ops filter_prompt = {filter_show, filter_enter, filter_cancel};
+
+void pane_history_filter(struct app *a)
+{
+    struct history *h = a->self[P_HISTORY];
+    a->focus = P_HISTORY;
+    app_prompt(a, &filter_prompt, h->filter, FILTER_LEN, NULL);
+    filter_show(a, a->ed.text);
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void table_init(struct table *t, const struct table_col *cols, int ncols,
                 const struct table_source *src)
@@ -37,19 +38,37 @@ static int cmp(const void *a, const void *b)
     return c ? c : (x > y) - (x < y); /* stable: by row */
 }
 
-static int matches(struct table *t, int row)
+static int has_text(const char *hay, const char *needle)
 {
-    if (!t->filter[0])
-        return 1;
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return !n;
+}
+
+/* A hidden column keeps its secret: the test accuracy of a live search
+ * is not found by typing its digits. */
+int table_row_has(const struct table *t, int row, const char *text)
+{
     char buf[512];
-    if (t->src.more && strstr(t->src.more(t->src.ud, row), t->filter))
+    if (t->src.more && has_text(t->src.more(t->src.ud, row), text))
         return 1;
     for (int c = 0; c < t->ncols; c++) {
+        if (t->cols[c].width < 0)
+            continue;
         t->src.cell(t->src.ud, row, c, buf, sizeof buf);
-        if (strstr(buf, t->filter))
+        if (has_text(buf, text))
             return 1;
     }
     return 0;
+}
+
+static int matches(struct table *t, int row)
+{
+    if (t->keep)
+        return t->keep(t->src.ud, row);
+    return !t->filter[0] || table_row_has(t, row, t->filter);
 }
 
 void table_refresh(struct table *t)

@@ -34,7 +34,10 @@ struct table {
     int n, cap;
     int sel, top;   /* selected position in `order`, first shown */
     int sort_col, sort_desc;
-    char filter[64]; /* rows whose text holds it (any column) */
+    char filter[64]; /* rows whose text holds it (any shown column), any case */
+    /* or NULL: the rows shown, for a source that filters them itself (the
+     * filter text is then not read); set after table_init */
+    int (*keep)(void *ud, int row);
     int follow;     /* keep the last row selected as rows arrive */
 };
 
@@ -46,6 +49,8 @@ void table_refresh(struct table *t);
 /* Up, down, page, home, end; 'o' next sort column (in its `desc` order),
  * 'O' reverse. 1 if used. */
 int table_key(struct table *t, int ch, int page);
+/* 1 if a shown cell of `row`, or its `more` text, holds `text` in any case. */
+int table_row_has(const struct table *t, int row, const char *text);
 /* The selected row (source index), or -1. */
 int table_selected(const struct table *t);
 void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int focused);

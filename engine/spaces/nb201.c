@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "schema.h"
 
@@ -119,15 +120,42 @@ static const char knowledge[] =
     "usually helps\n"
     "avg_pool_3x3 has nothing to learn and rarely helps more than once\n";
 
+/* The short names, for narrow screens and filter terms. */
+static const char *const op[NB201_OPS] = {"-", "sk", "1x1", "3x3", "ap"};
+
 /* "3x3 3x3 1x1 sk 3x3 -": the six edges in the order of the long form. */
 static int brief(const struct space *s, const struct arch *a, char *buf, size_t n)
 {
     (void)s;
-    static const char *const op[NB201_OPS] = {"-", "sk", "1x1", "3x3", "ap"};
     if (!valid_arch(a))
         return -1;
     return snprintf(buf, n, "%s %s %s %s %s %s", op[a->v[0]], op[a->v[1]], op[a->v[2]],
                     op[a->v[3]], op[a->v[4]], op[a->v[5]]);
+}
+
+/* "edge3<-0" = "sk" or "skip_connect": the edge as the detail and the
+ * short form's legend name it; dimension I(I-1)/2 + J is edge I<-J. */
+static int term(const struct space *s, const char *key, const char *value, int *dim, int *choice,
+                struct err *e)
+{
+    (void)s;
+    static const char edges[] = "1<-0 2<-0 2<-1 3<-0 3<-1 3<-2";
+    if (strncmp(key, "edge", 4) != 0)
+        return 1;
+    int whole = strlen(key) == 8 && strncmp(key + 5, "<-", 2) == 0;
+    int to = whole ? key[4] - '0' : -1, from = whole ? key[7] - '0' : -1;
+    if (to < 1 || to > 3 || from < 0 || from >= to)
+        return err_usage(e, key, "no such edge: the edges are %s (edge3<-0=sk)", edges);
+    for (int o = 0; value && o < NB201_OPS; o++)
+        if (strcasecmp(value, op[o]) == 0 || strcasecmp(value, nb201_op_names[o]) == 0) {
+            *dim = to * (to - 1) / 2 + from;
+            *choice = o;
+            return 0;
+        }
+    return err_usage(e, key, "%s%s%s: an edge is - sk 1x1 3x3 ap (or none skip_connect "
+                     "nor_conv_1x1 nor_conv_3x3 avg_pool_3x3)",
+                     value ? "no operation `" : "expected =OP", value ? value : "",
+                     value ? "`" : "");
 }
 
 static void destroy(struct space *s)
@@ -157,7 +185,7 @@ static char *schema(const struct space *s)
 
 static const struct space_ops ops = {
     .decode = decode, .encode = encode, .cost = cost, .prior = prior, .brief = brief,
-    .destroy = destroy, .schema = schema,
+    .destroy = destroy, .schema = schema, .term = term,
 };
 
 struct space *nb201_space_open(const char *dataset, const char *datadir, struct err *e)

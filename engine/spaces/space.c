@@ -189,6 +189,12 @@ const char *space_brief(const struct space *s, const char *text, char *buf, size
     return buf;
 }
 
+int space_term(const struct space *s, const char *key, const char *value, int *dim, int *choice,
+               struct err *e)
+{
+    return s->ops->term ? s->ops->term(s, key, value, dim, choice, e) : 1;
+}
+
 struct cJSON *space_json_object(const char *text, const char *expected, struct err *e)
 {
     const char *end = NULL;

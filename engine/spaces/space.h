@@ -43,6 +43,12 @@ struct space_ops {
     /* Optional: a JSON Schema of one architecture's text (schema.h),
      * malloc'd, for servers that constrain the answer. */
     char *(*schema)(const struct space *s);
+    /* Optional: a History filter's `key=value` on one decision, in the
+     * words users know ("edge3<-0" = "sk"): 0 with the dimension and the
+     * choice; 1 when `key` is none of this space's; -1 with e when it is
+     * but `value` (NULL: the term has no `=`) names no choice of it. */
+    int (*term)(const struct space *s, const char *key, const char *value, int *dim,
+                int *choice, struct err *e);
 };
 
 struct space {
@@ -108,6 +114,9 @@ int space_neighbours(const struct space *s, const struct arch *a, struct arch *o
 /* The k-th architecture (0 <= k < size) of a space whose dimensions are
  * independent: a mixed-radix count, first dimension fastest. */
 void space_nth(const struct space *s, size_t k, struct arch *out);
+/* The space's own filter term (space_ops.term); 1 for a space without. */
+int space_term(const struct space *s, const char *key, const char *value, int *dim, int *choice,
+               struct err *e);
 /* The JSON Schema of one architecture, malloc'd; NULL if the space has none. */
 char *space_schema(const struct space *s);
 /* For the dict spaces' decode: `text` as a JSON object, or NULL with a

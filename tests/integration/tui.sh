@@ -96,6 +96,23 @@ if grep -q "filter nor_c" "$tmp/dumps/filter-long.txt" && grep -qE "││ *[0-9
     ok "the filter finds nor_conv_1x1 in rows that show 1x1"
 else not_ok "the filter finds nor_conv_1x1 in rows that show 1x1" "$(cat "$tmp/dumps/filter-long.txt")"; fi
 
+# structured terms (issue 13): a metric by a prefix and an NB201 edge, ANDed;
+# test_acc refused in a live view; a half-typed term says where it stops
+script filter-terms
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/filter-terms.script" --size 100x40 \
+    --no-session
+rows=$(sed -n 23,33p "$tmp/dumps/filter-terms.txt" | sed 's/.*││//' | grep -E '^ *[0-9]+ ')
+if [ "$(printf '%s\n' "$rows" | wc -l)" -eq 9 ] &&
+   [ "$(printf '%s\n' "$rows" | grep -cE '^ *[0-9]+ +[0-9]+ 9[1-9]\.[0-9]+ +[0-9.]+ [^ ]+ [^ ]+ [^ ]+ sk ')" -eq 9 ]; then
+    ok "valid>91 edge3<-0=sk keeps the rows over 91 with a skip on edge 3<-0"
+else not_ok "valid>91 edge3<-0=sk keeps the rows over 91 with a skip on edge 3<-0" \
+    "$(cat "$tmp/dumps/filter-terms.txt")"; fi
+if grep -q "character 22: test_acc is hidden in live views (--show-test)" "$tmp/dumps/filter-hidden.txt" &&
+   grep -q "character 7: expected a value after \`valid>\`" "$tmp/dumps/filter-error.txt"; then
+    ok "the filter line says why a term is refused, and where"
+else not_ok "the filter line says why a term is refused, and where" \
+    "$(tail -2 "$tmp/dumps/filter-hidden.txt" "$tmp/dumps/filter-error.txt")"; fi
+
 # a supernet evaluation in progress shows its phase and how far it is; its
 # numbers change from run to run, so the screen is read, not compared
 script progress
@@ -243,8 +260,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 49 ] && ok "all 49 expected screens are there" ||
-    not_ok "all 49 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 52 ] && ok "all 52 expected screens are there" ||
+    not_ok "all 52 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

@@ -265,6 +265,36 @@ static const char *more_text(void *ud, int row)
 static const struct table_col cols[] = {{"name", 4, 0, 0}, {"value", 6, 1, 0}};
 static const struct table_col maxcols[] = {{"name", 4, 0, 0}, {"value", 6, 1, 1}};
 
+static int odd_rows(void *ud, int row)
+{
+    (void)ud;
+    return row % 2;
+}
+
+/* the filter text in any case, never in a hidden column; or the source's
+ * own choice of rows */
+static void table_filters_shown_cells_or_asks_the_source(void **state)
+{
+    (void)state;
+    struct table t;
+    struct table_col hidden[] = {{"name", 4, 0, 0}, {"value", -1, 1, 0}};
+    struct table_source src = {rows, cell, key, NULL, NULL, NULL};
+    table_init(&t, hidden, 2, &src);
+    assert_int_equal(table_row_has(&t, 3, "R3"), 1);
+    assert_int_equal(table_row_has(&t, 3, "2"), 0); /* its value, hidden */
+    hidden[1].width = 6;
+    assert_int_equal(table_row_has(&t, 3, "2"), 1);
+    snprintf(t.filter, sizeof t.filter, "R4");
+    table_refresh(&t);
+    assert_int_equal(t.n, 1);
+    t.keep = odd_rows; /* the source filters: the text is not read */
+    table_refresh(&t);
+    assert_int_equal(t.n, 2);
+    assert_int_equal(t.order[0], 1);
+    assert_int_equal(t.order[1], 3);
+    table_free(&t);
+}
+
 /* a column of values to maximise sorts best first on its first `o` */
 static void table_sorts_a_maximised_column_best_first(void **state)
 {
@@ -382,6 +412,7 @@ int main(void)
         cmocka_unit_test(table_sorts_filters_and_scrolls),
         cmocka_unit_test(table_sorts_a_maximised_column_best_first),
         cmocka_unit_test(table_hides_a_column),
+        cmocka_unit_test(table_filters_shown_cells_or_asks_the_source),
     };
     return cmocka_run_group_tests_name("widgets", tests, NULL, NULL);
 }
