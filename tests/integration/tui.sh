@@ -21,6 +21,17 @@ if [ -s "$tmp/live.jsonl" ] && grep -q '"detail":"paused by the user"\|"type":"p
     ok "the TUI's pauses and steps are in the journal"
 else not_ok "the TUI's pauses and steps are in the journal"; fi
 
+# the help is longer than 80x24: it says so, and every key of a pager
+# reaches every line of it (issue 13, "what confused most" 1)
+script help
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/help.script" --size 80x24 --no-session
+expect_rc "the help scrolled page by page" 0
+if grep -qE ' 1-[0-9]+ of [0-9]+ .*more: j/k PgDn End' "$tmp/dumps/help-top.txt" &&
+   grep -qE ' [0-9]+-([0-9]+) of \1 .*k PgUp Home' "$tmp/dumps/help-end.txt"; then
+    ok "the help's edge says which lines show; End reaches its last line"
+else not_ok "the help's edge says which lines show; End reaches its last line" \
+    "$(tail -4 "$tmp/dumps/help-top.txt" "$tmp/dumps/help-end.txt")"; fi
+
 script steer
 run search --algo collm --budget 30 --seed 5 --script "$tmp/steer.script" --session "$tmp/steer.jsonl"
 expect_rc "a steered search in the TUI succeeds" 0
@@ -243,8 +254,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 49 ] && ok "all 49 expected screens are there" ||
-    not_ok "all 49 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 53 ] && ok "all 53 expected screens are there" ||
+    not_ok "all 53 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
