@@ -49,7 +49,10 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
       "came from; on a line of the log (arrows move its cursor), the line's whole text "    \
       "and what a failed or unusable answer said",                                          \
       K('\n', '\r', KEY_ENTER))                                                             \
-    X(ITER, M_REPLAY, "[ ]", "replay: previous / next iteration", "", "[ ] iteration", "",  \
+    X(ITER, M_REPLAY, "[ ]", "replay: back / on to where an iteration ends (its batch done)", \
+      "", "[ ] iteration",                                                                  \
+      "inside an iteration, `[` goes to its start (where the one before ended) and `]` to " \
+      "its end; the status line names the iteration that ended",                            \
       K('[', ']'))                                                                          \
     X(FORK, M_REPLAY, "f", "replay: fork here, and go on live from this event", "", "",    \
       "a new session file with the events so far, then the search goes on with the "        \

@@ -73,6 +73,17 @@ else not_ok "the streamed answers and the model show on the screen" "$(cat "$tmp
 script replay
 run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
+# [ ] land where an iteration ends, as the help says (issue 13, "what
+# confused most" 2); [ at the start stays there
+script replay-iter
+run replay "$tmp/live.jsonl" --script "$tmp/replay-iter.script" --size 80x24
+expect_rc "a replay moved by [ and ]" 0
+if tail -1 "$tmp/dumps/iter-start.txt" | grep -q '^ event 1/' &&
+   head -1 "$tmp/dumps/iter-mid-on.txt" | grep -q '| it 1 | 10/60' &&
+   head -1 "$tmp/dumps/iter-mid-back.txt" | grep -q '| it 0 | 0/60'; then
+    ok "[ at the start stays; inside an iteration ] goes to its end, [ to its start"
+else not_ok "[ at the start stays; inside an iteration ] goes to its end, [ to its start" \
+    "$(head -1 "$tmp/dumps/iter-mid-on.txt"; tail -1 "$tmp/dumps/iter-start.txt")"; fi
 
 # empty panes: Tab and Enter everywhere before anything exists (issue 15 #1)
 script empty
@@ -254,8 +265,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 53 ] && ok "all 53 expected screens are there" ||
-    not_ok "all 53 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 57 ] && ok "all 57 expected screens are there" ||
+    not_ok "all 57 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
