@@ -98,7 +98,7 @@ expect_rc "a replay with no candidates takes Tab and Enter" 0
 script approve
 run_t search --algo collm --budget 30 --seed 5 --script "$tmp/approve.script" --no-session
 expect_rc "a from the History under the strategy review" 0
-if grep -q "| it 2 | 10/30 |" "$tmp/dumps/approve-history.txt"; then
+if grep -q "| it 2 | 10/30 archs |" "$tmp/dumps/approve-history.txt"; then
     ok "a approved the strategy: its candidates ran"
 else not_ok "a approved the strategy: its candidates ran" "$(cat "$tmp/dumps/approve-history.txt")"; fi
 
