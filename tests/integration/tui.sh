@@ -215,11 +215,23 @@ if grep -qx '11,person,person (edited from #11)' "$tmp/veto.src" && grep -qx '21
 else not_ok "export says an edited candidate and an injected one are a person's" "$(cat "$tmp/veto.src")"; fi
 script veto show-steps
 run_t search --algo collm --budget 40 --seed 5 --script "$tmp/veto-show-steps.script" --no-session --show-test
-if grep -q '│ *# *it *valid *test *flops arch' "$tmp/dumps/show-test.txt" &&
+if grep -q '│ *# *it *valid% *test% *flops arch' "$tmp/dumps/show-test.txt" &&
    grep -q 'test_acc *9[0-9.]* %' "$tmp/dumps/show-test-detail.txt" &&
-   grep -q '│ *# *it *valid *params arch' "$tmp/dumps/veto-params.txt"; then
+   grep -q '│ *# *it *valid% *params arch' "$tmp/dumps/veto-params.txt"; then
     ok "the test accuracy shows during a search with --show-test only"
 else not_ok "the test accuracy shows during a search with --show-test only" "$(cat "$tmp/dumps/show-test.txt")"; fi
+# the units of the metrics (issue 13, "what confused most" 4): the plot's
+# axes at 80x24, where the History has no room for them; the History on
+# wider screens, % in its heading and a cost's unit in its cells
+d="$tmp/dumps"
+if grep -q 'Pareto: valid_acc (%) vs flops (M)' "$d/live-80x24.txt" &&
+   grep -qE '[0-9] +flops \(M\) +[0-9]' "$d/live-80x24.txt" &&
+   grep -qE '│ *# +it +valid% +flops +arch' "$d/live-200x60.txt" &&
+   grep -qE '│ *[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+M [-13xapsk ]+│' "$d/live-200x60.txt" &&
+   grep -q 'pred%' "$d/ofa-ids.txt"; then
+    ok "the plot's axes and the History say the metrics' units"
+else not_ok "the plot's axes and the History say the metrics' units" \
+    "$(sed -n 2p "$d/live-80x24.txt"; grep -m2 'valid' "$d/live-200x60.txt")"; fi
 # the quit question holds the search and says what is kept (issue 13, bug 10)
 script quit
 run_t search --algo collm --budget 60 --seed 3 --script "$tmp/quit.script" --no-session
