@@ -29,7 +29,8 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
       "faster / slower: the pace between iterations (replay: speed x2, x0.5)", "+- pace",   \
       "< > speed",                                                                          \
       "`>` `<` too. With instant evaluators the TUI waits between iterations (1 s by "      \
-      "default, `--pace S`; `+` halves it down to none, `-` doubles it up to 8 s); "        \
+      "default, 2 s for a search started without `--review`, `--pace S`; `+` halves it "    \
+      "down to none, `-` doubles it up to 8 s); "                                           \
       "headless runs never wait; replay speed goes from 0.25 to 64",                        \
       K('+', '-', '>', '<'))                                                                \
     X(LOG, M_BOTH, "l", "the log (LLM calls, streamed answers) instead of the history",     \

@@ -32,6 +32,23 @@ if grep -qE ' 1-[0-9]+ of [0-9]+ .*more: j/k PgDn End' "$tmp/dumps/help-top.txt"
 else not_ok "the help's edge says which lines show; End reaches its last line" \
     "$(tail -4 "$tmp/dumps/help-top.txt" "$tmp/dumps/help-end.txt")"; fi
 
+# a search started without --review or --pace says what r does for its
+# first iterations (issue 13, "what confused most" 5); with --review, not
+script hint
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/hint.script" --size 80x40 --no-session
+expect_rc "a search started in auto review by default" 0
+script hint expire-steps
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/hint-expire-steps.script" --size 80x40 --no-session
+cp "$tmp/dumps/hint-it1.txt" "$tmp/hint-default.txt"
+run_t search --algo collm --budget 60 --seed 3 --review auto --script "$tmp/hint.script" --size 80x40 --no-session
+hint="auto review: r holds each batch for you"
+if grep -qF "$hint" "$tmp/hint-default.txt" && grep -qF "$hint" "$tmp/dumps/hint-it3.txt" &&
+   ! grep -qF "$hint" "$tmp/dumps/hint-it4.txt" && ! grep -qF "$hint" "$tmp/dumps/hint-it1.txt"; then
+    ok "the review hint shows without --review, for three iterations"
+else not_ok "the review hint shows without --review, for three iterations" \
+    "$(tail -1 "$tmp/hint-default.txt" "$tmp/dumps/hint-it4.txt" "$tmp/dumps/hint-it1.txt")"; fi
+cp "$tmp/hint-default.txt" "$tmp/dumps/hint-it1.txt" # the screen compared below
+
 script steer
 run search --algo collm --budget 30 --seed 5 --script "$tmp/steer.script" --session "$tmp/steer.jsonl"
 expect_rc "a steered search in the TUI succeeds" 0
@@ -277,8 +294,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 57 ] && ok "all 57 expected screens are there" ||
-    not_ok "all 57 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 61 ] && ok "all 61 expected screens are there" ||
+    not_ok "all 61 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
