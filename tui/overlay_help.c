@@ -39,25 +39,41 @@ static void draw_where(const struct help *hp, struct rect b)
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
 }
 
-/* The colours, each word in its own: what a row's colour means. */
-static void draw_colours(int y, int x, int w)
+/* What each colour means, one line each in its own colour, at the end of
+ * the text: a row awaiting review is not an error, and says so. Short
+ * lines, so none wraps and each is the text's n-th line from the end. */
+static const struct {
+    enum theme_role role;
+    const char *name, *what;
+} colours[] = {
+    {ROLE_BEST, "best", "the best architecture so far (History, plot)"},
+    {ROLE_FRONT, "Pareto front", "no other is both better and cheaper"},
+    {ROLE_LATEST, "this batch", "evaluating now, or evaluated this iteration"},
+    {ROLE_REVIEW, "waits for you", "a candidate to review: a approve, v veto, e edit"},
+    {ROLE_BAD, "rejected", "invalid or over the constraint: the footer says why"},
+    {ROLE_WARN, "failed", "its evaluation failed: the log says why"},
+    {ROLE_DIM, "queued", "not run yet; or a duplicate, already evaluated"},
+};
+#define NCOLOURS (sizeof colours / sizeof colours[0])
+
+static size_t colours_text(char *buf, size_t n)
 {
-    static const struct { enum theme_role role; const char *what; } c[] = {
-        {ROLE_BEST, "best"},          {ROLE_FRONT, "Pareto front"},
-        {ROLE_LATEST, "this batch"},  {ROLE_KEY, "waits for you"},
-        {ROLE_BAD, "rejected"},       {ROLE_WARN, "failed"},
-        {ROLE_DIM, "queued, duplicate"},
-    };
-    wattrset(stdscr, theme_attr(ROLE_NORMAL));
-    mvaddnstr(y, x, "colours:", w);
-    int cx = x + 9;
-    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-        int l = (int)strlen(c[i].what);
-        if (cx + l > x + w)
-            break;
-        wattrset(stdscr, theme_attr(c[i].role));
-        mvaddstr(y, cx, c[i].what);
-        cx += l + 2;
+    size_t off = (size_t)snprintf(buf, n, "\n\n# Colours of the rows and points");
+    for (size_t i = 0; i < NCOLOURS && off < n; i++)
+        off += (size_t)snprintf(buf + off, n - off, "\n%-14s %s", colours[i].name,
+                                colours[i].what);
+    return off;
+}
+
+/* Each visible line of the legend gets its name in its colour. */
+static void draw_colours(const struct help *hp, int y, int x)
+{
+    for (size_t i = 0; i < NCOLOURS; i++) {
+        int row = hp->tv.lines - (int)NCOLOURS + (int)i - hp->tv.top;
+        if (row < 0 || row >= hp->h)
+            continue;
+        wattrset(stdscr, theme_attr(colours[i].role));
+        mvaddstr(y + row, x, colours[i].name);
     }
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
 }
@@ -73,14 +89,16 @@ static void draw(struct app *a, void *self, struct rect r)
     if (a->mode->mask == M_LIVE) /* where this search is kept, before it ends */
         snprintf(session, sizeof session, "session %s\n\n",
                  a->live.session ? a->live.session : "none: --no-session writes nothing");
-    snprintf(text, sizeof text, "%s%s%s%s", session, actions_help(), legend[0] ? "\n\n" : "",
-             legend);
+    size_t off = (size_t)snprintf(text, sizeof text, "%s%s%s%s", session, actions_help(),
+                                  legend[0] ? "\n\n" : "", legend);
+    if (off < sizeof text)
+        colours_text(text + off, sizeof text - off);
     struct help *hp = self;
     textview_set(&hp->tv, text);
     pane_center(LINES - 2, 84, &b);
-    hp->h = b.h - 3;
+    hp->h = b.h - 2;
     textview_draw(&hp->tv, stdscr, b.y + 1, b.x + 2, hp->h, b.w - 4);
-    draw_colours(b.y + b.h - 2, b.x + 2, b.w - 4);
+    draw_colours(hp, b.y + 1, b.x + 2);
     draw_where(hp, b);
 }
 

@@ -31,6 +31,11 @@ if grep -qE ' 1-[0-9]+ of [0-9]+ .*more: j/k PgDn End' "$tmp/dumps/help-top.txt"
     ok "the help's edge says which lines show; End reaches its last line"
 else not_ok "the help's edge says which lines show; End reaches its last line" \
     "$(tail -4 "$tmp/dumps/help-top.txt" "$tmp/dumps/help-end.txt")"; fi
+# every colour is explained, one line each (issue 13, "what confused most" 6)
+if [ "$(grep -cE '│ (best|Pareto front|this batch|waits for you|rejected|failed|queued) +[a-z]' \
+        "$tmp/dumps/help-end.txt")" -eq 7 ]; then
+    ok "the help's end says what each of the seven colours means"
+else not_ok "the help's end says what each of the seven colours means" "$(cat "$tmp/dumps/help-end.txt")"; fi
 
 # a search started without --review or --pace says what r does for its
 # first iterations (issue 13, "what confused most" 5); with --review, not
