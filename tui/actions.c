@@ -38,8 +38,9 @@ const char *actions_help(void)
             off += (size_t)snprintf(buf + off, sizeof buf - off, "%-10s %s\n", rows[a].label,
                                     rows[a].help);
     if (off < sizeof buf)
-        snprintf(buf + off, sizeof buf - off, "Arrows, j/k, PgUp/PgDn scroll the focused pane "
-                                              "(and this help). Any other key closes it.");
+        snprintf(buf + off, sizeof buf - off, "Arrows, j/k, PgUp/PgDn, Home/End scroll the "
+                                              "focused pane (and this help). Any other key "
+                                              "closes it.");
     return buf;
 }
 

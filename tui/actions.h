@@ -29,7 +29,8 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
       "faster / slower: the pace between iterations (replay: speed x2, x0.5)", "+- pace",   \
       "< > speed",                                                                          \
       "`>` `<` too. With instant evaluators the TUI waits between iterations (1 s by "      \
-      "default, `--pace S`; `+` halves it down to none, `-` doubles it up to 8 s); "        \
+      "default, 2 s for a search started without `--review`, `--pace S`; `+` halves it "    \
+      "down to none, `-` doubles it up to 8 s); "                                           \
       "headless runs never wait; replay speed goes from 0.25 to 64",                        \
       K('+', '-', '>', '<'))                                                                \
     X(LOG, M_BOTH, "l", "the log (LLM calls, streamed answers) instead of the history",     \
@@ -52,7 +53,10 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
       "came from; on a line of the log (arrows move its cursor), the line's whole text "    \
       "and what a failed or unusable answer said",                                          \
       K('\n', '\r', KEY_ENTER))                                                             \
-    X(ITER, M_REPLAY, "[ ]", "replay: previous / next iteration", "", "[ ] iteration", "",  \
+    X(ITER, M_REPLAY, "[ ]", "replay: back / on to where an iteration ends (its batch done)", \
+      "", "[ ] iteration",                                                                  \
+      "inside an iteration, `[` goes to its start (where the one before ended) and `]` to " \
+      "its end; the status line names the iteration that ended",                            \
       K('[', ']'))                                                                          \
     X(FORK, M_REPLAY, "f", "replay: fork here, and go on live from this event", "", "",    \
       "a new session file with the events so far, then the search goes on with the "        \

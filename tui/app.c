@@ -222,7 +222,7 @@ static void draw_status(struct app *a)
      * first (drop 1 before 2 ...), the state, budget and clock never */
     char it[32], evals[48];
     snprintf(it, sizeof it, " | it %d", st->iter);
-    snprintf(evals, sizeof evals, " | %d/%d", st->started, st->info.budget);
+    snprintf(evals, sizeof evals, " | %d/%d archs", st->started, st->info.budget); /* distinct */
     const struct { const char *s; int drop; } part[] = {
         {" ", 0}, {a->mode->run_label(a), 0}, {" | ", 0},
         {st->info.space ? st->info.space : "?", 6}, {" | ", 6},

@@ -61,6 +61,7 @@ struct app {
         int edit_id;            /* the candidate being edited, or -1: a new one */
         const char *session;    /* the journal's path, or NULL: --no-session */
         int quit_held;          /* paused by the quit question: resume on "no" */
+        int review_hint;        /* the footer says r holds batches (until r, or iteration 3) */
         int llm_req[64];        /* LLM requests in flight, and when they started */
         uint64_t llm_t0[64];
         int nllm;

@@ -46,7 +46,7 @@ int cmd_search(int argc, char **argv)
     const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
                *review = "auto", *evaluator = NULL;
     struct eval_opts eo = {0};
-    int budget = 100, has_budget = 0, has_target = 0, has_workers = 0;
+    int budget = 100, has_budget = 0, has_target = 0, has_workers = 0, has_review = 0;
     uint64_t seed = 1;
     double target = 0;
     struct algo_flags af;
@@ -72,7 +72,7 @@ int cmd_search(int argc, char **argv)
          "cost limits, e.g. 'flops<=100' or 'params<1,lat_pixel3<=20'", NULL},
         {"target", OPT_DOUBLE, &target, "X", "stop once the objective reaches X", &has_target},
         {"review", OPT_STR, &review, "POLICY", "what waits for you: auto (default), candidates, "
-                                                "strategy, all", NULL},
+                                                "strategy, all", &has_review},
         {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
                                            "or the installed data/)", NULL},
         {"evaluator", OPT_STR, &evaluator, "NAME", "how candidates are evaluated: nb201-table, "
@@ -120,6 +120,7 @@ int cmd_search(int argc, char **argv)
     if (rv != REVIEW_AUTO && !run_cfg_tui(&rc_))
         return cmd_usage("search", "--review", "'%s' waits for a person, which needs the TUI: "
                          "run in a terminal without --headless/--json/--quiet", review);
+    run_cfg_first_look(&rc_, has_review);
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct space *sp = space_open(space_spec, datadir, &e);

@@ -25,7 +25,7 @@ static void flush_iteration(struct headless *h, const struct state *st)
     if (it->iter == 0 || h->quiet)
         return;
     if (!h->header_done) {
-        fprintf(h->out, "%5s %9s %4s %4s  %-10s %-10s %-10s  %s\n", "iter", "evals", "new", "rej",
+        fprintf(h->out, "%5s %9s %4s %4s  %-10s %-10s %-10s  %s\n", "iter", "archs", "new", "rej",
                 "batch", "best", "reported", "architecture (batch best)");
         h->header_done = 1;
     }

@@ -154,6 +154,7 @@ static enum handled act(struct app *a, enum action act, int ch)
         a->overlay = O_QUIT;
         break;
     case A_REVIEW: {
+        a->live.review_hint = 0; /* found */
         enum review_policy rv = (enum review_policy)((st->review + 1) % REVIEW__COUNT);
         int freed = search_set_review(s, rv);
         char went[64] = "";
@@ -259,6 +260,9 @@ static void status(const struct app *a, char *llm, size_t nllm, char *pace, size
     }
 }
 
+/* How long the review hint stays: a few batches, then the keys alone. */
+#define REVIEW_HINT_ITERS 3
+
 static void footer(struct app *a, char *buf, size_t n)
 {
     static const enum action live[] = FOOTER_LIVE, review[] = FOOTER_REVIEW;
@@ -269,12 +273,16 @@ static void footer(struct app *a, char *buf, size_t n)
     else if (st->paused && st->pause_reason[0] && !a->shown[P_LOG])
         snprintf(buf, n, " paused: %s   (p resume, s step)", st->pause_reason);
     else {
-        buf[0] = ' ';
+        int waits = st->review != REVIEW_AUTO || search_waiting_for_person(a->live.s);
+        /* in the first iterations of a search started without --review:
+         * what r is for, before the keys (it went by unseen among them) */
+        int off = snprintf(buf, n, " %s",
+                           a->live.review_hint && !waits && st->iter <= REVIEW_HINT_ITERS
+                               ? "auto review: r holds each batch for you  "
+                               : "");
         /* the review keys whenever something waits, whatever the policy */
-        actions_footer(buf + 1, n - 1,
-                       st->review != REVIEW_AUTO || search_waiting_for_person(a->live.s)
-                           ? review : live,
-                       M_LIVE);
+        if (off > 0 && (size_t)off < n)
+            actions_footer(buf + off, n - (size_t)off, waits ? review : live, M_LIVE);
     }
 }
 
@@ -318,6 +326,7 @@ int tui_live(struct search *s, uv_loop_t *loop, const struct space *sp, const st
     a->live.max_requests = o->max_requests;
     a->live.max_tokens = o->max_tokens;
     a->show_test = o->show_test;
+    a->live.review_hint = o->review_hint;
     search_listen_all(s, on_event, a);
     search_listen_stream(s, on_stream, a);
     search_attach_loop(s, loop);

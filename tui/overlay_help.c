@@ -1,38 +1,79 @@
 /* The help overlay: where a live search's session is written, every key,
  * from the action table, the space's short form explained and what the
- * colours mean. Arrows scroll it; any other
- * key closes it. */
+ * colours mean. Arrows, PgUp/PgDn and Home/End scroll it, and its bottom
+ * edge says where it is (as less and tig do: at 80x24 it is longer than
+ * the screen); any other key closes it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../widgets/textview.h"
 #include "app.h"
 
+struct help {
+    struct textview tv;
+    int h; /* the rows it had at the last draw: a page */
+};
+
 static void *init(struct app *a)
 {
     (void)a;
-    return calloc(1, sizeof(struct textview));
+    return calloc(1, sizeof(struct help));
 }
 
-/* The colours, each word in its own: what a row's colour means. */
-static void draw_colours(int y, int x, int w)
+/* On the bottom edge: which lines show, and the keys that show the rest. */
+static void draw_where(const struct help *hp, struct rect b)
 {
-    static const struct { enum theme_role role; const char *what; } c[] = {
-        {ROLE_BEST, "best"},          {ROLE_FRONT, "Pareto front"},
-        {ROLE_LATEST, "this batch"},  {ROLE_KEY, "waits for you"},
-        {ROLE_BAD, "rejected"},       {ROLE_WARN, "failed"},
-        {ROLE_DIM, "queued, duplicate"},
-    };
+    char where[48], t[128];
+    int up, down, u = pane_unicode();
+    if (!textview_where(&hp->tv, hp->h, where, sizeof where, &up, &down))
+        return;
+    const char *keys = up && down ? "j/k PgUp/PgDn Home/End"
+                       : down     ? "more: j/k PgDn End"
+                                  : "k PgUp Home";
+    snprintf(t, sizeof t, " %s  %s %s ", where,
+             up && down ? (u ? "\u2191\u2193" : "^v") : down ? (u ? "\u2193" : "v")
+                                                           : (u ? "\u2191" : "^"),
+             keys);
+    wattrset(stdscr, theme_attr(ROLE_FOCUS));
+    mvaddnstr(b.y + b.h - 1, b.x + 2, t, b.w - 4);
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
-    mvaddnstr(y, x, "colours:", w);
-    int cx = x + 9;
-    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-        int l = (int)strlen(c[i].what);
-        if (cx + l > x + w)
-            break;
-        wattrset(stdscr, theme_attr(c[i].role));
-        mvaddstr(y, cx, c[i].what);
-        cx += l + 2;
+}
+
+/* What each colour means, one line each in its own colour, at the end of
+ * the text: a row awaiting review is not an error, and says so. Short
+ * lines, so none wraps and each is the text's n-th line from the end. */
+static const struct {
+    enum theme_role role;
+    const char *name, *what;
+} colours[] = {
+    {ROLE_BEST, "best", "the best architecture so far (History, plot)"},
+    {ROLE_FRONT, "Pareto front", "no other is both better and cheaper"},
+    {ROLE_LATEST, "this batch", "evaluating now, or evaluated this iteration"},
+    {ROLE_REVIEW, "waits for you", "a candidate to review: a approve, v veto, e edit"},
+    {ROLE_BAD, "rejected", "invalid or over the constraint: the footer says why"},
+    {ROLE_WARN, "failed", "its evaluation failed: the log says why"},
+    {ROLE_DIM, "queued", "not run yet; or a duplicate, already evaluated"},
+};
+#define NCOLOURS (sizeof colours / sizeof colours[0])
+
+static size_t colours_text(char *buf, size_t n)
+{
+    size_t off = (size_t)snprintf(buf, n, "\n\n# Colours of the rows and points");
+    for (size_t i = 0; i < NCOLOURS && off < n; i++)
+        off += (size_t)snprintf(buf + off, n - off, "\n%-14s %s", colours[i].name,
+                                colours[i].what);
+    return off;
+}
+
+/* Each visible line of the legend gets its name in its colour. */
+static void draw_colours(const struct help *hp, int y, int x)
+{
+    for (size_t i = 0; i < NCOLOURS; i++) {
+        int row = hp->tv.lines - (int)NCOLOURS + (int)i - hp->tv.top;
+        if (row < 0 || row >= hp->h)
+            continue;
+        wattrset(stdscr, theme_attr(colours[i].role));
+        mvaddstr(y + row, x, colours[i].name);
     }
     wattrset(stdscr, theme_attr(ROLE_NORMAL));
 }
@@ -56,24 +97,31 @@ static void draw(struct app *a, void *self, struct rect r)
     if (a->mode->mask == M_LIVE) /* where this search is kept, before it ends */
         snprintf(session, sizeof session, "session %s\n\n",
                  a->live.session ? a->live.session : "none: --no-session writes nothing");
-    snprintf(text, sizeof text, "%s%s%s%s\n\n%s", session, actions_help(),
-             legend[0] ? "\n\n" : "", legend, filter_help);
-    textview_set(self, text);
+    size_t off = (size_t)snprintf(text, sizeof text, "%s%s%s%s\n\n%s", session,
+                                  actions_help(), legend[0] ? "\n\n" : "", legend,
+                                  filter_help);
+    if (off < sizeof text)
+        colours_text(text + off, sizeof text - off);
+    struct help *hp = self;
+    textview_set(&hp->tv, text);
     pane_center(LINES - 2, 84, &b);
-    textview_draw(self, stdscr, b.y + 1, b.x + 2, b.h - 3, b.w - 4);
-    draw_colours(b.y + b.h - 2, b.x + 2, b.w - 4);
+    hp->h = b.h - 2;
+    textview_draw(&hp->tv, stdscr, b.y + 1, b.x + 2, hp->h, b.w - 4);
+    draw_colours(hp, b.y + 1, b.x + 2);
+    draw_where(hp, b);
 }
 
 static enum handled key(struct app *a, void *self, int ch, int page)
 {
     (void)a;
     (void)page;
-    return textview_key(self, ch, LINES - 4) ? HANDLED : IGNORED;
+    struct help *hp = self; /* a page is what shows: no line is out of reach */
+    return textview_key(&hp->tv, ch, hp->h > 0 ? hp->h : LINES - 5) ? HANDLED : IGNORED;
 }
 
 static void free_(void *self)
 {
-    textview_free(self);
+    textview_free(&((struct help *)self)->tv);
     free(self);
 }
 

@@ -96,8 +96,8 @@ static enum theme_role role(void *ud, int row)
     case CAND_FAILED: return ROLE_WARN;
     case CAND_EVALUATING: return ROLE_LATEST;
     case CAND_DONE: return c->rec == st->best ? ROLE_BEST : ROLE_NORMAL;
-    default: /* waiting for a key is not an error: the keys' colour */
-        return state_awaits_review(st, c) ? ROLE_KEY : ROLE_DIM;
+    default: /* waiting for a person is not an error: a colour of its own */
+        return state_awaits_review(st, c) ? ROLE_REVIEW : ROLE_DIM;
     }
 }
 

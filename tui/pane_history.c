@@ -19,11 +19,19 @@ struct history {
     char filter[FILTER_LEN];  /* as typed */
     struct filter f;          /* the last text that could be read */
     char why[400];            /* why it cannot, or "" */
+    int units; /* the last draw had room for the units (the % heading, the costs' M) */
 };
 
 static int rows(void *ud)
 {
     return (int)app_state(((struct history *)ud)->a)->nrec;
+}
+
+/* A cost's unit is in its cells ("184.7M", "12.3ms"), as htop's sizes
+ * are: the heading keeps its room for telling the costs apart. */
+static const char *cost_unit(const struct state *st, int cost)
+{
+    return cost >= 0 && st->info.metrics[cost].unit ? st->info.metrics[cost].unit : "";
 }
 
 static void cell(void *ud, int row, int col, char *buf, size_t n)
@@ -42,7 +50,10 @@ static void cell(void *ud, int row, int col, char *buf, size_t n)
         else
             buf[0] = 0; /* the space reports nothing beside its objective (ofa-mbv3) */
         break;
-    case 4: snprintf(buf, n, "%.1f", cost >= 0 ? r->m[cost] : NAN); break;
+    case 4: /* the unit where the pane has room for it */
+        snprintf(buf, n, "%.1f%s", cost >= 0 ? r->m[cost] : NAN,
+                 ((struct history *)ud)->units > 0 ? cost_unit(st, cost) : "");
+        break;
     default: space_brief(a->sp, r->text, buf, n); break;
     }
 }
@@ -133,13 +144,18 @@ static void *init(struct app *a)
 }
 
 /* "valid_acc" is headed "valid", "pred_acc" "pred": the columns stay
- * narrow; no metric (-1), no heading. */
-static const char *column_label(const struct state *st, int metric, char *buf, size_t n)
+ * narrow; a percentage says so as htop's MEM% does ("valid%"); no metric
+ * (-1), no heading. */
+static const char *column_label(const struct state *st, int metric, int unit, char *buf,
+                                size_t n)
 {
     const char *name = metric >= 0 ? st->info.metrics[metric].name : "";
-    snprintf(buf, n, "%.*s", (int)strcspn(name, "_"), name);
+    snprintf(buf, n, "%.*s%s", (int)strcspn(name, "_"), name,
+             unit && metric >= 0 && st->info.metrics[metric].unit &&
+                     strcmp(st->info.metrics[metric].unit, "%") == 0 ? "%" : "");
     return buf;
 }
+
 
 /* A cost in `w` columns, told apart from its siblings: "lat_" goes (the
  * column is a cost anyway), and a name still too long keeps its last part
@@ -177,8 +193,6 @@ static void draw(struct app *a, void *self, struct rect r)
     struct history *h = self;
     const struct state *st = app_state(a);
     int fc = app_cost(a);
-    h->cols[2].title = column_label(st, st->info.objective, h->obj_title, sizeof h->obj_title);
-    h->cols[3].title = column_label(st, st->info.report, h->rep_title, sizeof h->rep_title);
     /* every column as wide as its widest value (ofa-ea's ids run to tens of
      * thousands) or its title: the architecture gets the rest */
     int maxo = 0, maxi = 0;
@@ -191,27 +205,43 @@ static void draw(struct app *a, void *self, struct rect r)
             if (metric[k] >= 0 && fabs(st->rec[i].m[metric[k]]) > vmax[k])
                 vmax[k] = fabs(st->rec[i].m[metric[k]]);
     }
-    h->cols[4].title = fc >= 0 ? cost_label(st->info.metrics[fc].name, 7, h->cost_title,
-                                            sizeof h->cost_title)
-                               : "cost";
-    h->cols[0].width = width(digits(maxo), h->cols[0].title);
-    h->cols[1].width = width(digits(maxi), h->cols[1].title);
-    h->cols[2].width = width(digits((long)vmax[0]) + 3, h->cols[2].title);
-    h->cols[3].width = st->info.report >= 0 && a->show_test ? width(digits((long)vmax[1]) + 3, h->cols[3].title)
-                                            : -1;
-    h->cols[4].width = width(digits((long)vmax[2]) + 2, h->cols[4].title);
-    /* narrow panes: the architecture before the iteration and the report */
     char brief[256] = "";
     if (st->nrec)
         space_brief(a->sp, st->rec[st->nrec - 1].text, brief, sizeof brief);
-    int need = (int)strlen(brief) < 24 ? (int)strlen(brief) : 24, fixed = 0;
-    for (int c = 0; c < 5; c++)
-        fixed += h->cols[c].width >= 0 ? h->cols[c].width + 1 : 0;
-    for (int c = 1; c <= 3 && r.w - 2 - fixed < need; c += 2)
-        if (h->cols[c].width >= 0) {
-            fixed -= h->cols[c].width + 1;
-            h->cols[c].width = -1;
-        }
+    int need = (int)strlen(brief) < 24 ? (int)strlen(brief) : 24;
+    /* narrow panes: the architecture before the iteration and the report,
+     * then before the units (the plot's axes above still name them); with
+     * the units it wants 24 columns, as other rows' may be longer than the
+     * last one's */
+    for (h->units = 1; h->units >= 0; h->units--) {
+        int room = h->units ? 24 : need;
+        h->cols[2].title = column_label(st, st->info.objective, h->units, h->obj_title,
+                                        sizeof h->obj_title);
+        h->cols[3].title = column_label(st, st->info.report, h->units, h->rep_title,
+                                        sizeof h->rep_title);
+        h->cols[4].title = fc >= 0 ? cost_label(st->info.metrics[fc].name, 7, h->cost_title,
+                                                sizeof h->cost_title)
+                                   : "cost";
+        h->cols[0].width = width(digits(maxo), h->cols[0].title);
+        h->cols[1].width = width(digits(maxi), h->cols[1].title);
+        h->cols[2].width = width(digits((long)vmax[0]) + 3, h->cols[2].title);
+        h->cols[3].width = st->info.report >= 0 && a->show_test
+                               ? width(digits((long)vmax[1]) + 3, h->cols[3].title)
+                               : -1;
+        h->cols[4].width = width(digits((long)vmax[2]) + 2 +
+                                     (h->units ? (int)strlen(cost_unit(st, fc)) : 0),
+                                 h->cols[4].title);
+        int fixed = 0;
+        for (int c = 0; c < 5; c++)
+            fixed += h->cols[c].width >= 0 ? h->cols[c].width + 1 : 0;
+        for (int c = 1; c <= 3 && r.w - 2 - fixed < room; c += 2)
+            if (h->cols[c].width >= 0) {
+                fixed -= h->cols[c].width + 1;
+                h->cols[c].width = -1;
+            }
+        if (r.w - 2 - fixed >= room)
+            break;
+    }
     filter_read(h);
     table_refresh(&h->t);
     char title[96];

@@ -35,16 +35,24 @@ static void draw_best(const struct state *st, struct plot_point *pts, struct rec
     canvas_free(&c);
 }
 
+/* An axis: the metric and its unit, "flops (M)". */
+static const char *axis(const struct metric_def *m, char *buf, size_t n)
+{
+    snprintf(buf, n, m->unit && m->unit[0] ? "%s (%s)" : "%s", m->name, m->unit ? m->unit : "");
+    return buf;
+}
+
 static void draw(struct app *a, void *self, struct rect r)
 {
     (void)self;
     const struct state *st = app_state(a);
     int cost = app_cost(a);
-    char extra[128] = "";
+    char extra[128] = "", xl[64] = "", yl[64] = "";
     const struct record *b = state_best(st);
     if (cost >= 0 && st->info.nmetrics)
-        snprintf(extra, sizeof extra, "%s vs %s", st->info.metrics[st->info.objective].name,
-                 st->info.metrics[cost].name);
+        snprintf(extra, sizeof extra, "%s vs %s",
+                 axis(&st->info.metrics[st->info.objective], yl, sizeof yl),
+                 axis(&st->info.metrics[cost], xl, sizeof xl));
     pane_frame(a, P_PLOT, extra);
     if (r.w < 16 || r.h < 6 || cost < 0)
         return;
@@ -72,8 +80,7 @@ static void draw(struct app *a, void *self, struct rect r)
     struct plot_range pr;
     plot_fit(&pr, pts, st->nrec);
     plot_render(&pr, pts, st->nrec, 1, &c);
-    plot_draw(stdscr, r.y + 1, r.x + 1, ch, r.w - 2, &pr, &c, st->info.metrics[cost].name,
-              st->info.metrics[st->info.objective].name);
+    plot_draw(stdscr, r.y + 1, r.x + 1, ch, r.w - 2, &pr, &c, xl, yl);
     canvas_free(&c);
     int by = r.y + 1 + ch;
     wattrset(stdscr, theme_attr(ROLE_DIM));

@@ -55,18 +55,25 @@ static void schedule(struct app *a)
     uv_timer_start(&a->replay.clock, on_clock, (uint64_t)ms, 0);
 }
 
-/* How many events make iteration k complete: up to the start of k + 1. */
+/* How many events make iteration k complete: up to the start of k + 1.
+ * Before the first iteration there is only the session's first event:
+ * without it `[` at the start found no such iteration and went to the
+ * session's end. */
 static int iteration_end(const struct app *a, int k)
 {
     const struct session *ss = a->replay.ss;
+    if (k < 0)
+        return 1;
     for (int i = 0; i < ss->n; i++)
         if (ss->evs[i].type == EV_ITERATION_STARTED && ss->evs[i].iter == k + 1)
             return i;
     return ss->n;
 }
 
-/* The end of this iteration (or the next one, if already there), or the
- * end of the previous one. */
+/* `]` and `[` land where an iteration ends, its batch all evaluated (the
+ * Candidates pane full, not the next one's empty start): on, the end of
+ * this iteration (of the next, if already there); back, the end of the
+ * previous one, which is this one's start. */
 static int iteration_edge(const struct app *a, int dir)
 {
     int k = a->replay.st.iter;

@@ -24,6 +24,14 @@ void run_cfg_default(struct run_cfg *c)
     c->script = getenv("COLLM_TUI_SCRIPT");
 }
 
+void run_cfg_first_look(struct run_cfg *c, int review_given)
+{
+    if (c->pace_given || review_given || !run_cfg_tui(c))
+        return; /* the person chose, or nobody watches (headless is unchanged) */
+    c->pace = RUN_PACE_FIRST;
+    c->review_hint = 1;
+}
+
 int run_cfg_tui(const struct run_cfg *c)
 {
     if (c->headless || c->json || c->quiet)
@@ -43,6 +51,7 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
     o->max_tokens = c->max_tokens;
     o->key_host = c->key_host;
     o->show_test = c->show_test;
+    o->review_hint = c->review_hint;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
 }
@@ -71,8 +80,9 @@ int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)
         {"theme", OPT_STR, &c->theme, "NAME", "TUI colours: dark (default), light, mono; "
                                               "NO_COLOR is respected", NULL},
         {"pace", OPT_DOUBLE, &c->pace, "S", "TUI: at most one iteration every S seconds with "
-                                           "instant evaluators (default 1; + and - change it)",
-         NULL},
+                                           "instant evaluators (default 1; a search without "
+                                           "--review: 2; + and - change it)",
+         &c->pace_given},
         {"script", OPT_STR, &c->script, "FILE", "TUI tests: keys from FILE, screen dumps "
                                                "(also COLLM_TUI_SCRIPT)", NULL},
         {"size", OPT_STR, &c->size, "WxH", "TUI tests: the virtual screen (default 80x24)",

@@ -21,9 +21,16 @@ struct run_cfg {
     long max_tokens;
     const char *key_host; /* where OPENAI_API_KEY goes ("" or NULL: nowhere), said once */
     int show_test;       /* the TUI shows the test accuracy during the search */
+    int pace_given;      /* --pace was on the command line */
+    int review_hint;     /* the TUI says, for a while, that r holds batches for review */
 };
 
 void run_cfg_default(struct run_cfg *c);
+/* A search in the TUI with neither --pace nor --review (review_given 0)
+ * starts in auto review, where a fast space could end before a person
+ * finds r: it goes at RUN_PACE_FIRST and the footer says what r does. */
+#define RUN_PACE_FIRST 2.0
+void run_cfg_first_look(struct run_cfg *c, int review_given);
 /* 1 when the TUI is wanted: a terminal (or a key script), not --headless. */
 int run_cfg_tui(const struct run_cfg *c);
 /* The values the parser cannot judge: a theme that exists, a pace in

@@ -23,6 +23,7 @@ struct tui_opts {
     const char *key_host; /* live: the host OPENAI_API_KEY goes to, said at the start */
     int show_test;       /* show the test accuracy while a search runs (hidden: the
                           * person steering must not see what the search must not) */
+    int review_hint;     /* live: say that r holds batches for review, for a while */
 };
 
 void tui_opts_default(struct tui_opts *o);

@@ -1,5 +1,6 @@
 #include "textview.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,4 +83,15 @@ int textview_draw(struct textview *v, WINDOW *win, int y, int x, int h, int w)
             mvwprintw(win, y + row, x, "%*s", w, "");
     v->lines = line;
     return line;
+}
+
+int textview_where(const struct textview *v, int h, char *buf, size_t n, int *up, int *down)
+{
+    if (h < 1 || v->lines <= h)
+        return 0;
+    int last = v->top + h < v->lines ? v->top + h : v->lines;
+    snprintf(buf, n, "%d-%d of %d", v->top + 1, last, v->lines);
+    *up = v->top > 0;
+    *down = last < v->lines;
+    return 1;
 }

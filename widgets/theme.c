@@ -35,6 +35,7 @@ static void mono(void)
     attrs[ROLE_SELECTED] = A_REVERSE;
     attrs[ROLE_STATUS] = A_REVERSE;
     attrs[ROLE_KEY] = A_BOLD;
+    attrs[ROLE_REVIEW] = A_BOLD;
     attrs[ROLE_GOOD] = A_BOLD;
     attrs[ROLE_BAD] = A_UNDERLINE;
     attrs[ROLE_WARN] = A_BOLD;
@@ -162,7 +163,7 @@ int theme_load(const char *name, const char *dir, struct theme_err *e)
     start_color();
     use_default_colors();
     char line[256];
-    int lineno = 0, pair = 1, rc = 0;
+    int lineno = 0, pair = 1, rc = 0, set[ROLE__COUNT] = {0};
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
         char *p = line;
@@ -196,10 +197,13 @@ int theme_load(const char *name, const char *dir, struct theme_err *e)
         if (pair < COLOR_PAIRS) {
             init_pair((short)pair, (short)cf, (short)cb);
             attrs[r] = COLOR_PAIR(pair) | a;
+            set[r] = 1;
             pair++;
         }
     }
     fclose(f);
+    if (!set[ROLE_REVIEW]) /* a theme from before the role: what waits looks like the keys */
+        attrs[ROLE_REVIEW] = attrs[ROLE_KEY];
     if (rc == 0)
         snprintf(current, sizeof current, "%s", name);
     else

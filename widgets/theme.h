@@ -18,6 +18,7 @@
     X(SELECTED, "selected")                                                                \
     X(STATUS, "status")                                                                    \
     X(KEY, "key")                                                                          \
+    X(REVIEW, "review")                                                                    \
     X(GOOD, "good")                                                                        \
     X(BAD, "bad")                                                                          \
     X(WARN, "warn")                                                                        \

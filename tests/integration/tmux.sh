@@ -49,6 +49,17 @@ check "it says where the search stood" "collm on nb201:cifar10: stopped by you"
 if ls "$XDG_DATA_HOME"/collm/sessions/*.jsonl >/dev/null 2>&1; then ok "the session file exists"
 else not_ok "the session file exists"; fi
 
+# Started with neither --pace nor --review (issue 13, "what confused most"
+# 5): a slower pace than --pace's 1 s, and the footer says what r does
+pane=first
+$T new-session -d -x 100 -y 32 -s first \
+    "env LANG=C.UTF-8 XDG_DATA_HOME=$XDG_DATA_HOME $COLLM search --algo collm --budget 100 --no-session; echo EXITED rc=\$?; sleep 60"
+check "without --pace it goes at 2 s an iteration" "| pace 2s |"
+check "without --review the footer says r holds batches" "auto review: r holds each batch for you"
+$T send-keys -t first q
+screen_has "Quit?" 5 && $T send-keys -t first y
+check "it quits" "EXITED rc=0"
+
 # A terminal that cannot move the cursor, or that terminfo does not know:
 # a hint and a usage error, nothing drawn (issue 13 #8); headless still runs.
 for term in dumb foobar; do

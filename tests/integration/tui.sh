@@ -21,6 +21,39 @@ if [ -s "$tmp/live.jsonl" ] && grep -q '"detail":"paused by the user"\|"type":"p
     ok "the TUI's pauses and steps are in the journal"
 else not_ok "the TUI's pauses and steps are in the journal"; fi
 
+# the help is longer than 80x24: it says so, and every key of a pager
+# reaches every line of it (issue 13, "what confused most" 1)
+script help
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/help.script" --size 80x24 --no-session
+expect_rc "the help scrolled page by page" 0
+if grep -qE ' 1-[0-9]+ of [0-9]+ .*more: j/k PgDn End' "$tmp/dumps/help-top.txt" &&
+   grep -qE ' [0-9]+-([0-9]+) of \1 .*k PgUp Home' "$tmp/dumps/help-end.txt"; then
+    ok "the help's edge says which lines show; End reaches its last line"
+else not_ok "the help's edge says which lines show; End reaches its last line" \
+    "$(tail -4 "$tmp/dumps/help-top.txt" "$tmp/dumps/help-end.txt")"; fi
+# every colour is explained, one line each (issue 13, "what confused most" 6)
+if [ "$(grep -cE '│ (best|Pareto front|this batch|waits for you|rejected|failed|queued) +[a-z]' \
+        "$tmp/dumps/help-end.txt")" -eq 7 ]; then
+    ok "the help's end says what each of the seven colours means"
+else not_ok "the help's end says what each of the seven colours means" "$(cat "$tmp/dumps/help-end.txt")"; fi
+
+# a search started without --review or --pace says what r does for its
+# first iterations (issue 13, "what confused most" 5); with --review, not
+script hint
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/hint.script" --size 80x40 --no-session
+expect_rc "a search started in auto review by default" 0
+script hint expire-steps
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/hint-expire-steps.script" --size 80x40 --no-session
+cp "$tmp/dumps/hint-it1.txt" "$tmp/hint-default.txt"
+run_t search --algo collm --budget 60 --seed 3 --review auto --script "$tmp/hint.script" --size 80x40 --no-session
+hint="auto review: r holds each batch for you"
+if grep -qF "$hint" "$tmp/hint-default.txt" && grep -qF "$hint" "$tmp/dumps/hint-it3.txt" &&
+   ! grep -qF "$hint" "$tmp/dumps/hint-it4.txt" && ! grep -qF "$hint" "$tmp/dumps/hint-it1.txt"; then
+    ok "the review hint shows without --review, for three iterations"
+else not_ok "the review hint shows without --review, for three iterations" \
+    "$(tail -1 "$tmp/hint-default.txt" "$tmp/dumps/hint-it4.txt" "$tmp/dumps/hint-it1.txt")"; fi
+cp "$tmp/hint-default.txt" "$tmp/dumps/hint-it1.txt" # the screen compared below
+
 script steer
 run search --algo collm --budget 30 --seed 5 --script "$tmp/steer.script" --session "$tmp/steer.jsonl"
 expect_rc "a steered search in the TUI succeeds" 0
@@ -62,6 +95,17 @@ else not_ok "the streamed answers and the model show on the screen" "$(cat "$tmp
 script replay
 run replay "$tmp/live.jsonl" --script "$tmp/replay.script" --size 80x24
 expect_rc "a scripted replay succeeds" 0
+# [ ] land where an iteration ends, as the help says (issue 13, "what
+# confused most" 2); [ at the start stays there
+script replay-iter
+run replay "$tmp/live.jsonl" --script "$tmp/replay-iter.script" --size 80x24
+expect_rc "a replay moved by [ and ]" 0
+if tail -1 "$tmp/dumps/iter-start.txt" | grep -q '^ event 1/' &&
+   head -1 "$tmp/dumps/iter-mid-on.txt" | grep -q '| it 1 | 10/60' &&
+   head -1 "$tmp/dumps/iter-mid-back.txt" | grep -q '| it 0 | 0/60'; then
+    ok "[ at the start stays; inside an iteration ] goes to its end, [ to its start"
+else not_ok "[ at the start stays; inside an iteration ] goes to its end, [ to its start" \
+    "$(head -1 "$tmp/dumps/iter-mid-on.txt"; tail -1 "$tmp/dumps/iter-start.txt")"; fi
 
 # empty panes: Tab and Enter everywhere before anything exists (issue 15 #1)
 script empty
@@ -76,7 +120,7 @@ expect_rc "a replay with no candidates takes Tab and Enter" 0
 script approve
 run_t search --algo collm --budget 30 --seed 5 --script "$tmp/approve.script" --no-session
 expect_rc "a from the History under the strategy review" 0
-if grep -q "| it 2 | 10/30 |" "$tmp/dumps/approve-history.txt"; then
+if grep -q "| it 2 | 10/30 archs |" "$tmp/dumps/approve-history.txt"; then
     ok "a approved the strategy: its candidates ran"
 else not_ok "a approved the strategy: its candidates ran" "$(cat "$tmp/dumps/approve-history.txt")"; fi
 
@@ -210,11 +254,23 @@ if grep -qx '11,person,person (edited from #11)' "$tmp/veto.src" && grep -qx '21
 else not_ok "export says an edited candidate and an injected one are a person's" "$(cat "$tmp/veto.src")"; fi
 script veto show-steps
 run_t search --algo collm --budget 40 --seed 5 --script "$tmp/veto-show-steps.script" --no-session --show-test
-if grep -q '│ *# *it *valid *test *flops arch' "$tmp/dumps/show-test.txt" &&
+if grep -q '│ *# *it *valid% *test% *flops arch' "$tmp/dumps/show-test.txt" &&
    grep -q 'test_acc *9[0-9.]* %' "$tmp/dumps/show-test-detail.txt" &&
-   grep -q '│ *# *it *valid *params arch' "$tmp/dumps/veto-params.txt"; then
+   grep -q '│ *# *it *valid% *params arch' "$tmp/dumps/veto-params.txt"; then
     ok "the test accuracy shows during a search with --show-test only"
 else not_ok "the test accuracy shows during a search with --show-test only" "$(cat "$tmp/dumps/show-test.txt")"; fi
+# the units of the metrics (issue 13, "what confused most" 4): the plot's
+# axes at 80x24, where the History has no room for them; the History on
+# wider screens, % in its heading and a cost's unit in its cells
+d="$tmp/dumps"
+if grep -q 'Pareto: valid_acc (%) vs flops (M)' "$d/live-80x24.txt" &&
+   grep -qE '[0-9] +flops \(M\) +[0-9]' "$d/live-80x24.txt" &&
+   grep -qE '│ *# +it +valid% +flops +arch' "$d/live-200x60.txt" &&
+   grep -qE '│ *[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+M [-13xapsk ]+│' "$d/live-200x60.txt" &&
+   grep -q 'pred%' "$d/ofa-ids.txt"; then
+    ok "the plot's axes and the History say the metrics' units"
+else not_ok "the plot's axes and the History say the metrics' units" \
+    "$(sed -n 2p "$d/live-80x24.txt"; grep -m2 'valid' "$d/live-200x60.txt")"; fi
 # the quit question holds the search and says what is kept (issue 13, bug 10)
 script quit
 run_t search --algo collm --budget 60 --seed 3 --script "$tmp/quit.script" --no-session
@@ -260,8 +316,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 52 ] && ok "all 52 expected screens are there" ||
-    not_ok "all 52 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 64 ] && ok "all 64 expected screens are there" ||
+    not_ok "all 64 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

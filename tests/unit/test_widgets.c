@@ -399,6 +399,53 @@ static void table_hides_a_column(void **state)
     table_free(&t);
 }
 
+/* The foreground a theme file gives a role ("" when it names none). */
+static void theme_fg(const char *path, const char *role, char *fg, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[256], r[32], c[32];
+    fg[0] = '\0';
+    while (fgets(line, sizeof line, f))
+        if (line[0] != '#' && sscanf(line, "%31[a-z_] = %31s", r, c) == 2 && !strcmp(r, role))
+            snprintf(fg, n, "%s", c);
+    fclose(f);
+}
+
+/* Every theme file names every role (one left out falls back to mono's
+ * bold and looks like another), a row awaiting review is no alarm, and
+ * the best is not coloured as a failure (issue 13, "what confused most" 6). */
+static void themes_name_every_role_and_keep_red_for_failures(void **state)
+{
+    (void)state;
+    static const char *const roles[] = {
+#define X(id, name) name,
+        THEME_ROLES(X)
+#undef X
+    };
+    static const char *const files[] = {"dark", "light"};
+    char dir[4096], path[4200], fg[32], warn[32], bad[32];
+    snprintf(dir, sizeof dir, "%s", COLLM_PROMPTSDIR);
+    *strrchr(dir, '/') = '\0';
+    for (size_t t = 0; t < sizeof files / sizeof files[0]; t++) {
+        snprintf(path, sizeof path, "%s/themes/%s.theme", dir, files[t]);
+        for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+            theme_fg(path, roles[i], fg, sizeof fg);
+            if (!fg[0])
+                fail_msg("%s names no colour for '%s'", path, roles[i]);
+        }
+        theme_fg(path, "warn", warn, sizeof warn);
+        theme_fg(path, "bad", bad, sizeof bad);
+        theme_fg(path, "review", fg, sizeof fg);
+        assert_null(strstr(fg, "red"));
+        assert_string_not_equal(fg, warn);
+        assert_string_not_equal(fg, bad);
+        theme_fg(path, "best", fg, sizeof fg);
+        assert_string_not_equal(fg, warn);
+        assert_string_not_equal(fg, bad);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +460,7 @@ int main(void)
         cmocka_unit_test(table_sorts_a_maximised_column_best_first),
         cmocka_unit_test(table_hides_a_column),
         cmocka_unit_test(table_filters_shown_cells_or_asks_the_source),
+        cmocka_unit_test(themes_name_every_role_and_keep_red_for_failures),
     };
     return cmocka_run_group_tests_name("widgets", tests, NULL, NULL);
 }
