@@ -50,7 +50,7 @@ static int budget_enter(struct app *a, const char *text)
     long n = strtol(text, NULL, 10);
     struct err e = {0};
     if (!text[0] || n > 100000000L) {
-        app_prompt_line(a, "budget", "a number of evaluations, please", NULL);
+        app_prompt_line(a, "budget", "distinct evaluations, up to 100000000", NULL);
         return 0;
     }
     if (search_extend(a->live.s, (int)n, &e) < 0) {
