@@ -271,9 +271,19 @@ llm=$!
 i=0; while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 run_t search --algo collm --budget 20 --seed 3 --llm-url "http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1" \
     --model fake-1 --llm-retries 0 --script "$tmp/offline.script" --session "$tmp/offline.jsonl"
-kill $llm 2>/dev/null; wait $llm 2>/dev/null
 expect_rc "a search whose LLM fails, switched to the offline agents" 0
 expect_out "it finished its budget" "20 of 20 evaluated"
+sed "s|OUT/|$tmp/dumps/|" tests/tui/offline/quit >"$tmp/quit-offline.script"
+run_t search --algo collm --budget 20 --seed 3 --llm-url "http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1" \
+    --model fake-1 --llm-retries 0 --script "$tmp/quit-offline.script" --session "$tmp/quit-offline.jsonl"
+kill $llm 2>/dev/null; wait $llm 2>/dev/null
+run_t resume "$tmp/quit-offline.jsonl" --navigator offline --generator offline --quiet
+evals "$tmp/offline.jsonl" >"$tmp/offline.evals"
+evals "$tmp/quit-offline.jsonl" >"$tmp/quit-offline.evals"
+if [ "$(wc -l <"$tmp/offline.evals")" -eq 20 ] && cmp -s "$tmp/offline.evals" "$tmp/quit-offline.evals"; then
+    ok "switched in the TUI, the offline agents evaluate what a resume with them does"
+else not_ok "switched in the TUI, the offline agents evaluate what a resume with them does" \
+    "$(diff "$tmp/offline.evals" "$tmp/quit-offline.evals" | head -4)"; fi
 if grep -q '"type":"llm_failed"' "$tmp/offline.jsonl" &&
    grep -q '"type":"agent_switched","iter":1,"role":"navigator","by":"offline-navigator"' "$tmp/offline.jsonl" &&
    grep -q '"type":"agent_switched","iter":1,"role":"generator","by":"offline-generator"' "$tmp/offline.jsonl"; then
