@@ -76,6 +76,17 @@ enum { M_LIVE = 1, M_REPLAY = 2, M_BOTH = 3 };
       K('e', 'i'))                                                                          \
     X(STRATEGY, M_LIVE, "E", "edit the waiting strategy in $EDITOR before the Generator sees it", \
       "E strategy", "", "`$VISUAL` first", K('E'))                                          \
+    X(BUDGET, M_LIVE, "b", "more budget: an ended search goes on, a running one gets it",   \
+      "", "",                                                                               \
+      "asks for the budget in distinct evaluations (half as much again by default) and "    \
+      "refuses a smaller one; an ended search goes on in this process as `collm resume "    \
+      "FILE --budget N` would, with the same event in the journal",                          \
+      K('b'))                                                                               \
+    X(OFFLINE, M_LIVE, "W", "the offline agents instead of a failing LLM, for good",         \
+      "", "",                                                                               \
+      "asks which: both, the Navigator or the Generator; the footer offers it while the "   \
+      "LLM fails. It is an event: replay shows it, and `collm resume` goes on offline",     \
+      K('W'))                                                                               \
     X(EDGE, M_BOTH, "Home End", "first / last line; in replay: first / last event", "", "", \
       "the events from the Strategy pane", K(KEY_HOME, KEY_END))                                 \
     X(RUN, M_BOTH, NULL, "to the end, without waiting", "", "", "", NOKEYS)

@@ -168,11 +168,19 @@ int cmd_resume(int argc, char **argv)
                          "names the new file of a fork (--from SEQ)");
         goto out;
     }
-    /* the budget in force at the cut: the start's, or a later resume's */
+    /* the budget in force at the cut: the start's, or a later resume's or
+     * raise's; and the agents: the start's, or those that took over */
     int recorded = info->budget;
-    for (int i = 0; i < take; i++)
-        if (ss.evs[i].type == EV_SESSION_RESUMED)
-            recorded = ss.evs[i].budget;
+    const char *nav_agent = info->navigator, *gen_agent = info->generator;
+    for (int i = 0; i < take; i++) {
+        const struct event *x = &ss.evs[i];
+        if (x->type == EV_SESSION_RESUMED || x->type == EV_BUDGET_RAISED)
+            recorded = x->budget;
+        if (x->type == EV_AGENT_SWITCHED && x->role && !strcmp(x->role, "navigator"))
+            nav_agent = x->by;
+        if (x->type == EV_AGENT_SWITCHED && x->role && !strcmp(x->role, "generator"))
+            gen_agent = x->by;
+    }
     const struct event *lastev = &ss.evs[take - 1];
     if (!has_budget && lastev->type == EV_SESSION_ENDED && lastev->end == END_BUDGET) {
         code = cmd_usage("resume", "--budget", "the session already used its whole budget "
@@ -200,7 +208,7 @@ int cmd_resume(int argc, char **argv)
                                 .review = info->review};
     if (constraint_parse(&cfg.cons, info->constraint, sp->metrics, sp->nmetrics, &e) < 0)
         goto bad_header;
-    agent_cfg_from_session(&ac, info->navigator, info->generator, ss.h.llm_url);
+    agent_cfg_from_session(&ac, nav_agent, gen_agent, ss.h.llm_url);
     if (confirm_endpoint(&ac, &rc_))
         agent_cfg_trust_session(&ac);
     rc_.max_requests = ac.max_requests; /* the TUI shows the spend against them */

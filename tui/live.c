@@ -9,6 +9,7 @@
 #include "app.h"
 #include "cmds.h"
 #include "editor.h"
+#include "live_more.h"
 
 static const struct state *state(const struct app *a)
 {
@@ -211,6 +212,8 @@ static enum handled act(struct app *a, enum action act, int ch)
             a->live.pace = a->live.pace > 0 ? fmin(a->live.pace * 2, 8) : 0.125;
         search_set_pace(s, a->live.pace);
         break;
+    case A_BUDGET: live_more_budget(a); break;
+    case A_OFFLINE: live_more_offline(a); break;
     case A_RUN:
         a->live.pace = 0;
         search_set_pace(s, 0);
@@ -268,8 +271,12 @@ static void footer(struct app *a, char *buf, size_t n)
     static const enum action live[] = FOOTER_LIVE, review[] = FOOTER_REVIEW;
     const struct state *st = state(a);
     if (st->ended)
-        snprintf(buf, n, " ended: q quit  Enter details  Tab panes  ? help  (%s)",
+        snprintf(buf, n, " ended: q quit  %sEnter details  Tab panes  ? help  (%s)",
+                 st->end == END_BUDGET ? "b more budget  " : "",
                  st->end_detail); /* the keys first: a long reason is what gets cut */
+    else if (st->paused && live_more_llm_failing(a)) /* where the failure shows, the way on */
+        snprintf(buf, n, " LLM failing: W switches to the offline agents  p retry  ? help  "
+                 "(%s)", st->pause_reason);
     else if (st->paused && st->pause_reason[0] && !a->shown[P_LOG])
         snprintf(buf, n, " paused: %s   (p resume, s step)", st->pause_reason);
     else {

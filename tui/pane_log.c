@@ -113,6 +113,12 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
     case EV_SESSION_RESUMED:
         add(l, "session resumed, budget %d", ev->budget);
         break;
+    case EV_BUDGET_RAISED:
+        add(l, "budget raised to %d", ev->budget);
+        break;
+    case EV_AGENT_SWITCHED:
+        add(l, "the %s is %s from now on", ev->role ? ev->role : "?", ev->by ? ev->by : "?");
+        break;
     case EV_CANDIDATE_APPROVED:
         add(l, "you approved #%d%s%s%s", ev->id, ev->why ? " (" : "", ev->why ? ev->why : "",
             ev->why ? ")" : "");

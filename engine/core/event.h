@@ -41,7 +41,9 @@
     X(LLM_WARNING, "llm_warning")                                             \
     X(EVAL_PROGRESS, "eval_progress")                                         \
     X(STRATEGY_WAITING, "strategy_waiting")                                   \
-    X(STRATEGY_APPROVED, "strategy_approved")
+    X(STRATEGY_APPROVED, "strategy_approved")                                 \
+    X(BUDGET_RAISED, "budget_raised")                                         \
+    X(AGENT_SWITCHED, "agent_switched")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -161,7 +163,8 @@ struct event {
 
     struct session_info *info;   /* SESSION_STARTED */
     enum source source;          /* CANDIDATES_PROPOSED */
-    char *by;                    /* CANDIDATES_PROPOSED: proposer name */
+    char *by;                    /* CANDIDATES_PROPOSED: proposer name; AGENT_SWITCHED:
+                                  * the agent from now on ("offline-navigator") */
     char *pstate;                /* CANDIDATES_PROPOSED: the proposer's state after it,
                                   * opaque text, so a resumed search goes on exactly */
     int ncand;                   /* CANDIDATES_PROPOSED */
@@ -177,8 +180,8 @@ struct event {
     char *before;                /* CANDIDATE_EDITED: the text before the edit */
     enum review_policy review;   /* REVIEW_CHANGED: the policy from now on */
     double metrics[METRIC_MAX];  /* EVAL_FINISHED: all metrics; BEST_IMPROVED too */
-    int used, budget;            /* BUDGET_REACHED, SESSION_ENDED; SESSION_RESUMED: the
-                                  * budget from now on */
+    int used, budget;            /* BUDGET_REACHED, SESSION_ENDED; SESSION_RESUMED and
+                                  * BUDGET_RAISED: the budget from now on */
     enum end_reason end;         /* SESSION_ENDED */
 
     /* The agents. `by` names the agent for STRATEGY_PROPOSED. */
@@ -186,7 +189,8 @@ struct event {
                       * LLM_FAILED, ANSWER_REJECTED: the raw body or text, if any */
     char *prompt;    /* STRATEGY_PROPOSED: the user turn an LLM answered, if any */
     int req;         /* LLM_*, ANSWER_REJECTED: request number in this session */
-    char *role;      /* LLM_REQUEST, ANSWER_REJECTED: "navigator" or "generator" */
+    char *role;      /* LLM_REQUEST, ANSWER_REJECTED, AGENT_SWITCHED: "navigator" or
+                      * "generator" */
     char *model;     /* LLM_REQUEST */
     int nmsg;        /* LLM_REQUEST: the whole conversation sent */
     struct ev_msg *msgs;

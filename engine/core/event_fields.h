@@ -29,6 +29,8 @@
     X("source", FK_ENUM, source, T(CANDIDATES_PROPOSED), .names = source_names,               \
       .nnames = SRC__COUNT)                                                                 \
     X("by", FK_STR, by, T(CANDIDATES_PROPOSED) | T(STRATEGY_PROPOSED))                        \
+    X("role", FK_STR, role, T(AGENT_SWITCHED))                                                \
+    X("by", FK_STR, by, T(AGENT_SWITCHED))                                                    \
     X("by", FK_STR, by, T(STRATEGY_EDITED), .dflt = "user")                                   \
     X("candidates", FK_LIST, cand, T(CANDIDATES_PROPOSED), .sub = cand_fields, .nsub = 2,     \
       .size = sizeof(struct ev_cand), .aux = offsetof(struct event, ncand))                 \
@@ -39,7 +41,7 @@
     X("reason", FK_ENUM, reason, T(CANDIDATE_REJECTED), .names = reject_names,                \
       .nnames = REJ__COUNT)                                                                 \
     X("metrics", FK_CUSTOM, metrics, T_EVAL, .ops = &metrics_ops)                             \
-    X("budget", FK_INT, budget, T(SESSION_RESUMED))                                           \
+    X("budget", FK_INT, budget, T(SESSION_RESUMED) | T(BUDGET_RAISED))                        \
     X("reason", FK_ENUM, end, T(SESSION_ENDED), .names = end_names, .nnames = END__COUNT)     \
     X("role", FK_STR, role, T(LLM_REQUEST) | T(ANSWER_REJECTED) | T(CONTEXT_COMPACTED) |      \
       T(LLM_WARNING))                                                                       \

@@ -387,6 +387,38 @@ static int on_resumed(struct state *s, const struct event *ev, struct err *e)
     return 0;
 }
 
+/* A person gave a running search more budget (a search that ended is
+ * given more by SESSION_RESUMED, as `collm resume --budget` does). */
+static int on_budget_raised(struct state *s, const struct event *ev, struct err *e)
+{
+    if (!s->info.nmetrics)
+        return err_set(e, "budget_raised", "no session_started event came before it");
+    if (ev->budget <= s->info.budget)
+        return err_set(e, "budget_raised", "the budget can only grow (%d <= %d)", ev->budget,
+                       s->info.budget);
+    s->info.budget = ev->budget;
+    return 0;
+}
+
+/* An agent gave way to another for the rest of the search (the LLM kept
+ * failing): the session's agents are from now on the state's, which is
+ * what a resume takes up. */
+static int on_agent_switched(struct state *s, const struct event *ev, struct err *e)
+{
+    int nav = ev->role && strcmp(ev->role, "navigator") == 0;
+    if (!nav && !(ev->role && strcmp(ev->role, "generator") == 0))
+        return err_set(e, "agent_switched", "expected the role navigator or generator");
+    if (!ev->by || !ev->by[0])
+        return err_set(e, "agent_switched", "names no agent");
+    char *name = strdup(ev->by);
+    if (!name)
+        return err_set(e, "agent_switched", "out of memory");
+    char **slot = nav ? &s->info.navigator : &s->info.generator;
+    free(*slot);
+    *slot = name;
+    return 0;
+}
+
 static int on_eval_failed(struct state *s, const struct event *ev, struct err *e)
 {
     struct arch a;
@@ -564,6 +596,8 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
     case EV_SESSION_RESUMED:
         rc = on_resumed(s, ev, e);
         break;
+    case EV_BUDGET_RAISED: rc = on_budget_raised(s, ev, e); break;
+    case EV_AGENT_SWITCHED: rc = on_agent_switched(s, ev, e); break;
     case EV_CANDIDATE_APPROVED: {
         struct cand *c = find_cand(s, ev->id);
         if (!c)

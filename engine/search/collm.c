@@ -336,9 +336,72 @@ static void destroy(struct proposer *p)
     free(im);
 }
 
+/* What an agent's flags make of the proposer: how it paces itself. */
+static void tune(struct proposer *p)
+{
+    struct impl *im = p->impl;
+    const struct collm_opts *o = p->opts;
+    snprintf(p->navigator, sizeof p->navigator, "%s", im->nav->name);
+    snprintf(p->generator, sizeof p->generator, "%s", im->gen->name);
+    /* pipelining hides an LLM's latency; offline agents answer at once, and
+     * proposing early would only hide results from them */
+    p->pipelined = o->pipeline && !(im->nav->offline && im->gen->offline);
+    /* LLM agents cost money per request: a few iterations that bring
+     * nothing new pause the search with the reason (issue 11) */
+    p->idle_pause = !(im->nav->offline && im->gen->offline) ? IDLE_PAUSE : 0;
+}
+
+/* The offline agents take over from LLM ones. Each new agent draws from
+ * the stream of the one it replaces, which an LLM agent never drew from:
+ * that is what a resumed search with the offline agents restores from the
+ * recorded state, so both go on alike. */
+static int go_offline(struct proposer *p, int roles, const struct state *st, struct err *e)
+{
+    struct impl *im = p->impl;
+    const struct collm_opts *o = p->opts;
+    struct navigator *nav = NULL;
+    struct generator *gen = NULL;
+    if ((roles & PROPOSER_NAVIGATOR) && !im->nav->offline &&
+        !(nav = offline_navigator_new(p->space, 0, o->prior)))
+        return err_set(e, "collm", "out of memory");
+    if ((roles & PROPOSER_GENERATOR) && !im->gen->offline &&
+        !(gen = offline_generator_new(p->space, 0))) {
+        navigator_free(nav);
+        return err_set(e, "collm", "out of memory");
+    }
+    /* a strategy of this iteration that no candidates came from yet is
+     * used, as restore_agents has a resumed search use it */
+    const struct strategy_rec *last = state_strategy(st);
+    if ((nav || gen) && last && last->iter == st->iter && st->proposed_iter < st->iter) {
+        char *keep = strdup(last->text);
+        if (!keep) {
+            navigator_free(nav);
+            generator_free(gen);
+            return err_set(e, "collm", "out of memory");
+        }
+        free(im->pending_strategy);
+        im->pending_strategy = keep;
+    }
+    if (nav) {
+        nav->rng = im->nav->rng;
+        nav->host = im->nav->host;
+        navigator_free(im->nav);
+        im->nav = nav;
+    }
+    if (gen) {
+        gen->rng = im->gen->rng;
+        gen->host = im->gen->host;
+        generator_free(im->gen);
+        im->gen = gen;
+    }
+    tune(p);
+    return 0;
+}
+
 static const struct proposer_ops ops = {.propose = propose, .cancel = cancel,
                                         .approve_strategy = approve_strategy, .save = save,
-                                        .restore = restore, .destroy = destroy};
+                                        .restore = restore, .destroy = destroy,
+                                        .go_offline = go_offline};
 
 /* Takes over nav and gen. */
 struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
@@ -364,19 +427,12 @@ struct proposer *collm_with_agents(struct proposer *p, struct navigator *nav,
         rng_seed(&gen->rng, gen_seed);
     nav->host = gen->host = (struct agent_host){.emit = emit_host, .stream = stream_host,
                                                 .ud = p};
-    snprintf(p->navigator, sizeof p->navigator, "%s", nav->name);
-    snprintf(p->generator, sizeof p->generator, "%s", gen->name);
     const struct collm_opts *o = p->opts;
     im->batch = o->batch > 0 ? o->batch : DEFAULT_BATCH;
     p->impl = im;
     p->ops = &ops;
     p->source = SRC_AGENT;
-    /* pipelining hides an LLM's latency; offline agents answer at once, and
-     * proposing early would only hide results from them */
-    p->pipelined = o->pipeline && !(nav->offline && gen->offline);
-    /* LLM agents cost money per request: a few iterations that bring
-     * nothing new pause the search with the reason (issue 11) */
-    p->idle_pause = !(nav->offline && gen->offline) ? IDLE_PAUSE : 0;
+    tune(p);
     return p;
 }
 

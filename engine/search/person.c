@@ -114,7 +114,7 @@ int search_inject(struct search *s, const char *text, struct err *e)
     search_emit(s, &ev);
     struct archset seen;
     archset_init(&seen);
-    search_screen_one(s, id, canon, &a, &seen);
+    search_screen_one(s, id, canon, &a, &seen, 0);
     archset_free(&seen);
     search_pump(s);
     return id;

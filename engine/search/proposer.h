@@ -36,7 +36,12 @@ struct proposer_ops {
     int (*restore)(struct proposer *p, const char *saved, const struct state *st,
                    struct err *e);
     void (*destroy)(struct proposer *p);
+    /* Optional, agents: from now on the offline agents play `roles`
+     * (PROPOSER_NAVIGATOR, PROPOSER_GENERATOR), for an LLM that keeps
+     * failing; asked between proposals only. */
+    int (*go_offline)(struct proposer *p, int roles, const struct state *st, struct err *e);
 };
+enum { PROPOSER_NAVIGATOR = 1, PROPOSER_GENERATOR = 2 };
 
 struct search;
 

@@ -580,9 +580,9 @@ void search_reject(struct search *s, int id, const char *text, enum reject_reaso
     reject(s, id, text, why, detail);
 }
 void search_screen_one(struct search *s, int id, const char *text, const struct arch *known,
-                       struct archset *seen)
+                       struct archset *seen, int abandoned_ok)
 {
-    screen_one(s, id, text, known, seen, 0);
+    screen_one(s, id, text, known, seen, abandoned_ok);
 }
 
 void search_stop(struct search *s, enum end_reason why, const char *detail)
@@ -635,31 +635,7 @@ int search_continue(struct search *s, const struct event *evs, int n, int budget
     }
     s->seq = s->st.last_seq;
     s->next_id = s->st.ncands + 1;
-    s->cfg.budget = budget;
-    s->started = 1;
-    struct event ev = {.type = EV_SESSION_RESUMED, .budget = budget,
-                       .why = s->st.ended ? "extended" : "continued"};
-    emit(s, &ev);
-    /* Candidates without a fate: accepted but never finished, or not yet
-     * screened when the process died. Screened (again), in their order, as
-     * the uninterrupted run did; the rejections it would have written are
-     * written now. */
-    struct archset seen;
-    archset_init(&seen);
-    for (int i = 0; i < s->st.ncands; i++)
-        if (s->st.cands[i].status == CAND_QUEUED)
-            screen_one(s, s->st.cands[i].id, s->st.cands[i].text, NULL, &seen, 1);
-    archset_free(&seen);
-    /* a target the recorded search had reached still holds */
-    const struct record *b = state_best(&s->st);
-    if (s->cfg.has_target && b && b->m[s->space->objective] >= s->cfg.target && !s->stopping) {
-        s->stopping = 1;
-        s->stop_reason = END_TARGET;
-        snprintf(s->stop_detail, sizeof s->stop_detail, "%s %g >= target %g",
-                 s->space->metrics[s->space->objective].name, b->m[s->space->objective],
-                 s->cfg.target);
-    }
-    pump(s);
+    search_go_on(s, budget, s->st.ended ? "extended" : "continued");
     return s->error[0] ? -1 : 0;
 }
 

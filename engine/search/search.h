@@ -84,6 +84,17 @@ void search_stop(struct search *s, enum end_reason why, const char *detail);
 int search_continue(struct search *s, const struct event *evs, int n, int budget,
                     struct err *e);
 
+/* A person gives the search a larger budget, in this process: an ended
+ * one goes on as `collm resume --budget` would (SESSION_RESUMED), a
+ * running one has it raised (BUDGET_RAISED). -1 with `e` saying why not:
+ * a budget that does not grow, a target reached. */
+int search_extend(struct search *s, int budget, struct err *e);
+/* The offline agents take over the roles (PROPOSER_NAVIGATOR,
+ * PROPOSER_GENERATOR) an LLM plays, for the rest of the search: one
+ * AGENT_SWITCHED each. Returns how many roles changed, or -1 with `e` set:
+ * none is an LLM's, no agents (not collm), a request still under way. */
+int search_go_offline(struct search *s, int roles, struct err *e);
+
 /* ---- a person at the controls (each is an event in the journal) ---- */
 enum review_policy search_review(const struct search *s);
 /* Returns how many waiting things (candidates, a strategy) the new policy

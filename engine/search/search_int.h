@@ -46,7 +46,12 @@ void search_pump(struct search *s);
 int search_next_startable(const struct search *s);
 void search_reject(struct search *s, int id, const char *text, enum reject_reason why,
                    const char *detail);
+/* abandoned_ok: an evaluation its process never finished is no duplicate
+ * of itself (resume). */
 void search_screen_one(struct search *s, int id, const char *text, const struct arch *known,
-                       struct archset *seen);
+                       struct archset *seen, int abandoned_ok);
+/* Takes up a search whose state is rebuilt (resume) or that ended in this
+ * process: SESSION_RESUMED with the budget from now on, then on. */
+void search_go_on(struct search *s, int budget, const char *why);
 
 #endif

@@ -147,7 +147,7 @@ run_t search --algo collm --budget 60 --seed 3 --script "$tmp/filter-terms.scrip
     --no-session
 rows=$(sed -n 23,33p "$tmp/dumps/filter-terms.txt" | sed 's/.*││//' | grep -E '^ *[0-9]+ ')
 if [ "$(printf '%s\n' "$rows" | wc -l)" -eq 9 ] &&
-   [ "$(printf '%s\n' "$rows" | grep -cE '^ *[0-9]+ +[0-9]+ 9[1-9]\.[0-9]+ +[0-9.]+ [^ ]+ [^ ]+ [^ ]+ sk ')" -eq 9 ]; then
+   [ "$(printf '%s\n' "$rows" | grep -cE '^ *[0-9]+ +[0-9]+ +9[1-9]\.[0-9]+ +[0-9.]+M? [^ ]+ [^ ]+ [^ ]+ sk ')" -eq 9 ]; then
     ok "valid>91 edge3<-0=sk keeps the rows over 91 with a skip on edge 3<-0"
 else not_ok "valid>91 edge3<-0=sk keeps the rows over 91 with a skip on edge 3<-0" \
     "$(cat "$tmp/dumps/filter-terms.txt")"; fi
@@ -307,6 +307,71 @@ if ! LC_ALL=C grep -q '[^ -~]' "$tmp/dumps/ascii.txt" && \
     ok "LANG=C: plot marks in ASCII, whole borders, nothing but ASCII"
 else not_ok "LANG=C: plot marks in ASCII, whole borders, nothing but ASCII" "$(cat "$tmp/dumps/ascii.txt")"; fi
 
+# More budget from inside the TUI (issue 13, wanted most): raised while the
+# search runs, then, once it is used, the search goes on in this process
+script budget
+run_t search --algo collm --budget 20 --seed 3 --script "$tmp/budget.script" --session "$tmp/budget.jsonl"
+expect_rc "b raises a running search's budget, then extends the ended search" 0
+if grep -q '"type":"budget_raised","iter":1,"budget":30' "$tmp/budget.jsonl" &&
+   grep -q '"type":"session_resumed","iter":3,"budget":40,"detail":"extended"' "$tmp/budget.jsonl" &&
+   [ "$(grep -c '"type":"eval_finished"' "$tmp/budget.jsonl")" -eq 40 ]; then
+    ok "the raise and the extension are in the journal; the search went on to 40"
+else not_ok "the raise and the extension are in the journal; the search went on to 40" \
+    "$(grep -o '"type":"\(budget_raised\|session_resumed\)"[^}]*' "$tmp/budget.jsonl")"; fi
+run_t resume "$tmp/budget.jsonl" --budget 50 --quiet
+expect_out "the extended session resumes from its new budget" "50 distinct architectures evaluated"
+# the same evaluations as `collm resume --budget` of the same search
+sed "s|OUT/|$tmp/dumps/|" tests/tui/budget/more >"$tmp/more.script"
+run_t search --algo collm --budget 20 --seed 3 --script "$tmp/more.script" --session "$tmp/more.jsonl"
+expect_rc "a search extended in the TUI once its budget was used" 0
+run_t search --algo collm --budget 20 --seed 3 --quiet --session "$tmp/cli.jsonl"
+run_t resume "$tmp/cli.jsonl" --budget 35 --quiet
+evals() { grep '"type":"eval_finished"' "$1" | sed 's/.*"arch":"\([^"]*\)".*/\1/'; }
+evals "$tmp/more.jsonl" >"$tmp/more.evals"
+evals "$tmp/cli.jsonl" >"$tmp/cli.evals"
+if [ "$(wc -l <"$tmp/more.evals")" -eq 35 ] && cmp -s "$tmp/more.evals" "$tmp/cli.evals" &&
+   [ "$(grep -o '"type":"session_resumed"[^}]*' "$tmp/more.jsonl")" = \
+     "$(grep -o '"type":"session_resumed"[^}]*' "$tmp/cli.jsonl")" ]; then
+    ok "extended in the TUI, a search evaluates what collm resume --budget evaluates"
+else not_ok "extended in the TUI, a search evaluates what collm resume --budget evaluates" \
+    "$(diff "$tmp/more.evals" "$tmp/cli.evals" | head -4)"; fi
+
+# An LLM that keeps failing gives way to the offline agents (W): the search
+# finishes its budget offline, and a resume goes on offline, with no endpoint
+script offline
+"$FAKE_LLM" --fail-first 1000000 >"$tmp/port" 2>/dev/null &
+llm=$!
+i=0; while ! grep -q port "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+run_t search --algo collm --budget 20 --seed 3 --llm-url "http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1" \
+    --model fake-1 --llm-retries 0 --script "$tmp/offline.script" --session "$tmp/offline.jsonl"
+expect_rc "a search whose LLM fails, switched to the offline agents" 0
+expect_out "it finished its budget" "20 of 20 evaluated"
+sed "s|OUT/|$tmp/dumps/|" tests/tui/offline/quit >"$tmp/quit-offline.script"
+run_t search --algo collm --budget 20 --seed 3 --llm-url "http://127.0.0.1:$(awk '{print $2}' "$tmp/port")/v1" \
+    --model fake-1 --llm-retries 0 --script "$tmp/quit-offline.script" --session "$tmp/quit-offline.jsonl"
+kill $llm 2>/dev/null; wait $llm 2>/dev/null
+run_t resume "$tmp/quit-offline.jsonl" --navigator offline --generator offline --quiet
+evals "$tmp/offline.jsonl" >"$tmp/offline.evals"
+evals "$tmp/quit-offline.jsonl" >"$tmp/quit-offline.evals"
+if [ "$(wc -l <"$tmp/offline.evals")" -eq 20 ] && cmp -s "$tmp/offline.evals" "$tmp/quit-offline.evals"; then
+    ok "switched in the TUI, the offline agents evaluate what a resume with them does"
+else not_ok "switched in the TUI, the offline agents evaluate what a resume with them does" \
+    "$(diff "$tmp/offline.evals" "$tmp/quit-offline.evals" | head -4)"; fi
+if grep -q '"type":"llm_failed"' "$tmp/offline.jsonl" &&
+   grep -q '"type":"agent_switched","iter":1,"role":"navigator","by":"offline-navigator"' "$tmp/offline.jsonl" &&
+   grep -q '"type":"agent_switched","iter":1,"role":"generator","by":"offline-generator"' "$tmp/offline.jsonl"; then
+    ok "the switch is in the journal after the failure"
+else not_ok "the switch is in the journal after the failure" "$(grep -c agent_switched "$tmp/offline.jsonl")"; fi
+run_t resume "$tmp/offline.jsonl" --budget 30 --quiet
+expect_rc "the switched session resumes without an endpoint" 0
+expect_out "it goes on to the new budget" "30 distinct architectures evaluated"
+if [ "$(sed -n '/"type":"session_resumed"/,$p' "$tmp/offline.jsonl" | grep -c '"type":"llm_request"')" -eq 0 ] &&
+   [ "$(grep -c '"type":"eval_finished"' "$tmp/offline.jsonl")" -eq 30 ]; then
+    ok "the resumed search asks no LLM: the offline agents go on"
+else not_ok "the resumed search asks no LLM: the offline agents go on"; fi
+run_t replay "$tmp/offline.jsonl" --headless --speed 0 --quiet
+expect_rc "the switched session replays" 0
+
 for e in tests/tui/*/*.txt; do
     f=$(basename "$e" .txt)
     # a session path on the screen is this run's: TMP/NAME, its box closed after it
@@ -316,8 +381,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 64 ] && ok "all 64 expected screens are there" ||
-    not_ok "all 64 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 73 ] && ok "all 73 expected screens are there" ||
+    not_ok "all 73 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
