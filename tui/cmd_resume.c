@@ -109,7 +109,9 @@ int cmd_resume(int argc, char **argv)
         {"srun-args", OPT_STR, &eo.srun_args, "ARGS", "--launcher slurm: srun's options, e.g. "
                                                       "'--partition=gpu --gres=gpu:1'", NULL},
     };
-    int n = 7;
+    int n = 0;
+    while (opts[n].name)
+        n++;
     n += run_cfg_opts(&rc_, opts + n, 79 - n);
     agent_cfg_opts(&ac, opts + n, 79 - n);
     char *pos[1];
