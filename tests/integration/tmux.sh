@@ -86,7 +86,8 @@ check "the replay starts" "replay"
 $T send-keys -t fork ':' '20' Enter
 check "it goes to event 20" "event 20/"
 $T send-keys -t fork f
-check "f: a live search of the fork takes over and runs to its budget" "(30 distinct architectures evaluated)"
+check "f: a live search of the fork takes over and runs to its budget" "30/30 archs"
+check "f: and ends on its budget (b offers more)" "ended: q quit  b more budget"
 $T send-keys -t fork q
 screen_has "Quit?" 5 && $T send-keys -t fork y
 check "it ends like any search" "EXITED rc=0"
