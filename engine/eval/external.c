@@ -377,6 +377,19 @@ static const struct evaluator_ops ext_ops = {.submit = ext_submit,
                                              .forget = ext_forget,
                                              .cancel = ext_cancel};
 
+/* An evaluator that failed to open: what was allocated, none of it started. */
+static void unopened_free(struct evaluator *ev, struct ext *x)
+{
+    if (x) {
+        free(x->w);
+        free(x->env);
+        free(x->cmd);
+        free(x->srun_args);
+    }
+    free(x);
+    free(ev);
+}
+
 struct evaluator *external_evaluator_open(const struct space *s, const struct eval_opts *o,
                                           struct err *e)
 {
@@ -417,14 +430,7 @@ struct evaluator *external_evaluator_open(const struct space *s, const struct ev
         x->srun_args = slurm ? strdup(o->srun_args ? o->srun_args : "") : NULL;
     }
     if (!ev || !x || !x->w || !x->env || !x->cmd || (slurm && !x->srun_args)) {
-        if (x) {
-            free(x->w);
-            free(x->env);
-            free(x->cmd);
-            free(x->srun_args);
-        }
-        free(x);
-        free(ev);
+        unopened_free(ev, x);
         err_set(e, "--evaluator", "out of memory");
         return NULL;
     }
@@ -443,12 +449,7 @@ struct evaluator *external_evaluator_open(const struct space *s, const struct ev
     if (ext_worker_script(x, n, script, sizeof script) < 0) {
         err_usage(e, slurm ? "--srun-args" : "--evaluator", "the worker's command line is over "
                   "%d bytes", EXT_SCRIPT_MAX - 100);
-        free(x->w);
-        free(x->env);
-        free(x->cmd);
-        free(x->srun_args);
-        free(x);
-        free(ev);
+        unopened_free(ev, x);
         return NULL;
     }
     for (int i = 0; i < n; i++)
