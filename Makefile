@@ -95,12 +95,14 @@ fuzz-build: check-layers $(FUZZ_BIN)
 bench:
 	@sh .ci/deps.sh python3-torch
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@d=$$(mktemp -d) && for b in $(BENCH_BIN); do COLLM=./$(BIN) ./$$b "$$d" || exit 1; done && \
+	@d=$$(mktemp -d) && for b in $(filter-out %/bench_worker,$(BENCH_BIN)); do \
+	    COLLM=./$(BIN) ./$$b "$$d" || exit 1; done && \
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
 	    /usr/bin/python3 tests/bench/ofa_torch.py data "$$d"; \
 	    /usr/bin/python3 tests/bench/supernet_torch.py data "$$d" || { rm -rf "$$d"; exit 1; }; \
 	    /usr/bin/python3 tests/bench/eval_torch.py data "$$d" || { rm -rf "$$d"; exit 1; }; \
 	else echo "(python3-torch is not installed: no torch comparison)"; fi; rm -rf "$$d"
+	@sh tests/bench/workers.sh ./$(BIN) $(BUILD)/bench/bench_worker
 	@sh tests/bench/tui.sh ./$(BIN)
 
 # The README's key table, made from tui/actions.h (tests/integration/tui.sh

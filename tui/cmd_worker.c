@@ -9,6 +9,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "../engine/core/lines.h"
 #include "../engine/eval/eval.h"
 #include "../engine/eval/external.h"
 #include "../engine/spaces/space.h"
@@ -38,8 +39,7 @@ struct worker {
     const struct space *sp;
     struct evaluator *ev;
     struct request *live;
-    char *buf;
-    size_t len, cap;
+    struct lines lines;
     long lineno;
     int eof, bad;
 };
@@ -172,33 +172,29 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
     b->len = b->base ? hint : 0;
 }
 
+static int a_line(void *ud, char *line, size_t len, enum line_kind kind)
+{
+    (void)len;
+    struct worker *w = ud;
+    if (kind == LINE_WHOLE) {
+        on_line(w, line);
+        return 0;
+    }
+    w->lineno++; /* no id can be trusted in what is cut: say so, go on */
+    fprintf(stderr, "collm worker: line %ld: %s, skipped\n", w->lineno,
+            kind == LINE_CUT ? "longer than 1 MiB" : "out of memory for it");
+    w->bad = 1;
+    return 0;
+}
+
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 {
     struct worker *w = s->data;
-    for (ssize_t i = 0; i < n; i++) {
-        if (w->len + 2 > w->cap) {
-            size_t cap = w->cap ? w->cap * 2 : 4096;
-            char *nb = realloc(w->buf, cap);
-            if (!nb)
-                break;
-            w->buf = nb;
-            w->cap = cap;
-        }
-        if (b->base[i] != '\n') {
-            w->buf[w->len++] = b->base[i];
-            continue;
-        }
-        w->buf[w->len] = '\0';
-        w->len = 0;
-        on_line(w, w->buf);
-    }
+    if (n > 0)
+        lines_feed(&w->lines, b->base, (size_t)n, a_line, w);
     free(b->base);
     if (n < 0) {
-        if (w->len) { /* a last line without its newline */
-            w->buf[w->len] = '\0';
-            w->len = 0;
-            on_line(w, w->buf);
-        }
+        lines_finish(&w->lines, a_line, w); /* a last line without its newline */
         uv_read_stop(s);
         w->eof = 1;
         maybe_end(w);
@@ -242,6 +238,7 @@ int cmd_worker(int argc, char **argv)
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct worker w = {.loop = &loop, .sp = sp, .ev = ev};
+    lines_init(&w.lines, 1 << 20, 0);
     if (uv_guess_handle(0) != UV_NAMED_PIPE || uv_pipe_init(&loop, &w.in, 0) < 0 ||
         uv_pipe_open(&w.in, 0) < 0) {
         evaluator_close(ev);
@@ -266,7 +263,7 @@ int cmd_worker(int argc, char **argv)
     evaluator_close(ev);
     for (int i = 0; i < 8 && uv_loop_close(&loop) == UV_EBUSY; i++)
         uv_run(&loop, UV_RUN_DEFAULT);
-    free(w.buf);
+    lines_free(&w.lines);
     space_close(sp);
     return w.bad ? EXIT_USAGE : EXIT_OK;
 }

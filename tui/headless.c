@@ -91,6 +91,14 @@ void headless_on_event(void *ud, const struct event *ev, const struct state *st)
         if (!h->quiet)
             fprintf(h->out, "  ! evaluation of #%d failed: %s\n", ev->id, ev->why ? ev->why : "");
         break;
+    case EV_WORKER_LOG: /* its stderr, as a person running it by hand would see it */
+        if (!h->quiet && ev->text)
+            fprintf(h->out, "  worker %d: %s%s\n", ev->worker, ev->text,
+                    ev->dropped ? " (after lines not recorded)" : "");
+        else if (!h->quiet)
+            fprintf(h->out, "  worker %d: %d more lines of stderr not recorded\n", ev->worker,
+                    ev->dropped);
+        break;
     case EV_PAUSED:
         fprintf(h->out, "  ! paused: %s\n", ev->why ? ev->why : "");
         break;

@@ -116,6 +116,14 @@ static void log_format(struct app *a, struct log *l, const struct event *ev)
     case EV_BUDGET_RAISED:
         add(l, "budget raised to %d", ev->budget);
         break;
+    case EV_WORKER_LOG:
+        if (!ev->text)
+            add(l, "worker %d: %d more lines of stderr not recorded", ev->worker, ev->dropped);
+        else if (ev->dropped)
+            add(l, "worker %d: (%d lines not recorded) %s", ev->worker, ev->dropped, ev->text);
+        else
+            add(l, "worker %d: %s", ev->worker, ev->text);
+        break;
     case EV_AGENT_SWITCHED:
         add(l, "the %s is %s from now on", ev->role ? ev->role : "?", ev->by ? ev->by : "?");
         break;

@@ -43,7 +43,8 @@
     X(STRATEGY_WAITING, "strategy_waiting")                                   \
     X(STRATEGY_APPROVED, "strategy_approved")                                 \
     X(BUDGET_RAISED, "budget_raised")                                         \
-    X(AGENT_SWITCHED, "agent_switched")
+    X(AGENT_SWITCHED, "agent_switched")                                       \
+    X(WORKER_LOG, "worker_log")
 
 enum event_type {
 #define X(id, name) EV_##id,
@@ -208,6 +209,12 @@ struct event {
     int dropped, rows, window;
     long est_before, est_after;
     long http_status; /* LLM_FAILED: the server's HTTP status, 0 when none came */
+
+    /* WORKER_LOG: a line of worker program `worker`'s stderr in `text` (cut,
+     * never more than the evaluator's rate allows); `dropped`: its lines
+     * not recorded since the one before (text NULL when the worker ended
+     * with some dropped) */
+    int worker;
 
     /* EVAL_PROGRESS (with `id`): images done of total in the phase */
     enum eval_phase phase;

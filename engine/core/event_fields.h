@@ -77,6 +77,9 @@
     X("window", FK_INT, window, T(CONTEXT_COMPACTED))                                         \
     X("status", FK_COUNT, http_status, T(LLM_FAILED), .flags = FF_OPTIONAL,                   \
       .bad = "expected an HTTP status")                                                     \
+    X("worker", FK_INT, worker, T(WORKER_LOG))                                                \
+    X("text", FK_STR, text, T(WORKER_LOG), .flags = FF_OPTIONAL)                              \
+    X("dropped", FK_INT, dropped, T(WORKER_LOG))                                              \
     /* transient (never journalled), written only for debugging output */                  \
     X("phase", FK_ENUM, phase, T(EVAL_PROGRESS), .names = phase_names, .nnames = PHASE__COUNT) \
     X("images_done", FK_COUNT, images_done, T(EVAL_PROGRESS))                                 \

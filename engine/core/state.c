@@ -597,6 +597,9 @@ int state_apply(struct state *s, const struct event *ev, struct err *e)
         rc = on_resumed(s, ev, e);
         break;
     case EV_BUDGET_RAISED: rc = on_budget_raised(s, ev, e); break;
+    case EV_WORKER_LOG:
+        s->worker_lines += ev->text != NULL;
+        break;
     case EV_AGENT_SWITCHED: rc = on_agent_switched(s, ev, e); break;
     case EV_CANDIDATE_APPROVED: {
         struct cand *c = find_cand(s, ev->id);

@@ -114,6 +114,7 @@ struct state {
     int compactions;       /* CONTEXT_COMPACTED events */
     int context_window;    /* the Navigator's window at its latest compaction, 0 before */
     int llm_warnings;
+    int worker_lines;  /* worker_log events: lines of worker programs' stderr */
     double llm_seconds;  /* summed latency of finished requests, failed ones too */
 
     int paused;

@@ -167,6 +167,12 @@ int evaluator_workers(int requested, int most, int *blas)
     return w;
 }
 
+void evaluator_set_log(struct evaluator *ev, evaluator_log_fn fn, void *ud)
+{
+    ev->on_log = fn;
+    ev->log_ud = ud;
+}
+
 void evaluator_close(struct evaluator *ev)
 {
     if (ev)

@@ -107,6 +107,10 @@ struct evaluator_ops {
     void (*cancel)(struct evaluator *ev, void *ud);
 };
 
+/* Line `text` of worker `worker`'s stderr, `dropped` lines not passed on
+ * before it; text NULL: the worker ended, `dropped` lines unsaid. */
+typedef void (*evaluator_log_fn)(void *ud, int worker, const char *text, int dropped);
+
 struct evaluator {
     const struct evaluator_ops *ops;
     const char *name;        /* its registry row: "nb201-table" */
@@ -118,7 +122,15 @@ struct evaluator {
     long batches, off_loop_batches;
     int largest_batch;
     long stopped; /* jobs a cancel stopped before they finished their work */
+    /* what it has to say besides results (a worker program's stderr, a
+     * line at a time, cut, rate-limited and made valid UTF-8 by the
+     * evaluator): set by its owner with evaluator_set_log; loop thread */
+    evaluator_log_fn on_log;
+    void *log_ud;
 };
+
+/* Where an evaluator's log lines go (NULL: nowhere). */
+void evaluator_set_log(struct evaluator *ev, evaluator_log_fn fn, void *ud);
 
 /* ---- the registry --------------------------------------------------------- */
 /* A new evaluator (an external process, say) is one file with its open()

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../llm/scrub.h"
+
 #define LINE_MAX_BYTES (1 << 20)
 #define KILL_GRACE_MS 2000    /* from SIGTERM at close to SIGKILL */
 #define EOF_GRACE_MS 500      /* after its exit, for what is still in the pipe */
@@ -218,6 +220,18 @@ static void on_line(struct worker *w, char *line)
     cJSON_Delete(o);
 }
 
+static int out_line(void *ud, char *line, size_t len, enum line_kind kind)
+{
+    (void)len;
+    struct worker *w = ud;
+    if (kind == LINE_WHOLE)
+        on_line(w, line);
+    else
+        garbage(w, kind == LINE_CUT ? "a line longer than 1 MiB" : "out of memory for its line",
+                line);
+    return w->killed; /* nothing it says from now on counts */
+}
+
 static void maybe_gone(struct worker *w)
 {
     if (w->exited && w->out_eof && w->err_eof)
@@ -236,31 +250,50 @@ static void on_out(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
         maybe_gone(w);
         return;
     }
-    for (ssize_t i = 0; i < n && !w->killed; i++) {
-        char c = b->base[i];
-        if (c != '\n') {
-            if (w->len + 2 > w->cap) {
-                size_t cap = w->cap ? w->cap * 2 : 4096;
-                char *nb = w->len + 2 <= LINE_MAX_BYTES ? realloc(w->buf, cap) : NULL;
-                if (!nb) { /* too long, or no memory for even its start */
-                    if (w->buf)
-                        w->buf[w->len] = '\0';
-                    garbage(w, w->len + 2 > LINE_MAX_BYTES ? "a line longer than 1 MiB"
-                                                           : "out of memory for its line",
-                            w->buf ? w->buf : "");
-                    break;
-                }
-                w->buf = nb;
-                w->cap = cap;
-            }
-            w->buf[w->len++] = c;
-            continue;
-        }
-        w->buf[w->len] = '\0';
-        w->len = 0;
-        on_line(w, w->buf);
-    }
+    lines_feed(&w->outl, b->base, (size_t)n, out_line, w);
     free(b->base);
+}
+
+/* One line of stderr for the evaluator's log, if the bucket allows. */
+static int err_line(void *ud, char *line, size_t len, enum line_kind kind)
+{
+    struct worker *w = ud;
+    struct evaluator *ev = w->x->ev;
+    uint64_t now = uv_now(w->x->loop);
+    w->log_tokens += (double)(now - w->log_at) / 1000.0 * LOG_RATE;
+    if (w->log_tokens > LOG_BURST)
+        w->log_tokens = LOG_BURST;
+    w->log_at = now;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)line[i] < 32 || line[i] == 127)
+            line[i] = ' ';
+    while (len && line[len - 1] == ' ')
+        line[--len] = '\0';
+    char *text = line + strspn(line, " ");
+    if (!*text || !ev->on_log)
+        return 0;
+    if (w->log_tokens < 1) {
+        w->log_dropped++;
+        return 0;
+    }
+    w->log_tokens -= 1;
+    char buf[LOG_LINE_MAX + 8];
+    snprintf(buf, sizeof buf, "%s", text);
+    if (kind != LINE_WHOLE) { /* cut on a character, and say so */
+        size_t n = strlen(buf);
+        while (n && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n && (unsigned char)buf[n - 1] >= 0xC0)
+            n--;
+        memcpy(buf + n, "\xe2\x80\xa6", 4); /* U+2026 and the NUL */
+    }
+    /* stray bytes would spoil the journal's JSON; the LLM key is in the
+     * worker's environment, and a worker may print it */
+    char *clean = llm_scrub_text(buf, getenv("OPENAI_API_KEY"));
+    ev->on_log(ev->log_ud, w->index, clean ? clean : "(out of memory)", w->log_dropped);
+    free(clean);
+    w->log_dropped = 0;
+    return 0;
 }
 
 static void on_err(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
@@ -270,9 +303,15 @@ static void on_err(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
         free(b->base);
         uv_read_stop(s);
         w->err_eof = 1;
+        lines_finish(&w->errl, err_line, w);
+        struct evaluator *ev = w->x->ev;
+        if (w->log_dropped && ev->on_log)
+            ev->on_log(ev->log_ud, w->index, NULL, w->log_dropped);
+        w->log_dropped = 0;
         maybe_gone(w);
         return;
     }
+    lines_feed(&w->errl, b->base, (size_t)n, err_line, w);
     /* keep the tail: what a dying worker said last is what explains it */
     size_t have = strlen(w->errtail), add = (size_t)n;
     if (add >= ERR_TAIL - 1) {
@@ -404,6 +443,11 @@ int ext_worker_start(struct worker *w)
     w->status = w->term_signal = 0;
     w->why[0] = w->errtail[0] = '\0';
     w->lineno = 0;
+    lines_init(&w->outl, LINE_MAX_BYTES, 0);
+    lines_init(&w->errl, LOG_LINE_MAX, 1);
+    w->log_tokens = LOG_BURST;
+    w->log_at = uv_now(loop);
+    w->log_dropped = 0;
     uv_pipe_init(loop, &w->in, 0);
     uv_pipe_init(loop, &w->out, 0);
     uv_pipe_init(loop, &w->err, 0);

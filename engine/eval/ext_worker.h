@@ -7,9 +7,17 @@
 
 #include <cjson/cJSON.h>
 
+#include "../core/lines.h"
+
 #include "external.h"
 
 #define ERR_TAIL 600 /* the last of a worker's stderr, for its obituary */
+/* Its stderr in the log and the journal: lines cut at LOG_LINE_MAX bytes,
+ * LOG_BURST at once and LOG_RATE a second after that, so a chatty worker
+ * (a progress bar, a warning per batch) cannot fill the journal. */
+#define LOG_LINE_MAX 300
+#define LOG_BURST 20
+#define LOG_RATE 2.0
 
 struct job {
     struct eval_job j;
@@ -37,9 +45,12 @@ struct worker {
     long status;
     int term_signal;
     struct job *job;
-    char *buf;                  /* stdout: a line in the making */
-    size_t len, cap;
+    struct lines outl;          /* its stdout: protocol lines */
     long lineno;
+    struct lines errl;          /* its stderr: lines for the log */
+    double log_tokens;          /* lines it may still log now (a token bucket) */
+    uint64_t log_at;            /* uv_now when the bucket was last filled */
+    int log_dropped;            /* lines not logged since the last one */
     char errtail[ERR_TAIL];
     char why[400];              /* set before a kill: the reason it goes */
     int deaths;                 /* in a row without an answer */

@@ -118,9 +118,8 @@ void ext_worker_gone(struct worker *w)
     struct job *jb = w->job;
     w->job = NULL;
     w->st = W_DOWN;
-    free(w->buf);
-    w->buf = NULL;
-    w->len = w->cap = 0;
+    lines_free(&w->outl);
+    lines_free(&w->errl);
     char why[600];
     if (w->why[0])
         snprintf(why, sizeof why, "%s", w->why);

@@ -61,6 +61,16 @@ static void emit(struct search *s, struct event *ev)
     s->emitting--;
 }
 
+static void on_eval_log(void *ud, int worker, const char *text, int dropped)
+{
+    struct search *s = ud;
+    if (s->st.ended) /* a worker's last words after the end: not in the journal */
+        return;
+    struct event ev = {.type = EV_WORKER_LOG, .worker = worker, .text = (char *)text,
+                       .dropped = dropped};
+    emit(s, &ev);
+}
+
 struct search *search_new(const struct search_config *cfg, const struct space *sp,
                           struct evaluator *ev, struct proposer *p, struct err *e)
 {
@@ -78,6 +88,7 @@ struct search *search_new(const struct search_config *cfg, const struct space *s
     p->owner = s;
     s->next_id = 1;
     evalq_init(&s->eq, ev, on_eval_done, on_eval_progress, s);
+    evaluator_set_log(ev, on_eval_log, s);
     state_init(&s->st, space_decode_ctx, sp, sp->front_cost);
     return s;
 }
@@ -92,6 +103,7 @@ void search_free(struct search *s)
     if (!s)
         return;
     evalq_free(&s->eq); /* results still owed arrive for no one */
+    evaluator_set_log(s->ev, NULL, NULL);
     if (s->idle) { /* the handle outlives the search until the loop closes it */
         s->idle->data = NULL;
         uv_close((uv_handle_t *)s->idle, free_handle);

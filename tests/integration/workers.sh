@@ -104,6 +104,49 @@ if [ "$(failures | wc -l)" -eq 0 ] && [ "$(count eval_finished)" -eq 3 ]; then
     ok "a worker that dies once: restarted, its request tried again, nothing lost"
 else not_ok "a worker that dies once: restarted, its request tried again, nothing lost"; fi
 
+# its stderr goes to the log and the journal as worker_log events: blank
+# lines skipped, long ones cut, stray bytes made UTF-8, the LLM key
+# redacted, and no more than 20 lines at once (then 2 a second); a line
+# logged after some were not says how many
+cat >"$tmp/chatty.sh" <<EOS
+echo loading the weights >&2
+echo >&2
+echo "the key is \$OPENAI_API_KEY" >&2
+printf 'a bad \377 byte\n' >&2
+printf '%0600d\n' 0 >&2
+i=0
+while [ \$i -lt 300 ]; do echo "spam \$i" >&2; i=\$((i + 1)); done
+sleep 1.2
+echo ready >&2
+exec $W
+EOS
+key=sk-worker-test-key-0123456789
+rm -f "$tmp/chat.jsonl"
+OPENAI_API_KEY=$key run search --headless --algo random --budget 3 --seed 4 \
+    --session "$tmp/chat.jsonl" --evaluator "sh $tmp/chatty.sh"
+expect_rc "a worker that talks on stderr: the search goes on" 0
+expect_out "its lines are in the headless output" "worker 1: loading the weights"
+wl() { grep '"type":"worker_log"' "$tmp/chat.jsonl"; }
+if wl | grep -qF '"text":"loading the weights"'; then ok "and in the journal, as worker_log events"
+else not_ok "and in the journal, as worker_log events" "$(wl | head -2)"; fi
+if grep -qF "$key" "$tmp/chat.jsonl" "$tmp/out"; then not_ok "the LLM key it printed is not recorded"
+elif wl | grep -qF 'the key is [redacted]'; then ok "the LLM key it printed is not recorded"
+else not_ok "the LLM key it printed is not recorded" "no redacted line"; fi
+if python3 -c 'import sys; open(sys.argv[1], encoding="utf-8").read()' "$tmp/chat.jsonl" 2>/dev/null &&
+    wl | grep -q '"text":"a bad .* byte"'; then ok "a stray byte is made valid UTF-8"
+else not_ok "a stray byte is made valid UTF-8"; fi
+cut=$(wl | sed -n 's/.*"text":"\(0*\)\(…\)".*/\1\2/p')
+if [ "$(printf '%s' "$cut" | wc -c)" -le 303 ] && [ -n "$cut" ]; then
+    ok "a 600-byte line is cut at 300 bytes, marked"
+else not_ok "a 600-byte line is cut at 300 bytes, marked" "$(printf '%s' "$cut" | wc -c) bytes"; fi
+logged=$(wl | grep -c '"text":')
+dropped=$(wl | sed -n 's/.*"dropped":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+if [ "$logged" -le 24 ] && [ $((logged + dropped)) -eq 305 ]; then
+    ok "305 lines: $logged recorded, the $dropped others counted"
+else not_ok "305 lines: at most 24 recorded, the others counted" "$logged recorded, $dropped counted"; fi
+if wl | grep -q '"text":"ready","dropped":[1-9]'; then ok "the line after the burst says how many were not"
+else not_ok "the line after the burst says how many were not" "$(wl | tail -1)"; fi
+
 run $B --eval-timeout 0.5 --evaluator "sleep 60"
 if failures | head -1 | grep -qF "worker 1 gave no answer within --eval-timeout 0.5 s"; then
     ok "a worker that never answers fails on --eval-timeout"
