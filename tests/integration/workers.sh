@@ -175,6 +175,46 @@ if slurm_up "$tmp/slurm"; then
     steps=$(grep -c 'launch task StepId' "$tmp/slurm/log/slurmd.log")
     if [ "$steps" -eq 2 ]; then ok "slurm: slurmd launched the 2 workers as job steps"
     else not_ok "slurm: slurmd launched the 2 workers as job steps" "$steps launched"; fi
+    # the supernet through srun: the same records as in process
+    WS="$C worker --space fmnist-supernet --eval-workers 1"
+    SN="search --headless --space fmnist-supernet --algo random --budget 6 --batch 2 --seed 2"
+    # shellcheck disable=SC2086
+    COLLM_EVAL_IMAGES=2000 run $SN --session "$tmp/snin.jsonl"
+    csv "$tmp/snin.jsonl" "$tmp/snin.csv"
+    # shellcheck disable=SC2086
+    COLLM_EVAL_IMAGES=2000 run $SN --session "$tmp/snsl.jsonl" --eval-workers 2 --evaluator "$WS" \
+        --launcher slurm
+    csv "$tmp/snsl.jsonl" "$tmp/snsl.csv"
+    if [ -s "$tmp/snin.csv" ] && cmp -s "$tmp/snin.csv" "$tmp/snsl.csv"; then
+        ok "slurm: a supernet search, the same records as in process"
+    else not_ok "slurm: a supernet search, the same records as in process" \
+        "$(diff "$tmp/snin.csv" "$tmp/snsl.csv" | head -5)"; fi
+    # one worker's job cancelled mid-search: restarted, its request tried
+    # again, the same records
+    launched=$(grep -c 'launch task StepId' "$tmp/slurm/log/slurmd.log")
+    # shellcheck disable=SC2086
+    COLLM_EVAL_IMAGES=2000 "$COLLM" $SN --session "$tmp/snk.jsonl" --eval-workers 2 \
+        --evaluator "$WS" --launcher slurm >"$tmp/out" 2>"$tmp/err" &
+    bg=$!
+    i=0
+    done1() { # an evaluation is in the journal (which may not exist yet)
+        k=$(grep -c '"type":"eval_finished"' "$tmp/snk.jsonl" 2>/dev/null)
+        [ "${k:-0}" -ge 1 ]
+    }
+    while ! done1 && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+    jobs=$(squeue -h -o %i 2>&1)
+    job=$(printf '%s\n' "$jobs" | grep -E '^[0-9]+$' | head -1)
+    [ -n "$job" ] && scancel "$job"
+    wait $bg
+    rc=$?
+    csv "$tmp/snk.jsonl" "$tmp/snk.csv"
+    now=$(grep -c 'launch task StepId' "$tmp/slurm/log/slurmd.log")
+    if [ -n "$job" ] && [ "$rc" -eq 0 ] && cmp -s "$tmp/snin.csv" "$tmp/snk.csv" &&
+        [ $((now - launched)) -ge 3 ]; then
+        ok "slurm: a worker's job cancelled mid-search is started again, nothing lost"
+    else not_ok "slurm: a worker's job cancelled mid-search is started again, nothing lost" \
+        "squeue '$jobs', exit $rc, $((now - launched)) steps; $(diff "$tmp/snin.csv" "$tmp/snk.csv" | head -3)"
+    fi
     # srun's own complaint reaches the failure's reason
     run $B --evaluator "$W" --launcher slurm --srun-args "--partition=nope"
     if failures | head -1 | grep -qF "srun: error: invalid partition specified: nope"; then
@@ -197,7 +237,7 @@ if slurm_up "$tmp/slurm"; then
     slurm_down "$tmp/slurm"
     unset SLURM_CONF
 else
-    for c in "same records" "launched steps" "bad --srun-args" "timeout" "no step left" "quotes"; do
+    for c in "same records" "launched steps" "supernet" "a job cancelled" "bad --srun-args" "timeout" "no step left" "quotes"; do
         skip "slurm: $c" "$SLURM_WHY"
     done
 fi
