@@ -1,7 +1,8 @@
 /* The detail overlay: one architecture's decisions (for NB201 the cell
  * edge by edge and its short form explained; for spaces of stages a
  * stage x block table), every metric, and the strategy it came from; or
- * any text in full, wrapped (a log entry). */
+ * any text in full, wrapped (a log entry). Longer than the screen, it
+ * scrolls as the help does, and its bottom edge says where it is. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 struct detail {
     struct textview tv;
+    int h;      /* the rows it had at the last draw: a page */
     int rec;    /* the record shown; -2: `text` */
     char *text;
 };
@@ -165,14 +167,17 @@ static void draw(struct app *a, void *self, struct rect r)
     }
     struct rect b;
     pane_center(LINES - 4, COLS - 8, &b);
-    textview_draw(&d->tv, stdscr, b.y + 1, b.x + 2, b.h - 2, b.w - 4);
+    d->h = b.h - 2;
+    textview_draw(&d->tv, stdscr, b.y + 1, b.x + 2, d->h, b.w - 4);
+    overlay_where(&d->tv, d->h, b);
 }
 
 static enum handled key(struct app *a, void *self, int ch, int page)
 {
     (void)a;
     (void)page;
-    return textview_key(&((struct detail *)self)->tv, ch, LINES - 6) ? HANDLED : IGNORED;
+    struct detail *d = self; /* a page is what shows: no line is out of reach */
+    return textview_key(&d->tv, ch, d->h > 0 ? d->h : LINES - 6) ? HANDLED : IGNORED;
 }
 
 static void free_(void *self)

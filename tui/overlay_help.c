@@ -20,12 +20,11 @@ static void *init(struct app *a)
     return calloc(1, sizeof(struct help));
 }
 
-/* On the bottom edge: which lines show, and the keys that show the rest. */
-static void draw_where(const struct help *hp, struct rect b)
+void overlay_where(const struct textview *tv, int h, struct rect b)
 {
     char where[48], t[128];
     int up, down, u = pane_unicode();
-    if (!textview_where(&hp->tv, hp->h, where, sizeof where, &up, &down))
+    if (!textview_where(tv, h, where, sizeof where, &up, &down))
         return;
     const char *keys = up && down ? "j/k PgUp/PgDn Home/End"
                        : down     ? "more: j/k PgDn End"
@@ -108,7 +107,7 @@ static void draw(struct app *a, void *self, struct rect r)
     hp->h = b.h - 2;
     textview_draw(&hp->tv, stdscr, b.y + 1, b.x + 2, hp->h, b.w - 4);
     draw_colours(hp, b.y + 1, b.x + 2);
-    draw_where(hp, b);
+    overlay_where(&hp->tv, hp->h, b);
 }
 
 static enum handled key(struct app *a, void *self, int ch, int page)

@@ -87,5 +87,9 @@ int pane_unicode(void); /* the locale has UTF-8: box lines and braille; else ASC
 void pane_box(int y, int x, int h, int w);
 void pane_frame(struct app *a, int id, const char *extra);
 void pane_center(int h, int w, struct rect *out);
+/* On an overlay's bottom edge (box b) when its text is longer than the h
+ * rows it shows: which lines show and the keys that show the rest. */
+struct textview;
+void overlay_where(const struct textview *tv, int h, struct rect b);
 
 #endif

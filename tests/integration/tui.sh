@@ -124,6 +124,17 @@ if grep -q "| it 2 | 10/30 archs |" "$tmp/dumps/approve-history.txt"; then
     ok "a approved the strategy: its candidates ran"
 else not_ok "a approved the strategy: its candidates ran" "$(cat "$tmp/dumps/approve-history.txt")"; fi
 
+# the detail scrolls as the help does, and says where it is
+script detail
+run_t search --algo collm --budget 30 --seed 5 --script "$tmp/detail.script" --size 80x24 \
+    --no-session
+expect_rc "the detail scrolled page by page" 0
+if grep -qE ' 1-[0-9]+ of [0-9]+ .*more: j/k PgDn End' "$tmp/dumps/detail-top.txt" &&
+   grep -qE ' [0-9]+-([0-9]+) of \1 .*k PgUp Home' "$tmp/dumps/detail-end.txt"; then
+    ok "the detail's edge says which lines show; End reaches its last line"
+else not_ok "the detail's edge says which lines show; End reaches its last line" \
+    "$(cat "$tmp/dumps/detail-top.txt")"; fi
+
 # OFA: five-digit ids whole (issue 13 #4), a stage x block detail (#6)
 script ofa
 run_t search --space ofa-mbv3 --algo ofa-ea --seed 2 --script "$tmp/ofa.script" --size 120x40 \
@@ -381,8 +392,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 73 ] && ok "all 73 expected screens are there" ||
-    not_ok "all 73 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 76 ] && ok "all 76 expected screens are there" ||
+    not_ok "all 76 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
