@@ -5,11 +5,12 @@
 # python3-torch, the reference it compares the OFA predictor against; make fuzz
 # adds clang and libclang-rt-dev, libFuzzer's runtime, which clang only recommends).
 # slurm-wlm and munge are for the tests' real single-node Slurm (workers.sh);
-# their daemons are started only by the tests, in a folder of their own.
+# their daemons are started only by the tests, in a folder of their own;
+# zsh is for the test of the zsh completion (install.sh).
 set -eu
 
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev
-libopenblas-dev libuv1-dev libcmocka-dev zlib1g-dev tmux dataset-fashion-mnist
+libopenblas-dev libuv1-dev libcmocka-dev zlib1g-dev tmux zsh dataset-fashion-mnist
 slurm-wlm munge $*"
 
 missing=""

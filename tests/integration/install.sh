@@ -99,10 +99,31 @@ mkdir "$tmp/s" && : >"$tmp/s/run.jsonl" && : >"$tmp/s/notes.txt"
 comp replay "$tmp/s/"
 expect_words "bash offers session files for replay" "$tmp/s/run.jsonl"
 
-if command -v zsh >/dev/null 2>&1; then
+# The zsh completion, as installed, asked by a zsh of its own on a pty
+# (tests/tools/zcomplete.zsh types the line and a Tab).
+zcomp() { # LINE: what zsh offers for it, to $tmp/out
+    PATH="$p/bin:$PATH" timeout 30 zsh -f tests/tools/zcomplete.zsh \
+        "$p/share/zsh/site-functions" "collm $1" >"$tmp/out" 2>"$tmp/err"
+}
+if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
     if zsh -n "$p/share/zsh/site-functions/_collm" 2>"$tmp/err"; then ok "the zsh completion parses"
     else not_ok "the zsh completion parses"; fi
-else skip "the zsh completion parses" "zsh is not installed"; fi
+    zcomp se
+    expect_words "zsh completes a command's prefix" "search sessions"
+    zcomp "search --sp"
+    expect_words "zsh completes a flag of search" "--space"
+    zcomp "search --space nb"
+    expect_words "zsh offers collm spaces' spaces for --space" \
+        "$("$COLLM" spaces | awk '/^Spaces/ { s = 1; next } /^$/ { s = 0 } s && /^  nb/ { print $1 }')"
+    zcomp "search --review "
+    expect_words "zsh offers --review's policies" "auto candidates strategy all"
+    zcomp "resume --eval-w"
+    expect_words "zsh completes resume's flags" "--eval-workers"
+else
+    for c in parses command flag spaces policies resume; do
+        skip "the zsh completion: $c" "zsh (with its zpty module) is not installed"
+    done
+fi
 
 install_run uninstall PREFIX="$p"
 left=$(find "$p" -type f | sed "s|^$p/||" | tr '\n' ' ')
