@@ -476,14 +476,15 @@ static void keep_log(struct state *s, const struct event *ev)
                       .tokens_reasoning = ev->tokens_reasoning, .dropped = ev->dropped,
                       .rows = ev->rows, .window = ev->window, .est_before = ev->est_before,
                       .est_after = ev->est_after, .http_status = ev->http_status,
-                      .steps = ev->steps};
+                      .steps = ev->steps, .worker = ev->worker};
     if (ev->type == EV_BEST_IMPROVED)
         memcpy(l.metrics, ev->metrics, sizeof l.metrics);
     if (ev->type == EV_CANDIDATES_PROPOSED && ev->ncand) /* a person's own: its id */
         l.id = ev->cand[0].id;
     /* what a failed or unusable answer said, for the log to show whole
      * (its first 64 KiB: the ring stays small) */
-    int said = (ev->type == EV_LLM_FAILED || ev->type == EV_ANSWER_REJECTED) && ev->text;
+    int said = (ev->type == EV_LLM_FAILED || ev->type == EV_ANSWER_REJECTED ||
+                ev->type == EV_WORKER_LOG) && ev->text;
     if ((said && !(l.text = strndup(ev->text, 64 * 1024))) ||
         dup_or_null(&l.by, ev->by) < 0 || dup_or_null(&l.why, ev->why) < 0 ||
         dup_or_null(&l.role, ev->role) < 0 || dup_or_null(&l.model, ev->model) < 0) {

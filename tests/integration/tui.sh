@@ -218,6 +218,27 @@ if cmp -s "$tmp/dumps/log-at40.txt" "$tmp/dumps/log-back40.txt" &&
 else not_ok "the log after a seek back is the log of playing straight there" \
     "$(diff "$tmp/dumps/log-end.txt" "$tmp/dumps/log-end-again.txt" | head -8)"; fi
 
+# a worker's stderr in the log pane: the journal of a search through a
+# worker that talks (32 lines at once, then one more after a second)
+W=$(cd "$(dirname "$COLLM")" && pwd)/$(basename "$COLLM")
+cat >"$tmp/talk.sh" <<EOS
+echo "loading weights from supernet.pt" >&2
+i=1
+while [ \$i -le 31 ]; do echo "batch \$i of 31" >&2; i=\$((i + 1)); done
+sleep 1.2
+echo "ready: 2 GPUs" >&2
+exec $W worker --space nb201:cifar10
+EOS
+run_t search --headless --quiet --algo random --budget 4 --seed 3 --session "$tmp/talk.jsonl" \
+    --evaluator "sh $tmp/talk.sh"
+script replay-worker
+run replay "$tmp/talk.jsonl" --script "$tmp/replay-worker.script" --size 120x40
+expect_rc "a replay of a search through a worker that talks" 0
+if grep -qF "worker 1: (12 lines not recorded) ready: 2 GPUs" "$tmp/dumps/worker-log.txt"; then
+    ok "the log shows its stderr and what the rate limit left out"
+else not_ok "the log shows its stderr and what the rate limit left out" \
+    "$(cat "$tmp/dumps/worker-log.txt")"; fi
+
 # the one line editor (issue 13 #11): a long architecture scrolls sideways
 # around the cursor, readline keys edit it, Up recalls it in its own prompt
 script prompt
@@ -392,8 +413,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 76 ] && ok "all 76 expected screens are there" ||
-    not_ok "all 76 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 77 ] && ok "all 77 expected screens are there" ||
+    not_ok "all 77 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then
