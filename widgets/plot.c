@@ -172,10 +172,28 @@ static int by_x(const void *a, const void *b)
     return (p->x > q->x) - (p->x < q->x);
 }
 
+int plot_cell(const struct plot_range *r, const struct canvas *c, double x, double y, int *cx,
+              int *cy)
+{
+    if (!isfinite(x) || !isfinite(y))
+        return -1;
+    int px = to_px(r, c, x), py = to_py(r, c, y);
+    if (px < 0 || py < 0 || px >= 2 * c->w || py >= 4 * c->h)
+        return -1;
+    *cx = px / 2, *cy = py / 4;
+    return 0;
+}
+
 void plot_render(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
                  struct canvas *c)
 {
     canvas_clear(c);
+    plot_overlay(r, p, n, stairs, c);
+}
+
+void plot_overlay(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
+                  struct canvas *c)
+{
     size_t nf = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(p[i].x) || !isfinite(p[i].y))

@@ -55,6 +55,13 @@ void plot_fit(struct plot_range *r, const struct plot_point *p, size_t n);
  * maximise). */
 void plot_render(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
                  struct canvas *c);
+/* plot_render without clearing first: several series on one canvas. */
+void plot_overlay(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
+                  struct canvas *c);
+/* The cell that value (x, y) falls in: 0, or -1 when it is not finite or
+ * outside r. */
+int plot_cell(const struct plot_range *r, const struct canvas *c, double x, double y, int *cx,
+              int *cy);
 /* A plot's frame: the canvas with a y axis on its left (labels, the
  * line, a tick at each), an x axis under it (the line with its ticks, the
  * labels), the x title at the end of the label row where the labels leave
