@@ -186,10 +186,17 @@ static const char *algo(const struct run *r)
     return r->l.st.info.algo ? r->l.st.info.algo : "?";
 }
 
-static void legend_line(FILE *f, const struct run *r, int k, int fw, int aw)
+/* "A  FILE  SPACE  ALGO  N evaluations  best X", the file on a line of its
+ * own where the whole would not fit in `w` columns */
+static void legend_line(FILE *f, const struct run *r, int k, int fw, int aw, int w)
 {
-    fprintf(f, "  %c  %-*s  %s  %-*s  %4zu evaluations  best ", 'A' + k, fw, r->file,
-            r->l.st.info.space, aw, algo(r), r->l.st.nrec);
+    int rest = (int)strlen(r->l.st.info.space) + aw + 36;
+    if (5 + fw + 2 + rest > w)
+        fprintf(f, "  %c  %s\n     ", 'A' + k, r->file);
+    else
+        fprintf(f, "  %c  %-*s  ", 'A' + k, fw, r->file);
+    fprintf(f, "%s  %-*s  %4zu evaluations  best ", r->l.st.info.space, aw, algo(r),
+            r->l.st.nrec);
     if (isfinite(r->best))
         fprintf(f, "%.2f\n", r->best);
     else
@@ -208,7 +215,7 @@ static int print_terminal(struct run *runs, int nr, const char *cost_title)
     }
     printf("%d sessions of %s, %s:\n", nr, runs[0].l.st.info.space, yt);
     for (int k = 0; k < nr; k++)
-        legend_line(stdout, &runs[k], k, fw, aw);
+        legend_line(stdout, &runs[k], k, fw, aw, w + 2);
     struct series s[MAXRUNS];
     int rc = series_of(runs, nr, best_curve, s);
     printf("\nBest so far\n");

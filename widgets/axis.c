@@ -100,7 +100,7 @@ static int fits(const struct axis *a, int left, int gap)
 {
     for (int i = 1; i < a->n; i++) {
         if (a->down) {
-            if (a->at[i] == a->at[i - 1])
+            if (a->at[i - 1] - a->at[i] <= gap)
                 return 0;
         } else if (axis_label_at(a, i, left) <
                    axis_label_at(a, i - 1, left) + (int)strlen(a->label[i - 1]) + gap)

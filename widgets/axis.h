@@ -40,9 +40,8 @@ int axis_cell(const struct axis *a, double v);
 int axis_ticks(struct axis *a, int maxn);
 /* The most ticks (up to maxn) whose labels fit without touching: across
  * (a->down == 0) a label is centred under its cell, kept inside
- * -left..cells-1, and needs `gap` free columns to the next; down, ticks
- * need cells of their own. Returns a->n, at least one tick when there is
- * a range. */
+ * -left..cells-1, and needs `gap` free columns to the next; down, `gap`
+ * free rows. Returns a->n, at least one tick when there is a range. */
 int axis_fit(struct axis *a, int maxn, int left, int gap);
 /* The column where label i starts when centred under its tick (across),
  * kept inside -left..cells-1 as axis_fit placed it. */

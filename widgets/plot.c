@@ -230,11 +230,12 @@ int plot_layout(struct plot_frame *f, int h, int w, const struct plot_range *r,
     f->ch = h - f->top - 2; /* the x axis line and its labels under the canvas */
     if (f->ch < 1 || w < 8)
         return -1;
-    /* y first: its labels' width decides how wide the canvas is. A label
-     * every other row at most, so they read as a scale, not a column. */
+    /* y first: its labels' width decides how wide the canvas is. Where
+     * there are rows to spare, a free row between labels, so they read as
+     * a scale, not a column. */
     f->y = (struct axis){.lo = r->y0, .hi = r->y1, .cells = f->ch, .sub = 4, .down = 1};
     int ny = (f->ch + 1) / 2;
-    axis_fit(&f->y, ny < 2 ? 2 : ny > 8 ? 8 : ny, 0, 0);
+    axis_fit(&f->y, ny < 2 ? 2 : ny > 8 ? 8 : ny, 0, f->ch >= 6);
     for (int i = 0; i < f->y.n; i++) {
         int l = (int)strlen(f->y.label[i]);
         f->margin = l > f->margin ? l : f->margin;
