@@ -23,7 +23,7 @@
 #define MAXRUNS 8 /* letters A-H and the SVG's eight colours */
 
 static const char usage[] =
-    "usage: collm compare A.jsonl B.jsonl [...] [--cost METRIC] [--svg OUT]\n"
+    "usage: collm compare FILE FILE... [--cost METRIC] [--svg OUT]\n"
     "\n"
     "Overlays 2 to 8 sessions of the same space and objective: their best-so-far\n"
     "curves (the objective against evaluations) and their Pareto fronts (the\n"
