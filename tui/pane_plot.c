@@ -1,7 +1,7 @@
 /* The Pareto pane: the objective against a cost in braille, or in ASCII
- * marks without a UTF-8 locale (the front as
- * a staircase; the best and the latest batch stand out), and the
- * best-so-far curve under it. */
+ * marks without a UTF-8 locale (the front as a staircase; the best and the
+ * latest batch stand out), on numeric axes, and the best-so-far curve
+ * under it on a scale of its own. */
 #include <math.h>
 #include <stdlib.h>
 

@@ -574,6 +574,29 @@ static void plot_frame_has_axes_ticks_and_titles_even_small(void **state)
         assert_memory_equal(row + f.margin - strlen(f.y.label[i]), f.y.label[i],
                             strlen(f.y.label[i]));
     }
+    /* as text: the same rows, marks over the canvas, no trailing blanks */
+    char *marks = calloc((size_t)f.cw * (size_t)f.ch, 1);
+    int cx, cy;
+    assert_int_equal(plot_cell(&r, &c, 225, 91.7, &cx, &cy), 0);
+    assert_true(cx >= f.cw - 3 && cy == 0); /* the top right, within plot_fit's margin */
+    marks[cy * f.cw + cx] = 'B';
+    assert_int_equal(plot_cell(&r, &c, NAN, 1, &cx, &cy), -1);
+    FILE *tf = tmpfile();
+    assert_int_equal(plot_print(tf, &f, &c, marks, "> "), 0);
+    rewind(tf);
+    char line[400];
+    int rows = 0;
+    while (fgets(line, sizeof line, tf)) {
+        size_t n = strlen(line);
+        assert_true(n >= 3 && line[n - 1] == '\n' && line[n - 2] != ' ');
+        assert_true(strncmp(line, "> ", 2) == 0 && n - 3 <= 38);
+        if (rows == 0) /* the mark where the best's 'o' would be */
+            assert_true(line[2 + f.margin + 1 + cx] == 'B' && !strchr(line, '*'));
+        rows++;
+    }
+    assert_int_equal(rows, 5);
+    fclose(tf);
+    free(marks);
     canvas_free(&c);
     /* a box with no room for a canvas is refused, not drawn over */
     assert_int_equal(plot_layout(&f, 2, 38, &r, NULL, NULL, 0), -1);
