@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svg.h"
+
 /* CSV fields: quoted when they hold a comma, a quote or a newline */
 static void csv_field(FILE *f, const char *s)
 {
@@ -80,25 +82,6 @@ int export_pareto(FILE *f, const struct state *st, int cost)
     return ferror(f) ? -1 : 0;
 }
 
-/* A "nice" tick step for a range: 1, 2 or 5 times a power of ten. */
-static double tick_step(double range)
-{
-    double raw = range / 6, p = pow(10, floor(log10(raw))), m = raw / p;
-    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
-}
-
-static void xml_text(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-}
-
 /* The x of record i: its cost, or with no cost metric at all (a session
  * that records only its objective) its place in the order of evaluation. */
 static double xval(const struct state *st, size_t i, int cost)
@@ -120,16 +103,11 @@ int export_svg(FILE *f, const struct state *st, int cost)
             continue;
         x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
     }
-    if (!isfinite(x0)) /* nothing to plot: an empty frame that says so */
-        x0 = y0 = 0, x1 = y1 = 1;
-    if (x1 - x0 < 1e-9)
-        x0 -= 0.5, x1 += 0.5;
-    if (y1 - y0 < 1e-9)
-        y0 -= 0.5, y1 += 0.5;
-    double px = (x1 - x0) * 0.05, py = (y1 - y0) * 0.05;
-    x0 -= px, x1 += px, y0 -= py, y1 += py;
-#define SX(v) (L + ((v) - x0) / (x1 - x0) * (W - L - R))
-#define SY(v) (H - B - ((v) - y0) / (y1 - y0) * (H - T - B))
+    svg_fit(&x0, &x1);
+    svg_fit(&y0, &y1);
+    const struct svg_plot pl = {L, T, W - R, H - B, x0, x1, y0, y1};
+#define SX(v) svg_x(&pl, (v))
+#define SY(v) svg_y(&pl, (v))
     const struct metric_def *mx = cost >= 0 ? &st->info.metrics[cost] : &order,
                             *my = &st->info.metrics[obj];
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
@@ -137,34 +115,16 @@ int export_svg(FILE *f, const struct state *st, int cost)
             W, H, W, H);
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%.0f\" "
                "y=\"22\" font-size=\"15\">", L);
-    xml_text(f, st->info.algo ? st->info.algo : "");
+    svg_text(f, st->info.algo ? st->info.algo : "");
     fputs(" on ", f);
-    xml_text(f, st->info.space ? st->info.space : "");
+    svg_text(f, st->info.space ? st->info.space : "");
     int *idx = malloc((st->nrec + 1) * sizeof *idx);
     long n = idx && cost >= 0 ? state_front(st, cost, idx) : 0;
     if (cost < 0)
         fprintf(f, ": %zu evaluated; no cost metric, so no Pareto front</text>\n", st->nrec);
     else
         fprintf(f, ": %zu evaluated, %ld on the Pareto front</text>\n", st->nrec, n > 0 ? n : 0);
-    /* axes with ticks */
-    fprintf(f, "<g stroke=\"#444\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
-            L, H - B, W - R, H - B, L, T, L, H - B);
-    double sx = tick_step(x1 - x0), sy = tick_step(y1 - y0);
-    for (double v = ceil(x0 / sx) * sx; v <= x1; v += sx)
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>"
-                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g</text>\n",
-                SX(v), H - B, SX(v), H - B + 5, SX(v), H - B + 18, v);
-    for (double v = ceil(y0 / sy) * sy; v <= y1; v += sy)
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>"
-                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
-                L - 5, SY(v), L, SY(v), L - 8, SY(v) + 4, v);
-    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (L + W - R) / 2, H - 20);
-    xml_text(f, mx->name);
-    fprintf(f, " (%s)</text>\n<text transform=\"translate(18 %.1f) rotate(-90)\" "
-               "text-anchor=\"middle\">", mx->unit ? mx->unit : "", (T + H - B) / 2);
-    xml_text(f, my->name);
-    fprintf(f, " (%s)</text>\n", my->unit ? my->unit : "");
+    svg_axes(f, &pl, mx->name, mx->unit, my->name, my->unit);
     /* every evaluation, then the front as a staircase, then the best */
     fputs("<g fill=\"#9aa7b8\" fill-opacity=\"0.7\">\n", f);
     for (size_t i = 0; i < st->nrec; i++)

@@ -25,6 +25,7 @@ static const struct {
     {"resume", cmd_resume, "continue a session, extend its budget, or fork it (--from)"},
     {"sessions", cmd_sessions, "the saved sessions, the last written first"},
     {"export", cmd_export, "a session's results as CSV, Pareto-front JSON, SVG plot"},
+    {"compare", cmd_compare, "sessions overlaid: best-so-far curves, Pareto fronts"},
     {"spaces", cmd_spaces, "list the search spaces and algorithms"},
     {"doctor", cmd_doctor, "libraries, the OpenBLAS kernel, data files, the LLM endpoint"},
 };

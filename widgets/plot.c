@@ -172,10 +172,28 @@ static int by_x(const void *a, const void *b)
     return (p->x > q->x) - (p->x < q->x);
 }
 
+int plot_cell(const struct plot_range *r, const struct canvas *c, double x, double y, int *cx,
+              int *cy)
+{
+    if (!isfinite(x) || !isfinite(y))
+        return -1;
+    int px = to_px(r, c, x), py = to_py(r, c, y);
+    if (px < 0 || py < 0 || px >= 2 * c->w || py >= 4 * c->h)
+        return -1;
+    *cx = px / 2, *cy = py / 4;
+    return 0;
+}
+
 void plot_render(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
                  struct canvas *c)
 {
     canvas_clear(c);
+    plot_overlay(r, p, n, stairs, c);
+}
+
+void plot_overlay(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
+                  struct canvas *c)
+{
     size_t nf = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(p[i].x) || !isfinite(p[i].y))
@@ -203,35 +221,135 @@ void plot_render(const struct plot_range *r, const struct plot_point *p, size_t 
     free(f);
 }
 
-void plot_draw(WINDOW *win, int y, int x, int h, int w, const struct plot_range *r,
-               const struct canvas *c, const char *xlabel, const char *ylabel)
+int plot_layout(struct plot_frame *f, int h, int w, const struct plot_range *r,
+                const char *xtitle, const char *ytitle, double x_min_step)
 {
-    char buf[64];
-    int lw = 7; /* room for the y labels */
-    wattrset(win, theme_attr(ROLE_DIM));
-    snprintf(buf, sizeof buf, "%*.*g", lw - 1, 5, r->y1);
-    mvwaddnstr(win, y, x, buf, lw - 1);
-    snprintf(buf, sizeof buf, "%*.*g", lw - 1, 5, r->y0);
-    mvwaddnstr(win, y + h - 2, x, buf, lw - 1);
-    (void)ylabel; /* the pane title names the axes; the middle of the axis stays clear */
-    for (int cy = 0; cy < c->h && cy < h - 1; cy++)
-        for (int cx = 0; cx < c->w && cx < w - lw; cx++) {
-            char cell[4];
-            uint8_t role = c->role[(size_t)cy * (size_t)c->w + (size_t)cx];
-            wattrset(win, theme_attr(role ? role : ROLE_POINT));
-            mvwaddstr(win, y + cy, x + lw + cx, canvas_cell(c, cx, cy, cell));
-        }
-    wattrset(win, theme_attr(ROLE_DIM));
-    snprintf(buf, sizeof buf, "%.4g", r->x0);
-    mvwaddnstr(win, y + h - 1, x + lw, buf, w - lw);
-    snprintf(buf, sizeof buf, "%.4g", r->x1);
-    int l = (int)strlen(buf);
-    if (w - l > lw + 8)
-        mvwaddstr(win, y + h - 1, x + w - l, buf);
-    if (xlabel) {
-        int lx = x + lw + (w - lw - (int)strlen(xlabel)) / 2;
-        if (lx > x + lw + 6)
-            mvwaddnstr(win, y + h - 1, lx, xlabel, w - (lx - x));
+    memset(f, 0, sizeof *f);
+    f->h = h, f->w = w, f->xtitle = xtitle, f->ytitle = ytitle, f->xtitle_at = -1;
+    f->top = ytitle && ytitle[0] ? 1 : 0;
+    f->ch = h - f->top - 2; /* the x axis line and its labels under the canvas */
+    if (f->ch < 1 || w < 8)
+        return -1;
+    /* y first: its labels' width decides how wide the canvas is. Where
+     * there are rows to spare, a free row between labels, so they read as
+     * a scale, not a column. */
+    f->y = (struct axis){.lo = r->y0, .hi = r->y1, .cells = f->ch, .sub = 4, .down = 1};
+    int ny = (f->ch + 1) / 2;
+    axis_fit(&f->y, ny < 2 ? 2 : ny > 8 ? 8 : ny, 0, f->ch >= 6);
+    for (int i = 0; i < f->y.n; i++) {
+        int l = (int)strlen(f->y.label[i]);
+        f->margin = l > f->margin ? l : f->margin;
     }
+    if (f->margin > w / 3) /* labels that long would leave no plot: cut them */
+        f->margin = w / 3;
+    f->cw = w - f->margin - 1;
+    f->x = (struct axis){.lo = r->x0, .hi = r->x1, .cells = f->cw, .sub = 2,
+                         .min_step = x_min_step};
+    int nx = f->cw / 6;
+    axis_fit(&f->x, nx < 2 ? 2 : nx > 10 ? 10 : nx, f->margin + 1, 2);
+    f->nxlabels = f->x.n;
+    if (xtitle && xtitle[0]) { /* at the end of the label row, over the labels it would touch */
+        int at = w - (int)strlen(xtitle), k = 0;
+        while (k < f->x.n && f->margin + 1 + axis_label_at(&f->x, k, f->margin + 1) +
+                                     (int)strlen(f->x.label[k]) + 2 <= at)
+            k++;
+        if (at >= 0 && (k == f->x.n || k >= 2))
+            f->nxlabels = k, f->xtitle_at = at;
+    }
+    return 0;
+}
+
+/* The tick of `a` in cell k, or -1. */
+static int tick_in(const struct axis *a, int k)
+{
+    for (int i = 0; i < a->n; i++)
+        if (a->at[i] == k)
+            return i;
+    return -1;
+}
+
+static const char *glyph(const struct plot_frame *f, const char *utf8, char ascii, char *buf)
+{
+    if (!f->ascii)
+        return utf8;
+    buf[0] = ascii, buf[1] = '\0';
+    return buf;
+}
+
+/* The character of text s at column col when s starts at `at`, or 0. */
+static char text_at(const char *s, int at, int col)
+{
+    return s && col >= at && col - at < (int)strlen(s) ? s[col - at] : 0;
+}
+
+const char *plot_frame_cell(const struct plot_frame *f, const struct canvas *c,
+                            const char *marks, int row, int col, char *buf, uint8_t *role)
+{
+    *role = ROLE_DIM;
+    buf[0] = ' ', buf[1] = '\0';
+    int cr = row - f->top, cc = col - f->margin - 1;
+    if (row < f->top) {
+        char t = text_at(f->ytitle, 0, col);
+        buf[0] = t ? t : ' ';
+    } else if (cr < f->ch) {
+        int t = tick_in(&f->y, cr);
+        if (cc >= 0 && cc < c->w && cr < c->h) {
+            size_t i = (size_t)cr * (size_t)c->w + (size_t)cc;
+            *role = c->role[i] ? c->role[i] : ROLE_POINT;
+            if (marks && marks[i]) {
+                buf[0] = marks[i];
+                return buf;
+            }
+            return canvas_cell(c, cc, cr, buf);
+        }
+        if (cc == -1)
+            return t >= 0 ? glyph(f, "\u2524", '+', buf) : glyph(f, "\u2502", '|', buf);
+        if (t >= 0) { /* right-aligned against the axis line */
+            char ch = text_at(f->y.label[t], f->margin - (int)strlen(f->y.label[t]), col);
+            buf[0] = ch ? ch : ' ';
+        }
+    } else if (cr == f->ch) {
+        if (cc == -1)
+            return glyph(f, "\u2514", '+', buf);
+        if (cc >= 0)
+            return tick_in(&f->x, cc) >= 0 ? glyph(f, "\u252c", '+', buf)
+                                            : glyph(f, "\u2500", '-', buf);
+    } else if (cr == f->ch + 1) {
+        char t = f->xtitle_at >= 0 ? text_at(f->xtitle, f->xtitle_at, col) : 0;
+        for (int i = 0; !t && i < f->nxlabels; i++)
+            t = text_at(f->x.label[i], f->margin + 1 + axis_label_at(&f->x, i, f->margin + 1),
+                        col);
+        buf[0] = t ? t : ' ';
+    }
+    return buf;
+}
+
+void plot_draw(WINDOW *win, int y, int x, const struct plot_frame *f, const struct canvas *c)
+{
+    for (int row = 0; row < f->h; row++)
+        for (int col = 0; col < f->w; col++) {
+            char buf[8];
+            uint8_t role;
+            const char *s = plot_frame_cell(f, c, NULL, row, col, buf, &role);
+            wattrset(win, theme_attr(role));
+            mvwaddstr(win, y + row, x + col, s);
+        }
     wattrset(win, theme_attr(ROLE_NORMAL));
+}
+
+int plot_print(FILE *out, const struct plot_frame *f, const struct canvas *c, const char *marks,
+               const char *indent)
+{
+    for (int row = 0; row < f->h; row++) {
+        int end = f->w; /* the last cell that is not blank */
+        char buf[8];
+        uint8_t role;
+        while (end > 0 && strcmp(plot_frame_cell(f, c, marks, row, end - 1, buf, &role), " ") == 0)
+            end--;
+        fputs(indent, out);
+        for (int col = 0; col < end; col++)
+            fputs(plot_frame_cell(f, c, marks, row, col, buf, &role), out);
+        fputc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
 }

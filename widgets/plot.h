@@ -3,14 +3,17 @@
  * role wins a cell: point < latest < front < best. Without a UTF-8 locale
  * a cell is one ASCII mark instead: * best, o front, + latest batch,
  * . point, and - _ | for lines (the front's staircase). The computing part
- * (bounds, dots) is plain C and tested without a terminal; plot_draw puts
- * it on a curses window. */
+ * (bounds, dots, the frame of axes) is plain C and tested without a
+ * terminal; plot_draw puts it on a curses window, plot_print on a file. */
 #ifndef COLLM_PLOT_H
 #define COLLM_PLOT_H
 
 #include <curses.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "axis.h"
 
 #include "theme.h"
 
@@ -52,8 +55,44 @@ void plot_fit(struct plot_range *r, const struct plot_point *p, size_t n);
  * maximise). */
 void plot_render(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
                  struct canvas *c);
-/* Draws the canvas with axis labels at (y, x) in a box of h rows, w cols. */
-void plot_draw(WINDOW *win, int y, int x, int h, int w, const struct plot_range *r,
-               const struct canvas *c, const char *xlabel, const char *ylabel);
+/* plot_render without clearing first: several series on one canvas. */
+void plot_overlay(const struct plot_range *r, const struct plot_point *p, size_t n, int stairs,
+                  struct canvas *c);
+/* The cell that value (x, y) falls in: 0, or -1 when it is not finite or
+ * outside r. */
+int plot_cell(const struct plot_range *r, const struct canvas *c, double x, double y, int *cx,
+              int *cy);
+/* A plot's frame: the canvas with a y axis on its left (labels, the
+ * line, a tick at each), an x axis under it (the line with its ticks, the
+ * labels), the x title at the end of the label row where the labels leave
+ * it room, and the y title on a row above when there is one. Ticks are
+ * nice values (axis.h); a small box gets fewer, never colliding labels. */
+struct plot_frame {
+    int h, w;          /* the whole box, in cells */
+    int top;           /* rows above the canvas: 1 with a y title */
+    int margin;        /* columns of y labels, left of the y axis line */
+    int ch, cw;        /* the canvas, in cells, at (top, margin + 1) */
+    struct axis x, y;
+    int nxlabels;      /* x labels shown: the title may cover the last */
+    int xtitle_at;     /* its column on the label row, -1: no room */
+    const char *xtitle, *ytitle;
+    int ascii;         /* | - + for the lines, not box drawing */
+};
+
+/* The frame of an h x w box for range r (titles may be NULL; x_min_step
+ * 1 keeps x ticks whole, for counts): -1 when the box is too small for a
+ * canvas. Then canvas_init(c, f->cw, f->ch) and plot_render. */
+int plot_layout(struct plot_frame *f, int h, int w, const struct plot_range *r,
+                const char *xtitle, const char *ytitle, double x_min_step);
+/* Box cell (row, col) of a frame around canvas c as UTF-8 (or ASCII) in
+ * buf (>= 4 bytes) and the role it is drawn in; marks (cw*ch, 0 for
+ * none, may be NULL) put a character over canvas cells. */
+const char *plot_frame_cell(const struct plot_frame *f, const struct canvas *c,
+                            const char *marks, int row, int col, char *buf, uint8_t *role);
+/* The frame and canvas at (y, x) of a curses window, in the theme's roles. */
+void plot_draw(WINDOW *win, int y, int x, const struct plot_frame *f, const struct canvas *c);
+/* The same as text lines, trailing blanks cut, each after `indent`. */
+int plot_print(FILE *out, const struct plot_frame *f, const struct canvas *c, const char *marks,
+               const char *indent);
 
 #endif

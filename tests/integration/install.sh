@@ -98,6 +98,8 @@ expect_words "bash completes resume's flags" "--eval-workers"
 mkdir "$tmp/s" && : >"$tmp/s/run.jsonl" && : >"$tmp/s/notes.txt"
 comp replay "$tmp/s/"
 expect_words "bash offers session files for replay" "$tmp/s/run.jsonl"
+comp compare "$tmp/s/run.jsonl" "$tmp/s/"
+expect_words "and for each file compare takes" "$tmp/s/run.jsonl"
 
 # The zsh completion, as installed, asked by a zsh of its own on a pty
 # (tests/tools/zcomplete.zsh types the line and a Tab).

@@ -292,11 +292,12 @@ if grep -q '│ *# *it *valid% *test% *flops arch' "$tmp/dumps/show-test.txt" &&
     ok "the test accuracy shows during a search with --show-test only"
 else not_ok "the test accuracy shows during a search with --show-test only" "$(cat "$tmp/dumps/show-test.txt")"; fi
 # the units of the metrics (issue 13, "what confused most" 4): the plot's
-# axes at 80x24, where the History has no room for them; the History on
-# wider screens, % in its heading and a cost's unit in its cells
+# axes at 80x24 (tick labels, then the x title), where the History has no
+# room for them; the History on wider screens, % in its heading and a
+# cost's unit in its cells
 d="$tmp/dumps"
 if grep -q 'Pareto: valid_acc (%) vs flops (M)' "$d/live-80x24.txt" &&
-   grep -qE '[0-9] +flops \(M\) +[0-9]' "$d/live-80x24.txt" &&
+   grep -qE '│ +[0-9]+ +[0-9]+ +flops \(M\)│' "$d/live-80x24.txt" &&
    grep -qE '│ *# +it +valid% +flops +arch' "$d/live-200x60.txt" &&
    grep -qE '│ *[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+M [-13xapsk ]+│' "$d/live-200x60.txt" &&
    grep -q 'pred%' "$d/ofa-ids.txt"; then

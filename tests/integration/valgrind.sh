@@ -17,5 +17,6 @@ vg "memcheck: collm search" search --algo collm --budget 60 --seed 7 --session "
 vg "memcheck: local search with a constraint" search --algo local --budget 60 --no-session --constraint 'flops<=100' --quiet
 vg "memcheck: resume with a larger budget" resume "$tmp/v.jsonl" --budget 80 --quiet
 vg "memcheck: export" export "$tmp/v.jsonl" --csv /dev/null --pareto /dev/null --svg /dev/null
+vg "memcheck: compare" compare "$tmp/v.jsonl" "$tmp/v.jsonl" --svg /dev/null
 vg "memcheck: bench" bench --seeds 2 --budget 30 --algo random,rea,local,collm
 finish

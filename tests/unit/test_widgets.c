@@ -4,6 +4,7 @@
 
 #include <math.h>
 
+#include "../../widgets/axis.h"
 #include "../../widgets/plot.h"
 #include "../../widgets/table.h"
 /* the TUI's line editor knows no terminal but its key codes: its source is
@@ -446,6 +447,168 @@ static void themes_name_every_role_and_keep_red_for_failures(void **state)
     }
 }
 
+/* The ticks' labels, joined by spaces, for lo..hi and at most maxn. */
+static const char *ticks_of(double lo, double hi, int maxn, double min_step, char *buf)
+{
+    struct axis a = {.lo = lo, .hi = hi, .cells = 100, .sub = 2, .min_step = min_step};
+    axis_ticks(&a, maxn);
+    buf[0] = '\0';
+    for (int i = 0; i < a.n; i++) {
+        assert_true(a.v[i] >= lo - 1e-9 * (hi - lo) && a.v[i] <= hi + 1e-9 * (hi - lo));
+        strcat(buf, i ? " " : "");
+        strcat(buf, a.label[i]);
+    }
+    return buf;
+}
+
+static void axis_ticks_are_nice_values_inside_the_range(void **state)
+{
+    (void)state;
+    char b[400];
+    /* a tiny range: steps of 0.1, labels with the decimal they need */
+    assert_string_equal(ticks_of(91.2, 91.6, 5, 0, b), "91.2 91.3 91.4 91.5 91.6");
+    assert_string_equal(ticks_of(91.2, 91.6, 3, 0, b), "91.2 91.4 91.6");
+    assert_string_equal(ticks_of(91.21, 91.59, 2, 0, b), "91.4"); /* 0.5 has none inside */
+    /* across zero: zero itself, and no "-0" */
+    assert_string_equal(ticks_of(-12, 7, 5, 0, b), "-10 -5 0 5");
+    assert_string_equal(ticks_of(-0.3, 0.25, 6, 0, b), "-0.3 -0.2 -0.1 0.0 0.1 0.2");
+    /* huge: a mantissa and an exponent, the same decimals on every label */
+    assert_string_equal(ticks_of(0.9e8, 2.1e8, 3, 0, b), "1.0e8 1.5e8 2.0e8");
+    assert_string_equal(ticks_of(0, 3e8, 4, 0, b), "0 1e8 2e8 3e8");
+    /* very small */
+    assert_string_equal(ticks_of(1e-6, 4e-6, 2, 0, b), "2e-6 4e-6");
+    /* counts stay whole however short the range */
+    assert_string_equal(ticks_of(0.5, 1.5, 5, 1, b), "1");
+    assert_string_equal(ticks_of(0.4, 30.6, 4, 1, b), "10 20 30");
+    /* never more than asked, even when no nice step has fewer */
+    assert_string_equal(ticks_of(2, 4, 1, 0, b), "2");
+    assert_true(axis_step(1, 1, 5, 0) == 0 && axis_step(0, NAN, 5, 0) == 0);
+    char l[AXIS_LABEL];
+    assert_string_equal(axis_format(-0.0000001, 0.5, l, sizeof l), "0.0");
+    assert_string_equal(axis_format(9.99e7, 1e7, l, sizeof l), "1.0e8");
+}
+
+/* Labels across, as axis_fit placed them, never touch: `gap` columns
+ * between any two, all inside -left..cells. */
+static void assert_apart(const struct axis *a, int left, int gap)
+{
+    for (int i = 0; i < a->n; i++) {
+        int x = axis_label_at(a, i, left), len = (int)strlen(a->label[i]);
+        assert_true(x >= -left && x + len <= a->cells);
+        if (i)
+            assert_true(x >= axis_label_at(a, i - 1, left) + (int)strlen(a->label[i - 1]) + gap);
+    }
+}
+
+static void axis_fit_drops_ticks_whose_labels_would_collide(void **state)
+{
+    (void)state;
+    /* 12 columns cannot hold 1.0e8 1.2e8 ... : fewer, apart */
+    struct axis a = {.lo = 1e8, .hi = 2e8, .cells = 12, .sub = 2};
+    assert_true(axis_fit(&a, 10, 0, 1) >= 1);
+    assert_true(a.n <= 2);
+    assert_apart(&a, 0, 1);
+    struct axis wide = {.lo = 1e8, .hi = 2e8, .cells = 80, .sub = 2};
+    axis_fit(&wide, 10, 0, 1);
+    assert_true(wide.n > a.n);
+    assert_apart(&wide, 0, 1);
+    /* down: one tick a row at most, so 3 rows hold at most 3 */
+    struct axis y = {.lo = 86.5, .hi = 91.7, .cells = 3, .sub = 4, .down = 1};
+    axis_fit(&y, 8, 0, 0);
+    assert_true(y.n >= 1 && y.n <= 3);
+    for (int i = 1; i < y.n; i++)
+        assert_true(y.at[i] < y.at[i - 1]); /* higher values higher up */
+    /* a single value (plot_fit's unit range) still gets its tick */
+    struct plot_point one = {91.4, 91.4, ROLE_BEST};
+    struct plot_range r;
+    plot_fit(&r, &one, 1);
+    struct axis s = {.lo = r.y0, .hi = r.y1, .cells = 4, .sub = 4, .down = 1};
+    assert_true(axis_fit(&s, 2, 0, 0) >= 1);
+}
+
+/* The frame as text, one row at a time. */
+static void frame_row(const struct plot_frame *f, const struct canvas *c, int row, char *out)
+{
+    out[0] = '\0';
+    for (int col = 0; col < f->w; col++) {
+        char buf[8];
+        uint8_t role;
+        strcat(out, plot_frame_cell(f, c, NULL, row, col, buf, &role));
+    }
+}
+
+static void plot_frame_has_axes_ticks_and_titles_even_small(void **state)
+{
+    (void)state;
+    struct plot_point p[3] = {{46, 86.5, ROLE_FRONT}, {120, 91.2, ROLE_FRONT},
+                              {225, 91.7, ROLE_BEST}};
+    struct plot_range r;
+    plot_fit(&r, p, 3);
+    struct plot_frame f;
+    struct canvas c;
+    /* the Pareto pane at 80x24: 38 columns, 5 rows */
+    assert_int_equal(plot_layout(&f, 5, 38, &r, "flops (M)", NULL, 0), 0);
+    f.ascii = 1;
+    assert_int_equal(canvas_init(&c, f.cw, f.ch), 0);
+    c.ascii = 1;
+    plot_render(&r, p, 3, 1, &c);
+    assert_int_equal(f.ch, 3);
+    assert_true(f.y.n >= 1 && f.x.n >= 2);
+    char row[400];
+    frame_row(&f, &c, 3, row); /* the x axis: a corner, ticks, the line */
+    assert_int_equal(row[f.margin], '+');
+    int ticks = 0;
+    for (int i = f.margin + 1; i < f.w; i++)
+        ticks += row[i] == '+';
+    assert_int_equal(ticks, f.x.n);
+    frame_row(&f, &c, 4, row); /* labels, then the title at the end */
+    assert_non_null(strstr(row, "flops (M)"));
+    assert_int_equal((int)strlen(row), 38);
+    assert_string_equal(row + 38 - 9, "flops (M)");
+    for (int i = 0; i < f.nxlabels; i++)
+        assert_non_null(strstr(row, f.x.label[i]));
+    /* each y tick: its label against the axis, where its tick is */
+    for (int i = 0; i < f.y.n; i++) {
+        frame_row(&f, &c, f.top + f.y.at[i], row);
+        assert_int_equal(row[f.margin], '+');
+        assert_memory_equal(row + f.margin - strlen(f.y.label[i]), f.y.label[i],
+                            strlen(f.y.label[i]));
+    }
+    /* as text: the same rows, marks over the canvas, no trailing blanks */
+    char *marks = calloc((size_t)f.cw * (size_t)f.ch, 1);
+    int cx, cy;
+    assert_int_equal(plot_cell(&r, &c, 225, 91.7, &cx, &cy), 0);
+    assert_true(cx >= f.cw - 3 && cy == 0); /* the top right, within plot_fit's margin */
+    marks[cy * f.cw + cx] = 'B';
+    assert_int_equal(plot_cell(&r, &c, NAN, 1, &cx, &cy), -1);
+    FILE *tf = tmpfile();
+    assert_int_equal(plot_print(tf, &f, &c, marks, "> "), 0);
+    rewind(tf);
+    char line[400];
+    int rows = 0;
+    while (fgets(line, sizeof line, tf)) {
+        size_t n = strlen(line);
+        assert_true(n >= 3 && line[n - 1] == '\n' && line[n - 2] != ' ');
+        assert_true(strncmp(line, "> ", 2) == 0 && n - 3 <= 38);
+        if (rows == 0) /* the mark where the best's 'o' would be */
+            assert_true(line[2 + f.margin + 1 + cx] == 'B' && !strchr(line, '*'));
+        rows++;
+    }
+    assert_int_equal(rows, 5);
+    fclose(tf);
+    free(marks);
+    canvas_free(&c);
+    /* a box with no room for a canvas is refused, not drawn over */
+    assert_int_equal(plot_layout(&f, 2, 38, &r, NULL, NULL, 0), -1);
+    /* a y title takes the top row */
+    assert_int_equal(plot_layout(&f, 12, 60, &r, "flops (M)", "valid_acc (%)", 0), 0);
+    assert_int_equal(f.top, 1);
+    assert_int_equal(canvas_init(&c, f.cw, f.ch), 0);
+    frame_row(&f, &c, 0, row);
+    assert_memory_equal(row, "valid_acc (%)", 13);
+    canvas_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +618,9 @@ int main(void)
         cmocka_unit_test(lineedit_view_keeps_the_cursor_on_screen),
         cmocka_unit_test(lineedit_set_takes_an_editors_lines_as_one),
         cmocka_unit_test(one_point_and_equal_values_get_a_range),
+        cmocka_unit_test(axis_ticks_are_nice_values_inside_the_range),
+        cmocka_unit_test(axis_fit_drops_ticks_whose_labels_would_collide),
+        cmocka_unit_test(plot_frame_has_axes_ticks_and_titles_even_small),
         cmocka_unit_test(many_points_stay_inside_and_extremes_reach_the_edges),
         cmocka_unit_test(table_sorts_filters_and_scrolls),
         cmocka_unit_test(table_sorts_a_maximised_column_best_first),
