@@ -98,6 +98,10 @@ expect_words "bash completes resume's flags" "--eval-workers"
 mkdir "$tmp/s" && : >"$tmp/s/run.jsonl" && : >"$tmp/s/notes.txt"
 comp replay "$tmp/s/"
 expect_words "bash offers session files for replay" "$tmp/s/run.jsonl"
+comp search --no-con
+expect_words "bash completes --no-config" "--no-config"
+comp search --config "$tmp/s/"
+expect_words "bash offers any file for --config" "$tmp/s/notes.txt $tmp/s/run.jsonl"
 
 if command -v zsh >/dev/null 2>&1; then
     if zsh -n "$p/share/zsh/site-functions/_collm" 2>"$tmp/err"; then ok "the zsh completion parses"
