@@ -40,11 +40,12 @@ static void wait_scaled(double secs, double speed)
 
 /* f in the replay: this process becomes `collm resume FILE --from SEQ`,
  * in the same terminal, so the fork goes on live where the replay stood. */
-static int fork_live(const char *file, uint64_t seq, const char *datadir, const char *theme)
+static int fork_live(const char *file, uint64_t seq, const char *datadir, const char *theme,
+                     int no_mouse)
 {
     char from[32];
     snprintf(from, sizeof from, "%llu", (unsigned long long)seq);
-    char *argv[10];
+    char *argv[16];
     int n = 0;
     argv[n++] = "collm";
     argv[n++] = "resume";
@@ -59,6 +60,9 @@ static int fork_live(const char *file, uint64_t seq, const char *datadir, const 
         argv[n++] = "--theme";
         argv[n++] = (char *)theme;
     }
+    if (no_mouse)
+        argv[n++] = "--no-mouse";
+    n += config_args(argv + n, 2); /* the same config file as the replay's */
     argv[n] = NULL;
     fflush(NULL);
     execv("/proc/self/exe", argv);
@@ -106,7 +110,7 @@ static int last_session(char *buf, size_t n, struct err *e)
 /* The replay's options: the defaults and the table pointing at them. */
 struct replay_args {
     double speed;
-    int json, quiet, headless, timestamps, show_test, last;
+    int json, quiet, headless, timestamps, show_test, last, no_mouse;
     const char *datadir, *theme, *size, *script;
 };
 
@@ -129,6 +133,8 @@ static int replay_table(struct replay_args *a, struct opt *o, int max)
                                                      "that did not end too", NULL},
         {"last", OPT_FLAG, &a->last, NULL, "the session written last (the first of collm "
                                            "sessions) instead of FILE", NULL},
+        {"no-mouse", OPT_FLAG, &a->no_mouse, NULL, "TUI: leave the mouse to the terminal (its "
+                                                   "own text selection)", NULL},
     };
     int n = (int)(sizeof mine / sizeof mine[0]);
     memcpy(o, mine, sizeof mine);
@@ -191,6 +197,7 @@ int cmd_replay(int argc, char **argv)
         o.speed = a.speed > 0 ? a.speed : 64;
         o.script = a.script;
         o.show_test = a.show_test;
+        o.no_mouse = a.no_mouse;
         if (a.theme)
             o.theme = a.theme;
         if (a.size)
@@ -205,7 +212,7 @@ int cmd_replay(int argc, char **argv)
         uint64_t seq = fork_at > 0 ? ss.evs[fork_at - 1].seq : 0;
         session_free(&ss);
         if (seq)
-            return fork_live(pos[0], seq, a.datadir, a.theme);
+            return fork_live(pos[0], seq, a.datadir, a.theme, a.no_mouse);
         return code;
     }
     /* headless: an event at a time, printed as it is applied; a session of

@@ -29,6 +29,8 @@ static const struct opt *given_table;
 
 static const char *opt_path;
 static int opt_none;
+static const char *named_file; /* what the command line said, for config_args */
+static int named_none;
 
 int config_opts(struct opt *o, int max)
 {
@@ -236,6 +238,8 @@ static int locate(const struct opt *table, int argc, char **argv, int *named, st
     }
     if (file && none)
         return err_usage(e, "--config", "give --config FILE or --no-config, not both");
+    named_file = file;
+    named_none = none;
     if (none)
         return state = 3, 1;
     *named = file != NULL;
@@ -305,6 +309,18 @@ void config_blame(struct err *e)
             snprintf(e->msg, sizeof e->msg, "%s: %s", set[i].key, msg);
             return;
         }
+}
+
+int config_args(char **out, int max)
+{
+    if (named_none && max >= 1)
+        return out[0] = "--no-config", 1;
+    if (named_file && max >= 2) {
+        out[0] = "--config";
+        out[1] = (char *)named_file;
+        return 2;
+    }
+    return 0;
 }
 
 int config_describe(char *buf, size_t n)

@@ -22,6 +22,10 @@ int config_load(const struct opt *table, int argc, char **argv, struct err *e);
  * option whose value came from the file, and not from the command line:
  * its `where` becomes the file's line, so the person knows where to look. */
 void config_blame(struct err *e);
+/* The options that chose the file (--config FILE, --no-config), for the
+ * command this process becomes (a replay's fork execs resume); returns how
+ * many of `max` words it put in `out`. */
+int config_args(char **out, int max);
 /* What config_load read, for collm doctor: "PATH" when read, or a sentence
  * ("none: PATH does not exist", "none: --no-config"). Returns 1 when a file
  * was read, else 0. */
