@@ -162,6 +162,10 @@ static int setting(const struct opt *table, char *text, int line, struct err *e)
             return at(e, line, "expected 'key = value' with a key of a-z, 0-9 and '-'");
     if (!*key)
         return at(e, line, "expected 'key = value'");
+    /* before the table: a file that one command refuses, every command does */
+    if (per_run(key))
+        return at(e, line, "'%s' names one run, not a default: give --%s on the command line",
+                  key, key);
     const struct opt *o = opts_find(table, key);
     if (!o) {
         /* the value is never shown: it may be the very secret */
@@ -178,9 +182,6 @@ static int setting(const struct opt *table, char *text, int line, struct err *e)
         return at(e, line, "unknown key '%s' (the keys are the long options of collm "
                   "search)", key);
     }
-    if (per_run(key))
-        return at(e, line, "'%s' names one run, not a default: give --%s on the command line",
-                  key, key);
     for (int i = 0; i < nset; i++)
         if (strcmp(set[i].key, key) == 0) {
             return at(e, line, "'%s' is set already on line %d", key, set[i].line);

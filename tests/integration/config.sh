@@ -79,6 +79,9 @@ expect_err "a key written as a flag is explained" "$conf:1: a key is the long fl
 printf 'session = /tmp/x.jsonl\n' >"$conf"
 run $q
 expect_err "options of one run are not defaults" "$conf:1: 'session' names one run, not a default"
+printf 'last = true\n' >"$conf"
+run $q
+expect_err "one that only another command takes is refused by every command" "$conf:1: 'last' names one run, not a default"
 printf 'stream = maybe\n' >"$conf"
 run $q
 expect_err "a flag takes true or false" "$conf:1: stream: expected true or false, got 'maybe'"
