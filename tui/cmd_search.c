@@ -149,6 +149,10 @@ int cmd_search(int argc, char **argv)
         return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "
                          "'%s'", a.review);
 
+    /* a default review from the config file is for the TUI: a headless run
+     * has nobody to wait for, and the file must not make it fail */
+    if (rv != REVIEW_AUTO && !run_cfg_tui(&a.rc_) && config_gave("review"))
+        rv = REVIEW_AUTO, a.has_review = 0;
     if (rv != REVIEW_AUTO && !run_cfg_tui(&a.rc_))
         return cmd_usage("search", "--review", "'%s' waits for a person, which needs the TUI: "
                          "run in a terminal without --headless/--json/--quiet", a.review);

@@ -296,6 +296,14 @@ int config_load(const struct opt *table, int argc, char **argv, struct err *e)
     return rc;
 }
 
+int config_gave(const char *name)
+{
+    for (int i = 0; i < nset; i++)
+        if (strcmp(set[i].key, name) == 0)
+            return !on_command_line(name);
+    return 0;
+}
+
 void config_blame(struct err *e)
 {
     if (strncmp(e->where, "--", 2) != 0)

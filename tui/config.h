@@ -22,6 +22,8 @@ int config_load(const struct opt *table, int argc, char **argv, struct err *e);
  * option whose value came from the file, and not from the command line:
  * its `where` becomes the file's line, so the person knows where to look. */
 void config_blame(struct err *e);
+/* 1 when option `name` has its value from the file, not the command line. */
+int config_gave(const char *name);
 /* The options that chose the file (--config FILE, --no-config), for the
  * command this process becomes (a replay's fork execs resume); returns how
  * many of `max` words it put in `out`. */

@@ -89,6 +89,15 @@ printf 'headless = no\nquiet = yes\nalgo = rea\nbudget = 2\n' >"$conf"
 run search --no-session --headless
 expect_out "flags take yes/no" "rea on nb201:cifar10, seed 1: ended (budget: 2"
 
+# a review policy is a default for the TUI: headless runs go on in auto,
+# while --review on the command line still says it needs the TUI
+printf 'review = candidates\nalgo = rea\nbudget = 3\n' >"$conf"
+run $q
+expect_rc "review = candidates in the file does not stop a headless run" 0
+expect_out "which runs in auto review" "rea on nb201:cifar10, seed 1: ended (budget: 3"
+run $q --review candidates
+expect_rc "--review candidates with --headless is still refused" 2
+
 # secrets: never a literal key in the file, never printed
 printf 'openai-api-key = sk-secret-config-key\n' >"$conf"
 run $q
