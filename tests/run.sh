@@ -28,6 +28,10 @@ fi
 jobs=${COLLM_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# no test reads the user's config file (~/.config/collm/config): every one
+# starts from an empty config folder (lib.sh gives each script its own)
+export XDG_CONFIG_HOME="$dir/config-home"
+mkdir -p "$XDG_CONFIG_HOME"
 
 # The tests in report order: task N is DIR/N.task (kind, file, build). They
 # are launched longest first, as the last run in that build folder timed

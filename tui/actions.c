@@ -40,7 +40,11 @@ const char *actions_help(void)
     if (off < sizeof buf)
         snprintf(buf + off, sizeof buf - off, "Arrows, j/k, PgUp/PgDn, Home/End scroll the "
                                               "focused pane (and this help). Any other key "
-                                              "closes it.");
+                                              "closes it.\nMouse: a click focuses a pane and "
+                                              "picks a row; a click on that row again, or a "
+                                              "double click, opens it as Enter does; the wheel "
+                                              "scrolls (--no-mouse leaves the mouse to the "
+                                              "terminal).");
     return buf;
 }
 

@@ -497,6 +497,10 @@ static void on_input(uv_poll_t *h, int status, int events)
             app_mark(a);
             continue;
         }
+        if (ch == KEY_MOUSE) {
+            mouse_read(a);
+            continue;
+        }
         app_key(a, ch);
     }
 }
@@ -616,6 +620,7 @@ int app_start(struct app *a, const struct tui_opts *o)
     struct theme_err e = {0};
     if (theme_load(o->theme ? o->theme : "dark", NULL, &e) < 0)
         app_note(a, "theme: %s: %s (monochrome instead)", e.where, e.msg);
+    mouse_start(a, !o->no_mouse);
     for (int i = 0; i < P__COUNT; i++)
         a->self[i] = panes[i]->init ? panes[i]->init(a) : NULL;
     for (int i = 0; i < O__COUNT; i++)

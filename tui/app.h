@@ -105,6 +105,7 @@ struct app {
     uv_timer_t frame, tick;
     uint64_t t0;
 
+    int mouse;                  /* clicks and the wheel are ours (not --no-mouse) */
     FILE *script;               /* tests: keys from a file */
     int script_wait;            /* 0 none, 1 until settled, 2 until ended, 3 progress */
     int script_steps;           /* steps a script still asks for */
@@ -132,6 +133,16 @@ void app_draw(struct app *a);
 struct app *app_new(uv_loop_t *loop, const struct space *sp, const struct mode_ops *mode);
 int app_start(struct app *a, const struct tui_opts *o);
 void app_finish(struct app *a);
+
+/* The mouse (tui/mouse.c), as htop and lazygit take it: a click focuses
+ * the pane under it and selects the row there; a click on the row already
+ * selected, or a double click, opens it as Enter does; the wheel scrolls
+ * the pane under it (else the focused one) as the arrow keys do. Every
+ * one of these is a key or an action of the same tables. */
+enum mouse_kind { MOUSE_CLICK, MOUSE_DOUBLE, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+void mouse_start(struct app *a, int on);   /* asks the terminal for mouse events */
+void mouse_read(struct app *a);            /* after KEY_MOUSE: the event, handled */
+void app_mouse(struct app *a, enum mouse_kind k, int y, int x); /* screen row, column */
 
 /* Key scripts (tui/script.c). */
 void script_start(struct app *a);

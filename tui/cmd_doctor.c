@@ -19,6 +19,7 @@
 #include "../engine/spaces/space.h"
 #include "agentcfg.h"
 #include "cmds.h"
+#include "config.h"
 #include "opts.h"
 
 #ifndef COLLM_VERSION
@@ -323,19 +324,23 @@ int cmd_doctor(int argc, char **argv)
 {
     struct agent_cfg ac;
     agent_cfg_default(&ac);
-    const struct opt opts[] = {
+    struct opt opts[] = {
         {"llm-url", OPT_STR, &ac.url, "URL", "the endpoint to check (else OPENAI_BASE_URL)", NULL},
         {"llm", OPT_STR, &ac.preset, "KIND:MODEL", "a server on its usual local port, as search "
                                                   "takes it: ollama:M, vllm:M, llamacpp:M, "
                                                   "openai:M", NULL},
         {"model", OPT_STR, &ac.model, "NAME", "the model to ask (default: the first listed)",
          NULL},
-        {0},
+        {0}, {0}, {0},
     };
+    config_opts(opts + 3, 2);
     char *pos[1];
     int npos;
     struct err e = {0};
     const char *url = NULL, *model = NULL;
+    /* a config file that cannot be read is one more finding, not the end */
+    struct err ce = {0};
+    int config_bad = config_load(opts, argc, argv, &ce) < 0;
     int rc = opts_parse("doctor", usage, opts, argc, argv, pos, 0, &npos, &e);
     if (rc)
         return rc > 0 ? EXIT_OK : cmd_fail("doctor", &e);
@@ -367,6 +372,17 @@ int cmd_doctor(int argc, char **argv)
     else if (cpu_has("avx2") && !kernel_uses(core, avx2))
         printf("  note      this CPU has AVX2 but OpenBLAS picked %s: OPENBLAS_CORETYPE=Haswell "
                "selects a faster kernel (collm never sets it)\n", core);
+
+    char where[4096];
+    printf("\nConfig\n");
+    if (config_bad) {
+        char buf[1024];
+        printf("  FAILED    %s\n", err_str(&ce, buf, sizeof buf));
+        bad = 1;
+    } else {
+        int read = config_describe(where, sizeof where);
+        printf("  %-9s %s\n", read ? "read" : "", where);
+    }
 
     printf("\nData (%s)\n", datadir_default());
     int nkinds;

@@ -14,6 +14,7 @@
 #include "../sessions/journal.h"
 #include "agentcfg.h"
 #include "cmds.h"
+#include "config.h"
 #include "opts.h"
 #include "runner.h"
 
@@ -113,10 +114,13 @@ int cmd_resume(int argc, char **argv)
     while (opts[n].name)
         n++;
     n += run_cfg_opts(&rc_, opts + n, 79 - n);
-    agent_cfg_opts(&ac, opts + n, 79 - n);
+    n += agent_cfg_opts(&ac, opts + n, 79 - n);
+    config_opts(opts + n, 79 - n);
     char *pos[1];
     int npos;
     struct err e = {0};
+    if (config_load(opts, argc, argv, &e) < 0)
+        return cmd_fail("resume", &e);
     int rc = opts_parse("resume", usage, opts, argc, argv, pos, 1, &npos, &e);
     if (rc)
         return rc > 0 ? EXIT_OK : cmd_fail("resume", &e);

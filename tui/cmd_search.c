@@ -12,6 +12,7 @@
 #include "agentcfg.h"
 #include "algoflags.h"
 #include "cmds.h"
+#include "config.h"
 #include "../engine/core/datadir.h"
 #include "../sessions/journal.h"
 #include "opts.h"
@@ -41,91 +42,126 @@ static int begin(void *ud, struct search *s)
     return search_start(s);
 }
 
-int cmd_search(int argc, char **argv)
-{
-    const char *space_spec = "nb201:cifar10", *algo = "collm", *cons_text = NULL, *datadir = NULL,
-               *review = "auto", *evaluator = NULL;
-    struct eval_opts eo = {0};
-    int budget = 100, has_budget = 0, has_target = 0, has_workers = 0, has_review = 0;
-    uint64_t seed = 1;
-    double target = 0;
+/* Everything the command line sets, so that one table describes it for the
+ * parser, the help and the config file (cmd_search_table). */
+struct search_args {
+    const char *space_spec, *algo, *cons_text, *datadir, *review, *evaluator;
+    struct eval_opts eo;
+    int budget, has_budget, has_target, has_workers, has_review;
+    uint64_t seed;
+    double target;
     struct algo_flags af;
-    char algo_help[256] = "collm (default)";
+    char algo_help[256];
+    struct agent_cfg ac;
+    struct run_cfg rc_;
+};
+
+/* The defaults, and the table pointing into `a` ({0}-ended, within `max`);
+ * returns the number of rows. */
+static int search_table(struct search_args *a, struct opt *opts, int max)
+{
+    *a = (struct search_args){.space_spec = "nb201:cifar10", .algo = "collm", .review = "auto",
+                              .budget = 100, .seed = 1, .algo_help = "collm (default)"};
     int nalgos;
     const struct algo_kind *const *kinds = algo_registry(&nalgos);
     for (int i = 0; i < nalgos; i++) /* "collm (default), random, rea, local or ofa-ea" */
         if (strcmp(kinds[i]->name, "collm") != 0)
-            snprintf(algo_help + strlen(algo_help), sizeof algo_help - strlen(algo_help),
-                     "%s %s", i == nalgos - 1 ? " or" : ",", kinds[i]->name);
-    struct agent_cfg ac;
-    agent_cfg_default(&ac);
-    struct run_cfg rc_;
-    run_cfg_default(&rc_);
-    struct opt opts[80] = {
-        {"space", OPT_STR, &space_spec, "SPACE", "search space (default nb201:cifar10; "
-                                                 "see collm spaces)", NULL},
-        {"algo", OPT_STR, &algo, "ALGO", algo_help, NULL},
-        {"budget", OPT_INT, &budget, "N", "distinct architectures to evaluate (default 100; "
-                                          "ofa-ea: enough for its whole run)", &has_budget},
-        {"seed", OPT_U64, &seed, "N", "random seed (default 1)", NULL},
-        {"constraint", OPT_STR, &cons_text, "EXPR",
+            snprintf(a->algo_help + strlen(a->algo_help),
+                     sizeof a->algo_help - strlen(a->algo_help), "%s %s",
+                     i == nalgos - 1 ? " or" : ",", kinds[i]->name);
+    agent_cfg_default(&a->ac);
+    run_cfg_default(&a->rc_);
+    struct eval_opts *eo = &a->eo;
+    const struct opt mine[] = {
+        {"space", OPT_STR, &a->space_spec, "SPACE", "search space (default nb201:cifar10; "
+                                                    "see collm spaces)", NULL},
+        {"algo", OPT_STR, &a->algo, "ALGO", a->algo_help, NULL},
+        {"budget", OPT_INT, &a->budget, "N", "distinct architectures to evaluate (default 100; "
+                                             "ofa-ea: enough for its whole run)", &a->has_budget},
+        {"seed", OPT_U64, &a->seed, "N", "random seed (default 1)", NULL},
+        {"constraint", OPT_STR, &a->cons_text, "EXPR",
          "cost limits, e.g. 'flops<=100' or 'params<1,lat_pixel3<=20'", NULL},
-        {"target", OPT_DOUBLE, &target, "X", "stop once the objective reaches X", &has_target},
-        {"review", OPT_STR, &review, "POLICY", "what waits for you: auto (default), candidates, "
-                                                "strategy, all", &has_review},
-        {"data", OPT_STR, &datadir, "DIR", "folder with the data files (default: COLLM_DATA_DIR "
-                                           "or the installed data/)", NULL},
-        {"evaluator", OPT_STR, &evaluator, "NAME", "how candidates are evaluated: nb201-table, "
-                                                   "ofa-predictor, fmnist-supernet (default: "
-                                                   "the first that serves the space), or 'CMD "
-                                                   "ARGS': worker programs (README)", NULL},
-        {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once on the thread pool, "
-                                                    "1 BLAS thread each (default: the CPUs; 1: "
-                                                    "one evaluation, BLAS on every CPU); with "
-                                                    "a worker command, workers (default 1)",
-         &has_workers},
-        {"eval-timeout", OPT_DOUBLE, &eo.timeout, "S", "worker programs: seconds one "
-                                                       "evaluation may take (default: no limit)",
+        {"target", OPT_DOUBLE, &a->target, "X", "stop once the objective reaches X",
+         &a->has_target},
+        {"review", OPT_STR, &a->review, "POLICY", "what waits for you: auto (default), "
+                                                  "candidates, strategy, all", &a->has_review},
+        {"data", OPT_STR, &a->datadir, "DIR", "folder with the data files (default: "
+                                              "COLLM_DATA_DIR or the installed data/)", NULL},
+        {"evaluator", OPT_STR, &a->evaluator, "NAME", "how candidates are evaluated: "
+                                                      "nb201-table, ofa-predictor, "
+                                                      "fmnist-supernet (default: the first "
+                                                      "that serves the space), or 'CMD ARGS': "
+                                                      "worker programs (README)", NULL},
+        {"eval-workers", OPT_INT, &eo->workers, "N", "evaluations at once on the thread pool, "
+                                                     "1 BLAS thread each (default: the CPUs; "
+                                                     "1: one evaluation, BLAS on every CPU); "
+                                                     "with a worker command, workers (default "
+                                                     "1)", &a->has_workers},
+        {"eval-timeout", OPT_DOUBLE, &eo->timeout, "S", "worker programs: seconds one "
+                                                        "evaluation may take (default: no "
+                                                        "limit)", NULL},
+        {"launcher", OPT_STR, &eo->launcher, "L", "worker programs: local (default) or slurm "
+                                                  "(each worker a job step, through srun)",
          NULL},
-        {"launcher", OPT_STR, &eo.launcher, "L", "worker programs: local (default) or slurm "
-                                                 "(each worker a job step, through srun)", NULL},
-        {"srun-args", OPT_STR, &eo.srun_args, "ARGS", "--launcher slurm: srun's options, e.g. "
-                                                      "'--partition=gpu --gres=gpu:1'", NULL},
+        {"srun-args", OPT_STR, &eo->srun_args, "ARGS", "--launcher slurm: srun's options, "
+                                                       "e.g. '--partition=gpu --gres=gpu:1'",
+         NULL},
     };
-    int n = 0;
-    while (opts[n].name)
-        n++;
-    n += algo_flags_opts(&af, opts + n, 79 - n);
-    n += run_cfg_opts(&rc_, opts + n, 79 - n);
-    agent_cfg_opts(&ac, opts + n, 79 - n);
+    int n = (int)(sizeof mine / sizeof mine[0]);
+    memcpy(opts, mine, sizeof mine);
+    n += algo_flags_opts(&a->af, opts + n, max - 1 - n);
+    n += run_cfg_opts(&a->rc_, opts + n, max - 1 - n);
+    n += agent_cfg_opts(&a->ac, opts + n, max - 1 - n);
+    n += config_opts(opts + n, max - 1 - n);
+    opts[n] = (struct opt){0};
+    return n;
+}
+
+int cmd_search_table(struct opt *o, int max)
+{
+    static struct search_args scratch; /* the names are wanted, not the values */
+    return search_table(&scratch, o, max);
+}
+
+int cmd_search(int argc, char **argv)
+{
+    struct search_args a;
+    struct opt opts[96];
+    search_table(&a, opts, 96);
     char *pos[1];
     int npos;
     struct err e = {0};
+    if (config_load(opts, argc, argv, &e) < 0)
+        return cmd_fail("search", &e);
     int rc = opts_parse("search", usage, opts, argc, argv, pos, 0, &npos, &e);
     if (rc)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
-    if (budget < 1)
+    if (a.budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
-    if ((has_workers && opts_range("--eval-workers", eo.workers, 1, 1024, &e) < 0) ||
-        run_cfg_check(&rc_, &e) < 0 || algo_flags_check(&af, &e) < 0)
+    if ((a.has_workers && opts_range("--eval-workers", a.eo.workers, 1, 1024, &e) < 0) ||
+        run_cfg_check(&a.rc_, &e) < 0 || algo_flags_check(&a.af, &e) < 0)
         return cmd_fail("search", &e);
-    if (!(eo.timeout >= 0) || eo.timeout > 1e7)
+    if (!(a.eo.timeout >= 0) || a.eo.timeout > 1e7)
         return cmd_usage("search", "--eval-timeout", "expected seconds from 0 (no limit) to "
-                         "10000000, got %g", eo.timeout);
-    int rv = review_from_name(review);
+                         "10000000, got %g", a.eo.timeout);
+    int rv = review_from_name(a.review);
     if (rv < 0)
         return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "
-                         "'%s'", review);
+                         "'%s'", a.review);
 
-    if (rv != REVIEW_AUTO && !run_cfg_tui(&rc_))
+    /* a default review from the config file is for the TUI: a headless run
+     * has nobody to wait for, and the file must not make it fail */
+    if (rv != REVIEW_AUTO && !run_cfg_tui(&a.rc_) && config_gave("review"))
+        rv = REVIEW_AUTO, a.has_review = 0;
+    if (rv != REVIEW_AUTO && !run_cfg_tui(&a.rc_))
         return cmd_usage("search", "--review", "'%s' waits for a person, which needs the TUI: "
-                         "run in a terminal without --headless/--json/--quiet", review);
-    run_cfg_first_look(&rc_, has_review);
+                         "run in a terminal without --headless/--json/--quiet", a.review);
+    run_cfg_first_look(&a.rc_, a.has_review);
     uv_loop_t loop;
     uv_loop_init(&loop);
-    struct space *sp = space_open(space_spec, datadir, &e);
-    struct search_config cfg = {.algo = algo, .seed = seed, .budget = budget,
-                                .has_target = has_target, .target = target,
+    struct space *sp = space_open(a.space_spec, a.datadir, &e);
+    struct search_config cfg = {.algo = a.algo, .seed = a.seed, .budget = a.budget,
+                                .has_target = a.has_target, .target = a.target,
                                 .review = (enum review_policy)rv};
     struct llm_client *client = NULL;
     struct proposer *p = NULL;
@@ -134,40 +170,41 @@ int cmd_search(int argc, char **argv)
     struct journal *j = NULL;
     int code = EXIT_OK;
     char params[1024];
-    algo_flags_params(&af, params, sizeof params);
-    rc_.max_requests = ac.max_requests; /* the TUI shows the spend against them */
-    rc_.max_tokens = (long)ac.max_tokens_total;
-    if (!sp || constraint_parse(&cfg.cons, cons_text, sp->metrics, sp->nmetrics, &e) < 0 ||
-        !(p = agent_cfg_proposer(&ac, algo, sp, seed, params, &loop, &client, &e))) {
+    algo_flags_params(&a.af, params, sizeof params);
+    a.rc_.max_requests = a.ac.max_requests; /* the TUI shows the spend against them */
+    a.rc_.max_tokens = (long)a.ac.max_tokens_total;
+    if (!sp || constraint_parse(&cfg.cons, a.cons_text, sp->metrics, sp->nmetrics, &e) < 0 ||
+        !(p = agent_cfg_proposer(&a.ac, a.algo, sp, a.seed, params, &loop, &client, &e))) {
         code = cmd_fail("search", &e);
         goto out;
     }
     /* an algorithm that ends by design may take a whole run by default */
-    if (!has_budget && p->kind->budget && p->kind->budget(p->opts) > 0)
+    if (!a.has_budget && p->kind->budget && p->kind->budget(p->opts) > 0)
         cfg.budget = p->kind->budget(p->opts);
-    if (!(ev = evaluator_open_named(evaluator, sp, &eo, &e)) ||
+    if (!(ev = evaluator_open_named(a.evaluator, sp, &a.eo, &e)) ||
         !(s = search_new(&cfg, sp, ev, p, &e))) {
         code = cmd_fail("search", &e);
         goto out;
     }
 
-    if (!rc_.no_session) {
+    if (!a.rc_.no_session) {
         char path[4096];
-        if (!rc_.session && session_default_path(sp->id, algo, path, sizeof path, &e) < 0) {
+        if (!a.rc_.session && session_default_path(sp->id, a.algo, path, sizeof path, &e) < 0) {
             code = cmd_fail("search", &e);
             goto out;
         }
         struct journal_header h;
-        run_header(&h, "search", client ? (ac.prompts ? ac.prompts : promptdir_default()) : "",
-                   ac.used_url);
-        if (!(j = journal_create(rc_.session ? rc_.session : path, &h, &e))) {
+        run_header(&h, "search",
+                   client ? (a.ac.prompts ? a.ac.prompts : promptdir_default()) : "",
+                   a.ac.used_url);
+        if (!(j = journal_create(a.rc_.session ? a.rc_.session : path, &h, &e))) {
             code = cmd_fail("search", &e);
             goto out;
         }
-        journal_set_fsync(j, rc_.fsync);
+        journal_set_fsync(j, a.rc_.fsync);
     }
-    rc_.key_host = ac.key_host;
-    code = run_search(s, &loop, &rc_, j, begin, NULL);
+    a.rc_.key_host = a.ac.key_host;
+    code = run_search(s, &loop, &a.rc_, j, begin, NULL);
 out:
     if (journal_close(j, &e) < 0 && code == EXIT_OK)
         code = cmd_fail("search", &e);

@@ -18,4 +18,10 @@ int cmd_compare(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 
+/* The option tables of search and replay ({0}-ended, within `max`), for
+ * the config file: a key one of them takes is a key of the file. */
+struct opt;
+int cmd_search_table(struct opt *o, int max);
+int cmd_replay_table(struct opt *o, int max);
+
 #endif

@@ -7,11 +7,14 @@
 #include <unistd.h>
 
 #include "../engine/core/err.h"
+#include "config.h"
 
 int cmd_fail(const char *cmd, const struct err *e)
 {
     char buf[1024];
-    fprintf(stderr, "collm %s: %s\n", cmd, err_str(e, buf, sizeof buf));
+    struct err at = *e;
+    config_blame(&at); /* a bad value from the config file: its line, not the flag */
+    fprintf(stderr, "collm %s: %s\n", cmd, err_str(&at, buf, sizeof buf));
     return e->usage ? EXIT_USAGE : EXIT_FAIL;
 }
 

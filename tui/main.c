@@ -42,7 +42,9 @@ static void usage(FILE *f)
     fprintf(f, "\nRun 'collm COMMAND --help' for the options of a command,\n"
                "'collm --version' for the version; man collm has it all.\n"
                "Exit codes: 0 success, 1 failure (missing data, failed search), 2 usage error.\n"
-               "Environment: COLLM_DATA_DIR overrides where data files are found.\n");
+               "Environment: COLLM_DATA_DIR overrides where data files are found.\n"
+               "Config: $XDG_CONFIG_HOME/collm/config (~/.config/collm/config), key = value\n"
+               "lines of long options; --no-config ignores it (man collm, FILES).\n");
 }
 
 /* Output that could not be written is a failure, not a success: a full

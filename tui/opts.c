@@ -13,6 +13,11 @@ static const struct opt *find(const struct opt *o, const char *name, size_t len)
     return NULL;
 }
 
+const struct opt *opts_find(const struct opt *o, const char *name)
+{
+    return find(o, name, strlen(name));
+}
+
 /* Edit distance, to suggest the option a typo meant. */
 static int distance(const char *a, const char *b)
 {
@@ -31,6 +36,20 @@ static int distance(const char *a, const char *b)
             d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
         }
     return d[la][lb];
+}
+
+const struct opt *opts_nearest(const struct opt *o, const char *name)
+{
+    const struct opt *best = NULL;
+    int bd = 3;
+    for (const struct opt *p = o; p->name; p++) {
+        int d = distance(name, p->name);
+        if (d < bd) {
+            bd = d;
+            best = p;
+        }
+    }
+    return best;
 }
 
 static int set_value(const struct opt *o, const char *v, struct err *e)
@@ -74,6 +93,18 @@ static int set_value(const struct opt *o, const char *v, struct err *e)
     return err_usage(e, where, "does not take a value");
 }
 
+int opts_set(const struct opt *o, const char *v, struct err *e)
+{
+    if (o->kind == OPT_FLAG) {
+        *(int *)o->dst = 1;
+    } else if (set_value(o, v, e) < 0) {
+        return -1;
+    }
+    if (o->seen)
+        *o->seen = 1;
+    return 0;
+}
+
 int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc, char **argv,
                char **pos, int maxpos, int *npos, struct err *e)
 {
@@ -103,17 +134,9 @@ int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         const struct opt *opt = find(o, name, len);
         if (!opt) {
-            const struct opt *best = NULL;
-            int bd = 3;
             char typed[64];
             snprintf(typed, sizeof typed, "%.*s", (int)len, name);
-            for (const struct opt *p = o; p->name; p++) {
-                int d = distance(typed, p->name);
-                if (d < bd) {
-                    bd = d;
-                    best = p;
-                }
-            }
+            const struct opt *best = opts_nearest(o, typed);
             if (best)
                 return err_usage(e, "", "unknown option '--%s'; did you mean '--%s'?", typed,
                                best->name);

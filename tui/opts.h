@@ -24,6 +24,15 @@ struct opt {
  * asked (help already printed to stdout), or -1 with `e` set (usage error). */
 int opts_parse(const char *cmd, const char *usage, const struct opt *o, int argc, char **argv,
                char **pos, int maxpos, int *npos, struct err *e);
+/* The row named `name` (no dashes), or NULL. */
+const struct opt *opts_find(const struct opt *o, const char *name);
+/* The row a mistyped name most likely meant (at most 2 edits away), or NULL. */
+const struct opt *opts_nearest(const struct opt *o, const char *name);
+/* Sets one option as if "--NAME VALUE" had been given (VALUE ignored for a
+ * FLAG), with the same checks and messages: 0, or -1 with `e` set. The
+ * config file (config.h) goes through here so it cannot accept what the
+ * command line refuses. */
+int opts_set(const struct opt *o, const char *value, struct err *e);
 void opts_help(FILE *f, const char *cmd, const char *usage, const struct opt *o);
 /* A value given to --flag, checked against lo..hi (hi INFINITY: no upper
  * end): 0, or -1 with `e` a usage error naming the flag, the range and

@@ -188,7 +188,7 @@ static void free_(void *self)
     free(d);
 }
 
-const struct pane_ops overlay_detail = {"Detail", 0, init, draw, key, NULL, free_};
+const struct pane_ops overlay_detail = {"Detail", 0, init, draw, key, NULL, free_, NULL};
 
 void overlay_detail_show(struct app *a, int rec)
 {

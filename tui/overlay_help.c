@@ -124,4 +124,4 @@ static void free_(void *self)
     free(self);
 }
 
-const struct pane_ops overlay_help = {"Help", 0, init, draw, key, NULL, free_};
+const struct pane_ops overlay_help = {"Help", 0, init, draw, key, NULL, free_, NULL};

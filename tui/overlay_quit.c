@@ -43,4 +43,4 @@ static enum handled key(struct app *a, void *self, int ch, int page)
     return IGNORED; /* closes, either way */
 }
 
-const struct pane_ops overlay_quit = {"Quit", 0, NULL, draw, key, NULL, NULL};
+const struct pane_ops overlay_quit = {"Quit", 0, NULL, draw, key, NULL, NULL, NULL};

@@ -25,6 +25,10 @@ struct pane_ops {
     enum handled (*key)(struct app *a, void *self, int ch, int page); /* may be NULL */
     void (*event)(struct app *a, void *self, const struct event *ev);  /* may be NULL */
     void (*free)(void *self);
+    /* A click at (y, x) from the corner of its rect (tui/mouse.c): selects
+     * the row there; 1 when it was selected already, 0 when it is now, -1
+     * when nothing is there. May be NULL: a click only focuses the pane. */
+    int (*click)(struct app *a, void *self, int y, int x);
 };
 
 /* Where a pane sits: the wide layout (three columns, from 160x40) and the

@@ -152,7 +152,15 @@ static void free_(void *self)
     free(c);
 }
 
-const struct pane_ops pane_cands = {"Candidates", 1, init, draw, key, NULL, free_};
+/* The rows start under the border and the table's heading. */
+static int click(struct app *a, void *self, int y, int x)
+{
+    (void)a;
+    (void)x;
+    return table_click(&((struct cands *)self)->t, y - 2);
+}
+
+const struct pane_ops pane_cands = {"Candidates", 1, init, draw, key, NULL, free_, click};
 
 const struct cand *pane_cands_selected(struct app *a)
 {

@@ -264,7 +264,15 @@ static void free_(void *self)
     free(h);
 }
 
-const struct pane_ops pane_history = {"History", 1, init, draw, key, NULL, free_};
+/* The rows start under the border and the table's heading. */
+static int click(struct app *a, void *self, int y, int x)
+{
+    (void)a;
+    (void)x;
+    return table_click(&((struct history *)self)->t, y - 2);
+}
+
+const struct pane_ops pane_history = {"History", 1, init, draw, key, NULL, free_, click};
 
 int pane_history_selected(struct app *a)
 {

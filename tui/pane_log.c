@@ -297,7 +297,21 @@ static enum handled key(struct app *a, void *self, int ch, int page)
     return HANDLED;
 }
 
-const struct pane_ops pane_log = {"Log", 1, init, draw, key, event, free};
+/* A line under the border, as the last draw showed them (the streaming
+ * answer's line is not one to select). */
+static int click(struct app *a, void *self, int y, int x)
+{
+    (void)x;
+    struct log *l = self;
+    int k = l->top + y - 1, rows = a->rect[P_LOG].h - 2 - (l->live[0] != '\0');
+    if (y < 1 || y > rows || k >= l->n)
+        return -1;
+    int was = k == (l->sel < 0 ? l->n - 1 : l->sel);
+    l->sel = k >= l->n - 1 ? -1 : k; /* the last line: follow, as the keys do */
+    return was;
+}
+
+const struct pane_ops pane_log = {"Log", 1, init, draw, key, event, free, click};
 
 static int has_think(const char *t, size_t n)
 {

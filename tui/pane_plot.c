@@ -99,4 +99,4 @@ static void draw(struct app *a, void *self, struct rect r)
 }
 
 /* no focus, no keys: it follows the state */
-const struct pane_ops pane_plot = {"Pareto", 0, NULL, draw, NULL, NULL, NULL};
+const struct pane_ops pane_plot = {"Pareto", 0, NULL, draw, NULL, NULL, NULL, NULL};

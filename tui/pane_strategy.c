@@ -43,4 +43,5 @@ static void free_(void *self)
     free(self);
 }
 
-const struct pane_ops pane_strategy = {"Strategy", 1, init, draw, key, NULL, free_};
+const struct pane_ops pane_strategy = {"Strategy", 1, init, draw, key, NULL, free_,
+                                      NULL};

@@ -52,6 +52,7 @@ static void tui_from(const struct run_cfg *c, struct tui_opts *o)
     o->key_host = c->key_host;
     o->show_test = c->show_test;
     o->review_hint = c->review_hint;
+    o->no_mouse = c->no_mouse;
     if (c->size)
         sscanf(c->size, "%dx%d", &o->cols, &o->rows);
 }
@@ -94,6 +95,9 @@ int run_cfg_opts(struct run_cfg *c, struct opt *o, int max)
         {"show-test", OPT_FLAG, &c->show_test, NULL, "TUI: show the test accuracy during the "
                                                      "search (hidden: it is the final report)",
          NULL},
+        {"no-mouse", OPT_FLAG, &c->no_mouse, NULL, "TUI: leave the mouse to the terminal (its "
+                                                   "own text selection) instead of clicks and "
+                                                   "the wheel", NULL},
     };
     int n = (int)(sizeof mine / sizeof mine[0]);
     if (n > max)

@@ -23,6 +23,7 @@ struct run_cfg {
     int show_test;       /* the TUI shows the test accuracy during the search */
     int pace_given;      /* --pace was on the command line */
     int review_hint;     /* the TUI says, for a while, that r holds batches for review */
+    int no_mouse;        /* --no-mouse */
 };
 
 void run_cfg_default(struct run_cfg *c);

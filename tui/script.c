@@ -1,7 +1,8 @@
 /* Key scripts, the way tig tests its views: keys from a file instead of
  * the terminal, a virtual screen, and `dump` writing the screen as text.
  * Every line goes through the same path as the keyboard: `key`/`keys` are
- * keys, and `step`, `run` and `seek` are actions of the key map. */
+ * keys, `click`/`dclick`/`wheel` are the mouse's events, and `step`, `run`
+ * and `seek` are actions of the key map. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,29 @@ static void fail(struct app *a, const char *what, const char *arg)
     fprintf(stderr, "collm: script: unknown %s '%s'\n", what, arg);
     a->code = EXIT_USAGE;
     app_quit(a);
+}
+
+/* `click R C`, `dclick R C` (a double click), `wheel up|down R C`: what
+ * the terminal's mouse would give tui/mouse.c. */
+static int mouse_line(struct app *a, const char *cmd, const char *arg)
+{
+    char dir[8] = "";
+    int y, x, n = 0;
+    enum mouse_kind k = cmd[0] == 'd' ? MOUSE_DOUBLE : MOUSE_CLICK;
+    if (cmd[0] == 'w') {
+        n = sscanf(arg, "%7s %d %d", dir, &y, &x) - 1;
+        k = strcmp(dir, "up") == 0 ? MOUSE_WHEEL_UP : MOUSE_WHEEL_DOWN;
+        if (strcmp(dir, "up") != 0 && strcmp(dir, "down") != 0)
+            n = 0;
+    } else {
+        n = sscanf(arg, "%d %d", &y, &x);
+    }
+    if (n != 2) {
+        fail(a, "mouse line (click R C, dclick R C, wheel up|down R C)", arg);
+        return -1;
+    }
+    app_mouse(a, k, y, x);
+    return 0;
 }
 
 /* The steps a script still asks for, each once the search has settled
@@ -161,6 +185,10 @@ static void on_script(uv_idle_t *h)
             int w = 0, hgt = 0;
             if (sscanf(arg, "%dx%d", &w, &hgt) == 2 && w > 0 && hgt > 0)
                 resize_term(hgt, w);
+        } else if (strcmp(cmd, "click") == 0 || strcmp(cmd, "dclick") == 0 ||
+                   strcmp(cmd, "wheel") == 0) { /* the mouse at screen row, column (0-based) */
+            if (mouse_line(a, cmd, arg) < 0)
+                break;
         } else if (strcmp(cmd, "dump") == 0) {
             dump(a, arg);
         } else if (strcmp(cmd, "frames") == 0) {

@@ -24,6 +24,7 @@ struct tui_opts {
     int show_test;       /* show the test accuracy while a search runs (hidden: the
                           * person steering must not see what the search must not) */
     int review_hint;     /* live: say that r holds batches for review, for a while */
+    int no_mouse;        /* leave the mouse to the terminal (its text selection) */
 };
 
 void tui_opts_default(struct tui_opts *o);

@@ -142,6 +142,17 @@ int table_key(struct table *t, int ch, int page)
     return t->sel != old || 1;
 }
 
+int table_click(struct table *t, int i)
+{
+    int k = t->top + i;
+    if (i < 0 || k >= t->n)
+        return -1;
+    int was = k == t->sel;
+    t->sel = k;
+    t->follow = t->sel == t->n - 1; /* as a key that lands on the last row */
+    return was;
+}
+
 void table_draw(struct table *t, WINDOW *w, int y, int x, int h, int width, int focused)
 {
     if (h < 2 || width < 4)

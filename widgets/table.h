@@ -49,6 +49,10 @@ void table_refresh(struct table *t);
 /* Up, down, page, home, end; 'o' next sort column (in its `desc` order),
  * 'O' reverse. 1 if used. */
 int table_key(struct table *t, int ch, int page);
+/* A click on the i-th row line under the heading, as the last draw laid
+ * them out: selects that row. 1 when it was selected already, 0 when it is
+ * now, -1 when no row is there (nothing changes). */
+int table_click(struct table *t, int i);
 /* 1 if a shown cell of `row`, or its `more` text, holds `text` in any case. */
 int table_row_has(const struct table *t, int row, const char *text);
 /* The selected row (source index), or -1. */

@@ -100,6 +100,10 @@ comp replay "$tmp/s/"
 expect_words "bash offers session files for replay" "$tmp/s/run.jsonl"
 comp compare "$tmp/s/run.jsonl" "$tmp/s/"
 expect_words "and for each file compare takes" "$tmp/s/run.jsonl"
+comp search --no-con
+expect_words "bash completes --no-config" "--no-config"
+comp search --config "$tmp/s/"
+expect_words "bash offers any file for --config" "$tmp/s/notes.txt $tmp/s/run.jsonl"
 
 # The zsh completion, as installed, asked by a zsh of its own on a pty
 # (tests/tools/zcomplete.zsh types the line and a Tab).

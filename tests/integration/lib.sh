@@ -6,6 +6,10 @@ n=0
 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$XDG_DATA_HOME"' EXIT
+# an empty config folder: the user's own ~/.config/collm/config must never
+# change what a test sees
+export XDG_CONFIG_HOME="$tmp/config-home"
+mkdir -p "$XDG_CONFIG_HOME"
 
 # run ARGS...: runs collm, keeps stdout, stderr and the exit code
 run() {

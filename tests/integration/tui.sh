@@ -405,6 +405,23 @@ else not_ok "the resumed search asks no LLM: the offline agents go on"; fi
 run_t replay "$tmp/offline.jsonl" --headless --speed 0 --quiet
 expect_rc "the switched session replays" 0
 
+# the mouse: clicks and the wheel through the keys' own paths (tui/mouse.c)
+script mouse
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/mouse.script" --size 80x24 --no-session
+expect_rc "a TUI driven by clicks and the wheel succeeds" 0
+script mouse off
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/mouse-off.script" --size 80x24 \
+    --no-session --no-mouse
+expect_rc "with --no-mouse the clicks are the terminal's" 0
+printf 'no-mouse = true\n' >"$tmp/nomouse.conf"
+script mouse off
+sed -i 's|mouse-off.txt|mouse-off-config.txt|' "$tmp/mouse-off.script"
+run_t search --algo collm --budget 60 --seed 3 --script "$tmp/mouse-off.script" --size 80x24 \
+    --no-session --config "$tmp/nomouse.conf"
+if cmp -s "$tmp/dumps/mouse-off-config.txt" tests/tui/mouse/mouse-off.txt; then
+    ok "no-mouse = true in the config file is --no-mouse"
+else not_ok "no-mouse = true in the config file is --no-mouse"; fi
+
 for e in tests/tui/*/*.txt; do
     f=$(basename "$e" .txt)
     # a session path on the screen is this run's: TMP/NAME, its box closed after it
@@ -414,8 +431,8 @@ for e in tests/tui/*/*.txt; do
     if cmp -s "$tmp/dumps/$f.txt" "$e"; then ok "screen: $f"
     else not_ok "screen: $f" "$(diff "$e" "$tmp/dumps/$f.txt" | head -8)"; fi
 done
-[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 77 ] && ok "all 77 expected screens are there" ||
-    not_ok "all 77 expected screens are there" "$(ls tests/tui/*/*.txt)"
+[ "$(ls tests/tui/*/*.txt | wc -l)" -eq 83 ] && ok "all 83 expected screens are there" ||
+    not_ok "all 83 expected screens are there" "$(ls tests/tui/*/*.txt)"
 
 # the README's key table is the one tui/actions.h makes (`make readme`)
 if "$(dirname "$FAKE_LLM")/keytable" README.md | cmp -s - README.md; then

@@ -312,6 +312,31 @@ static void table_sorts_a_maximised_column_best_first(void **state)
     table_free(&t);
 }
 
+/* A click picks the row on its line as the view stands (top), says whether
+ * it was picked already, and leaves everything as it was off the rows. */
+static void table_click_selects_the_row_on_its_line(void **state)
+{
+    (void)state;
+    struct table t;
+    struct table_source src = {rows, cell, key, NULL, NULL, NULL};
+    table_init(&t, cols, 2, &src);
+    table_refresh(&t);
+    assert_int_equal(t.sel, 4);
+    assert_int_equal(t.follow, 1);
+    t.top = 1; /* as a draw scrolled it */
+    assert_int_equal(table_click(&t, 1), 0); /* the second line shown: position 2 */
+    assert_int_equal(t.sel, 2);
+    assert_int_equal(t.follow, 0);            /* no longer on the newest */
+    assert_int_equal(table_click(&t, 1), 1);  /* the same line again */
+    assert_int_equal(t.sel, 2);
+    assert_int_equal(table_click(&t, 4), -1); /* under the last row */
+    assert_int_equal(table_click(&t, -1), -1); /* the heading */
+    assert_int_equal(t.sel, 2);
+    assert_int_equal(table_click(&t, 3), 0); /* the last row: follows again */
+    assert_int_equal(t.follow, 1);
+    table_free(&t);
+}
+
 static void table_sorts_filters_and_scrolls(void **state)
 {
     (void)state;
@@ -623,6 +648,7 @@ int main(void)
         cmocka_unit_test(plot_frame_has_axes_ticks_and_titles_even_small),
         cmocka_unit_test(many_points_stay_inside_and_extremes_reach_the_edges),
         cmocka_unit_test(table_sorts_filters_and_scrolls),
+        cmocka_unit_test(table_click_selects_the_row_on_its_line),
         cmocka_unit_test(table_sorts_a_maximised_column_best_first),
         cmocka_unit_test(table_hides_a_column),
         cmocka_unit_test(table_filters_shown_cells_or_asks_the_source),
