@@ -10,6 +10,7 @@
 #include "../engine/eval/external.h"
 #include "../engine/llm/llm.h"
 #include "../engine/search/search.h"
+#include "evalflags.h"
 #include "../engine/spaces/space.h"
 #include "../sessions/journal.h"
 #include "agentcfg.h"
@@ -86,7 +87,7 @@ int cmd_resume(int argc, char **argv)
     int budget = 0, has_budget = 0, from = 0, has_from = 0, has_target = 0;
     double target = 0;
     const char *datadir = NULL, *evaluator = NULL;
-    struct eval_opts eo = {0};
+    struct eval_flags ef;
     struct run_cfg rc_;
     run_cfg_default(&rc_);
     struct agent_cfg ac;
@@ -102,17 +103,11 @@ int cmd_resume(int argc, char **argv)
                                                          "(needed again for a session they "
                                                          "evaluated: a session file never "
                                                          "names a command collm runs)", NULL},
-        {"eval-workers", OPT_INT, &eo.workers, "N", "evaluations at once (as for search)", NULL},
-        {"eval-timeout", OPT_DOUBLE, &eo.timeout, "S", "worker programs: seconds one "
-                                                       "evaluation may take", NULL},
-        {"launcher", OPT_STR, &eo.launcher, "L", "worker programs: local (default) or slurm "
-                                                 "(each worker a job step, through srun)", NULL},
-        {"srun-args", OPT_STR, &eo.srun_args, "ARGS", "--launcher slurm: srun's options, e.g. "
-                                                      "'--partition=gpu --gres=gpu:1'", NULL},
     };
     int n = 0;
     while (opts[n].name)
         n++;
+    n += eval_flags_opts(&ef, opts + n, 79 - n);
     n += run_cfg_opts(&rc_, opts + n, 79 - n);
     n += agent_cfg_opts(&ac, opts + n, 79 - n);
     config_opts(opts + n, 79 - n);
@@ -129,11 +124,8 @@ int cmd_resume(int argc, char **argv)
     if (run_cfg_check(&rc_, &e) < 0)
         return cmd_fail("resume", &e);
     const char *file = pos[0];
-    if (eo.workers < 0)
-        return cmd_usage("resume", "--eval-workers", "must be at least 1");
-    if (!(eo.timeout >= 0) || eo.timeout > 1e7)
-        return cmd_usage("resume", "--eval-timeout", "expected seconds from 0 (no limit) to "
-                         "10000000, got %g", eo.timeout);
+    if (eval_flags_check(&ef, &e) < 0)
+        return cmd_fail("resume", &e);
     if (rc_.no_session)
         return cmd_usage("resume", "--no-session", "a resumed search is always recorded");
 
@@ -241,7 +233,8 @@ int cmd_resume(int argc, char **argv)
                          evaluator);
         goto out;
     }
-    if (!(ev = evaluator_open_named(evaluator ? evaluator : info->evaluator, sp, &eo, &e)) ||
+    if (!(ev = evaluator_open_named(evaluator ? evaluator : info->evaluator, sp, &ef.eo,
+                                    &e)) ||
         !(s = search_new(&cfg, sp, ev, p, &e)))
         goto fail;
 

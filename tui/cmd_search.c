@@ -13,6 +13,7 @@
 #include "algoflags.h"
 #include "cmds.h"
 #include "config.h"
+#include "evalflags.h"
 #include "../engine/core/datadir.h"
 #include "../sessions/journal.h"
 #include "opts.h"
@@ -46,8 +47,8 @@ static int begin(void *ud, struct search *s)
  * parser, the help and the config file (cmd_search_table). */
 struct search_args {
     const char *space_spec, *algo, *cons_text, *datadir, *review, *evaluator;
-    struct eval_opts eo;
-    int budget, has_budget, has_target, has_workers, has_review;
+    struct eval_flags ef;
+    int budget, has_budget, has_target, has_review;
     uint64_t seed;
     double target;
     struct algo_flags af;
@@ -71,7 +72,6 @@ static int search_table(struct search_args *a, struct opt *opts, int max)
                      i == nalgos - 1 ? " or" : ",", kinds[i]->name);
     agent_cfg_default(&a->ac);
     run_cfg_default(&a->rc_);
-    struct eval_opts *eo = &a->eo;
     const struct opt mine[] = {
         {"space", OPT_STR, &a->space_spec, "SPACE", "search space (default nb201:cifar10; "
                                                     "see collm spaces)", NULL},
@@ -92,23 +92,10 @@ static int search_table(struct search_args *a, struct opt *opts, int max)
                                                       "fmnist-supernet (default: the first "
                                                       "that serves the space), or 'CMD ARGS': "
                                                       "worker programs (README)", NULL},
-        {"eval-workers", OPT_INT, &eo->workers, "N", "evaluations at once on the thread pool, "
-                                                     "1 BLAS thread each (default: the CPUs; "
-                                                     "1: one evaluation, BLAS on every CPU); "
-                                                     "with a worker command, workers (default "
-                                                     "1)", &a->has_workers},
-        {"eval-timeout", OPT_DOUBLE, &eo->timeout, "S", "worker programs: seconds one "
-                                                        "evaluation may take (default: no "
-                                                        "limit)", NULL},
-        {"launcher", OPT_STR, &eo->launcher, "L", "worker programs: local (default) or slurm "
-                                                  "(each worker a job step, through srun)",
-         NULL},
-        {"srun-args", OPT_STR, &eo->srun_args, "ARGS", "--launcher slurm: srun's options, "
-                                                       "e.g. '--partition=gpu --gres=gpu:1'",
-         NULL},
     };
     int n = (int)(sizeof mine / sizeof mine[0]);
     memcpy(opts, mine, sizeof mine);
+    n += eval_flags_opts(&a->ef, opts + n, max - 1 - n);
     n += algo_flags_opts(&a->af, opts + n, max - 1 - n);
     n += run_cfg_opts(&a->rc_, opts + n, max - 1 - n);
     n += agent_cfg_opts(&a->ac, opts + n, max - 1 - n);
@@ -138,12 +125,9 @@ int cmd_search(int argc, char **argv)
         return rc > 0 ? EXIT_OK : cmd_fail("search", &e);
     if (a.budget < 1)
         return cmd_usage("search", "--budget", "must be at least 1");
-    if ((a.has_workers && opts_range("--eval-workers", a.eo.workers, 1, 1024, &e) < 0) ||
-        run_cfg_check(&a.rc_, &e) < 0 || algo_flags_check(&a.af, &e) < 0)
+    if (eval_flags_check(&a.ef, &e) < 0 || run_cfg_check(&a.rc_, &e) < 0 ||
+        algo_flags_check(&a.af, &e) < 0)
         return cmd_fail("search", &e);
-    if (!(a.eo.timeout >= 0) || a.eo.timeout > 1e7)
-        return cmd_usage("search", "--eval-timeout", "expected seconds from 0 (no limit) to "
-                         "10000000, got %g", a.eo.timeout);
     int rv = review_from_name(a.review);
     if (rv < 0)
         return cmd_usage("search", "--review", "expected auto, candidates, strategy or all, got "
@@ -181,7 +165,7 @@ int cmd_search(int argc, char **argv)
     /* an algorithm that ends by design may take a whole run by default */
     if (!a.has_budget && p->kind->budget && p->kind->budget(p->opts) > 0)
         cfg.budget = p->kind->budget(p->opts);
-    if (!(ev = evaluator_open_named(a.evaluator, sp, &a.eo, &e)) ||
+    if (!(ev = evaluator_open_named(a.evaluator, sp, &a.ef.eo, &e)) ||
         !(s = search_new(&cfg, sp, ev, p, &e))) {
         code = cmd_fail("search", &e);
         goto out;

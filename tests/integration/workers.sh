@@ -157,6 +157,13 @@ expect_rc "an evaluator that is no program and no built-in is a usage error" 2
 expect_err "it says so" "unknown evaluator 'no-such-program-anywhere --flag'"
 run $B --eval-timeout -1 --evaluator "$W"
 expect_rc "a negative --eval-timeout is refused" 2
+# resume takes the same flags with the same checks (one table, tui/evalflags.c)
+run resume "$tmp/res.jsonl" --eval-workers 0 --headless
+expect_rc "resume refuses --eval-workers 0 as search does" 2
+expect_err "with the same words" "--eval-workers: expected 1 to 1024"
+run resume "$tmp/res.jsonl" --eval-timeout -1 --headless
+expect_rc "resume refuses a negative --eval-timeout" 2
+expect_err "with the same words as search" "--eval-timeout: expected seconds from 0 (no limit)"
 
 # --launcher slurm (issue 14): each worker a job step of a real single-node
 # Slurm started here (tests/tools/slurm.sh), the same records as in process
