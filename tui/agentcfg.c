@@ -1,5 +1,7 @@
 #include "agentcfg.h"
 
+#include "config.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +198,11 @@ int agent_cfg_endpoint(const struct agent_cfg *c, const char **url, const char *
     static char preset_model[256];
     *url = c->url;
     *model = c->model;
+    /* flags, then the environment, then the config file, as git and pip
+     * rank them: an OPENAI_BASE_URL set for this shell wins over the file */
+    const char *env = getenv("OPENAI_BASE_URL");
+    if (*url && env && env[0] && config_gave("llm-url"))
+        *url = env;
     if (c->preset && strncmp(c->preset, "replay:", 7) == 0) {
         *url = c->preset; /* shown as the endpoint: never the network */
     } else if (c->preset) {

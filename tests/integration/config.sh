@@ -125,4 +125,20 @@ printf 'thme = mono\n' >"$conf"
 run doctor
 expect_out "doctor reports a broken config file" "FAILED    $conf:1: unknown key 'thme'; did you mean 'theme'?"
 rm -f "$conf"
+# the endpoint: the command line, then OPENAI_BASE_URL, then the file (as
+# git and pip rank them); the file's dead port is not asked when the
+# environment names a live server
+start_llm
+printf 'llm-url = http://127.0.0.1:9/v1\nmodel = fake-1\n' >"$tmp/llm.conf"
+OPENAI_BASE_URL=$URL run search --headless --no-session --algo collm --budget 10 \
+    --config "$tmp/llm.conf"
+expect_rc "OPENAI_BASE_URL beats the file's llm-url" 0
+if grep -q "127.0.0.1:9\b" "$tmp/err"; then not_ok "and the file's endpoint is not used" "$(head -3 "$tmp/err")"
+else ok "and the file's endpoint is not used"; fi
+run search --headless --no-session --algo collm --budget 10 --config "$tmp/llm.conf" --llm-url "$URL"
+expect_rc "--llm-url beats the file's llm-url" 0
+run search --headless --no-session --algo collm --budget 10 --config "$tmp/llm.conf"
+expect_rc "alone, the file's llm-url is the endpoint (a dead port: the search fails)" 1
+stop_llm
+
 finish
